@@ -1,0 +1,133 @@
+"""The one scope check (DESIGN.md §7): user × role × org subtree × date. Every page and API
+endpoint fetches through these helpers; anything outside the scope is a 404."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.http import Http404
+from django.utils import timezone
+
+from thidua.org import tree
+from thidua.org.models import OrgUnit, Person, Position, TreePath
+
+from .models import ORG_ADMIN_ROLES, READ_ONLY_ROLES, Role, RoleAssignment
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+@dataclass
+class Scope:
+    """What one user may see and do today. `unit_ids` None means every unit."""
+
+    roles: set[str] = field(default_factory=set)
+    unit_ids: frozenset[int] | None = frozenset()
+    writable_ids: frozenset[int] | None = frozenset()
+    home_units: list[OrgUnit] = field(default_factory=list)
+
+    @property
+    def is_admin(self) -> bool:
+        return bool(self.roles & ORG_ADMIN_ROLES)
+
+    def sees(self, unit_id: int) -> bool:
+        return self.unit_ids is None or unit_id in self.unit_ids
+
+    def writes(self, unit_id: int) -> bool:
+        return self.writable_ids is None or unit_id in self.writable_ids
+
+
+def _lineage(root_ids: set[int]) -> set[int]:
+    """Units ever under the roots, plus every unit whose work flowed into them (predecessors
+    through merges and splits) and everything ever under those: a unit's history is its own."""
+    seen: set[int] = set()
+    frontier = set(root_ids)
+    while frontier:
+        below = set(
+            TreePath.objects.filter(ancestor_id__in=frontier).values_list("descendant_id", flat=True)
+        )
+        new = (below | frontier) - seen
+        seen |= new
+        frontier = tree.predecessor_ids(new) - seen
+    return seen
+
+
+def scope_for(user: Any, day: dt.date | None = None) -> Scope:
+    """Compute (and cache on the user object) the scope for `day` (today by default)."""
+    day = day or today()
+    cached = getattr(user, "_thidua_scope", None)
+    if cached is not None and cached[0] == day:
+        return cached[1]  # type: ignore[no-any-return]
+    scope = Scope()
+    if not getattr(user, "is_authenticated", False):
+        return scope
+    assignments = list(RoleAssignment.objects.at(day).filter(user=user).select_related("unit"))
+    scope.roles = {a.role for a in assignments}
+    scope.home_units = sorted({a.unit for a in assignments}, key=lambda u: u.code)
+    if user.is_superuser or scope.is_admin:
+        scope.unit_ids = None
+        scope.writable_ids = None
+    else:
+        read = {a.unit_id for a in assignments}
+        write = {a.unit_id for a in assignments if a.role not in READ_ONLY_ROLES}
+        scope.unit_ids = frozenset(_lineage(read))
+        scope.writable_ids = frozenset(_lineage(write))
+    user._thidua_scope = (day, scope)
+    return scope
+
+
+def get_unit_for_user(user: Any, pk: int, *, write: bool = False) -> OrgUnit:
+    scope = scope_for(user)
+    allowed = scope.writes(pk) if write else scope.sees(pk)
+    if not allowed:
+        raise Http404
+    try:
+        return OrgUnit.objects.select_related("level").get(pk=pk)
+    except OrgUnit.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def units_for_user(user: Any) -> Any:
+    scope = scope_for(user)
+    qs = OrgUnit.objects.all()
+    return qs if scope.unit_ids is None else qs.filter(id__in=scope.unit_ids)
+
+
+def get_person_for_user(user: Any, pk: int) -> Person:
+    """A staff record is visible when any of the person's positions lies in the scope."""
+    scope = scope_for(user)
+    try:
+        person = Person.objects.get(pk=pk)
+    except Person.DoesNotExist as exc:
+        raise Http404 from exc
+    if scope.unit_ids is not None:
+        units = set(Position.objects.filter(person=person).values_list("unit_id", flat=True))
+        if not units & scope.unit_ids:
+            raise Http404
+    return person
+
+
+def persons_for_user(user: Any) -> Any:
+    scope = scope_for(user)
+    qs = Person.objects.all()
+    if scope.unit_ids is None:
+        return qs
+    return qs.filter(positions__unit_id__in=scope.unit_ids).distinct()
+
+
+def require_admin(user: Any) -> None:
+    scope = scope_for(user)
+    if not (user.is_superuser or scope.is_admin):
+        raise Http404
+
+
+def menu_for(user: Any) -> dict[str, Any]:
+    scope = scope_for(user)
+    return {
+        "roles": sorted(Role(r).label for r in scope.roles),
+        "home_units": scope.home_units,
+        "is_admin": user.is_superuser or scope.is_admin,
+    }

@@ -1,0 +1,29 @@
+"""Template filters for vi-VN output: {{ d|vndate }}, {{ d|official_date }}, {{ n|vnnum:1 }}."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django import template
+
+from thidua.lib import dates, numbers
+
+register = template.Library()
+
+
+@register.filter
+def vndate(value: dt.date | dt.datetime | None) -> str:
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    return dates.format_vn_date(value)
+
+
+@register.filter
+def official_date(value: dt.date | None, place: str = "") -> str:
+    return dates.official_date(value, place) if value else ""
+
+
+@register.filter
+def vnnum(value: int | float | Decimal | None, decimals: int = 0) -> str:
+    return numbers.format_vn_number(value, int(decimals))

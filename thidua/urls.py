@@ -1,0 +1,11 @@
+from django.urls import include, path
+
+from thidua.accounts import views as account_views
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("accounts/", include("thidua.accounts.urls")),
+    path("org/", include("thidua.org.urls")),
+    path("movements/", include("thidua.movements.urls")),
+    path("api/v1/", include("thidua.api_urls")),
+]
