@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "thidua.org",
     "thidua.accounts",
     "thidua.movements",
+    "thidua.demo",
 ]
 
 MIDDLEWARE = [

@@ -1,5 +1,96 @@
+from __future__ import annotations
+
+from axes.decorators import axes_dispatch
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from thidua.lib.text import fold
+
+from . import actions
+from .access import require_admin, today
+from .forms import LoginForm, RoleForm, UserCreateForm
+from .models import RoleAssignment, User
 
 
+@axes_dispatch
+def login_view(request: HttpRequest) -> HttpResponse:
+    view = auth_views.LoginView.as_view(
+        template_name="accounts/login.html", authentication_form=LoginForm,
+        redirect_authenticated_user=True,
+    )
+    return view(request)
+
+
+@login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("")
+    return redirect("movements:list")
+
+
+@login_required
+def user_list(request: HttpRequest) -> HttpResponse:
+    require_admin(request.user)
+    query = request.GET.get("q", "").strip()
+    users = User.objects.select_related("person").order_by("username")
+    if query:
+        users = users.filter(Q(username__icontains=query) | Q(person__search_key__contains=fold(query)))
+    page = Paginator(users, 50).get_page(request.GET.get("page"))
+    return render(request, "accounts/user_list.html", {"page": page, "q": query})
+
+
+@login_required
+def user_create(request: HttpRequest) -> HttpResponse:
+    require_admin(request.user)
+    form = UserCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = actions.create_user(
+                data["username"], data["password"], first_name=data["first_name"],
+                last_name=data["last_name"], email=data["email"], person=data["person_code"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("User created."))
+            return redirect("accounts:user_detail", pk=user.pk)
+    return render(request, "accounts/user_create.html", {"form": form})
+
+
+@login_required
+def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    require_admin(request.user)
+    account = get_object_or_404(User.objects.select_related("person"), pk=pk)
+    form = RoleForm(request.POST or None, initial={"valid_from": today()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.grant_role(form.assignment(account))
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Role granted."))
+            return redirect("accounts:user_detail", pk=pk)
+    roles = account.roles.select_related("unit").order_by("-valid_from")
+    return render(request, "accounts/user_detail.html",
+                  {"account": account, "roles": roles, "form": form, "today": today()})
+
+
+@login_required
+@require_POST
+def role_end(request: HttpRequest, pk: int, role_pk: int) -> HttpResponse:
+    require_admin(request.user)
+    assignment = get_object_or_404(RoleAssignment, pk=role_pk, user_id=pk)
+    try:
+        actions.end_role(assignment, day=today())
+    except ValidationError as exc:
+        messages.error(request, "; ".join(exc.messages))
+    else:
+        messages.success(request, _("Role ended."))
+    return redirect("accounts:user_detail", pk=pk)

@@ -27,3 +27,16 @@ def official_date(value: dt.date | None, place: str = "") -> str:
 @register.filter
 def vnnum(value: int | float | Decimal | None, decimals: int = 0) -> str:
     return numbers.format_vn_number(value, int(decimals))
+
+
+@register.filter
+def add_class_input(field: object) -> str:
+    """Render a bound field as a Bootstrap input."""
+    css = "form-control form-control-sm" + (" is-invalid" if field.errors else "")  # type: ignore[attr-defined]
+    return field.as_widget(attrs={"class": css})  # type: ignore[attr-defined,no-any-return]
+
+
+@register.filter
+def add_class_select(field: object) -> str:
+    css = "form-select form-select-sm" + (" is-invalid" if field.errors else "")  # type: ignore[attr-defined]
+    return field.as_widget(attrs={"class": css})  # type: ignore[attr-defined,no-any-return]

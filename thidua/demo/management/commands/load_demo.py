@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import translation
+
+from thidua.demo.build import DEMO_PASSWORD, build_demo, is_loaded
+from thidua.lib.numbers import format_vn_number
+
+
+class Command(BaseCommand):
+    help = "Load the demo KSND sector (tree, staff, users, movement plan) into an empty database."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--if-empty", action="store_true",
+                            help="do nothing when the database already holds data")
+        parser.add_argument("--seed", type=int, default=2023)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        translation.activate("vi")
+        if is_loaded():
+            if options["if_empty"]:
+                self.stdout.write("Dữ liệu mẫu đã có sẵn; không nạp lại.")
+                self._print_logins()
+                return
+            raise CommandError("The database is not empty; load the demo into a fresh database.")
+        started = time.perf_counter()
+        demo = build_demo(options["seed"])
+        from thidua.org.models import OrgUnit, Person
+
+        self.stdout.write(
+            f"Đã nạp ngành KSND mẫu trong {time.perf_counter() - started:.1f} giây: "
+            f"{format_vn_number(OrgUnit.objects.count())} đơn vị, "
+            f"{format_vn_number(Person.objects.count())} cán bộ."
+        )
+        del demo
+        self._print_logins()
+
+    def _print_logins(self) -> None:
+        from thidua.demo.build import USERS
+
+        self.stdout.write(f"Tài khoản mẫu (mật khẩu chung: {DEMO_PASSWORD}):")
+        for username, _first, _last, role, code in USERS:
+            self.stdout.write(f"  {username:<18} {role.label:<22} {code}")
