@@ -107,10 +107,11 @@ def names_at(unit_ids: Iterable[int], day: dt.date) -> dict[int, str]:
 def search_units(query: str, day: dt.date | None = None) -> list[OrgUnit]:
     """Units whose code or any name ever borne matches, with or without diacritics:
     'ha giang' finds 'Hà Giang'."""
-    words = fold(query).split()
-    qs = OrgUnit.objects.all()
-    for word in words:
-        qs = qs.filter(search_key__contains=word)
-    if day is not None:
-        qs = qs.at(day)
+    phrase = fold(query)
+    base = OrgUnit.objects.all() if day is None else OrgUnit.objects.at(day)
+    qs = base.filter(search_key__contains=phrase)
+    if not qs.exists():  # fall back to every word anywhere: "giang ha" still finds Hà Giang
+        qs = base
+        for word in phrase.split():
+            qs = qs.filter(search_key__contains=word)
     return list(qs.select_related("level").order_by("level__rank", "search_key")[:200])
