@@ -1,1 +1,5 @@
-urlpatterns = []
+from django.urls import path
+
+from thidua.api import api
+
+urlpatterns = [path("", api.urls)]

@@ -1,0 +1,201 @@
+"""The JSON API (/api/v1/, OpenAPI at /api/v1/openapi.json). Same access helpers as the pages:
+a unit outside the caller's scope is a 404. Dates are accepted as dd/mm/yyyy or yyyy-mm-dd and
+returned in ISO format."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import HttpRequest
+from ninja import NinjaAPI, Schema
+from ninja.errors import HttpError
+from ninja.security import django_auth
+
+from thidua.accounts.access import (
+    get_person_for_user,
+    get_unit_for_user,
+    persons_for_user,
+    scope_for,
+    today,
+    units_for_user,
+)
+from thidua.lib.dates import OPEN_END, InvalidDate, parse_vn_date
+from thidua.lib.text import fold
+from thidua.movements.access import get_movement_for_user, movements_for_user
+from thidua.org import tree
+from thidua.org.models import OrgUnit, Position, ReorgLink
+
+api = NinjaAPI(title="thidua", version="1", urls_namespace="api", auth=django_auth)
+
+
+def _day(text: str | None) -> dt.date:
+    if not text:
+        return today()
+    try:
+        return parse_vn_date(text)
+    except InvalidDate as exc:
+        raise HttpError(422, f"Ngày không hợp lệ / invalid date: {text}") from exc
+
+
+class UnitOut(Schema):
+    id: int
+    code: str
+    name: str
+    level: str
+    valid_from: dt.date
+    valid_to: dt.date | None
+
+
+class UnitDetailOut(UnitOut):
+    name_on_date: str | None
+    parent_id: int | None
+    ancestors: list[int]
+    children: list[int]
+    predecessors: list[int]
+    successors: list[int]
+
+
+def _unit_out(unit: OrgUnit, name: str | None = None) -> dict[str, object]:
+    return {"id": unit.pk, "code": unit.code, "name": name or unit.name,
+            "level": unit.level.code, "valid_from": unit.valid_from,
+            "valid_to": None if unit.valid_to >= OPEN_END else unit.valid_to}
+
+
+@api.get("/units", response=list[UnitOut], summary="Units in the caller's scope open on a date")
+def list_units(request: HttpRequest, date: str | None = None, level: str | None = None,
+               q: str | None = None) -> list[dict[str, object]]:
+    day = _day(date)
+    qs = units_for_user(request.user).at(day).select_related("level")
+    if level:
+        qs = qs.filter(level__code=level)
+    if q:
+        qs = qs.filter(search_key__contains=fold(q))
+    units = list(qs.order_by("level__rank", "code")[:5000])
+    names = tree.names_at([u.pk for u in units], day)
+    return [_unit_out(u, names.get(u.pk)) for u in units]
+
+
+@api.get("/units/{unit_id}", response=UnitDetailOut, summary="One unit on a date")
+def unit_detail(request: HttpRequest, unit_id: int, date: str | None = None) -> dict[str, object]:
+    unit = get_unit_for_user(request.user, unit_id)
+    day, scope = _day(date), scope_for(request.user)
+    version = tree.version_at(unit.pk, day)
+    return {
+        **_unit_out(unit),
+        "name_on_date": version.name if version else None,
+        "parent_id": version.parent_id if version else None,
+        "ancestors": [i for i in tree.ancestor_ids(unit.pk, day) if scope.sees(i)],
+        "children": [i for i in tree.children_ids(unit.pk, day) if scope.sees(i)],
+        "predecessors": list(ReorgLink.objects.filter(successor=unit)
+                             .values_list("predecessor_id", flat=True)),
+        "successors": list(ReorgLink.objects.filter(predecessor=unit)
+                           .values_list("successor_id", flat=True)),
+    }
+
+
+@api.get("/units/{unit_id}/subtree", response=list[int], summary="Ids of the subtree on a date")
+def unit_subtree(request: HttpRequest, unit_id: int, date: str | None = None) -> list[int]:
+    get_unit_for_user(request.user, unit_id)
+    scope = scope_for(request.user)
+    return [i for i in tree.subtree_ids(unit_id, _day(date)) if scope.sees(i)]
+
+
+@api.get("/units/{unit_id}/successors", response=list[UnitOut],
+         summary="Where the unit's work is on a date (following merges and splits)")
+def unit_successors(request: HttpRequest, unit_id: int,
+                    date: str | None = None) -> list[dict[str, object]]:
+    get_unit_for_user(request.user, unit_id)
+    scope = scope_for(request.user)
+    ids = [i for i in tree.successor_ids(unit_id, _day(date)) if scope.sees(i)]
+    return [_unit_out(u) for u in OrgUnit.objects.filter(id__in=ids).select_related("level")]
+
+
+class PositionOut(Schema):
+    unit_id: int
+    title: str
+    valid_from: dt.date
+    valid_to: dt.date | None
+
+
+class PersonOut(Schema):
+    id: int
+    code: str
+    full_name: str
+    positions: list[PositionOut]
+
+
+def _person_out(person_id: int, code: str, name: str, positions: list[Position]) -> dict[str, object]:
+    return {"id": person_id, "code": code, "full_name": name, "positions": [
+        {"unit_id": p.unit_id, "title": p.title, "valid_from": p.valid_from,
+         "valid_to": None if p.valid_to >= OPEN_END else p.valid_to} for p in positions]}
+
+
+@api.get("/people", response=list[PersonOut], summary="Staff in the caller's scope")
+def list_people(request: HttpRequest, q: str | None = None, limit: int = 100,
+                offset: int = 0) -> list[dict[str, object]]:
+    qs = persons_for_user(request.user)
+    for word in fold(q or "").split():
+        qs = qs.filter(search_key__contains=word)
+    people = list(qs.order_by("search_key", "code")[offset:offset + min(limit, 1000)])
+    positions: dict[int, list[Position]] = {}
+    for p in Position.objects.filter(person__in=people).order_by("valid_from"):
+        positions.setdefault(p.person_id, []).append(p)
+    return [_person_out(p.pk, p.code, p.full_name, positions.get(p.pk, [])) for p in people]
+
+
+@api.get("/people/{person_id}", response=PersonOut, summary="One staff record")
+def person_detail(request: HttpRequest, person_id: int) -> dict[str, object]:
+    person = get_person_for_user(request.user, person_id)
+    return _person_out(person.pk, person.code, person.full_name,
+                       list(person.positions.order_by("valid_from")))
+
+
+class MilestoneOut(Schema):
+    title: str
+    due_date: dt.date
+    status: str
+    done_on: dt.date | None
+
+
+class PhaseOut(Schema):
+    number: int
+    start_year: int
+    end_year: int
+    review: str
+    review_year: int
+
+
+class AreaOut(Schema):
+    number: int
+    title: str
+
+
+class MovementOut(Schema):
+    id: int
+    code: str
+    title: str
+    launching_body: str
+    organisation_id: int
+    decision_number: str
+    decision_date: dt.date | None
+    start_year: int
+    end_year: int
+
+
+class MovementDetailOut(MovementOut):
+    phases: list[PhaseOut]
+    areas: list[AreaOut]
+    milestones: list[MilestoneOut]
+
+
+@api.get("/movements", response=list[MovementOut], summary="Movements the caller takes part in")
+def list_movements(request: HttpRequest) -> object:
+    return list(movements_for_user(request.user))
+
+
+@api.get("/movements/{movement_id}", response=MovementDetailOut, summary="A movement's plan")
+def movement_detail(request: HttpRequest, movement_id: int) -> object:
+    movement = get_movement_for_user(request.user, movement_id)
+    return {**MovementOut.from_orm(movement).dict(),
+            "phases": list(movement.phases.all()), "areas": list(movement.areas.all()),
+            "milestones": list(movement.milestones.all())}
