@@ -1,1 +1,10 @@
+from typing import Any
+
 pytest_plugins = ["thidua.testing"]
+
+
+def pytest_configure(config: Any) -> None:
+    from django.conf import settings
+
+    # Tests create many users; the production hasher is deliberately slow.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,50 @@
+# thidua — two commands: `make run` (the app on SQLite with the demo sector) and `make test`.
+SHELL := /bin/bash
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEBIAN_RUN := gettext
+DEBIAN_TEST := gettext chromium fonts-liberation2 poppler-utils
+HOST ?= 127.0.0.1:8000
+
+.PHONY: run test bench venv deps dev-deps debian-run debian-test messages migrate demo check clean
+
+run: deps messages migrate demo
+	@echo "thidua: http://$(HOST)/  (Ctrl+C to stop)"
+	$(BIN)/python manage.py runserver --noreload $(HOST)
+
+test: dev-deps messages
+	./scripts/check
+
+bench: dev-deps
+	$(BIN)/python -m bench.bench_tree
+	$(BIN)/python -m bench.bench_tree --postgres
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+deps: debian-run $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+
+dev-deps: debian-test $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+
+# Debian packages: installed when missing and we are root; otherwise say what is needed.
+debian-run:
+	@./scripts/debian-packages $(DEBIAN_RUN)
+
+debian-test:
+	@./scripts/debian-packages $(DEBIAN_TEST)
+
+messages:
+	$(BIN)/python manage.py compilemessages --ignore=.venv -v0
+
+migrate:
+	$(BIN)/python manage.py migrate -v0
+
+demo:
+	$(BIN)/python manage.py load_demo --if-empty
+
+clean:
+	rm -rf $(VENV) var
