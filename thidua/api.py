@@ -56,14 +56,20 @@ class UnitDetailOut(UnitOut):
 
 
 def _unit_out(unit: OrgUnit, name: str | None = None) -> dict[str, object]:
-    return {"id": unit.pk, "code": unit.code, "name": name or unit.name,
-            "level": unit.level.code, "valid_from": unit.valid_from,
-            "valid_to": None if unit.valid_to >= OPEN_END else unit.valid_to}
+    return {
+        "id": unit.pk,
+        "code": unit.code,
+        "name": name or unit.name,
+        "level": unit.level.code,
+        "valid_from": unit.valid_from,
+        "valid_to": None if unit.valid_to >= OPEN_END else unit.valid_to,
+    }
 
 
 @api.get("/units", response=list[UnitOut], summary="Units in the caller's scope open on a date")
-def list_units(request: HttpRequest, date: str | None = None, level: str | None = None,
-               q: str | None = None) -> list[dict[str, object]]:
+def list_units(
+    request: HttpRequest, date: str | None = None, level: str | None = None, q: str | None = None
+) -> list[dict[str, object]]:
     day = _day(date)
     qs = units_for_user(request.user).at(day).select_related("level")
     if level:
@@ -86,10 +92,12 @@ def unit_detail(request: HttpRequest, unit_id: int, date: str | None = None) -> 
         "parent_id": version.parent_id if version else None,
         "ancestors": [i for i in tree.ancestor_ids(unit.pk, day) if scope.sees(i)],
         "children": [i for i in tree.children_ids(unit.pk, day) if scope.sees(i)],
-        "predecessors": list(ReorgLink.objects.filter(successor=unit)
-                             .values_list("predecessor_id", flat=True)),
-        "successors": list(ReorgLink.objects.filter(predecessor=unit)
-                           .values_list("successor_id", flat=True)),
+        "predecessors": list(
+            ReorgLink.objects.filter(successor=unit).values_list("predecessor_id", flat=True)
+        ),
+        "successors": list(
+            ReorgLink.objects.filter(predecessor=unit).values_list("successor_id", flat=True)
+        ),
     }
 
 
@@ -100,10 +108,14 @@ def unit_subtree(request: HttpRequest, unit_id: int, date: str | None = None) ->
     return [i for i in tree.subtree_ids(unit_id, _day(date)) if scope.sees(i)]
 
 
-@api.get("/units/{unit_id}/successors", response=list[UnitOut],
-         summary="Where the unit's work is on a date (following merges and splits)")
-def unit_successors(request: HttpRequest, unit_id: int,
-                    date: str | None = None) -> list[dict[str, object]]:
+@api.get(
+    "/units/{unit_id}/successors",
+    response=list[UnitOut],
+    summary="Where the unit's work is on a date (following merges and splits)",
+)
+def unit_successors(
+    request: HttpRequest, unit_id: int, date: str | None = None
+) -> list[dict[str, object]]:
     get_unit_for_user(request.user, unit_id)
     scope = scope_for(request.user)
     ids = [i for i in tree.successor_ids(unit_id, _day(date)) if scope.sees(i)]
@@ -124,19 +136,33 @@ class PersonOut(Schema):
     positions: list[PositionOut]
 
 
-def _person_out(person_id: int, code: str, name: str, positions: list[Position]) -> dict[str, object]:
-    return {"id": person_id, "code": code, "full_name": name, "positions": [
-        {"unit_id": p.unit_id, "title": p.title, "valid_from": p.valid_from,
-         "valid_to": None if p.valid_to >= OPEN_END else p.valid_to} for p in positions]}
+def _person_out(
+    person_id: int, code: str, name: str, positions: list[Position]
+) -> dict[str, object]:
+    return {
+        "id": person_id,
+        "code": code,
+        "full_name": name,
+        "positions": [
+            {
+                "unit_id": p.unit_id,
+                "title": p.title,
+                "valid_from": p.valid_from,
+                "valid_to": None if p.valid_to >= OPEN_END else p.valid_to,
+            }
+            for p in positions
+        ],
+    }
 
 
 @api.get("/people", response=list[PersonOut], summary="Staff in the caller's scope")
-def list_people(request: HttpRequest, q: str | None = None, limit: int = 100,
-                offset: int = 0) -> list[dict[str, object]]:
+def list_people(
+    request: HttpRequest, q: str | None = None, limit: int = 100, offset: int = 0
+) -> list[dict[str, object]]:
     qs = persons_for_user(request.user)
     for word in fold(q or "").split():
         qs = qs.filter(search_key__contains=word)
-    people = list(qs.order_by("search_key", "code")[offset:offset + min(limit, 1000)])
+    people = list(qs.order_by("search_key", "code")[offset : offset + min(limit, 1000)])
     positions: dict[int, list[Position]] = {}
     for p in Position.objects.filter(person__in=people).order_by("valid_from"):
         positions.setdefault(p.person_id, []).append(p)
@@ -146,8 +172,9 @@ def list_people(request: HttpRequest, q: str | None = None, limit: int = 100,
 @api.get("/people/{person_id}", response=PersonOut, summary="One staff record")
 def person_detail(request: HttpRequest, person_id: int) -> dict[str, object]:
     person = get_person_for_user(request.user, person_id)
-    return _person_out(person.pk, person.code, person.full_name,
-                       list(person.positions.order_by("valid_from")))
+    return _person_out(
+        person.pk, person.code, person.full_name, list(person.positions.order_by("valid_from"))
+    )
 
 
 class MilestoneOut(Schema):
@@ -196,6 +223,9 @@ def list_movements(request: HttpRequest) -> object:
 @api.get("/movements/{movement_id}", response=MovementDetailOut, summary="A movement's plan")
 def movement_detail(request: HttpRequest, movement_id: int) -> object:
     movement = get_movement_for_user(request.user, movement_id)
-    return {**MovementOut.from_orm(movement).dict(),
-            "phases": list(movement.phases.all()), "areas": list(movement.areas.all()),
-            "milestones": list(movement.milestones.all())}
+    return {
+        **MovementOut.from_orm(movement).dict(),
+        "phases": list(movement.phases.all()),
+        "areas": list(movement.areas.all()),
+        "milestones": list(movement.milestones.all()),
+    }

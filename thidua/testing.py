@@ -55,11 +55,16 @@ def _user(username: str, role: str, unit: OrgUnit) -> User:
 def build_cast() -> Cast:
     levels = {
         code: OrgLevel.objects.create(code=code, name=name, rank=rank)
-        for code, name, rank in [("top", "Trung ương", 0), ("province", "Cấp tỉnh", 1),
-                                 ("district", "Cấp huyện", 2), ("regional", "Khu vực", 2)]
+        for code, name, rank in [
+            ("top", "Trung ương", 0),
+            ("province", "Cấp tỉnh", 1),
+            ("district", "Cấp huyện", 2),
+            ("regional", "Khu vực", 2),
+        ]
     }
-    root = actions.create_unit(NewUnit("ROOT", "Cơ quan trung ương", levels["top"], None),
-                               day=START)
+    root = actions.create_unit(
+        NewUnit("ROOT", "Cơ quan trung ương", levels["top"], None), day=START
+    )
 
     def unit(code: str, name: str, level: str, parent: OrgUnit) -> OrgUnit:
         return actions.create_unit(NewUnit(code, name, levels[level], parent), day=START)
@@ -69,14 +74,23 @@ def build_cast() -> Cast:
     pc = unit("PC", "Tỉnh Cà Mau", "province", root)
     pa1, pa2 = unit("PA-1", "Huyện A1", "district", pa), unit("PA-2", "Huyện A2", "district", pa)
     pb1, pc1 = unit("PB-1", "Huyện B1", "district", pb), unit("PC-1", "Huyện C1", "district", pc)
-    regional = actions.create_unit(NewUnit("PA-R1", "Khu vực 1", levels["regional"], pa),
-                                   day=MERGER)
+    regional = actions.create_unit(
+        NewUnit("PA-R1", "Khu vực 1", levels["regional"], pa), day=MERGER
+    )
     actions.merge_units([pa1, pa2, pb1], into=regional, day=MERGER)
     actions.merge_units([pb], into=pa, day=MERGER)
     for u in (root, pa, pb, pc, pa1, pa2, pb1, pc1, regional):
         u.refresh_from_db()
     return Cast(
-        root=root, pa=pa, pb=pb, pc=pc, pa1=pa1, pa2=pa2, pb1=pb1, pc1=pc1, regional=regional,
+        root=root,
+        pa=pa,
+        pb=pb,
+        pc=pc,
+        pa1=pa1,
+        pa2=pa2,
+        pb1=pb1,
+        pc1=pc1,
+        regional=regional,
         admin=_user("admin", Role.ADMIN, root),
         secretary=_user("secretary", Role.COUNCIL_SECRETARY, root),
         reviewer=_user("reviewer", Role.REVIEWER, pa),

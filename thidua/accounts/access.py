@@ -47,7 +47,9 @@ def _lineage(root_ids: set[int]) -> set[int]:
     frontier = set(root_ids)
     while frontier:
         below = set(
-            TreePath.objects.filter(ancestor_id__in=frontier).values_list("descendant_id", flat=True)
+            TreePath.objects.filter(ancestor_id__in=frontier).values_list(
+                "descendant_id", flat=True
+            )
         )
         new = (below | frontier) - seen
         seen |= new

@@ -14,13 +14,21 @@ from .models import RoleAssignment, User
 
 
 @transaction.atomic
-def create_user(username: str, password: str, *, first_name: str = "", last_name: str = "",
-                email: str = "", person: Person | None = None) -> User:
+def create_user(
+    username: str,
+    password: str,
+    *,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    person: Person | None = None,
+) -> User:
     """A login, optionally linked to a staff record."""
     if User.objects.filter(username=username).exists():
         raise ValidationError(_("This user name is taken."))
-    user = User(username=username, first_name=first_name, last_name=last_name, email=email,
-                person=person)
+    user = User(
+        username=username, first_name=first_name, last_name=last_name, email=email, person=person
+    )
     user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
@@ -31,8 +39,11 @@ def create_user(username: str, password: str, *, first_name: str = "", last_name
 def grant_role(assignment: RoleAssignment) -> RoleAssignment:
     """Give a role on a unit for a period; the same role on the same unit may not overlap."""
     overlapping = RoleAssignment.objects.filter(
-        user=assignment.user, role=assignment.role, unit=assignment.unit,
-        valid_from__lt=assignment.valid_to, valid_to__gt=assignment.valid_from,
+        user=assignment.user,
+        role=assignment.role,
+        unit=assignment.unit,
+        valid_from__lt=assignment.valid_to,
+        valid_to__gt=assignment.valid_from,
     )
     if overlapping.exists():
         raise ValidationError(_("The user already holds this role on this unit in that period."))

@@ -18,8 +18,9 @@ class LoginForm(AuthenticationForm):
 
 
 class UserCreateForm(forms.ModelForm):  # type: ignore[type-arg]
-    password = forms.CharField(label=_("Initial password"), min_length=8,
-                               widget=forms.PasswordInput)
+    password = forms.CharField(
+        label=_("Initial password"), min_length=8, widget=forms.PasswordInput
+    )
     person_code = forms.CharField(label=_("Staff code (optional)"), required=False)
 
     class Meta:
@@ -58,5 +59,10 @@ class RoleForm(forms.Form):
 
     def assignment(self, user: User) -> RoleAssignment:
         data = self.cleaned_data
-        return RoleAssignment(user=user, role=data["role"], unit=data["unit_code"],
-                              valid_from=data["valid_from"], valid_to=data["valid_to"])
+        return RoleAssignment(
+            user=user,
+            role=data["role"],
+            unit=data["unit_code"],
+            valid_from=data["valid_from"],
+            valid_to=data["valid_to"],
+        )

@@ -13,7 +13,11 @@ from thidua.org.models import EffectiveQuerySet, OrgUnit, Person
 
 class User(AbstractUser):
     person = models.OneToOneField(
-        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="user",
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="user",
         verbose_name=_("staff record"),
     )
 

@@ -23,7 +23,8 @@ from .models import RoleAssignment, User
 @axes_dispatch
 def login_view(request: HttpRequest) -> HttpResponse:
     view = auth_views.LoginView.as_view(
-        template_name="accounts/login.html", authentication_form=LoginForm,
+        template_name="accounts/login.html",
+        authentication_form=LoginForm,
         redirect_authenticated_user=True,
     )
     return view(request)
@@ -40,7 +41,9 @@ def user_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     users = User.objects.select_related("person").order_by("username")
     if query:
-        users = users.filter(Q(username__icontains=query) | Q(person__search_key__contains=fold(query)))
+        users = users.filter(
+            Q(username__icontains=query) | Q(person__search_key__contains=fold(query))
+        )
     page = Paginator(users, 50).get_page(request.GET.get("page"))
     return render(request, "accounts/user_list.html", {"page": page, "q": query})
 
@@ -53,8 +56,12 @@ def user_create(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             user = actions.create_user(
-                data["username"], data["password"], first_name=data["first_name"],
-                last_name=data["last_name"], email=data["email"], person=data["person_code"],
+                data["username"],
+                data["password"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                email=data["email"],
+                person=data["person_code"],
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -78,8 +85,11 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Role granted."))
             return redirect("accounts:user_detail", pk=pk)
     roles = account.roles.select_related("unit").order_by("-valid_from")
-    return render(request, "accounts/user_detail.html",
-                  {"account": account, "roles": roles, "form": form, "today": today()})
+    return render(
+        request,
+        "accounts/user_detail.html",
+        {"account": account, "roles": roles, "form": form, "today": today()},
+    )
 
 
 @login_required

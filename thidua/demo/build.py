@@ -46,8 +46,15 @@ LEVELS = [
     ("khu-vuc", "VKSND khu vực", "Regional procuracy", 2),
 ]
 DEPARTMENTS = [f"Vụ {n}" for n in range(1, 17)] + [
-    "Cục 1", "Cục 2", "Cục 3", "Văn phòng", "Thanh tra", "Viện Khoa học kiểm sát",
-    "Báo Bảo vệ pháp luật", "Tạp chí Kiểm sát", "Trường Đại học Kiểm sát Hà Nội",
+    "Cục 1",
+    "Cục 2",
+    "Cục 3",
+    "Văn phòng",
+    "Thanh tra",
+    "Viện Khoa học kiểm sát",
+    "Báo Bảo vệ pháp luật",
+    "Tạp chí Kiểm sát",
+    "Trường Đại học Kiểm sát Hà Nội",
     "Trường Đào tạo, bồi dưỡng nghiệp vụ Kiểm sát tại TP. Hồ Chí Minh",
 ]
 HIGH_LEVEL = [("CC-HN", "Hà Nội"), ("CC-DNG", "Đà Nẵng"), ("CC-HCM", "TP. Hồ Chí Minh")]
@@ -80,8 +87,9 @@ def _prefix(kind: str) -> str:
     return "thành phố" if kind == "thanh_pho_truc_thuoc_trung_uong" else "tỉnh"
 
 
-def _spread(total: int, weights: dict[str, float], fixed: dict[str, int],
-            floor: Callable[[str], int]) -> dict[str, int]:
+def _spread(
+    total: int, weights: dict[str, float], fixed: dict[str, int], floor: Callable[[str], int]
+) -> dict[str, int]:
     """Split `total` over keys by weight (largest remainder), honouring fixed counts."""
     free = {k: w for k, w in weights.items() if k not in fixed}
     rest = total - sum(fixed.values())
@@ -98,36 +106,70 @@ def _spread(total: int, weights: dict[str, float], fixed: dict[str, int],
 
 def build_levels(demo: Demo) -> None:
     for code, name, name_en, rank in LEVELS:
-        demo.levels[code] = OrgLevel.objects.create(code=code, name=name, name_en=name_en,
-                                                    rank=rank)
+        demo.levels[code] = OrgLevel.objects.create(
+            code=code, name=name, name_en=name_en, rank=rank
+        )
 
 
 def build_before(demo: Demo) -> None:
     """The structure in force from 2015: supreme, departments, high-level, 63 provinces,
     district procuracies."""
     lv = demo.levels
-    supreme = actions.create_unit(NewUnit("VKSNDTC", "Viện kiểm sát nhân dân tối cao",
-                                          lv["toi-cao"], None, budget_role="budget_level"),
-                                  day=FOUNDED, legal_basis="Luật Tổ chức VKSND 2014")
+    supreme = actions.create_unit(
+        NewUnit(
+            "VKSNDTC",
+            "Viện kiểm sát nhân dân tối cao",
+            lv["toi-cao"],
+            None,
+            budget_role="budget_level",
+        ),
+        day=FOUNDED,
+        legal_basis="Luật Tổ chức VKSND 2014",
+    )
     demo.supreme = supreme
     for n, name in enumerate(DEPARTMENTS, start=1):
-        actions.create_unit(NewUnit(f"VKSNDTC-{n:02d}", name, lv["don-vi-vkstc"], supreme,
-                                    kind="internal"), day=FOUNDED)
+        actions.create_unit(
+            NewUnit(f"VKSNDTC-{n:02d}", name, lv["don-vi-vkstc"], supreme, kind="internal"),
+            day=FOUNDED,
+        )
     for code, place in HIGH_LEVEL:
-        actions.create_unit(NewUnit(code, f"VKSND cấp cao tại {place}", lv["cap-cao"], supreme,
-                                    budget_role="direct_spending"), day=FOUNDED)
+        actions.create_unit(
+            NewUnit(
+                code,
+                f"VKSND cấp cao tại {place}",
+                lv["cap-cao"],
+                supreme,
+                budget_role="direct_spending",
+            ),
+            day=FOUNDED,
+        )
     old = _read("provinces_2024.csv")
-    counts = _spread(DISTRICTS_TOTAL, {r["code"]: demo.rng.uniform(7, 16) for r in old}, {},
-                     lambda _k: 6)
+    counts = _spread(
+        DISTRICTS_TOTAL, {r["code"]: demo.rng.uniform(7, 16) for r in old}, {}, lambda _k: 6
+    )
     for row in old:
         unit = actions.create_unit(
-            NewUnit(row["code"], f"VKSND {_prefix(row['kind'])} {row['name']}", lv["cap-tinh"],
-                    supreme, budget_role="upper_level"), day=FOUNDED)
+            NewUnit(
+                row["code"],
+                f"VKSND {_prefix(row['kind'])} {row['name']}",
+                lv["cap-tinh"],
+                supreme,
+                budget_role="upper_level",
+            ),
+            day=FOUNDED,
+        )
         demo.provinces[row["name"]] = unit
         demo.districts[row["name"]] = [
             actions.create_unit(
-                NewUnit(f"{row['code']}-H{n:02d}", f"VKSND cấp huyện số {n:02d} – {row['name']}",
-                        lv["cap-huyen"], unit, budget_role="direct_spending"), day=FOUNDED)
+                NewUnit(
+                    f"{row['code']}-H{n:02d}",
+                    f"VKSND cấp huyện số {n:02d} – {row['name']}",
+                    lv["cap-huyen"],
+                    unit,
+                    budget_role="direct_spending",
+                ),
+                day=FOUNDED,
+            )
             for n in range(1, counts[row["code"]] + 1)
         ]
 
@@ -136,12 +178,17 @@ def build_reorganisation(demo: Demo) -> None:
     """Huế becomes a city (01/01/2025); on 01/07/2025 the high-level procuracies close into
     the supreme procuracy, 63 provinces become 34, districts merge into regional units."""
     hue = demo.provinces["Thừa Thiên Huế"]
-    actions.rename_unit(hue, "VKSND thành phố Huế", day=HUE_CITY,
-                        legal_basis="Nghị quyết 175/2024/QH15")
+    actions.rename_unit(
+        hue, "VKSND thành phố Huế", day=HUE_CITY, legal_basis="Nghị quyết 175/2024/QH15"
+    )
     assert demo.supreme is not None
     for code, _place in HIGH_LEVEL:
-        actions.close_unit(OrgUnit.objects.get(code=code), day=MERGER, successor=demo.supreme,
-                           legal_basis=BASIS_MERGER)
+        actions.close_unit(
+            OrgUnit.objects.get(code=code),
+            day=MERGER,
+            successor=demo.supreme,
+            legal_basis=BASIS_MERGER,
+        )
     new = _read("provinces_2025.csv")
     members = {r["code"]: r["merged_from"].split(";") for r in new}
     weights = {c: float(sum(len(demo.districts[m]) for m in ms)) for c, ms in members.items()}
@@ -155,9 +202,16 @@ def _merge_province(demo: Demo, row: dict[str, str], merged: list[str], n_region
     districts = [d for name in merged for d in demo.districts[name]]
     units = [
         actions.create_unit(
-            NewUnit(f"{row['code']}-KV{n:02d}", f"VKSND khu vực {n} – {row['name']}",
-                    demo.levels["khu-vuc"], kept, budget_role="direct_spending"),
-            day=MERGER, legal_basis=BASIS_MERGER)
+            NewUnit(
+                f"{row['code']}-KV{n:02d}",
+                f"VKSND khu vực {n} – {row['name']}",
+                demo.levels["khu-vuc"],
+                kept,
+                budget_role="direct_spending",
+            ),
+            day=MERGER,
+            legal_basis=BASIS_MERGER,
+        )
         for n in range(1, n_regional + 1)
     ]
     demo.regionals[row["code"]] = units
@@ -167,21 +221,31 @@ def _merge_province(demo: Demo, row: dict[str, str], merged: list[str], n_region
     for unit, group in zip(units, groups, strict=True):
         actions.merge_units(group, into=unit, day=MERGER, legal_basis=BASIS_MERGER)
     if len(merged) > 1:
-        actions.merge_units([demo.provinces[m] for m in merged[1:]], into=kept, day=MERGER,
-                            legal_basis=BASIS_MERGER)
+        actions.merge_units(
+            [demo.provinces[m] for m in merged[1:]], into=kept, day=MERGER, legal_basis=BASIS_MERGER
+        )
     new_name = f"VKSND {_prefix(row['kind'])} {row['name']}"
     if kept.name != new_name:
         actions.rename_unit(kept, new_name, day=MERGER, legal_basis=BASIS_MERGER)
 
 
 TITLES_PROCURACY = [
-    ("Kiểm sát viên cao cấp", 0.04), ("Kiểm sát viên trung cấp", 0.22),
-    ("Kiểm sát viên sơ cấp", 0.26), ("Kiểm tra viên", 0.22), ("Chuyên viên", 0.12),
-    ("Kế toán", 0.04), ("Văn thư", 0.05), ("Lái xe", 0.05),
+    ("Kiểm sát viên cao cấp", 0.04),
+    ("Kiểm sát viên trung cấp", 0.22),
+    ("Kiểm sát viên sơ cấp", 0.26),
+    ("Kiểm tra viên", 0.22),
+    ("Chuyên viên", 0.12),
+    ("Kế toán", 0.04),
+    ("Văn thư", 0.05),
+    ("Lái xe", 0.05),
 ]
 TITLES_DEPARTMENT = [
-    ("Kiểm sát viên cao cấp", 0.18), ("Kiểm sát viên trung cấp", 0.20),
-    ("Kiểm tra viên", 0.17), ("Chuyên viên", 0.35), ("Kế toán", 0.04), ("Văn thư", 0.06),
+    ("Kiểm sát viên cao cấp", 0.18),
+    ("Kiểm sát viên trung cấp", 0.20),
+    ("Kiểm tra viên", 0.17),
+    ("Chuyên viên", 0.35),
+    ("Kế toán", 0.04),
+    ("Văn thư", 0.06),
 ]
 STAFF_RANGE = {"don-vi-vkstc": (28, 62), "cap-tinh": (118, 170), "khu-vuc": (20, 36)}
 
@@ -207,10 +271,11 @@ def _origins(demo: Demo) -> dict[int, list[OrgUnit]]:
     for unit in OrgUnit.objects.filter(level__code="don-vi-vkstc"):
         origins[unit.pk] = high
     for regional in OrgUnit.objects.filter(level__code="khu-vuc").prefetch_related(
-            "predecessor_links__predecessor"):
+        "predecessor_links__predecessor"
+    ):
         origins[regional.pk] = [link.predecessor for link in regional.predecessor_links.all()]
     for province in OrgUnit.objects.filter(level__code="cap-tinh", valid_to=OPEN_END):
-        origins[province.pk] = [l.predecessor for l in province.predecessor_links.all()]
+        origins[province.pk] = [link.predecessor for link in province.predecessor_links.all()]
     return origins
 
 
@@ -229,12 +294,22 @@ def build_staff(demo: Demo) -> int:
             born = dt.date(rng.randint(1966, 2000), rng.randint(1, 12), rng.randint(1, 28))
             joined = max(dt.date(born.year + 23, rng.randint(1, 12), 1), dt.date(1990, 1, 1))
             name = full_name(rng, female)
-            people.append(Person(code=f"CB{seq:06d}", full_name=name, gender="female" if female
-                                 else "male", birth_date=born, joined_on=joined,
-                                 search_key=fold(f"{name} CB{seq:06d}")))
+            people.append(
+                Person(
+                    code=f"CB{seq:06d}",
+                    full_name=name,
+                    gender="female" if female else "male",
+                    birth_date=born,
+                    joined_on=joined,
+                    search_key=fold(f"{name} CB{seq:06d}"),
+                )
+            )
             share = 1.0 if unit.level.code == "khu-vuc" else 0.25
-            before = rng.choice(origins[unit.pk]) if origins.get(unit.pk) and (
-                rng.random() < share) else None
+            before = (
+                rng.choice(origins[unit.pk])
+                if origins.get(unit.pk) and (rng.random() < share)
+                else None
+            )
             plans.append((seq - 1, unit, title, before, joined))
     Person.objects.bulk_create(people, batch_size=2000)
     saved = list(Person.objects.order_by("code"))
@@ -243,12 +318,16 @@ def build_staff(demo: Demo) -> int:
         person = saved[index]
         if before is not None:
             start = max(joined, before.valid_from)
-            positions.append(Position(person=person, unit=before, title=title, valid_from=start,
-                                      valid_to=MERGER))
+            positions.append(
+                Position(person=person, unit=before, title=title, valid_from=start, valid_to=MERGER)
+            )
             positions.append(Position(person=person, unit=unit, title=title, valid_from=MERGER))
         else:
-            positions.append(Position(person=person, unit=unit, title=title,
-                                      valid_from=max(joined, unit.valid_from)))
+            positions.append(
+                Position(
+                    person=person, unit=unit, title=title, valid_from=max(joined, unit.valid_from)
+                )
+            )
     Position.objects.bulk_create(positions, batch_size=4000)
     _update_staff_counts()
     return len(saved)
@@ -257,8 +336,9 @@ def build_staff(demo: Demo) -> int:
 def _update_staff_counts() -> None:
     from django.db.models import Count
 
-    counts = dict(Position.objects.values("unit_id").annotate(n=Count("id"))
-                  .values_list("unit_id", "n"))
+    counts = dict(
+        Position.objects.values("unit_id").annotate(n=Count("id")).values_list("unit_id", "n")
+    )
     units = list(OrgUnit.objects.all())
     for unit in units:
         unit.staff_count = counts.get(unit.pk, 0)
@@ -284,11 +364,15 @@ def build_users(demo: Demo) -> None:
         person = None
         if role in {Role.REPORTER, Role.UNIT_HEAD}:
             title = "Kế toán" if role == Role.REPORTER else "Viện trưởng"
-            position = Position.objects.current().filter(unit=unit, title=title).exclude(
-                person__user__isnull=False).select_related("person").first()
+            position = (
+                Position.objects.current()
+                .filter(unit=unit, title=title)
+                .exclude(person__user__isnull=False)
+                .select_related("person")
+                .first()
+            )
             person = position.person if position else None
-        user = create_user(username, DEMO_PASSWORD, first_name=first, last_name=last,
-                           person=person)
+        user = create_user(username, DEMO_PASSWORD, first_name=first, last_name=last, person=person)
         if role == Role.ADMIN:
             user.is_staff = True
             user.save(update_fields=["is_staff"])

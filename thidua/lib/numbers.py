@@ -13,8 +13,10 @@ def format_vn_number(value: int | float | Decimal | None, decimals: int = 0) -> 
     """1234567.5 -> '1.234.567,5' (with decimals=1)."""
     if value is None:
         return ""
-    quantised = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals)) if decimals else (
-        Decimal(str(value)).quantize(Decimal(1))
+    quantised = (
+        Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals))
+        if decimals
+        else (Decimal(str(value)).quantize(Decimal(1)))
     )
     sign = "-" if quantised < 0 else ""
     text = f"{abs(quantised):f}"

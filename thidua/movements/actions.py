@@ -64,22 +64,38 @@ def load_movement(path: Path) -> Movement:
     data = json.loads(path.read_text(encoding="utf-8"))
     organisation = OrgUnit.objects.get(code=data["organisation_code"])
     Movement.objects.filter(code=data["code"]).delete()
-    movement = save_movement(Movement(
-        code=data["code"], title=data["title"], title_en=data["title_en"],
-        launching_body=data["launching_body"], organisation=organisation,
-        decision_number=data["decision_number"],
-        decision_date=dt.date.fromisoformat(data["decision_date"]) if data["decision_date"] else None,
-        decision_note=data["decision_note"], parent_reference=data["parent_reference"],
-        start_year=data["start_year"], end_year=data["end_year"], objectives=data["objectives"],
-    ))
+    movement = save_movement(
+        Movement(
+            code=data["code"],
+            title=data["title"],
+            title_en=data["title_en"],
+            launching_body=data["launching_body"],
+            organisation=organisation,
+            decision_number=data["decision_number"],
+            decision_date=dt.date.fromisoformat(data["decision_date"])
+            if data["decision_date"]
+            else None,
+            decision_note=data["decision_note"],
+            parent_reference=data["parent_reference"],
+            start_year=data["start_year"],
+            end_year=data["end_year"],
+            objectives=data["objectives"],
+        )
+    )
     phases = {p["number"]: add_phase(Phase(movement=movement, **p)) for p in data["phases"]}
     for area in data["areas"]:
         add_area(ContentArea(movement=movement, **area))
     for m in data["milestones"]:
-        add_milestone(Milestone(
-            movement=movement, phase=phases.get(m["phase"]), title=m["title"],
-            title_en=m["title_en"], due_date=dt.date.fromisoformat(m["due_date"]),
-            status=m["status"], note=m["note"],
-            done_on=dt.date.fromisoformat(m["done_on"]) if m["done_on"] else None,
-        ))
+        add_milestone(
+            Milestone(
+                movement=movement,
+                phase=phases.get(m["phase"]),
+                title=m["title"],
+                title_en=m["title_en"],
+                due_date=dt.date.fromisoformat(m["due_date"]),
+                status=m["status"],
+                note=m["note"],
+                done_on=dt.date.fromisoformat(m["done_on"]) if m["done_on"] else None,
+            )
+        )
     return movement

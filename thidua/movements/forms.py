@@ -16,11 +16,24 @@ class MovementForm(forms.ModelForm):  # type: ignore[type-arg]
 
     class Meta:
         model = Movement
-        fields = ["code", "title", "title_en", "launching_body", "decision_number",
-                  "decision_date", "decision_note", "parent_reference", "start_year", "end_year",
-                  "objectives"]
-        widgets = {"objectives": forms.Textarea(attrs={"rows": 3}),
-                   "title": forms.TextInput(), "title_en": forms.TextInput()}
+        fields = [
+            "code",
+            "title",
+            "title_en",
+            "launching_body",
+            "decision_number",
+            "decision_date",
+            "decision_note",
+            "parent_reference",
+            "start_year",
+            "end_year",
+            "objectives",
+        ]
+        widgets = {
+            "objectives": forms.Textarea(attrs={"rows": 3}),
+            "title": forms.TextInput(),
+            "title_en": forms.TextInput(),
+        }
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

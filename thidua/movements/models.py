@@ -19,17 +19,24 @@ class Movement(models.Model):
     title_en = models.CharField(_("English title"), max_length=500, blank=True)
     launching_body = models.CharField(_("launching body"), max_length=255)
     organisation = models.ForeignKey(
-        OrgUnit, on_delete=models.PROTECT, verbose_name=_("organisation"),
+        OrgUnit,
+        on_delete=models.PROTECT,
+        verbose_name=_("organisation"),
         help_text=_("the unit whose whole subtree takes part"),
     )
     decision_number = models.CharField(_("launching decision number"), max_length=100, blank=True)
     decision_date = models.DateField(_("launching decision date"), null=True, blank=True)
     decision_note = models.CharField(
-        _("note on the decision"), max_length=500, blank=True,
+        _("note on the decision"),
+        max_length=500,
+        blank=True,
         help_text=_("e.g. where the number has not been confirmed from the official text"),
     )
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True,
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         verbose_name=_("parent movement"),
     )
     parent_reference = models.CharField(

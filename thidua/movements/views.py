@@ -16,7 +16,7 @@ from thidua.accounts.access import today
 from . import actions
 from .access import can_edit, get_movement_for_user, movements_for_user
 from .forms import AreaForm, MilestoneForm, MovementForm, PhaseForm
-from .models import Milestone, Movement
+from .models import Milestone
 
 
 @login_required
@@ -24,22 +24,32 @@ def movement_list(request: HttpRequest) -> HttpResponse:
     movements = movements_for_user(request.user).select_related("organisation")
     if len(movements) == 1 and not request.GET.get("all"):
         return redirect("movements:detail", pk=movements[0].pk)
-    return render(request, "movements/list.html",
-                  {"movements": movements, "can_create": can_edit(request.user)})
+    return render(
+        request,
+        "movements/list.html",
+        {"movements": movements, "can_create": can_edit(request.user)},
+    )
 
 
 def _forms(data: Any = None) -> dict[str, forms.Form]:
-    return {"phase_form": PhaseForm(data, prefix="phase"), "area_form": AreaForm(data, prefix="area"),
-            "milestone_form": MilestoneForm(data, prefix="milestone")}
+    return {
+        "phase_form": PhaseForm(data, prefix="phase"),
+        "area_form": AreaForm(data, prefix="area"),
+        "milestone_form": MilestoneForm(data, prefix="milestone"),
+    }
 
 
 @login_required
 def movement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     movement = get_movement_for_user(request.user, pk)
     context: dict[str, Any] = {
-        "movement": movement, "phases": movement.phases.all(), "areas": movement.areas.all(),
-        "milestones": movement.milestones.select_related("phase"), "today": today(),
-        "can_edit": can_edit(request.user, movement), "statuses": Milestone.Status.choices,
+        "movement": movement,
+        "phases": movement.phases.all(),
+        "areas": movement.areas.all(),
+        "milestones": movement.milestones.select_related("phase"),
+        "today": today(),
+        "can_edit": can_edit(request.user, movement),
+        "statuses": Milestone.Status.choices,
         **_forms(),
     }
     return render(request, "movements/detail.html", context)
@@ -58,7 +68,9 @@ def movement_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _("Movement created. Add its phases, content areas and milestones."))
+            messages.success(
+                request, _("Movement created. Add its phases, content areas and milestones.")
+            )
             return redirect("movements:detail", pk=movement.pk)
     return render(request, "movements/create.html", {"form": form})
 
@@ -74,8 +86,11 @@ def movement_add(request: HttpRequest, pk: int, part: str) -> HttpResponse:
     if form.is_valid():
         obj = form.save(commit=False)  # type: ignore[attr-defined]
         obj.movement = movement
-        adder = {"phase": actions.add_phase, "area": actions.add_area,
-                 "milestone": actions.add_milestone}[part]
+        adder = {
+            "phase": actions.add_phase,
+            "area": actions.add_area,
+            "milestone": actions.add_milestone,
+        }[part]
         try:
             adder(obj)
         except ValidationError as exc:
@@ -83,8 +98,10 @@ def movement_add(request: HttpRequest, pk: int, part: str) -> HttpResponse:
         else:
             messages.success(request, _("Saved."))
     else:
-        errors = [f"{form.fields[f].label if f in form.fields else ''}: {' '.join(e)}"
-                  for f, e in form.errors.items()]
+        errors = [
+            f"{form.fields[f].label if f in form.fields else ''}: {' '.join(e)}"
+            for f, e in form.errors.items()
+        ]
         messages.error(request, "; ".join(errors))
     return redirect("movements:detail", pk=pk)
 
@@ -99,9 +116,15 @@ def milestone_status(request: HttpRequest, pk: int, milestone_pk: int) -> HttpRe
     except ValidationError as exc:
         messages.error(request, "; ".join(exc.messages))
     if request.htmx:  # type: ignore[attr-defined]
-        return render(request, "movements/detail.html#milestone-row",
-                      {"m": milestone, "today": today(), "movement": movement, "can_edit": True,
-                       "statuses": Milestone.Status.choices})
+        return render(
+            request,
+            "movements/detail.html#milestone-row",
+            {
+                "m": milestone,
+                "today": today(),
+                "movement": movement,
+                "can_edit": True,
+                "statuses": Milestone.Status.choices,
+            },
+        )
     return redirect("movements:detail", pk=pk)
-
-

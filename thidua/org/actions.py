@@ -64,11 +64,23 @@ def _require_after_last_change(unit: OrgUnit, day: dt.date) -> OrgUnitVersion:
     return version
 
 
-def _event(kind: str, day: dt.date, subject: OrgUnit | None, by: Any, legal_basis: str,
-           note: str, **details: Any) -> Reorganisation:
+def _event(
+    kind: str,
+    day: dt.date,
+    subject: OrgUnit | None,
+    by: Any,
+    legal_basis: str,
+    note: str,
+    **details: Any,
+) -> Reorganisation:
     return Reorganisation.objects.create(
-        kind=kind, date=day, subject=subject, created_by=by, legal_basis=nfc(legal_basis),
-        note=nfc(note), details=details,
+        kind=kind,
+        date=day,
+        subject=subject,
+        created_by=by,
+        legal_basis=nfc(legal_basis),
+        note=nfc(note),
+        details=details,
     )
 
 
@@ -81,8 +93,13 @@ def _open_unit(spec: NewUnit, day: dt.date) -> OrgUnit:
     if spec.parent is not None:
         _require_open(spec.parent, day)
     unit = OrgUnit(
-        code=code, name=nfc(spec.name), level=spec.level, kind=spec.kind,
-        budget_role=spec.budget_role, staff_count=spec.staff_count, valid_from=day,
+        code=code,
+        name=nfc(spec.name),
+        level=spec.level,
+        kind=spec.kind,
+        budget_role=spec.budget_role,
+        staff_count=spec.staff_count,
+        valid_from=day,
     )
     unit.full_clean(exclude=["search_key"])
     unit.save()
@@ -100,8 +117,9 @@ def _open_unit(spec: NewUnit, day: dt.date) -> OrgUnit:
 
 
 @transaction.atomic
-def create_unit(spec: NewUnit, *, day: dt.date, by: Any = None, legal_basis: str = "",
-                note: str = "") -> OrgUnit:
+def create_unit(
+    spec: NewUnit, *, day: dt.date, by: Any = None, legal_basis: str = "", note: str = ""
+) -> OrgUnit:
     """Open a new unit under `spec.parent` from `day`."""
     unit = _open_unit(spec, day)
     _event(Reorganisation.Kind.CREATE, day, unit, by, legal_basis, note)
@@ -109,8 +127,15 @@ def create_unit(spec: NewUnit, *, day: dt.date, by: Any = None, legal_basis: str
 
 
 @transaction.atomic
-def rename_unit(unit: OrgUnit, new_name: str, *, day: dt.date, by: Any = None,
-                legal_basis: str = "", note: str = "") -> Reorganisation:
+def rename_unit(
+    unit: OrgUnit,
+    new_name: str,
+    *,
+    day: dt.date,
+    by: Any = None,
+    legal_basis: str = "",
+    note: str = "",
+) -> Reorganisation:
     """From `day` the unit bears `new_name` (e.g. Thừa Thiên Huế → Huế on 01/01/2025)."""
     name = nfc(new_name)
     if not name:
@@ -126,8 +151,9 @@ def rename_unit(unit: OrgUnit, new_name: str, *, day: dt.date, by: Any = None,
     unit.name = name
     unit.save(update_fields=["name"])
     refresh_search_key(unit)
-    return _event(Reorganisation.Kind.RENAME, day, unit, by, legal_basis, note, old_name=old,
-                  new_name=name)
+    return _event(
+        Reorganisation.Kind.RENAME, day, unit, by, legal_basis, note, old_name=old, new_name=name
+    )
 
 
 def _reparent(unit: OrgUnit, new_parent: OrgUnit | None, day: dt.date) -> None:
@@ -139,16 +165,22 @@ def _reparent(unit: OrgUnit, new_parent: OrgUnit | None, day: dt.date) -> None:
         raise ValidationError(
             _("Moving %(code)s under its own subtree would make a cycle.") % {"code": unit.code}
         )
-    outside = TreePath.objects.at(day).filter(
-        descendant_id__in=list(inside_depth), depth__gt=0
-    ).exclude(ancestor_id__in=list(inside_depth))
+    outside = (
+        TreePath.objects.at(day)
+        .filter(descendant_id__in=list(inside_depth), depth__gt=0)
+        .exclude(ancestor_id__in=list(inside_depth))
+    )
     outside.filter(valid_from=day).delete()
     outside.update(valid_to=day)
     if new_parent is not None:
         above = list(TreePath.objects.at(day).filter(descendant=new_parent))
         TreePath.objects.bulk_create(
-            TreePath(ancestor_id=p.ancestor_id, descendant_id=d, depth=p.depth + 1 + depth,
-                     valid_from=day)
+            TreePath(
+                ancestor_id=p.ancestor_id,
+                descendant_id=d,
+                depth=p.depth + 1 + depth,
+                valid_from=day,
+            )
             for d, depth in inside_depth.items()
             for p in above
         )
@@ -158,17 +190,31 @@ def _reparent(unit: OrgUnit, new_parent: OrgUnit | None, day: dt.date) -> None:
 
 
 @transaction.atomic
-def move_unit(unit: OrgUnit, new_parent: OrgUnit | None, *, day: dt.date, by: Any = None,
-              legal_basis: str = "", note: str = "") -> Reorganisation:
+def move_unit(
+    unit: OrgUnit,
+    new_parent: OrgUnit | None,
+    *,
+    day: dt.date,
+    by: Any = None,
+    legal_basis: str = "",
+    note: str = "",
+) -> Reorganisation:
     """From `day` the unit and its subtree sit under `new_parent`."""
     _require_open(unit, day)
     if new_parent is not None:
         _require_open(new_parent, day)
     old = tree.version_at(unit.pk, day)
     _reparent(unit, new_parent, day)
-    return _event(Reorganisation.Kind.MOVE, day, unit, by, legal_basis, note,
-                  old_parent=old.parent_id if old else None,
-                  new_parent=new_parent.pk if new_parent else None)
+    return _event(
+        Reorganisation.Kind.MOVE,
+        day,
+        unit,
+        by,
+        legal_basis,
+        note,
+        old_parent=old.parent_id if old else None,
+        new_parent=new_parent.pk if new_parent else None,
+    )
 
 
 def _close(unit: OrgUnit, day: dt.date) -> None:
@@ -187,13 +233,21 @@ def _close(unit: OrgUnit, day: dt.date) -> None:
 
 
 def _link(event: Reorganisation, predecessor: OrgUnit, successor: OrgUnit) -> None:
-    ReorgLink.objects.create(event=event, predecessor=predecessor, successor=successor,
-                             date=event.date)
+    ReorgLink.objects.create(
+        event=event, predecessor=predecessor, successor=successor, date=event.date
+    )
 
 
 @transaction.atomic
-def close_unit(unit: OrgUnit, *, day: dt.date, successor: OrgUnit | None = None, by: Any = None,
-               legal_basis: str = "", note: str = "") -> Reorganisation:
+def close_unit(
+    unit: OrgUnit,
+    *,
+    day: dt.date,
+    successor: OrgUnit | None = None,
+    by: Any = None,
+    legal_basis: str = "",
+    note: str = "",
+) -> Reorganisation:
     """The unit ceases on `day`; its work passes to `successor` if one is named."""
     _require_open(unit, day)
     if successor is not None:
@@ -206,9 +260,16 @@ def close_unit(unit: OrgUnit, *, day: dt.date, successor: OrgUnit | None = None,
 
 
 @transaction.atomic
-def merge_units(sources: list[OrgUnit], *, day: dt.date, into: OrgUnit | None = None,
-                new: NewUnit | None = None, by: Any = None, legal_basis: str = "",
-                note: str = "") -> OrgUnit:
+def merge_units(
+    sources: list[OrgUnit],
+    *,
+    day: dt.date,
+    into: OrgUnit | None = None,
+    new: NewUnit | None = None,
+    by: Any = None,
+    legal_basis: str = "",
+    note: str = "",
+) -> OrgUnit:
     """Merge `sources` into an existing unit (`into`, which continues) or into a `new` one.
     The sources' units below move to the target; the sources close on `day`."""
     if (into is None) == (new is None):
@@ -226,8 +287,15 @@ def merge_units(sources: list[OrgUnit], *, day: dt.date, into: OrgUnit | None = 
     for source in sources:
         _require_open(source, day)
     target = into if into is not None else _open_unit(new, day)  # type: ignore[arg-type]
-    event = _event(Reorganisation.Kind.MERGE, day, target, by, legal_basis, note,
-                   sources=[s.code for s in sources])
+    event = _event(
+        Reorganisation.Kind.MERGE,
+        day,
+        target,
+        by,
+        legal_basis,
+        note,
+        sources=[s.code for s in sources],
+    )
     for source in sources:
         for child_id in tree.children_ids(source.pk, day):
             _reparent(OrgUnit.objects.get(pk=child_id), target, day)
@@ -237,9 +305,16 @@ def merge_units(sources: list[OrgUnit], *, day: dt.date, into: OrgUnit | None = 
 
 
 @transaction.atomic
-def split_unit(source: OrgUnit, parts: list[NewUnit], *, day: dt.date,
-               children: dict[int, int] | None = None, by: Any = None, legal_basis: str = "",
-               note: str = "") -> list[OrgUnit]:
+def split_unit(
+    source: OrgUnit,
+    parts: list[NewUnit],
+    *,
+    day: dt.date,
+    children: dict[int, int] | None = None,
+    by: Any = None,
+    legal_basis: str = "",
+    note: str = "",
+) -> list[OrgUnit]:
     """Split `source` into new units on `day`. `children` maps each unit under the source
     to the index of the part that takes it; every child must be placed."""
     _require_open(source, day)
@@ -250,8 +325,15 @@ def split_unit(source: OrgUnit, parts: list[NewUnit], *, day: dt.date,
     if orphans:
         raise ValidationError(_("Every unit under the split unit must be assigned to a part."))
     created = [_open_unit(p, day) for p in parts]
-    event = _event(Reorganisation.Kind.SPLIT, day, source, by, legal_basis, note,
-                   parts=[u.code for u in created])
+    event = _event(
+        Reorganisation.Kind.SPLIT,
+        day,
+        source,
+        by,
+        legal_basis,
+        note,
+        parts=[u.code for u in created],
+    )
     for child_id, index in mapping.items():
         _reparent(OrgUnit.objects.get(pk=child_id), created[index], day)
     _close(source, day)

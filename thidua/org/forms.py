@@ -43,9 +43,12 @@ class UnitCodeField(forms.CharField):
 
 class EventForm(forms.Form):
     day = VnDateField(label=_("Effective date"))
-    legal_basis = forms.CharField(label=_("Legal basis (decision number)"), required=False,
-                                  max_length=255)
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    legal_basis = forms.CharField(
+        label=_("Legal basis (decision number)"), required=False, max_length=255
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class NewUnitFields(forms.Form):
@@ -81,8 +84,9 @@ class MergeForm(EventForm):
     into = UnitCodeField(label=_("Merge into existing unit (code)"), required=False)
     new_code = forms.CharField(label=_("…or a new unit: code"), required=False, max_length=40)
     new_name = forms.CharField(label=_("New unit: name"), required=False, max_length=255)
-    new_level = forms.ModelChoiceField(label=_("New unit: level"), required=False,
-                                       queryset=OrgLevel.objects.all())
+    new_level = forms.ModelChoiceField(
+        label=_("New unit: level"), required=False, queryset=OrgLevel.objects.all()
+    )
     new_parent = UnitCodeField(label=_("New unit: parent code"), required=False)
 
     def clean_sources(self) -> list[OrgUnit]:
@@ -91,8 +95,9 @@ class MergeForm(EventForm):
         units = {u.code: u for u in OrgUnit.objects.filter(code__in=codes)}
         missing = [c for c in codes if c not in units]
         if missing:
-            raise forms.ValidationError(_("Unknown unit codes: %(codes)s"),
-                                        params={"codes": ", ".join(missing)})
+            raise forms.ValidationError(
+                _("Unknown unit codes: %(codes)s"), params={"codes": ", ".join(missing)}
+            )
         return [units[c] for c in codes]
 
     def clean(self) -> dict[str, Any]:
@@ -110,12 +115,14 @@ class SplitForm(EventForm):
         label=_("Resulting units, one per line: code; name"),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    level = forms.ModelChoiceField(label=_("Level of the resulting units"),
-                                   queryset=OrgLevel.objects.all())
+    level = forms.ModelChoiceField(
+        label=_("Level of the resulting units"), queryset=OrgLevel.objects.all()
+    )
     parent = UnitCodeField(label=_("Parent of the resulting units (code)"), required=False)
     children = forms.CharField(
         label=_("Units below, one per line: unit code; code of the part that takes it"),
-        required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     def clean_parts(self) -> list[tuple[str, str]]:
@@ -125,7 +132,9 @@ class SplitForm(EventForm):
                 continue
             code, sep, name = line.partition(";")
             if not sep or not code.strip() or not name.strip():
-                raise forms.ValidationError(_("Line %(n)s: write 'code; name'."), params={"n": number})
+                raise forms.ValidationError(
+                    _("Line %(n)s: write 'code; name'."), params={"n": number}
+                )
             parts.append((code.strip(), name.strip()))
         return parts
 

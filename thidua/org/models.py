@@ -164,8 +164,12 @@ class ReorgLink(models.Model):
     """predecessor → successor through a merge, split or close-with-successor."""
 
     event = models.ForeignKey(Reorganisation, on_delete=models.CASCADE, related_name="links")
-    predecessor = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="successor_links")
-    successor = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="predecessor_links")
+    predecessor = models.ForeignKey(
+        OrgUnit, on_delete=models.PROTECT, related_name="successor_links"
+    )
+    successor = models.ForeignKey(
+        OrgUnit, on_delete=models.PROTECT, related_name="predecessor_links"
+    )
     date = models.DateField()
 
     class Meta:

@@ -37,9 +37,9 @@ def ancestors(unit_id: int, day: dt.date) -> list[OrgUnit]:
 
 def children_ids(unit_id: int, day: dt.date) -> list[int]:
     return list(
-        TreePath.objects.at(day).filter(ancestor_id=unit_id, depth=1).values_list(
-            "descendant_id", flat=True
-        )
+        TreePath.objects.at(day)
+        .filter(ancestor_id=unit_id, depth=1)
+        .values_list("descendant_id", flat=True)
     )
 
 

@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -37,15 +37,20 @@ def _day(request: HttpRequest) -> tuple[dt.date, str | None]:
     try:
         return parse_vn_date(raw), None
     except InvalidDate:
-        return today(), _("“%(text)s” is not a date; showing today. Use dd/mm/yyyy.") % {"text": raw}
+        return today(), _("“%(text)s” is not a date; showing today. Use dd/mm/yyyy.") % {
+            "text": raw
+        }
 
 
 def _rows(unit_ids: list[int], day: dt.date) -> list[dict[str, Any]]:
     """Display rows for units on `day`: name then, level, number of children."""
     names = tree.names_at(unit_ids, day)
     counts = dict(
-        TreePath.objects.at(day).filter(ancestor_id__in=unit_ids, depth=1)
-        .values("ancestor_id").annotate(n=Count("id")).values_list("ancestor_id", "n")
+        TreePath.objects.at(day)
+        .filter(ancestor_id__in=unit_ids, depth=1)
+        .values("ancestor_id")
+        .annotate(n=Count("id"))
+        .values_list("ancestor_id", "n")
     )
     units = OrgUnit.objects.select_related("level").in_bulk(unit_ids)
     rows = [{"unit": units[i], "name": names[i], "children": counts.get(i, 0)} for i in unit_ids]
@@ -69,8 +74,10 @@ def tree_page(request: HttpRequest) -> HttpResponse:
     if warning:
         messages.warning(request, warning)
     context = {
-        "day": day, "rows": _rows(_visible_roots(request.user, day), day),
-        "before": REORGANISATION_DAY - dt.timedelta(days=1), "after": REORGANISATION_DAY,
+        "day": day,
+        "rows": _rows(_visible_roots(request.user, day), day),
+        "before": REORGANISATION_DAY - dt.timedelta(days=1),
+        "after": REORGANISATION_DAY,
         "today": today(),
     }
     return render(request, "org/tree.html", context)
@@ -104,14 +111,17 @@ def unit_page(request: HttpRequest, pk: int) -> HttpResponse:
     version = tree.version_at(pk, day)
     staff = Position.objects.at(day).filter(unit=unit).select_related("person")
     context = {
-        "unit": unit, "day": day, "version": version,
+        "unit": unit,
+        "day": day,
+        "version": version,
         "ancestors": [a for a in tree.ancestors(pk, day) if scope.sees(a.pk)],
         "children": _rows([i for i in tree.children_ids(pk, day) if scope.sees(i)], day),
         "versions": unit.versions.select_related("parent").order_by("valid_from"),
         "predecessors": ReorgLink.objects.filter(successor=unit).select_related("predecessor"),
         "successors": ReorgLink.objects.filter(predecessor=unit).select_related("successor"),
         "now_in": OrgUnit.objects.filter(id__in=tree.successor_ids(pk, today()))
-        if not unit.is_open_on(today()) else [],
+        if not unit.is_open_on(today())
+        else [],
         "events": unit.events.order_by("-date"),
         "staff_count_at_day": staff.count(),
         "staff": staff.order_by("person__search_key")[:50],
@@ -128,7 +138,8 @@ def people(request: HttpRequest) -> HttpResponse:
         persons = persons.filter(search_key__contains=word)
     page = Paginator(persons.order_by("search_key", "code"), 50).get_page(request.GET.get("page"))
     current = dict(
-        Position.objects.current().filter(person__in=list(page.object_list))
+        Position.objects.current()
+        .filter(person__in=list(page.object_list))
         .values_list("person_id", "unit__name")
     )
     template = "org/people.html#list" if request.htmx else "org/people.html"  # type: ignore[attr-defined]
@@ -144,18 +155,28 @@ def person_page(request: HttpRequest, pk: int) -> HttpResponse:
         require_admin(request.user)
         if form.is_valid():
             try:
-                actions.assign_position(person, form.cleaned_data["unit"],
-                                        form.cleaned_data["title"], day=form.cleaned_data["day"])
+                actions.assign_position(
+                    person,
+                    form.cleaned_data["unit"],
+                    form.cleaned_data["title"],
+                    day=form.cleaned_data["day"],
+                )
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
                 messages.success(request, _("Position recorded."))
                 return redirect("org:person", pk=pk)
     positions = person.positions.select_related("unit").order_by("-valid_from")
-    return render(request, "org/person.html", {
-        "person": person, "positions": positions, "form": form,
-        "can_admin": scope.is_admin or request.user.is_superuser,  # type: ignore[attr-defined]
-    })
+    return render(
+        request,
+        "org/person.html",
+        {
+            "person": person,
+            "positions": positions,
+            "form": form,
+            "can_admin": scope.is_admin or request.user.is_superuser,  # type: ignore[attr-defined]
+        },
+    )
 
 
 @login_required
@@ -167,5 +188,3 @@ def person_create(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Staff record created."))
         return redirect("org:person", pk=person.pk)
     return render(request, "org/person_create.html", {"form": form})
-
-

@@ -23,14 +23,24 @@ from .models import OrgUnit
 
 
 def _common(data: dict[str, Any], user: Any) -> dict[str, Any]:
-    return {"day": data["day"], "by": user, "legal_basis": data.get("legal_basis", ""),
-            "note": data.get("note", "")}
+    return {
+        "day": data["day"],
+        "by": user,
+        "legal_basis": data.get("legal_basis", ""),
+        "note": data.get("note", ""),
+    }
 
 
 def _create(unit: OrgUnit | None, data: dict[str, Any], user: Any) -> OrgUnit:
-    spec = actions.NewUnit(code=data["code"], name=data["name"], level=data["level"],
-                           parent=data["parent"], kind=data["kind"],
-                           budget_role=data["budget_role"], staff_count=data["staff_count"])
+    spec = actions.NewUnit(
+        code=data["code"],
+        name=data["name"],
+        level=data["level"],
+        parent=data["parent"],
+        kind=data["kind"],
+        budget_role=data["budget_role"],
+        staff_count=data["staff_count"],
+    )
     return actions.create_unit(spec, **_common(data, user))
 
 
@@ -55,17 +65,22 @@ def _close(unit: OrgUnit | None, data: dict[str, Any], user: Any) -> OrgUnit:
 def _merge(unit: OrgUnit | None, data: dict[str, Any], user: Any) -> OrgUnit:
     new = None
     if data.get("new_code"):
-        new = actions.NewUnit(code=data["new_code"], name=data["new_name"],
-                              level=data["new_level"], parent=data["new_parent"])
-    return actions.merge_units(data["sources"], into=data["into"], new=new,
-                               **_common(data, user))
+        new = actions.NewUnit(
+            code=data["new_code"],
+            name=data["new_name"],
+            level=data["new_level"],
+            parent=data["new_parent"],
+        )
+    return actions.merge_units(data["sources"], into=data["into"], new=new, **_common(data, user))
 
 
 def _split(unit: OrgUnit | None, data: dict[str, Any], user: Any) -> OrgUnit:
     assert unit is not None
     codes = [code for code, _name in data["parts"]]
-    parts = [actions.NewUnit(code=c, name=n, level=data["level"], parent=data["parent"])
-             for c, n in data["parts"]]
+    parts = [
+        actions.NewUnit(code=c, name=n, level=data["level"], parent=data["parent"])
+        for c, n in data["parts"]
+    ]
     children: dict[int, int] = {}
     for child_code, part_code in data["children"]:
         child = OrgUnit.objects.filter(code=child_code).first()
@@ -109,5 +124,6 @@ def reorganise(request: HttpRequest, kind: str, pk: int | None = None) -> HttpRe
         else:
             messages.success(request, _("The reorganisation was recorded."))
             return redirect("org:unit", pk=result.pk)
-    return render(request, "org/reorganise.html",
-                  {"form": form, "unit": unit, "kind": kind, "title": title})
+    return render(
+        request, "org/reorganise.html", {"form": form, "unit": unit, "kind": kind, "title": title}
+    )

@@ -26,8 +26,12 @@ def test_it_lists_only_units_in_scope_on_a_date(client: Client, cast: Cast) -> N
 
 def test_it_gives_404_for_units_outside_the_scope(client: Client, cast: Cast) -> None:
     client.force_login(cast.outsider)
-    for url in (f"/api/v1/units/{cast.regional.pk}", f"/api/v1/units/{cast.pa.pk}/subtree",
-                f"/api/v1/units/{cast.pb.pk}/successors", "/api/v1/units/999999"):
+    for url in (
+        f"/api/v1/units/{cast.regional.pk}",
+        f"/api/v1/units/{cast.pa.pk}/subtree",
+        f"/api/v1/units/{cast.pb.pk}/successors",
+        "/api/v1/units/999999",
+    ):
         assert client.get(url).status_code == 404
 
 

@@ -12,8 +12,20 @@ pytestmark = pytest.mark.django_db
 
 
 def visible(user: User, cast: Cast) -> set[str]:
-    units = {u.code: u for u in [cast.root, cast.pa, cast.pb, cast.pc, cast.pa1, cast.pa2,
-                                 cast.pb1, cast.pc1, cast.regional]}
+    units = {
+        u.code: u
+        for u in [
+            cast.root,
+            cast.pa,
+            cast.pb,
+            cast.pc,
+            cast.pa1,
+            cast.pa2,
+            cast.pb1,
+            cast.pc1,
+            cast.regional,
+        ]
+    }
     return {code for code, u in units.items() if scope_for(user).sees(u.pk)}
 
 
@@ -52,10 +64,12 @@ def test_it_ignores_expired_roles(cast: Cast) -> None:
     assert visible(user, cast) == set()
 
 
-@pytest.mark.parametrize("url", ["/", "/org/", "/org/people/", "/movements/", "/api/v1/units",
-                                 "/accounts/users/"])
-def test_it_shows_anonymous_visitors_only_the_login_page(client: Client, cast: Cast,
-                                                         url: str) -> None:
+@pytest.mark.parametrize(
+    "url", ["/", "/org/", "/org/people/", "/movements/", "/api/v1/units", "/accounts/users/"]
+)
+def test_it_shows_anonymous_visitors_only_the_login_page(
+    client: Client, cast: Cast, url: str
+) -> None:
     response = client.get(url)
     assert response.status_code in (302, 401)
     if response.status_code == 302:
@@ -68,21 +82,24 @@ def test_it_throttles_repeated_failed_logins(client: Client, cast: Cast) -> None
         for _ in range(5)
     ]
     assert statuses == [200, 200, 200, 200, 429]  # the fifth failure locks the account out
-    response = client.post("/accounts/login/", {"username": "reporter",
-                                                "password": "test-password-123"})
+    response = client.post(
+        "/accounts/login/", {"username": "reporter", "password": "test-password-123"}
+    )
     assert response.status_code == 429
     assert "_auth_user_id" not in client.session
 
 
 def test_it_logs_in_through_the_form(client: Client, cast: Cast) -> None:
-    response = client.post("/accounts/login/", {"username": "reporter",
-                                                "password": "test-password-123"})
+    response = client.post(
+        "/accounts/login/", {"username": "reporter", "password": "test-password-123"}
+    )
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(cast.reporter.pk)
 
 
-def test_it_speaks_vietnamese_by_default_whatever_the_browser_says(client: Client,
-                                                                  cast: Cast) -> None:
+def test_it_speaks_vietnamese_by_default_whatever_the_browser_says(
+    client: Client, cast: Cast
+) -> None:
     response = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert response["Content-Language"] == "vi"
     assert 'lang="vi"' in response.content.decode()

@@ -9,13 +9,23 @@ pytestmark = pytest.mark.django_db
 
 def test_it_lets_an_admin_create_a_user_and_grant_a_role(client: Client, cast: Cast) -> None:
     client.force_login(cast.admin)
-    response = client.post("/accounts/users/new/", {
-        "username": "moi", "first_name": "Lan", "last_name": "Nguyễn", "email": "",
-        "password": "mat-khau-dai-123", "person_code": ""})
+    response = client.post(
+        "/accounts/users/new/",
+        {
+            "username": "moi",
+            "first_name": "Lan",
+            "last_name": "Nguyễn",
+            "email": "",
+            "password": "mat-khau-dai-123",
+            "person_code": "",
+        },
+    )
     assert response.status_code == 302
     user = User.objects.get(username="moi")
-    response = client.post(f"/accounts/users/{user.pk}/", {
-        "role": "reviewer", "unit_code": "PC", "valid_from": "01/01/2026", "valid_to": ""})
+    response = client.post(
+        f"/accounts/users/{user.pk}/",
+        {"role": "reviewer", "unit_code": "PC", "valid_from": "01/01/2026", "valid_to": ""},
+    )
     assert response.status_code == 302
     assignment = RoleAssignment.objects.get(user=user)
     assert (assignment.role, assignment.unit_id) == ("reviewer", cast.pc.pk)
@@ -25,11 +35,13 @@ def test_it_lets_an_admin_create_a_user_and_grant_a_role(client: Client, cast: C
 def test_it_refuses_overlapping_roles_and_bad_dates(client: Client, cast: Cast) -> None:
     client.force_login(cast.admin)
     url = f"/accounts/users/{cast.reporter.pk}/"
-    response = client.post(url, {"role": "reporter", "unit_code": "PA-R1",
-                                 "valid_from": "01/01/2026", "valid_to": ""})
+    response = client.post(
+        url, {"role": "reporter", "unit_code": "PA-R1", "valid_from": "01/01/2026", "valid_to": ""}
+    )
     assert "already holds this role" in response.content.decode()
-    response = client.post(url, {"role": "reporter", "unit_code": "NOPE",
-                                 "valid_from": "31/02/2026", "valid_to": ""})
+    response = client.post(
+        url, {"role": "reporter", "unit_code": "NOPE", "valid_from": "31/02/2026", "valid_to": ""}
+    )
     assert response.status_code == 200
     assert RoleAssignment.objects.filter(user=cast.reporter).count() == 1
 
@@ -43,7 +55,10 @@ def test_it_hides_user_management_from_non_admins(client: Client, cast: Cast) ->
 def test_it_ends_a_role_instead_of_deleting_it(client: Client, cast: Cast) -> None:
     client.force_login(cast.admin)
     assignment = RoleAssignment.objects.get(user=cast.reporter)
-    assert client.get(f"/accounts/users/{cast.reporter.pk}/roles/{assignment.pk}/end/").status_code == 405
+    assert (
+        client.get(f"/accounts/users/{cast.reporter.pk}/roles/{assignment.pk}/end/").status_code
+        == 405
+    )
     client.post(f"/accounts/users/{cast.reporter.pk}/roles/{assignment.pk}/end/")
     assignment.refresh_from_db()
     assert assignment.valid_to.year < 9999

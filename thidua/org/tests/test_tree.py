@@ -49,14 +49,17 @@ def test_it_follows_chains_and_splits(cast: Cast) -> None:
     later = dt.date(2026, 1, 1)
     parts = actions.split_unit(
         cast.pc1,
-        [NewUnit("PC-1a", "Phần A", cast.levels["district"], cast.pc),
-         NewUnit("PC-1b", "Phần B", cast.levels["district"], cast.pc)],
+        [
+            NewUnit("PC-1a", "Phần A", cast.levels["district"], cast.pc),
+            NewUnit("PC-1b", "Phần B", cast.levels["district"], cast.pc),
+        ],
         day=later,
     )
     assert set(tree.successor_ids(cast.pc1.pk, later)) == {p.pk for p in parts}
     final = dt.date(2026, 6, 1)
-    actions.merge_units(parts, day=final, new=NewUnit("PC-2", "Hợp nhất", cast.levels["district"],
-                                                      cast.pc))
+    actions.merge_units(
+        parts, day=final, new=NewUnit("PC-2", "Hợp nhất", cast.levels["district"], cast.pc)
+    )
     assert codes(tree.successor_ids(cast.pc1.pk, final)) == {"PC-2"}
 
 
@@ -73,7 +76,9 @@ def test_it_moves_a_subtree_from_a_date(cast: Cast) -> None:
     actions.move_unit(cast.pc, cast.pa, day=day)
     assert [u.code for u in tree.ancestors(cast.pc1.pk, day)] == ["ROOT", "PA", "PC"]
     assert [u.code for u in tree.ancestors(cast.pc1.pk, day - dt.timedelta(days=1))] == [
-        "ROOT", "PC"]
+        "ROOT",
+        "PC",
+    ]
     assert cast.pc1.pk in tree.subtree_ids(cast.pa.pk, day)
 
 
@@ -89,8 +94,9 @@ def test_it_moves_a_subtree_from_a_date(cast: Cast) -> None:
         ("closed_parent", "not in operation"),
     ],
 )
-def test_it_refuses_impossible_events_and_writes_nothing(cast: Cast, scenario: str,
-                                                         message: str) -> None:
+def test_it_refuses_impossible_events_and_writes_nothing(
+    cast: Cast, scenario: str, message: str
+) -> None:
     day = dt.date(2026, 1, 1)
     district = cast.levels["district"]
     attempts = {
@@ -99,19 +105,31 @@ def test_it_refuses_impossible_events_and_writes_nothing(cast: Cast, scenario: s
         "close_with_children": lambda: actions.close_unit(cast.pc, day=day),
         "before_last_change": lambda: actions.rename_unit(cast.regional, "X", day=MERGER),
         "split_orphans": lambda: actions.split_unit(
-            cast.pc, [NewUnit("S1", "S1", district, cast.root),
-                      NewUnit("S2", "S2", district, cast.root)], day=day),
-        "duplicate_code": lambda: actions.create_unit(NewUnit("PA", "Trùng", district, cast.pa),
-                                                      day=day),
-        "closed_parent": lambda: actions.create_unit(NewUnit("N1", "Mới", district, cast.pb),
-                                                     day=day),
+            cast.pc,
+            [NewUnit("S1", "S1", district, cast.root), NewUnit("S2", "S2", district, cast.root)],
+            day=day,
+        ),
+        "duplicate_code": lambda: actions.create_unit(
+            NewUnit("PA", "Trùng", district, cast.pa), day=day
+        ),
+        "closed_parent": lambda: actions.create_unit(
+            NewUnit("N1", "Mới", district, cast.pb), day=day
+        ),
     }
-    before = (OrgUnit.objects.count(), TreePath.objects.count(), Reorganisation.objects.count(),
-              OrgUnitVersion.objects.count())
+    before = (
+        OrgUnit.objects.count(),
+        TreePath.objects.count(),
+        Reorganisation.objects.count(),
+        OrgUnitVersion.objects.count(),
+    )
     with pytest.raises(ValidationError, match=message):
         attempts[scenario]()
-    after = (OrgUnit.objects.count(), TreePath.objects.count(), Reorganisation.objects.count(),
-             OrgUnitVersion.objects.count())
+    after = (
+        OrgUnit.objects.count(),
+        TreePath.objects.count(),
+        Reorganisation.objects.count(),
+        OrgUnitVersion.objects.count(),
+    )
     assert after == before
 
 
@@ -125,19 +143,24 @@ def _walk_ancestors(unit_id: int, day: dt.date) -> list[int]:
     return list(reversed(chain))
 
 
-@settings(max_examples=15, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(moves=st.lists(st.tuples(st.integers(0, 7), st.integers(0, 7)), min_size=1, max_size=8))
-def test_it_keeps_the_closure_equal_to_the_parent_walk(db: None, moves: list[tuple[int, int]]
-                                                       ) -> None:
+def test_it_keeps_the_closure_equal_to_the_parent_walk(
+    db: None, moves: list[tuple[int, int]]
+) -> None:
     """Property: after any sequence of moves, ancestors from the closure table equal the walk
     up the parent pointers, on every date."""
     for model in (Reorganisation, OrgUnitVersion, TreePath, OrgUnit):
         model.objects.all().delete()
     level, _ = OrgLevel.objects.get_or_create(code="l", defaults={"name": "L", "rank": 0})
     root = actions.create_unit(NewUnit("R", "R", level, None), day=START)
-    units = [actions.create_unit(NewUnit(f"U{i}", f"U{i}", level, root), day=START)
-             for i in range(8)]
+    units = [
+        actions.create_unit(NewUnit(f"U{i}", f"U{i}", level, root), day=START) for i in range(8)
+    ]
     days = [START]
     for step, (a, b) in enumerate(moves, start=1):
         day = START + dt.timedelta(days=30 * step)

@@ -13,12 +13,14 @@ def test_it_shows_the_tree_as_of_two_dates(client: Client, cast: Cast) -> None:
     after = client.get("/org/?date=01/07/2025").content.decode()
     assert "30/06/2025" in before
     assert 'data-unit="ROOT"' in before
-    children = client.get(f"/org/unit/{cast.root.pk}/children/?date=30/06/2025",
-                          HTTP_HX_REQUEST="true").content.decode()
+    children = client.get(
+        f"/org/unit/{cast.root.pk}/children/?date=30/06/2025", HTTP_HX_REQUEST="true"
+    ).content.decode()
     assert "Tỉnh Bắc Kạn" in children
     assert "<html" not in children  # a fragment, not a page
-    children = client.get(f"/org/unit/{cast.root.pk}/children/?date=01/07/2025",
-                          HTTP_HX_REQUEST="true").content.decode()
+    children = client.get(
+        f"/org/unit/{cast.root.pk}/children/?date=01/07/2025", HTTP_HX_REQUEST="true"
+    ).content.decode()
     assert "Tỉnh Bắc Kạn" not in children
     assert "01/07/2025" in after
 
@@ -71,33 +73,52 @@ def test_it_keeps_search_results_in_scope(client: Client, cast: Cast) -> None:
 def test_it_records_a_rename_through_the_form(client: Client, cast: Cast) -> None:
     client.force_login(cast.admin)
     url = f"/org/unit/{cast.pc.pk}/reorganise/rename/"
-    response = client.post(url, {"day": "01/01/2026", "new_name": "Tỉnh Cà Mau (mới)",
-                                 "legal_basis": "NQ 1/2026", "note": ""})
+    response = client.post(
+        url,
+        {
+            "day": "01/01/2026",
+            "new_name": "Tỉnh Cà Mau (mới)",
+            "legal_basis": "NQ 1/2026",
+            "note": "",
+        },
+    )
     assert response.status_code == 302
     cast.pc.refresh_from_db()
     assert cast.pc.name == "Tỉnh Cà Mau (mới)"
     assert Reorganisation.objects.filter(kind="rename", subject=cast.pc).exists()
 
 
-def test_it_refuses_a_bad_event_with_a_message_and_writes_nothing(client: Client,
-                                                                  cast: Cast) -> None:
+def test_it_refuses_a_bad_event_with_a_message_and_writes_nothing(
+    client: Client, cast: Cast
+) -> None:
     client.force_login(cast.admin)
     events = Reorganisation.objects.count()
-    response = client.post("/org/reorganise/merge/", {
-        "day": "01/01/2026", "sources": "PC-1", "into": "PB", "legal_basis": "", "note": ""})
+    response = client.post(
+        "/org/reorganise/merge/",
+        {"day": "01/01/2026", "sources": "PC-1", "into": "PB", "legal_basis": "", "note": ""},
+    )
     assert response.status_code == 200
     assert "closed" in response.content.decode()
-    response = client.post(f"/org/unit/{cast.pc.pk}/reorganise/rename/", {
-        "day": "31/02/2026", "new_name": "X"})
+    response = client.post(
+        f"/org/unit/{cast.pc.pk}/reorganise/rename/", {"day": "31/02/2026", "new_name": "X"}
+    )
     assert "dd/mm/yyyy" in response.content.decode()
     assert Reorganisation.objects.count() == events
 
 
 def test_it_merges_into_a_new_unit_through_the_form(client: Client, cast: Cast) -> None:
     client.force_login(cast.admin)
-    response = client.post("/org/reorganise/merge/", {
-        "day": "01/01/2026", "sources": "PC-1", "new_code": "PC-R1", "new_name": "Khu vực 1 – C",
-        "new_level": cast.levels["regional"].pk, "new_parent": "PC"})
+    response = client.post(
+        "/org/reorganise/merge/",
+        {
+            "day": "01/01/2026",
+            "sources": "PC-1",
+            "new_code": "PC-R1",
+            "new_name": "Khu vực 1 – C",
+            "new_level": cast.levels["regional"].pk,
+            "new_parent": "PC",
+        },
+    )
     assert response.status_code == 302
     new = OrgUnit.objects.get(code="PC-R1")
     assert new.predecessor_links.get().predecessor == cast.pc1
@@ -113,8 +134,13 @@ def test_it_lists_people_in_scope_and_their_history(client: Client, cast: Cast) 
     from thidua.org import actions
 
     lan = actions.save_person(Person(code="CB1", full_name="Nguyễn Thị Lan"))
-    Position.objects.create(person=lan, unit=cast.pa1, title="Kế toán",
-                            valid_from=cast.pa1.valid_from, valid_to=cast.pa1.valid_to)
+    Position.objects.create(
+        person=lan,
+        unit=cast.pa1,
+        title="Kế toán",
+        valid_from=cast.pa1.valid_from,
+        valid_to=cast.pa1.valid_to,
+    )
     actions.assign_position(lan, cast.regional, "Kế toán", day=cast.regional.valid_from)
     hung = actions.save_person(Person(code="CB2", full_name="Trần Văn Hùng"))
     actions.assign_position(hung, cast.pc1, "Kiểm sát viên", day=cast.pc1.valid_from)

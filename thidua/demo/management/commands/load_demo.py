@@ -14,8 +14,11 @@ class Command(BaseCommand):
     help = "Load the demo KSND sector (tree, staff, users, movement plan) into an empty database."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--if-empty", action="store_true",
-                            help="do nothing when the database already holds data")
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="do nothing when the database already holds data",
+        )
         parser.add_argument("--seed", type=int, default=2023)
 
     def handle(self, *args: Any, **options: Any) -> None:
