@@ -87,7 +87,7 @@ def get_unit_for_user(user: Any, pk: int, *, write: bool = False) -> OrgUnit:
     if not allowed:
         raise Http404
     try:
-        return OrgUnit.objects.select_related("level").get(pk=pk)
+        return OrgUnit.objects.select_related("level").get(pk=pk)  # type: ignore[no-any-return]
     except OrgUnit.DoesNotExist as exc:
         raise Http404 from exc
 

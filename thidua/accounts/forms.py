@@ -47,7 +47,7 @@ class RoleForm(forms.Form):
         unit = OrgUnit.objects.filter(code=self.cleaned_data["unit_code"].strip()).first()
         if unit is None:
             raise forms.ValidationError(_("No unit has this code."))
-        return unit
+        return unit  # type: ignore[no-any-return]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -27,7 +27,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
         authentication_form=LoginForm,
         redirect_authenticated_user=True,
     )
-    return view(request)
+    return view(request)  # type: ignore[return-value]
 
 
 @login_required

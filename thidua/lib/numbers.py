@@ -21,7 +21,7 @@ def format_vn_number(value: int | float | Decimal | None, decimals: int = 0) -> 
     sign = "-" if quantised < 0 else ""
     text = f"{abs(quantised):f}"
     whole, _, frac = text.partition(".")
-    groups = []
+    groups: list[str] = []
     while len(whole) > 3:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]

@@ -31,7 +31,7 @@ def movement_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _forms(data: Any = None) -> dict[str, forms.Form]:
+def _forms(data: Any = None) -> dict[str, forms.ModelForm]:  # type: ignore[type-arg]
     return {
         "phase_form": PhaseForm(data, prefix="phase"),
         "area_form": AreaForm(data, prefix="area"),
@@ -86,7 +86,7 @@ def movement_add(request: HttpRequest, pk: int, part: str) -> HttpResponse:
     if form.is_valid():
         obj = form.save(commit=False)  # type: ignore[attr-defined]
         obj.movement = movement
-        adder = {
+        adder: Any = {
             "phase": actions.add_phase,
             "area": actions.add_area,
             "milestone": actions.add_milestone,
@@ -99,7 +99,7 @@ def movement_add(request: HttpRequest, pk: int, part: str) -> HttpResponse:
             messages.success(request, _("Saved."))
     else:
         errors = [
-            f"{form.fields[f].label if f in form.fields else ''}: {' '.join(e)}"
+            f"{form.fields[f].label if f in form.fields else ''}: {' '.join(str(m) for m in e)}"
             for f, e in form.errors.items()
         ]
         messages.error(request, "; ".join(errors))

@@ -61,7 +61,7 @@ def _require_after_last_change(unit: OrgUnit, day: dt.date) -> OrgUnitVersion:
             _("Unit %(code)s already changed on or after %(date)s; events are recorded in order.")
             % {"code": unit.code, "date": format_vn_date(day)}
         )
-    return version
+    return version  # type: ignore[no-any-return]
 
 
 def _event(

@@ -38,7 +38,7 @@ class UnitCodeField(forms.CharField):
         unit = OrgUnit.objects.filter(code=code).first()
         if unit is None:
             raise forms.ValidationError(_("No unit has the code %(code)s."), params={"code": code})
-        return unit
+        return unit  # type: ignore[no-any-return]
 
 
 class EventForm(forms.Form):

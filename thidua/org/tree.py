@@ -60,7 +60,8 @@ def successor_ids(unit_id: int, day: dt.date) -> list[int]:
     unit = OrgUnit.objects.only("valid_from", "valid_to").get(pk=unit_id)
     if unit.is_open_on(day):
         return [unit_id]
-    frontier, seen, found = [unit_id], {unit_id}, []
+    frontier, seen = [unit_id], {unit_id}
+    found: list[int] = []
     while frontier:
         links = ReorgLink.objects.filter(predecessor_id__in=frontier, date__lte=day).values_list(
             "successor_id", flat=True
