@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.utils import translation
 from playwright.sync_api import Page, expect
 
@@ -24,11 +25,9 @@ from thidua.movements.models import Milestone, Movement, Phase
 from thidua.org.models import OrgUnitVersion, Reorganisation
 from thidua.testing import PASSWORD, Cast, build_cast
 
-from .conftest import ROOT
-
 Shot = Callable[[str], Path]
 
-VI_CATALOGUE = ROOT / "locale" / "vi" / "LC_MESSAGES" / "django.mo"
+VI_CATALOGUE = Path(settings.LOCALE_PATHS[0]) / "vi" / "LC_MESSAGES" / "django.mo"
 # Relied on word for word once locale/vi is compiled (everything else goes through ui()).
 VERBATIM_VI = {"Log in": "Đăng nhập", "Log out": "Đăng xuất"}
 # Django's own Vietnamese catalogue: present whatever the state of locale/vi.
