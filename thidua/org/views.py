@@ -25,7 +25,7 @@ from thidua.lib.text import fold
 
 from . import actions, tree
 from .forms import PersonForm, PositionForm
-from .models import OrgUnit, OrgUnitVersion, Position, ReorgLink, TreePath
+from .models import OrgLevel, OrgUnit, OrgUnitVersion, Position, ReorgLink, TreePath
 
 REORGANISATION_DAY = dt.date(2025, 7, 1)
 
@@ -94,11 +94,31 @@ def children_fragment(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def search(request: HttpRequest) -> HttpResponse:
+    """Units by name (diacritics optional) and/or by level, optionally on a date."""
     query = request.GET.get("q", "").strip()
+    level = OrgLevel.objects.filter(code=request.GET.get("level", "")).first()
+    day = _day(request)[0] if request.GET.get("date") else None
     scope = scope_for(request.user)
-    found = [u for u in tree.search_units(query) if scope.sees(u.pk)] if query else []
+    found: list[OrgUnit] = []
+    if query:
+        found = tree.search_units(query, day)
+        if level is not None:
+            found = [u for u in found if u.level_id == level.pk]
+    elif level is not None:
+        ids = tree.level_ids(level.pk, day or today())
+        found = list(OrgUnit.objects.filter(id__in=ids).select_related("level").order_by("code"))
+    found = [u for u in found if scope.sees(u.pk)]
     template = "org/search.html#results" if request.htmx else "org/search.html"  # type: ignore[attr-defined]
-    return render(request, template, {"q": query, "found": found, "today": today()})
+    context = {
+        "q": query,
+        "found": found,
+        "today": today(),
+        "levels": OrgLevel.objects.all(),
+        "level": level,
+        "day": day,
+        "searched": bool(query or level),
+    }
+    return render(request, template, context)
 
 
 @login_required

@@ -150,3 +150,12 @@ def test_it_lists_people_in_scope_and_their_history(client: Client, cast: Cast) 
     detail = client.get(f"/org/people/{lan.pk}/").content.decode()
     assert "Huyện A1" in detail and "Khu vực 1" in detail
     assert client.get(f"/org/people/{hung.pk}/").status_code == 404
+
+
+def test_it_lists_units_of_a_level_on_a_date(client: Client, cast: Cast) -> None:
+    client.force_login(cast.admin)
+    before = client.get("/org/search/?level=district&date=30/06/2025").content.decode()
+    after = client.get("/org/search/?level=district&date=01/07/2025").content.decode()
+    assert all(name in before for name in ("Huyện A1", "Huyện A2", "Huyện B1", "Huyện C1"))
+    assert "Huyện A1" not in after
+    assert "Huyện C1" in after
