@@ -21,6 +21,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from thidua.lib.dates import format_vn_date
+from thidua.lib.numbers import format_vn_number
 from thidua.lib.text import nfc
 
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
@@ -73,9 +74,8 @@ def upload_limit() -> int:
 def too_large_message(limit: int | None = None) -> str:
     """The message shown for a file over the upload limit."""
     megabytes = (limit if limit is not None else upload_limit()) / (1024 * 1024)
-    return _("The file is larger than %(mb)s MB. Split it into smaller files.") % {
-        "mb": f"{megabytes:g}"
-    }
+    shown = format_vn_number(megabytes, 0 if megabytes >= 1 else 3)
+    return _("The file is larger than %(mb)s MB. Split it into smaller files.") % {"mb": shown}
 
 
 def read_table(

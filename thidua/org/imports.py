@@ -27,11 +27,13 @@ For a merge or a split, legal_basis and note are taken from its first row.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.db.models import Max
@@ -65,12 +67,20 @@ class Column:
     aliases: tuple[str, ...] = ()
 
     def spellings(self) -> set[str]:
-        """Every folded header text that names this column, in English and the current
-        language."""
-        with translation.override("en"):
-            english = str(self.label)
-        names = (self.key, self.key.replace("_", " "), english, str(self.label), *self.aliases)
+        """Every folded header text that names this column: its key, its label in every
+        language of the site, and its aliases."""
+        names = {self.key, self.key.replace("_", " "), *translations(self.label), *self.aliases}
         return {fold(n) for n in names}
+
+
+def translations(label: Promise | str) -> set[str]:
+    """The label as written in each language of the site (a file exported in one language
+    imports in any other)."""
+    found = {str(label)}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            found.add(str(label))
+    return found
 
 
 UNIT_COLUMNS: tuple[Column, ...] = (
@@ -99,7 +109,7 @@ UNIT_COLUMNS: tuple[Column, ...] = (
     ),
     Column("note", gettext_lazy("Note"), ("ghi chú",)),
 )
-UNIT_REQUIRED = ("event", "date", "code")
+UNIT_REQUIRED: tuple[str, ...] = ("event", "date", "code")
 
 PERSON_COLUMNS: tuple[Column, ...] = (
     Column("code", gettext_lazy("Staff code"), ("mã cán bộ", "mã", "mã nhân sự")),
@@ -111,7 +121,7 @@ PERSON_COLUMNS: tuple[Column, ...] = (
     Column("position", gettext_lazy("Position"), ("chức vụ",)),
     Column("position_from", gettext_lazy("Position from"), ("từ ngày", "giữ chức vụ từ ngày")),
 )
-PERSON_REQUIRED = ("code", "full_name")
+PERSON_REQUIRED: tuple[str, ...] = ("code", "full_name")
 
 EVENT_ALIASES: dict[str, tuple[str, ...]] = {
     "create": ("thành lập", "tạo mới", "tạo"),
@@ -199,16 +209,23 @@ def header_matches(
 
 
 def _choice(text: str, choices: Any, aliases: dict[str, tuple[str, ...]]) -> str | None:
-    """The choice value that `text` names (value, label in English or the current language,
+    """The choice value that `text` names (its value, its label in any language of the site,
     or a Vietnamese alias); None if it names none."""
-    wanted = fold(text)
-    for value, label in choices.choices:
-        with translation.override("en"):
-            english = str(label)
-        names = {fold(value), fold(str(label)), fold(english), *map(fold, aliases.get(value, ()))}
-        if wanted in names:
-            return str(value)
-    return None
+    names = _choice_names(choices, tuple(sorted(aliases.items())), translation.get_language())
+    return names.get(fold(text))
+
+
+@functools.lru_cache(maxsize=64)
+def _choice_names(
+    choices: Any, aliases: tuple[tuple[str, tuple[str, ...]], ...], language: str | None
+) -> dict[str, str]:
+    """Folded name → choice value, computed once per set of choices and language."""
+    extra = dict(aliases)
+    return {
+        fold(name): str(value)
+        for value, label in choices.choices
+        for name in {value, *translations(label), *extra.get(value, ())}
+    }
 
 
 def _date(text: str) -> dt.date:

@@ -1,14 +1,214 @@
-# Placeholder replaced by the import/export work in progress.
-from django.http import HttpRequest, HttpResponse
+"""Import and export pages: administrators upload the tree (as dated events) or staff records
+as .xlsx/.csv; any logged-in user downloads what their scope lets them see."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_GET, require_http_methods
+
+from thidua.accounts.access import require_admin, scope_for, today
+from thidua.lib.dates import InvalidDate, parse_vn_date
+from thidua.lib.spreadsheets import SpreadsheetError, read_table, too_large_message, upload_limit
+
+from . import exports, imports
+from .models import Reorganisation
+
+WHAT = {"units": gettext_lazy("Organisation tree"), "people": gettext_lazy("Staff records")}
 
 
+class UploadForm(forms.Form):
+    """One upload: which format (`what`) and the file."""
+
+    what = forms.ChoiceField(choices=list(WHAT.items()), widget=forms.HiddenInput)
+    file = forms.FileField(
+        label=gettext_lazy("File (.xlsx or .csv)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )
+
+    def clean_file(self) -> UploadedFile:
+        """Refuse an oversized file before a byte is read (the type is judged on reading)."""
+        upload: UploadedFile = self.cleaned_data["file"]
+        if (upload.size or 0) > upload_limit():
+            raise forms.ValidationError(too_large_message())
+        return upload
+
+
+class SizeLimitHandler(FileUploadHandler):
+    """Stops keeping an uploaded file once it passes the upload limit, so a huge file is
+    neither held in memory nor written to disk; the page then says it was too large."""
+
+    def __init__(self, request: HttpRequest, limit: int) -> None:
+        super().__init__(request)
+        self.limit = limit
+        self.exceeded = False
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        if start + len(raw_data) > self.limit:
+            self.exceeded = True
+            raise SkipFile
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@csrf_exempt
 def io_page(request: HttpRequest) -> HttpResponse:
-    raise NotImplementedError
+    """Administrators only (404 otherwise). The size guard is installed before the upload is
+    parsed; CSRF is then checked as usual."""
+    require_admin(request.user)
+    guard = SizeLimitHandler(request, upload_limit())
+    request.upload_handlers = [guard, *request.upload_handlers]
+    return _checked_io_page(request, guard)
 
 
+@csrf_protect
+def _checked_io_page(request: HttpRequest, guard: SizeLimitHandler) -> HttpResponse:
+    """GET shows the upload forms and export links; POST imports one file: on success a
+    message and a redirect, otherwise the row-numbered problems and nothing written."""
+    uploads = {what: UploadForm(initial={"what": what}) for what in WHAT}
+    what = request.POST.get("what", "")
+    if request.method != "POST":
+        return render(request, "org/io.html", _context(uploads, [], ""))
+    if guard.exceeded:
+        return render(request, "org/io.html", _context(uploads, [too_large_message()], what))
+    form = UploadForm(request.POST, request.FILES)
+    errors: list[str] = []
+    if form.is_valid():
+        result = _import(what, form.cleaned_data["file"], request.user)
+        if result.ok:
+            messages.success(request, _summary(what, result.counts))
+            return redirect("org:io")
+        errors = result.errors
+    elif what not in uploads:
+        errors = [_("Choose what to import: the organisation tree or staff records.")]
+    if what in uploads:
+        uploads[what] = form
+    return render(request, "org/io.html", _context(uploads, errors, what))
+
+
+def _import(what: str, upload: UploadedFile, user: Any) -> imports.ImportResult:
+    """Read the uploaded file and run the import for `what`."""
+    if what == "units":
+        columns, required = imports.UNIT_COLUMNS, imports.UNIT_REQUIRED
+    else:
+        columns, required = imports.PERSON_COLUMNS, imports.PERSON_REQUIRED
+    try:
+        table = read_table(
+            upload.name or "", upload.read(), prefer=imports.header_matches(columns, required)
+        )
+    except SpreadsheetError as exc:
+        return imports.ImportResult(errors=[str(exc)])
+    if what == "units":
+        return imports.import_units(table, by=user)
+    return imports.import_people(table)
+
+
+def _summary(what: str, counts: Counter[str]) -> str:
+    """The success message: what was written, by kind."""
+    if what == "people":
+        return _(
+            "Staff records imported: %(created)s created, %(updated)s updated, %(positions)s "
+            "positions recorded."
+        ) % {
+            "created": counts["created"],
+            "updated": counts["updated"],
+            "positions": counts["position"],
+        }
+    detail = ", ".join(
+        f"{label}: {counts[kind]}" for kind, label in Reorganisation.Kind.choices if counts[kind]
+    )
+    return _("Tree imported: %(n)s events recorded (%(detail)s).") % {
+        "n": counts.total(),
+        "detail": detail or "0",
+    }
+
+
+def _context(uploads: dict[str, UploadForm], errors: list[str], what: str) -> dict[str, Any]:
+    """Everything io.html shows, including the documented columns and their aliases."""
+
+    def described(columns: tuple[imports.Column, ...]) -> list[dict[str, Any]]:
+        return [{"key": c.key, "label": c.label, "aliases": ", ".join(c.aliases)} for c in columns]
+
+    return {
+        "uploads": uploads,
+        "errors": errors,
+        "failed": WHAT.get(what, ""),
+        "unit_columns": described(imports.UNIT_COLUMNS),
+        "person_columns": described(imports.PERSON_COLUMNS),
+        "events": [
+            (k, label, ", ".join(imports.EVENT_ALIASES[k]))
+            for k, label in Reorganisation.Kind.choices
+        ],
+        "limit_mb": upload_limit() // (1024 * 1024),
+        "today": today(),
+    }
+
+
+# --- downloads -------------------------------------------------------------------------------
+
+
+def _download(export: exports.Export) -> HttpResponse:
+    response = HttpResponse(export.content, content_type=export.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _back(request: HttpRequest) -> HttpResponse:
+    """Where to return after a refused download: the import page for administrators."""
+    return redirect(
+        "org:io" if scope_for(request.user).is_admin or request.user.is_superuser else "org:tree"
+    )
+
+
+def _export_day(request: HttpRequest) -> dt.date | None:
+    """?date=dd/mm/yyyy, today when absent; None (with a message) when not a real date."""
+    raw = request.GET.get("date", "").strip()
+    if not raw:
+        return today()
+    try:
+        return parse_vn_date(raw)
+    except InvalidDate:
+        messages.error(
+            request,
+            _("“%(text)s” is not a real date; use dd/mm/yyyy, e.g. 05/03/2025.") % {"text": raw},
+        )
+        return None
+
+
+@require_GET
+@login_required
 def export_units(request: HttpRequest, fmt: str) -> HttpResponse:
-    raise NotImplementedError
+    """The tree on ?date= (and its events) as .xlsx, or as .csv (?what=events for events)."""
+    if fmt not in exports.FORMATS:
+        raise Http404
+    day = _export_day(request)
+    if day is None:
+        return _back(request)
+    what = "events" if request.GET.get("what") == "events" else "units"
+    return _download(exports.export_units(request.user, day, fmt, what))
 
 
+@require_GET
+@login_required
 def export_people(request: HttpRequest, fmt: str) -> HttpResponse:
-    raise NotImplementedError
+    """The staff records the user may see, in the staff import format."""
+    if fmt not in exports.FORMATS:
+        raise Http404
+    return _download(exports.export_people(request.user, fmt))

@@ -8,6 +8,7 @@ import zipfile
 
 import openpyxl
 import pytest
+from django.utils import translation
 
 from thidua.lib.spreadsheets import (
     Sheet,
@@ -19,6 +20,13 @@ from thidua.lib.spreadsheets import (
 )
 
 CP1258_BYTES = b"code,name\r\nHN,H\xe0 N\xf4\xf2i\r\n"  # "Hà Nội" saved as Windows-1258
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are checked in English, the msgid language; Vietnamese is tested in views."""
+    with translation.override("en"):
+        yield
 
 
 def _xlsx(rows: list[list[object]], name: str = "Sheet1") -> bytes:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import translation
 
 from thidua.accounts.models import RoleAssignment, User
 from thidua.lib.spreadsheets import Table, read_table
@@ -24,6 +25,13 @@ from thidua.org.models import (
 )
 
 HEADER = "event,date,code,name,level,parent,into"
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are checked in English, the msgid language; Vietnamese is tested in views."""
+    with translation.override("en"):
+        yield
 
 
 def table(*lines: str, header: str = HEADER) -> Table:
