@@ -119,6 +119,7 @@ def _tree_key(
 def _unit_row(
     unit: OrgUnit, version: OrgUnitVersion | None, by_id: dict[int, OrgUnit]
 ) -> list[Cell]:
+    """Code, name on the day, level, parent code, validity, kind, budget role, staff."""
     parent = version.parent_id if version else None
     parent_code = by_id[parent].code if parent in by_id else _code_of(parent)
     return [
@@ -148,6 +149,7 @@ class _History:
     units opened by a create event (the others were opened by a merge or a split)."""
 
     def __init__(self) -> None:
+        """Load units, versions and the create/move events once (a few queries)."""
         self.units = OrgUnit.objects.select_related("level").in_bulk()
         self.versions: dict[tuple[int, dt.date], OrgUnitVersion] = {
             (v.unit_id, v.valid_from): v for v in OrgUnitVersion.objects.all()

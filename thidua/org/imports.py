@@ -660,6 +660,7 @@ class TreeCheck:
     # -- one check per kind of event --
 
     def create(self, op: Operation) -> bool:
+        """A new code, a name and a level, under an open parent (or at the top)."""
         row = op.row
         if not (self.after_floor(row) and self.new_code(row, row.code)):
             return False
@@ -671,6 +672,7 @@ class TreeCheck:
         return True
 
     def rename(self, op: Operation) -> bool:
+        """An open unit, unchanged since, gets a different non-empty name."""
         row = op.row
         unit = self.changeable(row, row.code)
         if unit is None:
@@ -687,6 +689,7 @@ class TreeCheck:
         return True
 
     def move(self, op: Operation) -> bool:
+        """An open unit, unchanged since, goes under an open parent outside its subtree."""
         row = op.row
         if not self.after_floor(row):
             return False
@@ -706,6 +709,7 @@ class TreeCheck:
         return True
 
     def close(self, op: Operation) -> bool:
+        """An open unit with nothing under it closes; an optional successor must be open."""
         row = op.row
         if not self.after_floor(row):
             return False
@@ -739,6 +743,7 @@ class TreeCheck:
         return all(self.after_last_change(row, self.units[c]) for c in sorted(self.children[code]))
 
     def merge(self, op: Operation) -> bool:
+        """The merged units close and their children move to the (existing or new) target."""
         target = op.row.into
         if not self.after_floor(op.row) or not self.merge_target(op):
             return False
@@ -798,6 +803,7 @@ class TreeCheck:
         return sorted(seen) if ok else None
 
     def split(self, op: Operation) -> bool:
+        """The split unit closes; its parts open; every child is placed under a part."""
         row = op.row
         if not self.after_floor(row):
             return False
