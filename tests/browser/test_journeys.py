@@ -339,11 +339,6 @@ def test_secretary_sets_up_a_movement(
 
 
 @pytest.mark.browser
-@pytest.mark.xfail(
-    strict=True,
-    reason="app bug: with USE_THOUSAND_SEPARATOR and the vi formats, {{ movement.start_year }} "
-    "renders 2.021 (movements/detail.html lines 14 and 23, movements/list.html line 7)",
-)
 def test_years_are_printed_without_grouping(
     page: Page, shot: Shot, live_cast: Cast, first_movement: Movement
 ) -> None:

@@ -38,7 +38,7 @@ def test_it_refuses_overlapping_roles_and_bad_dates(client: Client, cast: Cast) 
     response = client.post(
         url, {"role": "reporter", "unit_code": "PA-R1", "valid_from": "01/01/2026", "valid_to": ""}
     )
-    assert "already holds this role" in response.content.decode()
+    assert "đã được giao vai trò này" in response.content.decode()
     response = client.post(
         url, {"role": "reporter", "unit_code": "NOPE", "valid_from": "31/02/2026", "valid_to": ""}
     )

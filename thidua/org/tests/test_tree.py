@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.utils import translation
 from django.core.exceptions import ValidationError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -122,7 +123,7 @@ def test_it_refuses_impossible_events_and_writes_nothing(
         Reorganisation.objects.count(),
         OrgUnitVersion.objects.count(),
     )
-    with pytest.raises(ValidationError, match=message):
+    with translation.override("en"), pytest.raises(ValidationError, match=message):
         attempts[scenario]()
     after = (
         OrgUnit.objects.count(),

@@ -98,11 +98,11 @@ def test_it_refuses_a_bad_event_with_a_message_and_writes_nothing(
         {"day": "01/01/2026", "sources": "PC-1", "into": "PB", "legal_basis": "", "note": ""},
     )
     assert response.status_code == 200
-    assert "closed" in response.content.decode()
+    assert "đã chấm dứt hoạt động" in response.content.decode()  # Vietnamese by default
     response = client.post(
         f"/org/unit/{cast.pc.pk}/reorganise/rename/", {"day": "31/02/2026", "new_name": "X"}
     )
-    assert "dd/mm/yyyy" in response.content.decode()
+    assert "Nhập ngày hợp lệ theo dạng dd/mm/yyyy" in response.content.decode()
     assert Reorganisation.objects.count() == events
 
 
