@@ -15,16 +15,35 @@ PO = ROOT / "locale" / "vi" / "LC_MESSAGES" / "django.po"
 def main() -> int:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "thidua.settings"}
     subprocess.run(
-        [sys.executable, "manage.py", "makemessages", "-l", "vi", "--no-location",
-         "--no-obsolete", "--ignore=.venv/*", "--ignore=var/*", "--ignore=bench/*",
-         "--ignore=tests/*", "-v0"],
-        cwd=ROOT, env=env, check=True,
+        [
+            sys.executable,
+            "manage.py",
+            "makemessages",
+            "-l",
+            "vi",
+            "--no-location",
+            "--no-obsolete",
+            "--ignore=.venv/*",
+            "--ignore=var/*",
+            "--ignore=bench/*",
+            "--ignore=tests/*",
+            "-v0",
+        ],
+        cwd=ROOT,
+        env=env,
+        check=True,
     )
     problems = []
     for flag, label in (("--untranslated", "untranslated"), ("--only-fuzzy", "fuzzy")):
-        out = subprocess.run(["msgattrib", flag, "--no-obsolete", str(PO)], capture_output=True,
-                             text=True, check=True).stdout
-        ids = [line for line in out.splitlines() if line.startswith("msgid ") and line != 'msgid ""']
+        out = subprocess.run(
+            ["msgattrib", flag, "--no-obsolete", str(PO)],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        ids = [
+            line for line in out.splitlines() if line.startswith("msgid ") and line != 'msgid ""'
+        ]
         problems += [f"{label}: {line[6:]}" for line in ids]
     if problems:
         print(f"{len(problems)} Vietnamese string(s) to fix in {PO.relative_to(ROOT)}:")
