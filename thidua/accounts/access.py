@@ -40,21 +40,23 @@ class Scope:
         return self.writable_ids is None or unit_id in self.writable_ids
 
 
-def _lineage(root_ids: set[int]) -> set[int]:
+def _lineage(root_ids: set[int], day: dt.date) -> set[int]:
     """Units ever under the roots, plus every unit whose work flowed into them (predecessors
-    through merges and splits) and everything ever under those: a unit's history is its own."""
+    through merges and splits) and everything ever under those: a unit's history is its own.
+    A unit still open on `day` counts only while it is under a root: one that moved away
+    belongs to its new parent's scope from then on."""
     seen: set[int] = set()
     frontier = set(root_ids)
     while frontier:
-        below = set(
-            TreePath.objects.filter(ancestor_id__in=frontier).values_list(
-                "descendant_id", flat=True
-            )
-        )
-        new = (below | frontier) - seen
+        below = TreePath.objects.filter(ancestor_id__in=frontier).values_list("descendant_id")
+        new = ({i for (i,) in below} | frontier) - seen
         seen |= new
         frontier = tree.predecessor_ids(new) - seen
-    return seen
+    open_now = set(OrgUnit.objects.at(day).filter(id__in=seen).values_list("id", flat=True))
+    under_now = (
+        TreePath.objects.at(day).filter(ancestor_id__in=root_ids).values_list("descendant_id")
+    )
+    return seen - (open_now - {i for (i,) in under_now})
 
 
 def scope_for(user: Any, day: dt.date | None = None) -> Scope:
@@ -75,8 +77,8 @@ def scope_for(user: Any, day: dt.date | None = None) -> Scope:
     else:
         read = {a.unit_id for a in assignments}
         write = {a.unit_id for a in assignments if a.role not in READ_ONLY_ROLES}
-        scope.unit_ids = frozenset(_lineage(read))
-        scope.writable_ids = frozenset(_lineage(write))
+        scope.unit_ids = frozenset(_lineage(read, day))
+        scope.writable_ids = frozenset(_lineage(write, day))
     user._thidua_scope = (day, scope)
     return scope
 

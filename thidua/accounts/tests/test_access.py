@@ -113,3 +113,16 @@ def test_it_sends_a_content_security_policy(client: Client, cast: Cast) -> None:
     response = client.get("/accounts/login/")
     assert "default-src 'self'" in response["Content-Security-Policy"]
     assert response["X-Frame-Options"] == "DENY"
+
+
+def test_it_follows_a_unit_that_moved_to_another_province(cast: Cast) -> None:
+    import datetime as dt
+
+    from thidua.org import actions
+
+    actions.move_unit(cast.regional, cast.pc, day=dt.date(2026, 1, 1))
+    reviewer = User.objects.get(pk=cast.reviewer.pk)
+    outsider_province = User.objects.get(pk=cast.outsider.pk)
+    assert "PA-R1" not in visible(reviewer, cast)  # it belongs to PC now
+    assert {"PA-1", "PB-1"} <= visible(reviewer, cast)  # the province's own history stays
+    assert "PA-R1" not in visible(outsider_province, cast)  # a district user sees only itself
