@@ -319,7 +319,11 @@ def _parse_unit_row(
     _parse_unit_details(row, cells, levels, errors)
     if event in ("merge", "split") and not row.into:
         errors.append(
-            at_row(number, _("a %(event)s needs the receiving unit code.") % {"event": event})
+            at_row(
+                number,
+                _("a %(event)s needs the receiving unit code.")
+                % {"event": Reorganisation.Kind(event).label},
+            )
         )
     return row if len(errors) == before else None
 
@@ -1109,7 +1113,7 @@ def _parse_position(
             at_row(row.number, _("no unit has the code “%(code)s”.") % {"code": cells["unit"]})
         )
     row.position_from = _parse_date_cell(
-        row.number, cells["position_from"], "", errors, required=True
+        row.number, cells["position_from"], _("Position from"), errors, required=True
     )
 
 
