@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import json
 import os
 import random
@@ -139,9 +140,10 @@ def plan_tree(fanout: Sequence[int], total: int, rng: random.Random) -> list[Nod
 
     for k in fanout:
         levels.append([add(p, j + 1) for p in levels[-1] for j in range(k)])
-    above = levels[-1]
-    base, extra = divmod(total - sum(map(len, levels)), len(above))
-    levels.append([add(p, j + 1) for i, p in enumerate(above) for j in range(base + (i < extra))])
+    above, leaves = levels[-1], total - sum(map(len, levels))
+    # parent i gets the leaves numbered leaves*i//n .. leaves*(i+1)//n: spread evenly
+    share = [leaves * (i + 1) // len(above) - leaves * i // len(above) for i in range(len(above))]
+    levels.append([add(p, j + 1) for p, k in zip(above, share, strict=True) for j in range(k)])
     nodes: list[Node] = []
     for level in levels:
         rng.shuffle(level)
@@ -198,7 +200,10 @@ def build(nodes: Sequence[Node], merges: Sequence[Merge]) -> dict[str, int]:
         )
         units = [
             OrgUnit(
-                code=n.code, name=n.name, level=levels[n.rank], valid_from=START,
+                code=n.code,
+                name=n.name,
+                level=levels[n.rank],
+                valid_from=START,
                 valid_to=REORG if n.index in closed else OPEN_END,
                 search_key=fold(f"{n.code} {n.name}")[:1000],
             )
@@ -209,13 +214,18 @@ def build(nodes: Sequence[Node], merges: Sequence[Merge]) -> dict[str, int]:
 
         def versions() -> Iterator[OrgUnitVersion]:
             for n in nodes:
-                unit, parent = ids[n.index], n.parent and ids[n.parent.index]
+                unit, parent = ids[n.index], ids[n.parent.index] if n.parent else None
                 end = REORG if n.index in closed or n.index in moved_to else OPEN_END
-                yield OrgUnitVersion(unit_id=unit, name=n.name, parent_id=parent,
-                                     valid_from=START, valid_to=end)
+                yield OrgUnitVersion(
+                    unit_id=unit, name=n.name, parent_id=parent, valid_from=START, valid_to=end
+                )
                 if n.index in moved_to:  # _reparent: close the version, open one under target
-                    yield OrgUnitVersion(unit_id=unit, name=n.name, valid_from=REORG,
-                                         parent_id=ids[moved_to[n.index].index])
+                    yield OrgUnitVersion(
+                        unit_id=unit,
+                        name=n.name,
+                        valid_from=REORG,
+                        parent_id=ids[moved_to[n.index].index],
+                    )
 
         def paths() -> Iterator[TreePath]:
             for n in nodes:  # as created; the merge closed some of these rows on REORG
@@ -223,16 +233,25 @@ def build(nodes: Sequence[Node], merges: Sequence[Merge]) -> dict[str, int]:
                 for k, a in enumerate(n.chain()):
                     outside = cut is not None and k > cut
                     end = REORG if n.index in closed or outside else OPEN_END
-                    yield TreePath(ancestor_id=ids[a.index], descendant_id=ids[n.index],
-                                   depth=k, valid_from=START, valid_to=end)
+                    yield TreePath(
+                        ancestor_id=ids[a.index],
+                        descendant_id=ids[n.index],
+                        depth=k,
+                        valid_from=START,
+                        valid_to=end,
+                    )
             for n in nodes:  # and opened these: the moved subtree under the target's ancestors
                 cut = inside_depth(n)
                 if cut is None:
                     continue
                 target = moved_to[n.chain()[cut].index]
                 for k, a in enumerate(target.chain()):
-                    yield TreePath(ancestor_id=ids[a.index], descendant_id=ids[n.index],
-                                   depth=cut + 1 + k, valid_from=REORG)
+                    yield TreePath(
+                        ancestor_id=ids[a.index],
+                        descendant_id=ids[n.index],
+                        depth=cut + 1 + k,
+                        valid_from=REORG,
+                    )
 
         counts["versions"] = _insert(OrgUnitVersion, versions())
         counts["tree_paths"] = _insert(TreePath, paths())
@@ -240,16 +259,25 @@ def build(nodes: Sequence[Node], merges: Sequence[Merge]) -> dict[str, int]:
             Reorganisation(kind=Reorganisation.Kind.CREATE, date=START, subject_id=i) for i in ids
         )
         events = [
-            Reorganisation(kind=Reorganisation.Kind.MERGE, date=REORG, subject_id=ids[t.index],
-                           details={"sources": [s.code for s in sources]})
+            Reorganisation(
+                kind=Reorganisation.Kind.MERGE,
+                date=REORG,
+                subject_id=ids[t.index],
+                details={"sources": [s.code for s in sources]},
+            )
             for t, sources in merges
         ]
         counts["events"] = _insert(Reorganisation, created) + _insert(Reorganisation, events)
-        counts["reorg_links"] = _insert(ReorgLink, (
-            ReorgLink(event=e, predecessor_id=ids[s.index], successor_id=ids[t.index], date=REORG)
-            for e, (t, sources) in zip(events, merges, strict=True)
-            for s in sources
-        ))
+        counts["reorg_links"] = _insert(
+            ReorgLink,
+            (
+                ReorgLink(
+                    event=e, predecessor_id=ids[s.index], successor_id=ids[t.index], date=REORG
+                )
+                for e, (t, sources) in zip(events, merges, strict=True)
+                for s in sources
+            ),
+        )
     return counts
 
 
@@ -288,14 +316,30 @@ def snapshot() -> dict[str, Rows]:
     code[None] = ""
     level = dict(OrgLevel.objects.values_list("id", "code"))
     events = {
-        e.pk: (e.kind, e.date, code[e.subject_id], json.dumps(e.details, sort_keys=True),
-               e.legal_basis, e.note, e.created_by_id)
+        e.pk: (
+            e.kind,
+            e.date,
+            code[e.subject_id],
+            json.dumps(e.details, sort_keys=True),
+            e.legal_basis,
+            e.note,
+            e.created_by_id,
+        )
         for e in Reorganisation.objects.all()
     }
     return {
         "units": sorted(
-            (u.code, u.name, level[u.level_id], u.kind, u.budget_role, u.staff_count,
-             u.valid_from, u.valid_to, u.search_key)
+            (
+                u.code,
+                u.name,
+                level[u.level_id],
+                u.kind,
+                u.budget_role,
+                u.staff_count,
+                u.valid_from,
+                u.valid_to,
+                u.search_key,
+            )
             for u in OrgUnit.objects.all()
         ),
         "versions": sorted(
@@ -331,8 +375,11 @@ def verify_generator() -> list[str]:
             got.append(snapshot())
             transaction.set_rollback(True)
     ours, theirs = got
-    return [f"{k}: {len(set(ours[k]) ^ set(theirs[k]))} rows differ"
-            for k in ours if ours[k] != theirs[k]]
+    return [
+        f"{k}: {len(set(ours[k]) ^ set(theirs[k]))} rows differ"
+        for k in ours
+        if ours[k] != theirs[k]
+    ]
 
 
 # --- measurement --------------------------------------------------------------------------
@@ -345,7 +392,9 @@ def naive_subtree_ids(unit_id: int, day: dt.date) -> list[int]:
     found, frontier = [unit_id], [unit_id]
     while frontier:
         frontier = list(
-            OrgUnitVersion.objects.at(day).filter(parent_id__in=frontier).order_by()
+            OrgUnitVersion.objects.at(day)
+            .filter(parent_id__in=frontier)
+            .order_by()
             .values_list("unit_id", flat=True)
         )
         found += frontier
@@ -360,7 +409,9 @@ def naive_ancestor_ids(unit_id: int, day: dt.date) -> list[int]:
     current: int | None = unit_id
     while current is not None:
         rows = list(
-            OrgUnitVersion.objects.at(day).filter(unit_id=current).order_by()
+            OrgUnitVersion.objects.at(day)
+            .filter(unit_id=current)
+            .order_by()
             .values_list("parent_id", flat=True)[:1]
         )
         current = rows[0] if rows else None
@@ -392,10 +443,14 @@ class Result:
 
     def summary(self, pk_p50: float) -> dict[str, Any]:
         out: dict[str, Any] = {
-            "query": self.query, "date": self.day.isoformat() if self.day else None,
-            "n": len(self.ours_ms), "rows_median": statistics.median(self.rows),
-            "rows_min": min(self.rows), "rows_max": max(self.rows),
-            "p50_ms": self.p(self.ours_ms, 50), "p95_ms": self.p(self.ours_ms, 95),
+            "query": self.query,
+            "date": self.day.isoformat() if self.day else None,
+            "n": len(self.ours_ms),
+            "rows_median": statistics.median(self.rows),
+            "rows_min": min(self.rows),
+            "rows_max": max(self.rows),
+            "p50_ms": self.p(self.ours_ms, 50),
+            "p95_ms": self.p(self.ours_ms, 95),
         }
         if self.naive_ms:
             out["naive_p50_ms"] = self.p(self.naive_ms, 50)
@@ -408,14 +463,21 @@ class Result:
 
 
 def timed(fn: QueryFn, calls: Sequence[tuple[Any, ...]]) -> tuple[list[float], list[int]]:
+    """Milliseconds and row count per call, after warm-up; the garbage collector is off while
+    timing (as in timeit) so that a collection of the build's leftovers lands in no sample."""
     for args in calls[:WARMUP]:
         fn(*args)
     times, rows = [], []
-    for args in calls:
-        t0 = time.perf_counter()
-        n = len(fn(*args))
-        times.append((time.perf_counter() - t0) * 1000)
-        rows.append(n)
+    gc.collect()
+    gc.disable()
+    try:
+        for args in calls:
+            t0 = time.perf_counter()
+            n = len(fn(*args))
+            times.append((time.perf_counter() - t0) * 1000)
+            rows.append(n)
+    finally:
+        gc.enable()
     return times, rows
 
 
@@ -432,8 +494,13 @@ def measure(nodes: Sequence[Node], merges: Sequence[Merge], rng: random.Random) 
     mid_level = OrgLevel.objects.get(rank=2).pk
     results: list[Result] = []
 
-    def run(name: str, day: dt.date | None, fn: QueryFn, pool: Sequence[int],
-            naive: QueryFn | None = None) -> None:
+    def run(
+        name: str,
+        day: dt.date | None,
+        fn: QueryFn,
+        pool: Sequence[int],
+        naive: QueryFn | None = None,
+    ) -> None:
         picks = rng.choices(pool, k=REPS)
         calls = [(i, day) if day else (i,) for i in picks]
         if naive is not None:  # same answer, or the comparison means nothing
@@ -463,14 +530,18 @@ def measure(nodes: Sequence[Node], merges: Sequence[Merge], rng: random.Random) 
 
 
 def report(meta: dict[str, Any], rows: list[dict[str, Any]]) -> str:
-    head = (f"{'query':<22} {'date':<10} {'rows':>6} {'p50':>7} {'p95':>7} {'naive50':>8} "
-            f"{'naive95':>8} {'ours/naive':>10} {'x pk':>6}  p95 < {TARGET_MS:g} ms")
+    head = (
+        f"{'query':<22} {'date':<10} {'rows':>6} {'p50':>7} {'p95':>7} {'naive50':>8} "
+        f"{'naive95':>8} {'ours/naive':>10} {'x pk':>6}  p95 < {TARGET_MS:g} ms"
+    )
     lines = [
         f"thidua org tree bench: {meta['vendor']} {meta['server_version']} ({meta['database']})",
         f"{meta['counts']['units']:,} units, {meta['counts']['tree_paths']:,} closure rows, "
         f"{meta['counts']['versions']:,} versions; built in {meta['build_seconds']:.1f} s; "
         f"generator matches actions.py: {'yes' if meta['generator_matches_actions'] else 'NO'}",
-        f"{REPS} timed calls per line after {WARMUP} warm-up, seed {SEED}; times in ms",
+        f"{REPS} timed calls per line after {WARMUP} warm-up, seed {SEED}; times in ms; "
+        f"load average {meta['load_average_1min'][0]:.1f} -> {meta['load_average_1min'][1]:.1f}"
+        f" on {meta['cpus']} CPUs",
         head,
         "-" * len(head),
     ]
@@ -489,10 +560,16 @@ def report(meta: dict[str, Any], rows: list[dict[str, Any]]) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.bench_tree", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--postgres", action="store_true",
-                        help=f"use PostgreSQL (BENCH_DATABASE_URL, default {PG_DEFAULT_URL})")
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.bench_tree",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--postgres",
+        action="store_true",
+        help=f"use PostgreSQL (BENCH_DATABASE_URL, default {PG_DEFAULT_URL})",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the bench database afterwards")
     args = parser.parse_args(argv)
 
@@ -502,26 +579,41 @@ def main(argv: Sequence[str] | None = None) -> int:
     from django.db import connection
 
     call_command("migrate", verbosity=0)
+    say("checking the bulk generator against thidua.org.actions on a small tree")
     mismatches = verify_generator()
     for line in mismatches:
         print(f"generator differs from actions.py: {line}")
     rng = random.Random(SEED)
     nodes = plan_tree(FANOUT, TOTAL_UNITS, rng)
     merges = plan_merges(nodes)
+    say(f"building {len(nodes):,} units in {database}")
     t0 = time.perf_counter()
     counts = build(nodes, merges)
     with connection.cursor() as cur:  # what autovacuum / PRAGMA optimize would leave
         cur.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
     build_seconds = time.perf_counter() - t0
+    say("measuring")
+    load_before = os.getloadavg()[0]
     results = measure(nodes, merges, rng)
+    load = (load_before, os.getloadavg()[0])
     pk_p50 = Result.p(results[0].ours_ms, 50)
     rows = [r.summary(pk_p50) for r in results]
     meta = {
-        "vendor": connection.vendor, "server_version": _server_version(), "database": database,
-        "counts": counts, "build_seconds": build_seconds,
-        "generator_matches_actions": not mismatches, "generator_mismatches": mismatches,
-        "reps": REPS, "warmup": WARMUP, "seed": SEED, "dates": [d.isoformat() for d in DAYS],
-        "reorganisation": REORG.isoformat(), "target_ms": TARGET_MS,
+        "vendor": connection.vendor,
+        "server_version": _server_version(),
+        "database": database,
+        "counts": counts,
+        "build_seconds": build_seconds,
+        "generator_matches_actions": not mismatches,
+        "generator_mismatches": mismatches,
+        "reps": REPS,
+        "warmup": WARMUP,
+        "seed": SEED,
+        "dates": [d.isoformat() for d in DAYS],
+        "reorganisation": REORG.isoformat(),
+        "target_ms": TARGET_MS,
+        "load_average_1min": load,
+        "cpus": os.cpu_count(),
         "measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
     print(report(meta, rows))
@@ -532,6 +624,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         connection.close()
         cleanup()
     return 0 if not mismatches and all(r["pass"] for r in rows) else 1
+
+
+def say(message: str) -> None:
+    print(f"bench_tree: {message}", file=sys.stderr, flush=True)
 
 
 def _server_version() -> str:
