@@ -126,7 +126,9 @@ class TreePath(models.Model):
     class Meta:
         constraints = [_period_constraint("treepath")]
         indexes = [
-            models.Index(fields=["ancestor", "valid_from", "valid_to"], name="treepath_down"),
+            models.Index(
+                fields=["ancestor", "valid_from", "valid_to", "descendant"], name="treepath_down"
+            ),
             models.Index(fields=["descendant", "valid_from", "valid_to"], name="treepath_up"),
         ]
 
