@@ -1,6 +1,6 @@
 from typing import Any
 
-pytest_plugins = ["thidua.testing"]
+pytest_plugins = ["thidua.testing", "thidua.reporting.testing"]
 
 
 def pytest_configure(config: Any) -> None:

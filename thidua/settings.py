@@ -41,8 +41,10 @@ INSTALLED_APPS = [
     "axes",
     "thidua",
     "thidua.org",
+    "thidua.audit",
     "thidua.accounts",
     "thidua.movements",
+    "thidua.reporting",
     "thidua.demo",
 ]
 

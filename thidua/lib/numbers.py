@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
+
+_PLAIN = re.compile(r"[+-]?[0-9.,]*[0-9][0-9.,]*")
+"""Digits with grouping and decimal marks only: no exponent, no NaN or Infinity."""
 
 
 class InvalidNumber(ValueError):
@@ -34,7 +38,7 @@ def parse_vn_number(text: str) -> Decimal:
     """'1.234.567,5', '1234567,5' and '1 234 567' -> Decimal. A lone dot followed by
     exactly three digits is a thousands separator, as Vietnamese users type it."""
     raw = text.strip().replace("\u00a0", "").replace(" ", "")
-    if not raw:
+    if not raw or not _PLAIN.fullmatch(raw):
         raise InvalidNumber(text)
     if "," in raw:
         raw = raw.replace(".", "").replace(",", ".")

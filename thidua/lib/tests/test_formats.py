@@ -66,7 +66,7 @@ def test_it_reads_vietnamese_numbers(text: str, expected: str) -> None:
     assert parse_vn_number(text) == Decimal(expected)
 
 
-@pytest.mark.parametrize("text", ["abc", "", "1,2,3", "NaN", "Infinity"])
+@pytest.mark.parametrize("text", ["abc", "", "1,2,3", "NaN", "Infinity", "1e20", "--1", "12a"])
 def test_it_refuses_text_that_is_not_a_number(text: str) -> None:
     with pytest.raises(InvalidNumber):
         parse_vn_number(text)

@@ -1,0 +1,72 @@
+"""Who may do what with a report. Every page and API call fetches reports through here; a
+report outside the caller's scope is a 404 (DESIGN.md §7)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from thidua.accounts.access import scope_for, today
+from thidua.accounts.models import Role, RoleAssignment
+from thidua.org import tree
+
+from .models import Report
+
+
+def reports_for_user(user: Any) -> QuerySet[Report]:
+    scope = scope_for(user)
+    qs = Report.objects.select_related("unit", "form", "period")
+    return qs if scope.unit_ids is None else qs.filter(unit_id__in=scope.unit_ids)
+
+
+def get_report_for_user(user: Any, pk: int) -> Report:
+    try:
+        return reports_for_user(user).get(pk=pk)
+    except Report.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _role_units(user: Any, roles: set[str]) -> set[int]:
+    return set(
+        RoleAssignment.objects.at(today())
+        .filter(user=user, role__in=roles)
+        .values_list("unit_id", flat=True)
+    )
+
+
+def can_enter(user: Any, report: Report) -> bool:
+    """Reporters and the unit head of the report's own unit enter figures."""
+    return report.unit_id in _role_units(user, {Role.REPORTER, Role.UNIT_HEAD})
+
+
+def can_submit(user: Any, report: Report) -> bool:
+    """The unit head submits the unit's report (DESIGN.md §2)."""
+    return report.unit_id in _role_units(user, {Role.UNIT_HEAD})
+
+
+def _upper_units(report: Report) -> set[int]:
+    """The units above the report's unit when the period ended, and today."""
+    return set(tree.ancestor_ids(report.unit_id, report.period.end)) | set(
+        tree.ancestor_ids(report.unit_id, today())
+    )
+
+
+def can_review(user: Any, report: Report) -> bool:
+    """A reviewer at any level above the unit approves, returns and reopens its report."""
+    if not scope_for(user).writes(report.unit_id):
+        return False
+    return bool(_role_units(user, {Role.REVIEWER}) & _upper_units(report))
+
+
+def can_accept(user: Any, report: Report) -> bool:
+    """Acceptance happens at the top: a reviewer or the council secretary on a root unit."""
+    mine = _role_units(user, {Role.REVIEWER, Role.COUNCIL_SECRETARY})
+    roots = {i for i in mine if not tree.ancestor_ids(i, today())}
+    return bool(roots & (_upper_units(report) | {report.unit_id}))
+
+
+def require(allowed: bool) -> None:
+    if not allowed:
+        raise Http404

@@ -1,0 +1,181 @@
+"""Load the indicator catalogue, the report forms and the deadline rules from their versioned
+fixtures (reporting/data/*.json); create reporting periods."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from thidua.lib.dates import OPEN_END
+from thidua.org.models import OrgLevel
+
+from .expressions import ExpressionError, compile_expression, dependency_order
+from .models import (
+    DeadlineRule,
+    FormRow,
+    FormSection,
+    Indicator,
+    IndicatorGroup,
+    NarrativePart,
+    Period,
+    ReportForm,
+)
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+
+def _date(text: str | None) -> dt.date:
+    return dt.date.fromisoformat(text) if text else OPEN_END
+
+
+@transaction.atomic
+def load_catalogue(path: Path = DATA_DIR / "catalogue.json") -> int:
+    """Create or update every group and indicator of the catalogue; formulas must compile
+    and must not depend on each other in a cycle."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    groups = {}
+    for order, g in enumerate(data["groups"]):
+        groups[g["code"]], _created = IndicatorGroup.objects.update_or_create(
+            code=g["code"], defaults={**{k: v for k, v in g.items() if k != "code"}, "order": order}
+        )
+    formulas = {}
+    for order, row in enumerate(data["indicators"]):
+        if row["formula"]:
+            try:
+                formulas[row["code"]] = compile_expression(row["formula"])
+            except ExpressionError as exc:
+                raise ValidationError(f"{row['code']}: {exc}") from exc
+        defaults = {k: v for k, v in row.items() if k not in {"code", "group", "weight"}}
+        Indicator.objects.update_or_create(
+            code=row["code"],
+            defaults={
+                **defaults,
+                "group": groups[row["group"]],
+                "order": order,
+                "catalogue_version": data["version"],
+                "valid_from": _date(data["valid_from"]),
+            },
+        )
+    try:
+        dependency_order(formulas)
+    except ExpressionError as exc:
+        raise ValidationError(str(exc)) from exc
+    unknown = (
+        set().union(*(f.codes for f in formulas.values()))
+        - set(Indicator.objects.values_list("code", flat=True))
+        if formulas
+        else set()
+    )
+    if unknown:
+        raise ValidationError(
+            _("Formulas use unknown indicators: %(codes)s") % {"codes": ", ".join(sorted(unknown))}
+        )
+    return len(data["indicators"])
+
+
+@transaction.atomic
+def load_forms(path: Path) -> int:
+    """Create or replace the forms and deadline rules of a sector's fixture."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    indicators = {i.code: i for i in Indicator.objects.all()}
+    for spec in data["forms"]:
+        _load_form(spec, indicators)
+    for rule in data.get("deadlines", []):
+        DeadlineRule.objects.update_or_create(
+            periodicity=rule["periodicity"],
+            valid_from=_date(rule["valid_from"]),
+            defaults={
+                **{k: v for k, v in rule.items() if k not in {"valid_from", "valid_to"}},
+                "valid_to": _date(rule.get("valid_to")),
+            },
+        )
+    return len(data["forms"])
+
+
+def _load_form(spec: dict[str, Any], indicators: dict[str, Indicator]) -> ReportForm:
+    form, _created = ReportForm.objects.update_or_create(
+        code=spec["code"],
+        defaults={
+            "name": spec["name"],
+            "name_en": spec["name_en"],
+            "periodicity": spec["periodicity"],
+            "legal_basis": spec["legal_basis"],
+            "valid_from": _date(spec["valid_from"]),
+        },
+    )
+    form.levels.set(OrgLevel.objects.filter(code__in=spec["levels"]))
+    form.sections.all().delete()
+    form.narrative_parts.all().delete()
+    for s_order, section in enumerate(spec["sections"]):
+        sec = FormSection.objects.create(
+            form=form,
+            code=section["code"],
+            name=section["name"],
+            name_en=section["name_en"],
+            order=s_order,
+        )
+        FormRow.objects.bulk_create(
+            FormRow(section=sec, indicator=indicators[code], order=r, number=f"{r + 1}")
+            for r, code in enumerate(section["rows"])
+        )
+    for p_order, part in enumerate(spec.get("narrative", [])):
+        NarrativePart.objects.create(form=form, order=p_order, **part)
+    return form
+
+
+def ensure_periods(first_year: int, last_year: int) -> list[Period]:
+    """Every quarter, half-year, nine months and year in the range (idempotent)."""
+    specs: list[tuple[int, str, int, dt.date, dt.date]] = []
+    for year in range(first_year, last_year + 1):
+        for q in range(1, 5):
+            start = dt.date(year, 3 * q - 2, 1)
+            end = dt.date(year, 12, 31) if q == 4 else dt.date(year, 3 * q + 1, 1) - dt.timedelta(1)
+            specs.append((year, Period.Kind.QUARTER, q, start, end))
+        specs.append((year, Period.Kind.HALF, 1, dt.date(year, 1, 1), dt.date(year, 6, 30)))
+        specs.append((year, Period.Kind.NINE_MONTHS, 1, dt.date(year, 1, 1), dt.date(year, 9, 30)))
+        specs.append((year, Period.Kind.YEAR, 1, dt.date(year, 1, 1), dt.date(year, 12, 31)))
+    out = []
+    for year, kind, number, start, end in specs:
+        period, _created = Period.objects.get_or_create(
+            year=year, kind=kind, number=number, defaults={"start": start, "end": end}
+        )
+        out.append(period)
+    return out
+
+
+def deadline_for(form: ReportForm, period: Period) -> tuple[dt.date | None, DeadlineRule | None]:
+    """The deadline under the rule in force on the period's last day."""
+    rule = DeadlineRule.objects.at(period.end).filter(periodicity=form.periodicity).first()
+    return (rule.deadline_for(period), rule) if rule else (None, None)
+
+
+@transaction.atomic
+def load_default_rules(valid_from: dt.date = dt.date(2014, 11, 1)) -> int:
+    """Create the default validation rules (reporting/validation.py) as editable data."""
+    from .models import ValidationRule
+    from .validation import default_rules
+
+    count = 0
+    for rule in default_rules():
+        _obj, created = ValidationRule.objects.get_or_create(
+            code=rule.code,
+            defaults={
+                "left": rule.left,
+                "operator": rule.operator,
+                "right": rule.right,
+                "severity": rule.severity,
+                "message_vi": rule.message_vi,
+                "message_en": rule.message_en,
+                "waivable_by_comment": rule.waivable_by_comment,
+                "legal_basis": "Quy định của ngành (có thể chỉnh sửa)",
+                "valid_from": valid_from,
+            },
+        )
+        count += created
+    return count
