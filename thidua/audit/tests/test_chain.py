@@ -1,8 +1,13 @@
 """The hash chain: what it proves, what it catches, and the one thing it needs the head for."""
 
 import datetime as dt
+import json
+import os
+import subprocess
+import sys
 import threading
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -309,7 +314,7 @@ def test_it_hashes_equal_values_alike() -> None:
 @pytest.mark.django_db(transaction=True)
 def test_it_serialises_concurrent_writers() -> None:
     if connection.vendor != "postgresql":
-        pytest.skip("the in-memory SQLite test database is shared-cache: no concurrent writers")
+        pytest.skip("SQLite: see test_it_serialises_concurrent_writers_on_a_sqlite_file")
     start = threading.Barrier(2)
     errors: list[BaseException] = []
 
@@ -336,3 +341,22 @@ def test_it_serialises_concurrent_writers() -> None:
     )
     assert AuditEvent.objects.filter(actor_label="a").count() == 50
     assert verify_chain() is None
+
+
+def test_it_serialises_concurrent_writers_on_a_sqlite_file(tmp_path: Path) -> None:
+    env = os.environ | {
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'audit.sqlite3'}",
+        "THIDUA_VAR_DIR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "thidua.settings",
+    }
+    run = subprocess.run(
+        [sys.executable, "-m", "thidua.audit.tests.sqlite_writers"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+
+    result = json.loads(run.stdout)
+    assert result == {"errors": [], "seqs": list(range(1, 101)), "broken": None}
