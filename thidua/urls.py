@@ -7,5 +7,6 @@ urlpatterns = [
     path("accounts/", include("thidua.accounts.urls")),
     path("org/", include("thidua.org.urls")),
     path("movements/", include("thidua.movements.urls")),
+    path("reports/", include("thidua.reporting.urls")),
     path("api/v1/", include("thidua.api_urls")),
 ]

@@ -40,3 +40,23 @@ def add_class_input(field: object) -> str:
 def add_class_select(field: object) -> str:
     css = "form-select form-select-sm" + (" is-invalid" if field.errors else "")  # type: ignore[attr-defined]
     return field.as_widget(attrs={"class": css})  # type: ignore[attr-defined,no-any-return]
+
+
+@register.filter
+def get_item(mapping: dict[str, object], key: str) -> object:
+    return mapping.get(key)
+
+
+@register.filter
+def is_late(report: object, today: dt.date) -> bool:
+    return bool(report.is_late(today))  # type: ignore[attr-defined]
+
+
+@register.filter
+def vnexact(value: Decimal | None, decimals: int = 0) -> str:
+    """A stored figure shown in full (never rounded away), with at least `decimals` places."""
+    if value is None:
+        return ""
+    exponent = Decimal(value).normalize().as_tuple().exponent
+    places = max(int(decimals), -exponent if isinstance(exponent, int) and exponent < 0 else 0)
+    return numbers.format_vn_number(value, places)

@@ -1,0 +1,18 @@
+from django.urls import include, path
+
+from . import views
+
+app_name = "reporting"
+urlpatterns = [
+    path("", views.report_list, name="list"),
+    path("<int:pk>/", views.report_page, name="report"),
+    path("<int:pk>/cells/<int:indicator_id>/", views.save_cell, name="save_cell"),
+    path("<int:pk>/narrative/<int:part_id>/", views.save_narrative, name="save_narrative"),
+    path("<int:pk>/transition/<slug:action>/", views.transition, name="transition"),
+    path("<int:pk>/attachments/", views.upload_attachment, name="attachments"),
+    path("<int:pk>/attachments/<int:attachment_id>/", views.download_attachment, name="attachment"),
+    path("open/", views.open_report_view, name="open"),
+    path("completeness/", views.completeness, name="completeness"),
+    path("rollups/", include("thidua.reporting.urls_rollups")),
+    path("excel/", include("thidua.reporting.urls_excel")),
+]

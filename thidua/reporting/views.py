@@ -1,0 +1,408 @@
+"""Report pages: the list, the entry grid with autosave, transitions, evidence, and the
+completeness board."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from thidua.accounts.access import get_unit_for_user, scope_for, today
+from thidua.audit.chain import history, record
+from thidua.lib.filetypes import sniff
+from thidua.org import tree
+from thidua.org.models import OrgUnit
+
+from . import actions
+from .access import (
+    can_accept,
+    can_enter,
+    can_review,
+    can_submit,
+    get_report_for_user,
+    reports_for_user,
+    require,
+)
+from .checks import (
+    form_indicators,
+    previous_period,
+    same_period_last_year,
+    typed_values,
+    values_for,
+    with_derived,
+)
+from .forms import AttachmentForm, CellForm, NarrativeForm, OpenReportForm, ReasonForm
+from .models import Attachment, Indicator, NarrativeText, Period, Report, ReportForm
+from .validation import Finding
+
+
+@login_required
+def report_list(request: HttpRequest) -> HttpResponse:
+    reports = reports_for_user(request.user).order_by("-period__end", "unit__code", "form__code")
+    status = request.GET.get("status", "")
+    if status in Report.Status.values:
+        reports = reports.filter(status=status)
+    period = request.GET.get("period", "")
+    if period.isdigit():
+        reports = reports.filter(period_id=int(period))
+    page = Paginator(reports, 50).get_page(request.GET.get("page"))
+    scope = scope_for(request.user)
+    context = {
+        "page": page,
+        "statuses": Report.Status.choices,
+        "status": status,
+        "periods": Period.objects.filter(end__lte=today().replace(month=12, day=31)).order_by(
+            "-end"
+        )[:40],
+        "period": period,
+        "home_units": scope.home_units,
+        "forms": ReportForm.objects.at(today()),
+        "today": today(),
+    }
+    return render(request, "reporting/list.html", context)
+
+
+@login_required
+@require_POST
+def open_report_view(request: HttpRequest) -> HttpResponse:
+    form = OpenReportForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a unit, a form and a period."))
+        return redirect("reporting:list")
+    unit = get_unit_for_user(request.user, form.cleaned_data["unit"], write=True)
+    try:
+        report = actions.open_report(
+            unit, form.cleaned_data["form"], form.cleaned_data["period"], by=request.user
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("reporting:list")
+    return redirect("reporting:report", pk=report.pk)
+
+
+def _rows(report: Report, findings: list[Finding]) -> list[dict[str, Any]]:
+    """One row per form row: the cell, its history beside it, its findings."""
+    indicators = form_indicators(report)
+    typed, comments = typed_values(report)
+    values = with_derived(typed, indicators)
+    cells = {v.indicator_id: v for v in report.values.all()}
+    prev = with_derived(
+        values_for(report.unit_id, report.form_id, previous_period(report.period)), indicators
+    )
+    last = with_derived(
+        values_for(report.unit_id, report.form_id, same_period_last_year(report.period)), indicators
+    )
+    sections = []
+    for section in report.form.sections.prefetch_related("rows__indicator"):
+        rows = []
+        for row in section.rows.all():
+            ind = row.indicator
+            cell = cells.get(ind.pk)
+            rows.append(
+                {
+                    "row": row,
+                    "indicator": ind,
+                    "value": values.get(ind.code),
+                    "version": cell.version if cell else 0,
+                    "comment": comments.get(ind.code, ""),
+                    "previous": prev.get(ind.code),
+                    "last_year": last.get(ind.code),
+                    "findings": [f for f in findings if ind.code in f.indicators],
+                }
+            )
+        sections.append({"section": section, "rows": rows})
+    return sections
+
+
+def _page_context(request: HttpRequest, report: Report) -> dict[str, Any]:
+    from .checks import findings_for
+
+    findings = findings_for(report, language=get_language() or "vi")
+    user = request.user
+    texts = {t.part_id: t for t in NarrativeText.objects.filter(report=report)}
+    return {
+        "report": report,
+        "sections": _rows(report, findings),
+        "findings": findings,
+        "today": today(),
+        "can_enter": can_enter(user, report) and report.is_editable,
+        "can_submit": can_submit(user, report) and report.is_editable,
+        "can_review": can_review(user, report),
+        "can_accept": can_accept(user, report),
+        "narratives": [(p, texts.get(p.pk)) for p in report.form.narrative_parts.all()],
+        "transitions": report.transitions.select_related("by").order_by("-at"),
+        "history": history("reporting.report", report.pk)[:100],
+        "attachments": report.attachments.select_related("indicator", "uploaded_by"),
+        "reason_form": ReasonForm(),
+        "attachment_form": AttachmentForm(),
+        "late": report.is_late(today()),
+    }
+
+
+@login_required
+def report_page(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_report_for_user(request.user, pk)
+    return render(request, "reporting/report.html", _page_context(request, report))
+
+
+@login_required
+@require_POST
+def save_cell(request: HttpRequest, pk: int, indicator_id: int) -> HttpResponse:
+    """Autosave of one cell (htmx). Refusals come back in the row, with the typed text kept."""
+    report = get_report_for_user(request.user, pk)
+    require(can_enter(request.user, report))
+    indicator = get_object_or_404(Indicator, pk=indicator_id)
+    form = CellForm(request.POST)
+    error, conflict, findings = "", None, []
+    text = request.POST.get("value", "")
+    if not form.is_valid():
+        error = _("The cell could not be read; reload the page.")
+    else:
+        try:
+            result = actions.save_value(
+                report,
+                indicator,
+                form.cleaned_data["value"],
+                by=request.user,
+                expected_version=form.cleaned_data["version"],
+                comment=form.cleaned_data["comment"],
+            )
+            findings = result.findings
+        except actions.ConflictError as exc:
+            error, conflict = exc.messages[0], exc.current
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+    report.refresh_from_db()
+    row = _one_row(report, indicator, findings)
+    if error:
+        row.update({"error": error, "typed": text, "conflict": conflict})
+        if conflict is not None:
+            row["version"] = conflict.version
+    context = {"r": row, "report": report, "can_enter": True, "saved": not error}
+    response = render(request, "reporting/report.html#cell-row", context)
+    response.status_code = 409 if conflict is not None else 200
+    return response
+
+
+def _one_row(report: Report, indicator: Indicator, findings: list[Finding]) -> dict[str, Any]:
+    for section in _rows(report, findings):
+        for row in section["rows"]:
+            if row["indicator"].pk == indicator.pk:
+                return dict(row)
+    raise Http404
+
+
+@login_required
+@require_POST
+def save_narrative(request: HttpRequest, pk: int, part_id: int) -> HttpResponse:
+    report = get_report_for_user(request.user, pk)
+    require(can_enter(request.user, report))
+    form = NarrativeForm(request.POST)
+    message = ""
+    item = None
+    if form.is_valid():
+        try:
+            item = actions.save_narrative(
+                report,
+                part_id,
+                form.cleaned_data["text"],
+                by=request.user,
+                expected_version=form.cleaned_data["version"],
+            )
+        except ValidationError as exc:
+            message = " ".join(exc.messages)
+    else:
+        message = _("The text could not be read; reload the page.")
+    part = get_object_or_404(report.form.narrative_parts, pk=part_id)
+    item = item or NarrativeText.objects.filter(report=report, part=part).first()
+    return render(
+        request,
+        "reporting/report.html#narrative",
+        {
+            "part": part,
+            "text": item,
+            "report": report,
+            "can_enter": True,
+            "error": message,
+            "typed": request.POST.get("text", ""),
+            "saved": not message,
+        },
+    )
+
+
+Transition = tuple[Callable[[Any, Report], bool], Callable[[Report, Any, str], Report]]
+TRANSITIONS: dict[str, Transition] = {
+    "submit": (can_submit, lambda r, u, reason: actions.submit_report(r, by=u)),
+    "approve": (can_review, lambda r, u, reason: actions.approve_report(r, by=u)),
+    "return": (can_review, lambda r, u, reason: actions.return_report(r, by=u, reason=reason)),
+    "reopen": (can_review, lambda r, u, reason: actions.reopen_report(r, by=u, reason=reason)),
+    "accept": (can_accept, lambda r, u, reason: actions.accept_report(r, by=u)),
+}
+
+
+@login_required
+@require_POST
+def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    report = get_report_for_user(request.user, pk)
+    if action not in TRANSITIONS:
+        raise Http404
+    allowed, run = TRANSITIONS[action]
+    require(allowed(request.user, report))
+    reason = request.POST.get("reason", "")
+    try:
+        run(report, request.user, reason)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("Done: the report is now %(status)s.")
+            % {"status": Report.objects.get(pk=pk).get_status_display().lower()},
+        )
+    return redirect("reporting:report", pk=pk)
+
+
+@login_required
+@require_POST
+def upload_attachment(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_report_for_user(request.user, pk)
+    require(can_enter(request.user, report))
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(str(e) for e in errors))
+        return redirect("reporting:report", pk=pk)
+    upload = form.cleaned_data["file"]
+    data = upload.read()
+    kind = sniff(data[:16], data)
+    if kind is None:
+        messages.error(
+            request,
+            _(
+                "This file type is not accepted: send a PDF, an image or an "
+                "office document without macros."
+            ),
+        )
+        return redirect("reporting:report", pk=pk)
+    indicator = Indicator.objects.filter(pk=form.cleaned_data["indicator"]).first()
+    digest = hashlib.sha256(data).hexdigest()
+    with transaction.atomic():
+        item = Attachment(  # type: ignore[misc]
+            report=report,
+            indicator=indicator,
+            original_name=upload.name[:255],
+            content_type=kind,
+            size=len(data),
+            sha256=digest,
+            uploaded_by=request.user,
+        )
+        item.file.save(upload.name, ContentFile(data), save=True)
+        record(
+            "reporting.attachment.add",
+            by=request.user,
+            object_type="reporting.report",
+            object_id=report.pk,
+            after={"file": item.original_name, "sha256": digest},
+        )
+    messages.success(request, _("Evidence attached."))
+    return redirect("reporting:report", pk=pk)
+
+
+@login_required
+def download_attachment(request: HttpRequest, pk: int, attachment_id: int) -> FileResponse:
+    report = get_report_for_user(request.user, pk)
+    item = get_object_or_404(Attachment, pk=attachment_id, report=report)
+    return FileResponse(
+        item.file.open("rb"),
+        as_attachment=True,
+        filename=item.original_name,
+        content_type=item.content_type,
+    )
+
+
+@login_required
+def completeness(request: HttpRequest) -> HttpResponse:
+    """Per period and form: who submitted, who is approved, late, missing or returned."""
+    forms_ = list(ReportForm.objects.at(today()))
+    form = next((f for f in forms_ if str(f.pk) == request.GET.get("form")), None) or (
+        forms_[0] if forms_ else None
+    )
+    periods = Period.objects.filter(kind=form.periodicity).order_by("-end") if form else []
+    period = next((p for p in periods if str(p.pk) == request.GET.get("period")), None) or (
+        next((p for p in periods if p.end < today()), None)
+    )
+    scope = scope_for(request.user)
+    unit_pk = request.GET.get("unit", "")
+    unit = (
+        get_unit_for_user(request.user, int(unit_pk))
+        if unit_pk.isdigit()
+        else (scope.home_units[0] if scope.home_units else None)
+    )
+    rows = _completeness_rows(unit, form, period, scope) if unit and form and period else []
+    counts = Counter(r["state"] for r in rows)
+    return render(
+        request,
+        "reporting/completeness.html",
+        {
+            "forms": forms_,
+            "form": form,
+            "periods": list(periods)[:40],
+            "period": period,
+            "unit": unit,
+            "rows": rows,
+            "counts": counts,
+            "states": STATES,
+            "today": today(),
+        },
+    )
+
+
+STATES = ["missing", "draft", "returned", "submitted", "approved", "accepted", "late"]
+
+
+def _completeness_rows(
+    unit: OrgUnit, form: ReportForm, period: Period, scope: Any
+) -> list[dict[str, Any]]:
+    ids = [i for i in tree.subtree_ids(unit.pk, period.end) if scope.sees(i)]
+    levels = set(form.levels.values_list("id", flat=True))
+    units = OrgUnit.objects.filter(id__in=ids, level_id__in=levels).select_related("level")
+    reports = {
+        r.unit_id: r for r in Report.objects.filter(form=form, period=period, unit_id__in=ids)
+    }
+    names = tree.names_at(ids, period.end)
+    from .catalogue import deadline_for
+
+    deadline = deadline_for(form, period)[0]
+    rows = []
+    for u in units:
+        report = reports.get(u.pk)
+        status = report.status if report else "missing"
+        late = report.is_late(today()) if report else bool(deadline and today() > deadline)
+        state = "late" if late and status in {"missing", "draft", "returned"} else status
+        rows.append(
+            {
+                "unit": u,
+                "name": names.get(u.pk, u.name),
+                "report": report,
+                "status": status,
+                "state": state,
+                "late": late,
+                "deadline": deadline,
+            }
+        )
+    rows.sort(key=lambda r: (STATES.index(r["state"]), r["unit"].code))
+    return rows
