@@ -19,13 +19,15 @@ from thidua.accounts.access import (
     today,
     units_for_user,
 )
+from thidua.accounts.tokens import TokenAuth
 from thidua.lib.dates import OPEN_END, InvalidDate, parse_vn_date
 from thidua.lib.text import fold
 from thidua.movements.access import get_movement_for_user, movements_for_user
 from thidua.org import tree
 from thidua.org.models import OrgUnit, Position, ReorgLink
+from thidua.reporting.api import router as reporting_router
 
-api = NinjaAPI(title="thidua", version="1", urls_namespace="api", auth=django_auth)
+api = NinjaAPI(title="thidua", version="1", urls_namespace="api", auth=[TokenAuth(), django_auth])
 
 
 def _day(text: str | None) -> dt.date:
@@ -229,3 +231,6 @@ def movement_detail(request: HttpRequest, movement_id: int) -> object:
         "areas": list(movement.areas.all()),
         "milestones": list(movement.milestones.all()),
     }
+
+
+api.add_router("", reporting_router)

@@ -104,3 +104,20 @@ def role_end(request: HttpRequest, pk: int, role_pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Role ended."))
     return redirect("accounts:user_detail", pk=pk)
+
+
+@login_required
+def tokens(request: HttpRequest) -> HttpResponse:
+    """Personal API tokens: create (the secret is shown once) and revoke."""
+    from .tokens import issue_token, revoke_token
+
+    secret = None
+    if request.method == "POST":
+        if request.POST.get("revoke", "").isdigit():
+            token = get_object_or_404(request.user.api_tokens, pk=int(request.POST["revoke"]))  # type: ignore[union-attr]
+            revoke_token(token)
+            messages.success(request, _("Token revoked."))
+            return redirect("accounts:tokens")
+        _token, secret = issue_token(request.user, request.POST.get("name", "").strip())  # type: ignore[arg-type]
+    items = request.user.api_tokens.all()  # type: ignore[union-attr]
+    return render(request, "accounts/tokens.html", {"tokens": items, "secret": secret})

@@ -1,0 +1,352 @@
+"""Reporting over the API (/api/v1/...): the same access helpers and actions as the pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+from ninja.errors import HttpError
+
+from thidua.accounts.access import get_unit_for_user
+from thidua.lib.dates import InvalidDate, parse_vn_date
+
+from . import actions, rollups
+from .access import (
+    can_accept,
+    can_enter,
+    can_review,
+    can_submit,
+    get_report_for_user,
+    reports_for_user,
+)
+from .models import Indicator, Period, Report, ReportForm
+
+router = Router(tags=["reporting"])
+
+
+class IndicatorOut(Schema):
+    id: int
+    code: str
+    name: str
+    name_en: str
+    group: str
+    unit: str
+    aggregation: str
+    direction: str
+    decimals: int
+    formula: str
+    legal_basis: str
+
+
+@router.get("/indicators", response=list[IndicatorOut], summary="The indicator catalogue")
+def list_indicators(request: HttpRequest) -> list[dict[str, Any]]:
+    return [
+        {
+            **{
+                f: getattr(i, f)
+                for f in (
+                    "id",
+                    "code",
+                    "name",
+                    "name_en",
+                    "unit",
+                    "aggregation",
+                    "direction",
+                    "decimals",
+                    "formula",
+                    "legal_basis",
+                )
+            },
+            "group": i.group.code,
+        }
+        for i in Indicator.objects.select_related("group")
+    ]
+
+
+class RowOut(Schema):
+    number: str
+    indicator: str
+
+
+class SectionOut(Schema):
+    code: str
+    name: str
+    rows: list[RowOut]
+
+
+class FormOut(Schema):
+    id: int
+    code: str
+    name: str
+    periodicity: str
+    levels: list[str]
+    sections: list[SectionOut]
+    narrative_parts: list[str]
+
+
+@router.get("/forms", response=list[FormOut], summary="Report forms and their layout")
+def list_forms(request: HttpRequest) -> list[dict[str, Any]]:
+    out = []
+    for form in ReportForm.objects.prefetch_related(
+        "levels", "sections__rows__indicator", "narrative_parts"
+    ):
+        out.append(
+            {
+                "id": form.pk,
+                "code": form.code,
+                "name": form.name,
+                "periodicity": form.periodicity,
+                "levels": [lv.code for lv in form.levels.all()],
+                "sections": [
+                    {
+                        "code": s.code,
+                        "name": s.name,
+                        "rows": [
+                            {"number": r.number, "indicator": r.indicator.code}
+                            for r in s.rows.all()
+                        ],
+                    }
+                    for s in form.sections.all()
+                ],
+                "narrative_parts": [p.code for p in form.narrative_parts.all()],
+            }
+        )
+    return out
+
+
+class PeriodOut(Schema):
+    id: int
+    year: int
+    kind: str
+    number: int
+    start: dt.date
+    end: dt.date
+    label: str
+
+
+@router.get("/periods", response=list[PeriodOut], summary="Reporting periods")
+def list_periods(
+    request: HttpRequest, year: int | None = None, kind: str | None = None
+) -> list[Period]:
+    qs = Period.objects.all()
+    if year:
+        qs = qs.filter(year=year)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return list(qs)
+
+
+class ValueOut(Schema):
+    indicator: str
+    value: Decimal | None
+    comment: str
+    version: int
+
+
+class ReportOut(Schema):
+    id: int
+    unit_id: int
+    unit_code: str
+    form: str
+    period_id: int
+    status: str
+    version: int
+    deadline: dt.date | None
+    values: list[ValueOut]
+
+
+def _report_out(report: Report) -> dict[str, Any]:
+    return {
+        "id": report.pk,
+        "unit_id": report.unit_id,
+        "unit_code": report.unit.code,
+        "form": report.form.code,
+        "period_id": report.period_id,
+        "status": report.status,
+        "version": report.version,
+        "deadline": report.deadline,
+        "values": [
+            {
+                "indicator": v.indicator.code,
+                "value": plain(v.value),
+                "comment": v.comment,
+                "version": v.version,
+            }
+            for v in report.values.select_related("indicator").order_by("indicator__code")
+        ],
+    }
+
+
+@router.get("/reports", response=list[ReportOut], summary="Reports in the caller's scope")
+def list_reports(
+    request: HttpRequest,
+    period_id: int | None = None,
+    unit_id: int | None = None,
+    status: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> list[dict[str, Any]]:
+    qs = reports_for_user(request.user).order_by("-period__end", "unit__code")
+    if period_id:
+        qs = qs.filter(period_id=period_id)
+    if unit_id:
+        qs = qs.filter(unit_id=unit_id)
+    if status:
+        qs = qs.filter(status=status)
+    return [_report_out(r) for r in qs[offset : offset + min(limit, 500)]]
+
+
+class OpenIn(Schema):
+    unit_id: int
+    form_id: int
+    period_id: int
+
+
+def plain(value: Decimal | None) -> Decimal | None:
+    """1100.500000 -> 1100.5 and 1000.000000 -> 1000 (never 1E+3)."""
+    return None if value is None else Decimal(format(value.normalize(), "f"))
+
+
+def _refuse(exc: ValidationError, code: int = 422) -> HttpError:
+    return HttpError(code, "; ".join(exc.messages))
+
+
+@router.post("/reports", response=ReportOut, summary="Open (or fetch) a unit's report")
+def open_report(request: HttpRequest, payload: OpenIn) -> dict[str, Any]:
+    unit = get_unit_for_user(request.user, payload.unit_id, write=True)
+    form = get_object_or_404(ReportForm, pk=payload.form_id)
+    period = get_object_or_404(Period, pk=payload.period_id)
+    try:
+        report = actions.open_report(unit, form, period, by=request.user)
+    except ValidationError as exc:
+        raise _refuse(exc) from exc
+    return _report_out(report)
+
+
+@router.get("/reports/{report_id}", response=ReportOut, summary="A report and its values")
+def report_detail(request: HttpRequest, report_id: int) -> dict[str, Any]:
+    return _report_out(get_report_for_user(request.user, report_id))
+
+
+class ValueIn(Schema):
+    indicator: str
+    value: str | None = None
+    version: int
+    comment: str | None = None
+
+
+@router.put(
+    "/reports/{report_id}/values",
+    response=ReportOut,
+    summary="Save values (all or nothing); a stale version answers 409",
+)
+def save_values(request: HttpRequest, report_id: int, payload: list[ValueIn]) -> dict[str, Any]:
+    report = get_report_for_user(request.user, report_id)
+    if not can_enter(request.user, report):
+        raise HttpError(403, "Không có quyền nhập số liệu / not allowed to enter figures")
+    codes = {i.code: i for i in Indicator.objects.filter(code__in=[v.indicator for v in payload])}
+    try:
+        with transaction.atomic():
+            for item in payload:
+                if item.indicator not in codes:
+                    raise ValidationError(
+                        f"Chỉ tiêu không tồn tại / unknown indicator {item.indicator}"
+                    )
+                actions.save_value(
+                    report,
+                    codes[item.indicator],
+                    item.value or "",
+                    by=request.user,
+                    expected_version=item.version,
+                    comment=item.comment,
+                )
+    except actions.ConflictError as exc:
+        raise _refuse(exc, 409) from exc
+    except ValidationError as exc:
+        raise _refuse(exc) from exc
+    return _report_out(Report.objects.get(pk=report.pk))
+
+
+class ReasonIn(Schema):
+    reason: str = ""
+
+
+CHECKS = {
+    "submit": can_submit,
+    "approve": can_review,
+    "return": can_review,
+    "reopen": can_review,
+    "accept": can_accept,
+}
+
+
+@router.post(
+    "/reports/{report_id}/{action}",
+    response=ReportOut,
+    summary="Move a report: submit, approve, return, reopen or accept",
+)
+def move_report(
+    request: HttpRequest, report_id: int, action: str, payload: ReasonIn
+) -> dict[str, Any]:
+    report = get_report_for_user(request.user, report_id)
+    if action not in CHECKS:
+        raise HttpError(404, "Không tìm thấy / not found")
+    if not CHECKS[action](request.user, report):
+        raise HttpError(403, "Không có quyền / not allowed")
+    runs = {
+        "submit": lambda: actions.submit_report(report, by=request.user),
+        "approve": lambda: actions.approve_report(report, by=request.user),
+        "accept": lambda: actions.accept_report(report, by=request.user),
+        "return": lambda: actions.return_report(report, by=request.user, reason=payload.reason),
+        "reopen": lambda: actions.reopen_report(report, by=request.user, reason=payload.reason),
+    }
+    try:
+        runs[action]()
+    except ValidationError as exc:
+        raise _refuse(exc) from exc
+    return _report_out(Report.objects.get(pk=report.pk))
+
+
+class RollupOut(Schema):
+    unit_id: int
+    periods: list[int]
+    structure: str
+    includes_unapproved: bool
+    values: dict[str, Decimal | None]
+
+
+@router.get("/rollups", response=RollupOut, summary="Totals for a subtree over periods")
+def rollup(
+    request: HttpRequest,
+    unit_id: int,
+    period_ids: str,
+    indicators: str = "",
+    mapped_to: str | None = None,
+    include_unapproved: bool = False,
+) -> dict[str, Any]:
+    get_unit_for_user(request.user, unit_id)
+    ids = [int(p) for p in period_ids.split(",") if p.strip().isdigit()]
+    periods = list(Period.objects.filter(id__in=ids))
+    if not periods:
+        raise HttpError(422, "Cần ít nhất một kỳ báo cáo / give at least one period id")
+    wanted = list(Indicator.objects.filter(code__in=indicators.split(","))) if indicators else None
+    try:
+        day = parse_vn_date(mapped_to) if mapped_to else None
+    except InvalidDate as exc:
+        raise HttpError(422, f"Ngày không hợp lệ / invalid date: {mapped_to}") from exc
+    result = rollups.query(
+        unit_id, periods, wanted, mapped_to=day, include_unapproved=include_unapproved
+    )
+    return {
+        "unit_id": unit_id,
+        "periods": [p.pk for p in periods],
+        "structure": f"mapped:{day.isoformat()}" if day else "as_was",
+        "includes_unapproved": result.includes_unapproved,
+        "values": {k: plain(v) for k, v in result.values.items()},
+    }
