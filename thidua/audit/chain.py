@@ -29,8 +29,10 @@ from enum import Enum
 from typing import Any
 from uuid import UUID
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.db.models import CharField
+from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -83,13 +85,19 @@ class ChainCheck:
     broken: BrokenLink | None
 
 
+# Exact types only: subclasses (enums, Django choices) are reduced to their value below.
+_PLAIN = frozenset({str, int, bool, type(None)})
+
+
 def canonical(value: Any) -> Any:
     """`value` as plain JSON data that hashes the same however it was produced: Decimal and
     float as normalised decimal text (Decimal("1.50"), Decimal("1.5") and 1.5 all give "1.5"),
     dates and times in ISO 8601 (aware datetimes in UTC), tuples as lists, sets sorted, keys
     as text. Idempotent, so data read back from the database canonicalises to itself."""
-    if value is None or isinstance(value, bool):
+    if type(value) in _PLAIN:
         return value
+    if type(value) is dict:
+        return {str(key): canonical(item) for key, item in value.items()}
     if isinstance(value, Enum):
         return canonical(value.value)
     if isinstance(value, int):
@@ -128,13 +136,20 @@ def _decimal_text(number: float | Decimal) -> str:
 
 
 def canonical_json(value: Any) -> str:
-    return json.dumps(canonical(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return _dumps(canonical(value))
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def link_hash(link: Mapping[str, Any]) -> str:
-    """sha256 of one event's fields (HASHED_FIELDS, `prev_hash` included) as canonical JSON."""
+    """sha256 of one event's fields (HASHED_FIELDS, `prev_hash` included) as canonical JSON.
+    `before` and `after` are hashed as stored (already canonical): turning the text "1.5" into
+    the number 1.5 behind the app's back is an edit like any other."""
     payload = {name: link[name] for name in HASHED_FIELDS}
-    return hashlib.sha256(canonical_json(payload).encode("utf-8")).hexdigest()
+    payload["at"] = canonical(payload["at"])
+    return hashlib.sha256(_dumps(payload).encode("utf-8")).hexdigest()
 
 
 def record(
@@ -163,11 +178,13 @@ def record_many(
 ) -> list[AuditEvent]:
     """Append one event per change, in order, under one lock and in one INSERT batch: for
     actions that touch many objects at once, such as approving a report."""
-    assert connection.in_atomic_block, "record audit events inside the change's transaction"
+    if not connection.in_atomic_block:
+        raise TransactionManagementError("Record audit events inside the change's atomic block.")
     pending = list(changes)
     if not pending:
         return []
     actor_id, actor_label = _actor(by)
+    reason = nfc(reason)
     seq, prev_hash, head_exists = _lock_and_read_head()
     moment = _aware(at) if at is not None else timezone.now()
     events = []
@@ -183,7 +200,7 @@ def record_many(
             object_id=str(change.object_id),
             before=canonical(change.before),
             after=canonical(change.after),
-            reason=nfc(reason),
+            reason=reason,
             prev_hash=prev_hash,
         )
         _check_lengths(event)
@@ -230,8 +247,8 @@ def _lock_and_read_head() -> tuple[int, str, bool]:
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
     elif connection.vendor == "sqlite":
-        mode = connection.settings_dict["OPTIONS"].get("transaction_mode")
-        assert mode == "IMMEDIATE", "the audit chain needs SQLite's IMMEDIATE transactions"
+        if connection.settings_dict["OPTIONS"].get("transaction_mode") != "IMMEDIATE":
+            raise ImproperlyConfigured("The audit chain needs SQLite's IMMEDIATE transactions.")
     else:
         raise NotImplementedError(f"No audit chain lock for {connection.vendor}.")
     head = AuditHead.objects.filter(pk=AuditHead.SINGLETON).values_list("seq", "hash").first()
