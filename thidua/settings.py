@@ -30,6 +30,7 @@ ALLOWED_HOSTS = env.list("THIDUA_ALLOWED_HOSTS", default=["127.0.0.1", "localhos
 CSRF_TRUSTED_ORIGINS = env.list("THIDUA_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
+    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -39,6 +40,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "axes",
+    "huey.contrib.djhuey",
     "thidua",
     "thidua.org",
     "thidua.audit",
@@ -147,6 +149,20 @@ THIDUA_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000
+
+# Background jobs (Excel imports): huey with its queue in var/huey.sqlite3, or in Redis when
+# THIDUA_REDIS_URL is set. `manage.py run_huey` runs the worker (`make run` starts one).
+# THIDUA_HUEY_IMMEDIATE=1 runs each job inside the request instead (no worker needed).
+HUEY: dict[str, object] = {
+    "name": "thidua",
+    "immediate": env.bool("THIDUA_HUEY_IMMEDIATE", default=False),
+    "results": False,
+    "consumer": {"workers": 1, "worker_type": "thread"},
+}
+if env.str("THIDUA_REDIS_URL", default=""):
+    HUEY |= {"huey_class": "huey.RedisHuey", "url": env.str("THIDUA_REDIS_URL")}
+else:
+    HUEY |= {"huey_class": "huey.SqliteHuey", "filename": str(VAR_DIR / "huey.sqlite3")}
 
 # Security: strict in production, relaxed for http://127.0.0.1 in development.
 SESSION_COOKIE_HTTPONLY = True

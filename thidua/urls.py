@@ -1,3 +1,4 @@
+from django.contrib import admin
 from django.urls import include, path
 
 from thidua.accounts import views as account_views
@@ -9,4 +10,5 @@ urlpatterns = [
     path("movements/", include("thidua.movements.urls")),
     path("reports/", include("thidua.reporting.urls")),
     path("api/v1/", include("thidua.api_urls")),
+    path("quan-tri/", admin.site.urls),
 ]

@@ -374,8 +374,8 @@ def build_users(demo: Demo) -> None:
             person = position.person if position else None
         user = create_user(username, DEMO_PASSWORD, first_name=first, last_name=last, person=person)
         if role == Role.ADMIN:
-            user.is_staff = True
-            user.save(update_fields=["is_staff"])
+            user.is_staff = user.is_superuser = True  # the Django admin edits rule data
+            user.save(update_fields=["is_staff", "is_superuser"])
         grant_role(RoleAssignment(user=user, role=role, unit=unit, valid_from=FOUNDED))
         demo.credentials.append(Credentials(username, str(role.label), unit.name))
 
