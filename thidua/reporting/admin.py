@@ -26,7 +26,7 @@ from .validation import Rule, validate_rule_definition
 class IndicatorForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Indicator
-        fields = "__all__"
+        fields = "__all__"  # noqa: DJ007 -- the admin edits every field of rule data
 
     def clean_formula(self) -> str:
         text: str = self.cleaned_data["formula"].strip()
@@ -91,7 +91,7 @@ class DeadlineRuleAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 class ValidationRuleForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = ValidationRule
-        fields = "__all__"
+        fields = "__all__"  # noqa: DJ007 -- the admin edits every field of rule data
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
