@@ -143,6 +143,7 @@ def _page_context(request: HttpRequest, report: Report) -> dict[str, Any]:
         "can_review": can_review(user, report),
         "can_accept": can_accept(user, report),
         "narratives": [(p, texts.get(p.pk)) for p in report.form.narrative_parts.all()],
+        "below": _narratives_below(report),
         "transitions": report.transitions.select_related("by").order_by("-at"),
         "history": history("reporting.report", report.pk)[:100],
         "attachments": report.attachments.select_related("indicator", "uploaded_by"),
@@ -244,6 +245,34 @@ def save_narrative(request: HttpRequest, pk: int, part_id: int) -> HttpResponse:
 
 
 Transition = tuple[Callable[[Any, Report], bool], Callable[[Report, Any, str], Report]]
+
+
+def _narratives_below(report: Report) -> list[dict[str, Any]]:
+    """The narrative parts of the units directly below, to consolidate up the tree."""
+    if not report.form.narrative_parts.exists():
+        return []
+    children = tree.children_ids(report.unit_id, report.period.end)
+    names = tree.names_at(children, report.period.end)
+    texts = (
+        NarrativeText.objects.filter(
+            report__form=report.form, report__period=report.period, report__unit_id__in=children
+        )
+        .exclude(text="")
+        .select_related("part", "report")
+    )
+    parts: dict[int, dict[str, Any]] = {}
+    for item in texts.order_by("part__order", "report__unit__code"):
+        entry = parts.setdefault(item.part_id, {"part": item.part, "texts": []})
+        entry["texts"].append(
+            {
+                "unit": names.get(item.report.unit_id, ""),
+                "text": item.text,
+                "status": item.report.get_status_display(),
+            }
+        )
+    return list(parts.values())
+
+
 TRANSITIONS: dict[str, Transition] = {
     "submit": (can_submit, lambda r, u, reason: actions.submit_report(r, by=u)),
     "approve": (can_review, lambda r, u, reason: actions.approve_report(r, by=u)),

@@ -158,3 +158,22 @@ def test_it_shows_the_completeness_board(
     ).content.decode()
     assert 'data-unit="PA-R1" data-state="late"' in page  # draft after the deadline
     assert 'data-unit="PA" data-state="late"' in page  # never opened, past the deadline
+
+
+def test_it_consolidates_narratives_up_the_tree(client: Client, rcast: ReportingCast) -> None:
+    c = rcast.cast
+    child = actions.open_report(c.regional, rcast.annual, rcast.year_2026, by=c.reporter)
+    part = rcast.annual.narrative_parts.get()
+    actions.save_narrative(
+        child,
+        part.pk,
+        "Đã ban hành chương trình THTK-CLP năm 2026.",
+        by=c.reporter,
+        expected_version=0,
+    )
+    parent = actions.open_report(c.pa, rcast.annual, rcast.year_2026, by=c.reviewer)
+    client.force_login(c.reviewer)
+    page = client.get(f"/reports/{parent.pk}/").content.decode()
+    assert 'data-testid="narratives-below"' in page
+    assert "Đã ban hành chương trình THTK-CLP năm 2026." in page
+    assert "Khu vực 1" in page
