@@ -420,3 +420,75 @@ class Rollup(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["unit", "period", "indicator"], name="one_rollup")
         ]
+
+
+def import_upload_path(instance: ImportJob, filename: str) -> str:
+    # Imported here: the lines above this class belong to the reporting core.
+    import uuid
+
+    from django.utils import timezone
+
+    return f"imports/{timezone.now():%Y/%m}/{uuid.uuid4().hex}-{filename[-80:]}"
+
+
+class ImportJob(models.Model):
+    """One uploaded Excel file or zip of files, imported in the background
+    (reporting/importing.py): progress by file, and each file's result."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting")
+        RUNNING = "running", _("Importing")
+        DONE = "done", _("Finished")
+        FAILED = "failed", _("Failed")
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    report = models.ForeignKey(
+        Report,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("uploaded from this report's page: every file must be for it"),
+    )
+    file = models.FileField(upload_to=import_upload_path, max_length=255, blank=True)
+    original_name = models.CharField(max_length=255)
+    size = models.PositiveIntegerField(default=0)
+    language = models.CharField(max_length=10, default="vi")
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    total_files = models.PositiveIntegerField(_("files"), default=0)
+    done_files = models.PositiveIntegerField(_("files done"), default=0)
+    results = models.JSONField(default=list, blank=True)
+    """One dict per file: name, ok, report, changed, unchanged, errors (in `language`)."""
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(done_files__lte=models.F("total_files")), name="import_job_progress"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return 100 * self.done_files // self.total_files if self.total_files else 0
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    def is_stalled(self, now: dt.datetime, minutes: int = 10) -> bool:
+        """A job without progress for this long was interrupted (its worker was stopped):
+        files not yet listed were not imported."""
+        return not self.is_finished and now - self.updated_at > dt.timedelta(minutes=minutes)

@@ -1,0 +1,723 @@
+"""Importing filled Excel templates (reporting/excel.py): one workbook, or a zip of many.
+
+Each file is checked and read first (hostile files refused: over 20 MB, zip bombs, macros,
+external links); the report it is for comes from its identification sheet and must be in the
+uploader's scope; its figures are found by the indicator-code column, wherever the rows and
+columns ended up. Every problem is reported with its sheet and cell, and a file with any
+problem writes nothing. A clean file is written by `import_report_values` in one transaction:
+all of its figures or none, and only those that changed (a second identical upload changes
+nothing: no version bump, no audit event).
+
+Accepted: .xlsx (Excel, LibreOffice), legacy .xls, .ods, read with python-calamine; numbers
+typed as text with Vietnamese separators (1.234.567,5); merged header cells; blank or moved
+rows; notes typed in the legacy TCVN3/VNI encodings (converted to Unicode).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import logging
+import zipfile
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from thidua.audit.chain import Change, record_many
+from thidua.lib.encodings import to_unicode
+from thidua.lib.spreadsheets import (
+    SpreadsheetError,
+    _check_zip,
+    too_large_message,
+    upload_limit,
+)
+from thidua.lib.text import fold, nfc
+from thidua.org.imports import translations
+
+from .access import can_enter, reports_for_user
+from .actions import MAX_ABS_VALUE, parse_value
+from .excel import COLUMNS, FORMAT, IDENTITY_SHEET, Identity
+from .models import DataValue, FormRow, ImportJob, Indicator, Period, Report
+
+log = logging.getLogger(__name__)
+
+SPREADSHEETS = ("xlsx", "xlsm", "xls", "ods")
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+MAX_FILES_IN_ZIP = 1000
+MAX_ZIP_UNPACKED = 1024 * 1024 * 1024
+MAX_SHEET_ROWS = 10_000
+MAX_SHEET_COLUMNS = 200
+MAX_ERRORS = 100
+PLACES = Decimal("0.000001")
+NO_VALUE = {"-", "–", "—"}
+"""What Vietnamese tables write for "no figure"; read as an empty cell."""
+
+
+class ImportProblems(Exception):
+    """The problems that stop one file; nothing of it was written."""
+
+    def __init__(self, messages: list[str]) -> None:
+        super().__init__(messages)
+        self.messages = messages
+
+
+@dataclass
+class FileResult:
+    """What happened to one file: written (ok) or refused with its problems."""
+
+    name: str
+    ok: bool = False
+    report: str = ""
+    report_id: int | None = None
+    changed: int = 0
+    unchanged: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "ok": self.ok,
+            "report": self.report,
+            "report_id": self.report_id,
+            "changed": self.changed,
+            "unchanged": self.unchanged,
+            "errors": self.errors,
+        }
+
+
+def cell_name(row: int, col: int) -> str:
+    """0-based (row, column) as Excel names the cell: (11, 3) -> D12."""
+    letters = ""
+    col += 1
+    while col:
+        col, rest = divmod(col - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return f"{letters}{row + 1}"
+
+
+def cell_problem(sheet: str, row: int, col: int, problem: str) -> str:
+    return _("Sheet ‘%(sheet)s’, cell %(cell)s: %(problem)s") % {
+        "sheet": sheet,
+        "cell": cell_name(row, col),
+        "problem": problem,
+    }
+
+
+# --- checking a file before reading it --------------------------------------------------------
+
+
+def check_file(name: str, data: bytes) -> str:
+    """The kind of spreadsheet ("xlsx", "xls" or "ods"), or SpreadsheetError for a file that
+    is too large, not a spreadsheet, or unsafe."""
+    if len(data) > upload_limit():
+        raise SpreadsheetError(too_large_message())
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if extension not in SPREADSHEETS:
+        raise SpreadsheetError(
+            _("Upload an Excel file (.xlsx, .xls), a .ods file or a .zip of them.")
+        )
+    if data.startswith(OLE_MAGIC):
+        if "_VBA_PROJECT_CUR".encode("utf-16-le") in data:
+            raise SpreadsheetError(_macros())
+        return "xls"
+    _check_zip(data)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = [n.lower() for n in archive.namelist()]
+    if any(n.startswith("xl/externallinks/") for n in names):
+        raise SpreadsheetError(
+            _(
+                "The workbook links to other files (external links). In Excel choose Data → "
+                "Edit Links → Break Link, save, and upload it again."
+            )
+        )
+    if any(n.startswith(("basic/", "scripts/")) for n in names):
+        raise SpreadsheetError(_macros())
+    return "ods" if "mimetype" in names and "content.xml" in names else "xlsx"
+
+
+def _macros() -> str:
+    return _("The workbook contains macros. Save it as a plain .xlsx workbook without macros.")
+
+
+def _damaged() -> str:
+    return _("The file is damaged or is not a spreadsheet; open it in Excel and save it again.")
+
+
+# --- reading a workbook -----------------------------------------------------------------------
+
+
+def open_book(data: bytes) -> Any:
+    import python_calamine
+
+    try:
+        return python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except Exception as exc:  # calamine raises several kinds on a broken file
+        raise SpreadsheetError(_damaged()) from exc
+
+
+def read_identity(book: Any) -> tuple[Identity, dict[str, str]]:
+    """The identity written in the template's hidden sheet, checked against its checksum, and
+    the other facts there (the columns used)."""
+    if IDENTITY_SHEET not in book.sheet_names:
+        raise ImportProblems([_not_a_template()])
+    facts: dict[str, str] = {}
+    for row in _grid(book, IDENTITY_SHEET)[:50]:
+        if len(row) >= 2 and isinstance(row[0], str):
+            facts[row[0].strip()] = str(row[1]).strip()
+    if facts.get("format") != FORMAT:
+        raise ImportProblems([_not_a_template()])
+    identity = Identity(facts.get("unit", ""), facts.get("form", ""), facts.get("period", ""))
+    if not identity.checks(facts.get("checksum", "")):
+        raise ImportProblems(
+            [
+                _(
+                    "The identification of this file (unit, form or period) was changed. "
+                    "Download the template again from the report's page."
+                )
+            ]
+        )
+    return identity, facts
+
+
+def _not_a_template() -> str:
+    return _(
+        "This file is not a template downloaded from this site (its identification sheet is "
+        "missing). Download the report's template and copy the figures into it."
+    )
+
+
+def _grid(book: Any, name: str) -> list[list[Any]]:
+    """A sheet's cells from A1, refused when it is abnormally large."""
+    try:
+        sheet = book.get_sheet_by_name(name)
+        end = sheet.end
+        if end is not None and (end[0] >= MAX_SHEET_ROWS or end[1] >= MAX_SHEET_COLUMNS):
+            raise SpreadsheetError(
+                _("Sheet ‘%(sheet)s’ is far larger than a report template.") % {"sheet": name}
+            )
+        return list(sheet.to_python(skip_empty_area=False))
+    except SpreadsheetError:
+        raise
+    except Exception as exc:
+        raise SpreadsheetError(_damaged()) from exc
+
+
+@dataclass(frozen=True)
+class FoundRow:
+    """An indicator's row in the file: where it is and what its cells hold."""
+
+    code: str
+    row: int
+    value: Any
+    comment: Any
+
+
+@dataclass
+class Layout:
+    """Where the figures are in the data sheet (0-based columns)."""
+
+    sheet: str
+    code: int
+    value: int
+    comment: int | None
+    rows: list[FoundRow] = field(default_factory=list)
+
+
+def _spellings(key: str) -> set[str]:
+    label = next(label for k, label, _w in COLUMNS if k == key)
+    return {fold(text) for text in translations(label)}
+
+
+def _column_index(letter: str) -> int | None:
+    letter = letter.strip().upper()
+    if len(letter) != 1 or not "A" <= letter <= "Z":
+        return None
+    return ord(letter) - ord("A")
+
+
+def _code_column(grid: list[list[Any]], codes: set[str]) -> tuple[int, int] | None:
+    """(column, count) of the column holding the most indicator codes of the form."""
+    counts: Counter[int] = Counter()
+    for row in grid:
+        for col, cell in enumerate(row):
+            if isinstance(cell, str) and cell.strip() in codes:
+                counts[col] += 1
+    return counts.most_common(1)[0] if counts else None
+
+
+def _header_column(grid: list[list[Any]], above: int, key: str) -> int | None:
+    """The column whose title (in any site language) names `key`, in the rows above `above`."""
+    wanted = _spellings(key)
+    for row in grid[:above]:
+        for col, cell in enumerate(row):
+            if isinstance(cell, str) and fold(" ".join(cell.split())) in wanted:
+                return col
+    return None
+
+
+def find_layout(
+    book: Any, facts: dict[str, str], codes: set[str]
+) -> tuple[Layout, list[list[Any]]]:
+    """The visible sheet that holds the form's codes, and its value and comment columns
+    (found by their titles; otherwise where the template put them, shifted as the code
+    column was)."""
+    best: tuple[int, str, int, list[list[Any]]] | None = None
+    for meta in book.sheets_metadata:
+        if meta.name == IDENTITY_SHEET:
+            continue
+        grid = _grid(book, meta.name)
+        found = _code_column(grid, codes)
+        if found and (best is None or found[1] > best[0]):
+            best = (found[1], meta.name, found[0], grid)
+    if best is None:
+        raise ImportProblems([_("No indicator code of the report's form was found in the file.")])
+    _count, name, code_col, grid = best
+    first = min(r for r, row in enumerate(grid) if _has_code(row, code_col, codes))
+    shift = code_col - (_column_index(facts.get("code_column", "")) or code_col)
+    value = _header_column(grid, first, "value")
+    if value is None:
+        hinted = _column_index(facts.get("value_column", ""))
+        value = hinted + shift if hinted is not None else code_col + 2
+    comment = _header_column(grid, first, "comment")
+    if comment is None and (hinted := _column_index(facts.get("comment_column", ""))) is not None:
+        comment = hinted + shift
+    return Layout(name, code_col, value, comment), grid
+
+
+def _has_code(row: list[Any], col: int, codes: set[str]) -> bool:
+    return col < len(row) and isinstance(row[col], str) and row[col].strip() in codes
+
+
+def read_rows(layout: Layout, grid: list[list[Any]], codes: set[str]) -> Layout:
+    """Every row of the data sheet whose code cell names an indicator of the form; a code
+    found twice is a problem."""
+    seen: dict[str, int] = {}
+    problems: list[str] = []
+    for r, row in enumerate(grid):
+        if not _has_code(row, layout.code, codes):
+            continue
+        code = row[layout.code].strip()
+        if code in seen:
+            first = cell_name(seen[code], layout.code)
+            problems.append(
+                cell_problem(
+                    layout.sheet,
+                    r,
+                    layout.code,
+                    _("The code %(code)s is already in cell %(first)s.")
+                    % {"code": code, "first": first},
+                )
+            )
+            continue
+        seen[code] = r
+        layout.rows.append(FoundRow(code, r, _at(row, layout.value), _at(row, layout.comment)))
+    if problems:
+        raise ImportProblems(problems)
+    return layout
+
+
+def _at(row: list[Any], col: int | None) -> Any:
+    return row[col] if col is not None and col < len(row) else ""
+
+
+# --- from cells to values ---------------------------------------------------------------------
+
+
+def cell_number(value: Any) -> Decimal | None:
+    """A cell's figure: numbers as they are, text read as a vi-VN number (1.234.567,5);
+    ValidationError (a message for the user) otherwise."""
+    if value is None or (isinstance(value, str) and value.strip() in {"", *NO_VALUE}):
+        return None
+    if isinstance(value, bool):
+        raise ValidationError(_("A yes/no value is not a figure."))
+    if isinstance(value, float):
+        number = Decimal(repr(value))
+    elif isinstance(value, int):
+        number = Decimal(value)
+    elif isinstance(value, str):
+        number = parse_value(value.strip()) or Decimal(0)
+    else:
+        raise ValidationError(_("A date is not a figure."))
+    if not number.is_finite() or abs(number) >= MAX_ABS_VALUE:
+        raise ValidationError(_("The number is too large to be a real figure."))
+    return number.quantize(PLACES)
+
+
+def values_from(
+    layout: Layout, indicators: dict[str, Indicator]
+) -> tuple[dict[str, Decimal | None], dict[str, str]]:
+    """The typed figures and notes of the file, by indicator code; every unreadable cell is
+    reported. Derived indicators are computed by the server and skipped."""
+    values: dict[str, Decimal | None] = {}
+    comments: dict[str, str] = {}
+    problems: list[str] = []
+    for found in layout.rows:
+        if indicators[found.code].is_derived:
+            continue
+        try:
+            values[found.code] = cell_number(found.value)
+        except ValidationError as exc:
+            problems.append(cell_problem(layout.sheet, found.row, layout.value, exc.messages[0]))
+        if layout.comment is not None:
+            comments[found.code] = _note(found.comment)
+    if problems:
+        raise ImportProblems(problems[:MAX_ERRORS])
+    return values, comments
+
+
+def _note(value: Any) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return nfc(to_unicode(str(value))).strip()
+
+
+# --- writing ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    changed: int
+    unchanged: int
+
+
+def _scoped_report(report: Report, by: Any) -> Report:
+    """The report locked for the transaction, if `by` may enter its figures now."""
+    locked: Report | None = (
+        reports_for_user(by).select_for_update(of=("self",)).filter(pk=report.pk).first()
+    )
+    if locked is None:
+        raise ValidationError(_("The report was not found within your scope."))
+    if not can_enter(by, locked):
+        raise ValidationError(
+            _("Only the reporters and the head of unit %(unit)s enter its figures.")
+            % {"unit": locked.unit.code}
+        )
+    if not locked.is_editable:
+        raise ValidationError(
+            _("The report is %(status)s: its figures are locked.")
+            % {"status": locked.get_status_display().lower()}
+        )
+    return locked
+
+
+def typed_indicators(report: Report) -> dict[str, Indicator]:
+    rows = FormRow.objects.filter(section__form_id=report.form_id).select_related("indicator")
+    return {row.indicator.code: row.indicator for row in rows}
+
+
+@dataclass
+class _Writes:
+    """The cells to insert and update, and one audit change per written cell."""
+
+    new: list[DataValue] = field(default_factory=list)
+    changed: list[DataValue] = field(default_factory=list)
+    events: list[Change] = field(default_factory=list)
+
+
+@transaction.atomic
+def import_report_values(
+    report: Report,
+    values: dict[str, Decimal | None],
+    *,
+    by: Any,
+    comments: dict[str, str] | None = None,
+    source: str = "",
+) -> ImportOutcome:
+    """Write a report's figures (and notes) from one file, all or nothing: the report is
+    locked, must be editable and in `by`'s scope; only changed cells are written, each with
+    its version bumped, under one batch of audit events. Unchanged cells are not touched, so
+    importing the same file twice changes nothing the second time."""
+    report = _scoped_report(report, by)
+    comments = comments or {}
+    indicators = typed_indicators(report)
+    wrong = sorted(
+        code
+        for code in {*values, *comments}
+        if code not in indicators or (code in values and indicators[code].is_derived)
+    )
+    if wrong:
+        raise ValidationError(
+            _("Not figures to type on this form: %(codes)s.") % {"codes": ", ".join(wrong)}
+        )
+    existing = {
+        cell.indicator_id: cell
+        for cell in DataValue.objects.select_for_update().filter(report=report)
+    }
+    writes = _Writes()
+    now = timezone.now()
+    for code in sorted({*values, *comments}):
+        cell = existing.get(indicators[code].pk)
+        if cell is None:
+            cell = DataValue(report=report, indicator=indicators[code], version=0, comment="")
+            target = writes.new
+        else:
+            target = writes.changed
+        change = _change(cell, code, values, comments)
+        if change is not None:
+            cell.version += 1
+            cell.updated_by, cell.updated_at = by, now
+            target.append(cell)
+            writes.events.append(change)
+    DataValue.objects.bulk_create(writes.new)
+    fields = ["value", "comment", "version", "updated_by", "updated_at"]
+    DataValue.objects.bulk_update(writes.changed, fields)
+    reason = _("Excel import: %(file)s") % {"file": source} if source else ""
+    record_many(writes.events, by=by, reason=reason)
+    return ImportOutcome(len(writes.events), len({*values, *comments}) - len(writes.events))
+
+
+def _change(
+    cell: DataValue, code: str, values: dict[str, Decimal | None], comments: dict[str, str]
+) -> Change | None:
+    """Set the cell from the file; the audit change, or None when nothing differs."""
+    before = {"indicator": code, "value": cell.value, "comment": cell.comment}
+    value = values.get(code, cell.value)
+    comment = comments.get(code, cell.comment)
+    if value == cell.value and comment == cell.comment:
+        return None
+    cell.value, cell.comment = value, comment
+    after = {"indicator": code, "value": value, "comment": comment}
+    return Change("reporting.value.set", "reporting.report", cell.report_id, before, after)
+
+
+# --- one file, a zip, a job ---------------------------------------------------------------------
+
+
+def resolve_report(identity: Identity, by: Any, expected: Report | None) -> Report:
+    """The report the file is for, among those `by` may see."""
+    year, kind, number = _period_parts(identity.period)
+    report: Report | None = (
+        reports_for_user(by)
+        .filter(
+            unit__code=identity.unit,
+            form__code=identity.form,
+            period__year=year,
+            period__kind=kind,
+            period__number=number,
+        )
+        .first()
+    )
+    described = {
+        "unit": identity.unit,
+        "form": identity.form,
+        "period": _period_label(year, kind, number),
+    }
+    if expected is not None and (report is None or report.pk != expected.pk):
+        raise ImportProblems(
+            [
+                _(
+                    "This file is for unit %(unit)s, form %(form)s, period %(period)s: not for "
+                    "the report you opened (%(report)s)."
+                )
+                % (described | {"report": str(expected)})
+            ]
+        )
+    if report is None:
+        raise ImportProblems(
+            [
+                _(
+                    "No report of unit %(unit)s on form %(form)s for %(period)s was found within "
+                    "your scope."
+                )
+                % described
+            ]
+        )
+    return report
+
+
+def _period_parts(key: str) -> tuple[int, str, int]:
+    try:
+        year, kind, number = key.split("-")
+        return int(year), kind, int(number)
+    except ValueError as exc:
+        raise ImportProblems([_not_a_template()]) from exc
+
+
+def _period_label(year: int, kind: str, number: int) -> str:
+    return Period(year=year, kind=kind, number=number).label
+
+
+def import_file(name: str, data: bytes, *, by: Any, report: Report | None = None) -> FileResult:
+    """Check, read and import one workbook; its result, never an exception for a bad file."""
+    result = FileResult(name)
+    try:
+        check_file(name, data)
+        book = open_book(data)
+        identity, facts = read_identity(book)
+        target = resolve_report(identity, by, report)
+        result.report, result.report_id = str(target), target.pk
+        indicators = typed_indicators(target)
+        layout, grid = find_layout(book, facts, set(indicators))
+        values, comments = values_from(read_rows(layout, grid, set(indicators)), indicators)
+        outcome = import_report_values(target, values, by=by, comments=comments, source=name)
+    except SpreadsheetError as exc:
+        result.errors = [str(exc)]
+    except ImportProblems as exc:
+        result.errors = exc.messages
+    except ValidationError as exc:
+        result.errors = list(exc.messages)
+    else:
+        result.ok, result.changed, result.unchanged = True, outcome.changed, outcome.unchanged
+    return result
+
+
+def is_zip_upload(name: str) -> bool:
+    return name.lower().endswith(".zip")
+
+
+def zip_members(data: bytes) -> list[zipfile.ZipInfo]:
+    """The spreadsheets in a zip upload, checked for size before any is unpacked."""
+    if len(data) > upload_limit():
+        raise SpreadsheetError(too_large_message())
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = [m for m in archive.infolist() if not m.is_dir() and not _is_clutter(m.filename)]
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise SpreadsheetError(_("The .zip file is damaged and cannot be opened.")) from exc
+    if len(members) > MAX_FILES_IN_ZIP:
+        raise SpreadsheetError(
+            _("The .zip file holds more than %(n)s files. Split it.") % {"n": MAX_FILES_IN_ZIP}
+        )
+    if sum(m.file_size for m in members) > MAX_ZIP_UNPACKED:
+        raise SpreadsheetError(
+            _("The .zip file unpacks to an abnormal size and was refused as unsafe.")
+        )
+    if not members:
+        raise SpreadsheetError(_("The .zip file holds no spreadsheet."))
+    return sorted(members, key=lambda m: m.filename)
+
+
+def _is_clutter(filename: str) -> bool:
+    base = filename.rsplit("/", 1)[-1]
+    return (
+        filename.startswith("__MACOSX/")
+        or base.startswith(("._", "~$"))
+        or base in {".DS_Store", "Thumbs.db"}
+    )
+
+
+def member_name(info: zipfile.ZipInfo) -> str:
+    """The member's name as its author typed it: zips made on Windows store names in the
+    OEM code page without saying so; most of ours are UTF-8."""
+    name = info.filename
+    if not info.flag_bits & 0x800:
+        with contextlib.suppress(UnicodeError):
+            name = name.encode("cp437").decode("utf-8")
+    return nfc(name)
+
+
+def read_member(data: bytes, info: zipfile.ZipInfo) -> bytes:
+    """A member's bytes, never more than the upload limit whatever its header claims."""
+    limit = upload_limit()
+    if info.file_size > limit:
+        raise SpreadsheetError(too_large_message())
+    with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open(info) as member:
+        content: bytes = member.read(limit + 1)
+    if len(content) > limit:
+        raise SpreadsheetError(too_large_message())
+    return content
+
+
+def upload_files(name: str, data: bytes) -> Iterator[tuple[str, Callable[[], bytes]]]:
+    """(name, reader) for each file of an upload: the file itself, or each zip member."""
+    if not is_zip_upload(name):
+        yield name, lambda: data
+        return
+    for info in zip_members(data):
+        yield member_name(info), lambda info=info: read_member(data, info)  # type: ignore[misc]
+
+
+def import_upload(
+    name: str,
+    data: bytes,
+    *,
+    by: Any,
+    report: Report | None = None,
+    progress: Callable[[int, list[FileResult]], None] | None = None,
+) -> list[FileResult]:
+    """Import an upload file by file, each in its own transaction. `progress(total, results)`
+    is called once the files are counted and after each file."""
+    files = list(upload_files(name, data))
+    results: list[FileResult] = []
+    if progress:
+        progress(len(files), results)
+    for member, read in files:
+        if is_zip_upload(member):
+            result = FileResult(member, errors=[_("A .zip inside the .zip is not accepted.")])
+        else:
+            try:
+                result = import_file(member, read(), by=by, report=report)
+            except SpreadsheetError as exc:
+                result = FileResult(member, errors=[str(exc)])
+        results.append(result)
+        if progress:
+            progress(len(files), results)
+    return results
+
+
+def run_job(job_id: int) -> None:
+    """Run one ImportJob (from the background worker): progress and results are saved after
+    each file, in the uploader's language. A stop in the middle leaves every file either
+    imported whole or not at all."""
+    job = ImportJob.objects.select_related("created_by", "report").get(pk=job_id)
+    if job.is_finished:
+        return
+    with translation.override(job.language):
+        ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING)
+        try:
+            results = _run(job)
+        except Exception:
+            log.exception("Import job %s failed", job.pk)
+            _finish(job, ImportJob.Status.FAILED, None)
+            raise
+        _finish(job, ImportJob.Status.DONE, results)
+
+
+def _run(job: ImportJob) -> list[dict[str, Any]]:
+    with job.file.open("rb") as stored:
+        data = stored.read(upload_limit() + 1)
+
+    def progress(total: int, results: list[FileResult]) -> None:
+        ImportJob.objects.filter(pk=job.pk).update(
+            total_files=total,
+            done_files=len(results),
+            results=[r.as_json() for r in results],
+            updated_at=timezone.now(),
+        )
+
+    try:
+        results = import_upload(
+            job.original_name, data, by=job.created_by, report=job.report, progress=progress
+        )
+    except SpreadsheetError as exc:
+        results = [FileResult(job.original_name, errors=[str(exc)])]
+        progress(1, results)
+    return [r.as_json() for r in results]
+
+
+def _finish(job: ImportJob, status: str, results: list[dict[str, Any]] | None) -> None:
+    fields: dict[str, Any] = {"status": status, "finished_at": timezone.now()}
+    if results is not None:
+        fields |= {"results": results, "total_files": len(results), "done_files": len(results)}
+    ImportJob.objects.filter(pk=job.pk).update(**fields)
+    if job.file:
+        default_storage.delete(job.file.name)
+
+
+def summary(results: list[dict[str, Any]]) -> dict[str, int]:
+    """Counts for the page: files imported, refused, figures changed."""
+    return {
+        "imported": sum(1 for r in results if r["ok"]),
+        "refused": sum(1 for r in results if not r["ok"]),
+        "changed": sum(r["changed"] for r in results),
+    }
