@@ -499,4 +499,3 @@ def _identity_sheet(book: Any, identity: Identity) -> None:
         ws.write_string(r, 1, value)
     ws.protect()
     ws.very_hidden()
-

@@ -27,6 +27,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -663,6 +664,21 @@ def import_upload(
         if progress:
             progress(len(files), results)
     return results
+
+
+def create_job(upload: UploadedFile, *, by: Any, report: Report | None, language: str) -> ImportJob:
+    """Store an upload and its job, waiting for the worker (tasks.run_import_job)."""
+    name = nfc((upload.name or "upload").rsplit("/", 1)[-1])[-200:]
+    job = ImportJob(
+        created_by=by,
+        report=report,
+        original_name=name,
+        size=upload.size or 0,
+        language=language or "vi",
+    )
+    job.file.save(name, upload, save=False)
+    job.save()
+    return job
 
 
 def run_job(job_id: int) -> None:
