@@ -60,3 +60,14 @@ def vnexact(value: Decimal | None, decimals: int = 0) -> str:
     exponent = Decimal(value).normalize().as_tuple().exponent
     places = max(int(decimals), -exponent if isinstance(exponent, int) and exponent < 0 else 0)
     return numbers.format_vn_number(value, places)
+
+
+@register.filter
+def vnfigure(value: object) -> str:
+    """A figure stored as text or Decimal ("1234.5") shown the Vietnamese way ("1.234,5")."""
+    if value is None or value == "":
+        return "—"
+    try:
+        return vnexact(Decimal(str(value)))
+    except ArithmeticError:
+        return str(value)
