@@ -4,14 +4,14 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 DEBIAN_RUN := gettext
-DEBIAN_TEST := gettext chromium fonts-liberation2 poppler-utils
+DEBIAN_TEST := gettext chromium fonts-liberation2 poppler-utils libreoffice-calc-nogui
 HOST ?= 127.0.0.1:8000
 
 .PHONY: run test bench venv deps dev-deps debian-run debian-test messages migrate demo check clean
 
 run: deps messages migrate demo
 	@echo "thidua: http://$(HOST)/  (Ctrl+C to stop)"
-	$(BIN)/python manage.py runserver --noreload $(HOST)
+	$(BIN)/python manage.py run_huey --quiet & trap "kill $$!" EXIT; $(BIN)/python manage.py runserver --noreload $(HOST)
 
 test: dev-deps messages
 	./scripts/check
@@ -19,6 +19,7 @@ test: dev-deps messages
 bench: dev-deps
 	$(BIN)/python -m bench.bench_tree
 	$(BIN)/python -m bench.bench_tree --postgres
+	$(BIN)/python -m bench.bench_excel
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)

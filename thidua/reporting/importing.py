@@ -16,6 +16,7 @@ rows; notes typed in the legacy TCVN3/VNI encodings (converted to Unicode).
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import logging
 import zipfile
@@ -32,6 +33,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from thidua.accounts.access import scope_for
 from thidua.audit.chain import Change, record_many
 from thidua.lib.encodings import to_unicode
 from thidua.lib.spreadsheets import (
@@ -46,7 +48,7 @@ from thidua.org.imports import translations
 from .access import can_enter, reports_for_user
 from .actions import MAX_ABS_VALUE, parse_value
 from .excel import COLUMNS, FORMAT, IDENTITY_SHEET, Identity
-from .models import DataValue, FormRow, ImportJob, Indicator, Period, Report
+from .models import DataValue, FormRow, ImportJob, Period, Report
 
 log = logging.getLogger(__name__)
 
@@ -232,9 +234,12 @@ class Layout:
     rows: list[FoundRow] = field(default_factory=list)
 
 
-def _spellings(key: str) -> set[str]:
+@functools.cache
+def _spellings(key: str) -> frozenset[str]:
+    """The folded titles of a template column in every site language (the file may have
+    been downloaded in another language than the upload's)."""
     label = next(label for k, label, _w in COLUMNS if k == key)
-    return {fold(text) for text in translations(label)}
+    return frozenset(fold(text) for text in translations(label))
 
 
 def _column_index(letter: str) -> int | None:
@@ -353,7 +358,7 @@ def cell_number(value: Any) -> Decimal | None:
 
 
 def values_from(
-    layout: Layout, indicators: dict[str, Indicator]
+    layout: Layout, indicators: dict[str, FormIndicator]
 ) -> tuple[dict[str, Decimal | None], dict[str, str]]:
     """The typed figures and notes of the file, by indicator code; every unreadable cell is
     reported. Derived indicators are computed by the server and skipped."""
@@ -393,10 +398,8 @@ class ImportOutcome:
 
 def _scoped_report(report: Report, by: Any) -> Report:
     """The report locked for the transaction, if `by` may enter its figures now."""
-    locked: Report | None = (
-        reports_for_user(by).select_for_update(of=("self",)).filter(pk=report.pk).first()
-    )
-    if locked is None:
+    locked: Report | None = Report.objects.select_for_update().filter(pk=report.pk).first()
+    if locked is None or not scope_for(by).sees(locked.unit_id):
         raise ValidationError(_("The report was not found within your scope."))
     if not can_enter(by, locked):
         raise ValidationError(
@@ -411,9 +414,24 @@ def _scoped_report(report: Report, by: Any) -> Report:
     return locked
 
 
-def typed_indicators(report: Report) -> dict[str, Indicator]:
-    rows = FormRow.objects.filter(section__form_id=report.form_id).select_related("indicator")
-    return {row.indicator.code: row.indicator for row in rows}
+@dataclass(frozen=True)
+class FormIndicator:
+    """An indicator on a form, as the import needs it."""
+
+    pk: int
+    code: str
+    is_derived: bool
+
+
+def form_indicators(report: Report) -> dict[str, FormIndicator]:
+    """The indicators on the report's form, by code (one light query)."""
+    rows = FormRow.objects.filter(section__form_id=report.form_id).order_by()
+    return {
+        code: FormIndicator(pk, code, bool(formula))
+        for pk, code, formula in rows.values_list(
+            "indicator_id", "indicator__code", "indicator__formula"
+        )
+    }
 
 
 @dataclass
@@ -440,7 +458,7 @@ def import_report_values(
     importing the same file twice changes nothing the second time."""
     report = _scoped_report(report, by)
     comments = comments or {}
-    indicators = typed_indicators(report)
+    indicators = form_indicators(report)
     wrong = sorted(
         code
         for code in {*values, *comments}
@@ -459,7 +477,7 @@ def import_report_values(
     for code in sorted({*values, *comments}):
         cell = existing.get(indicators[code].pk)
         if cell is None:
-            cell = DataValue(report=report, indicator=indicators[code], version=0, comment="")
+            cell = DataValue(report=report, indicator_id=indicators[code].pk, version=0, comment="")
             target = writes.new
         else:
             target = writes.changed
@@ -557,7 +575,7 @@ def import_file(name: str, data: bytes, *, by: Any, report: Report | None = None
         identity, facts = read_identity(book)
         target = resolve_report(identity, by, report)
         result.report, result.report_id = str(target), target.pk
-        indicators = typed_indicators(target)
+        indicators = form_indicators(target)
         layout, grid = find_layout(book, facts, set(indicators))
         values, comments = values_from(read_rows(layout, grid, set(indicators)), indicators)
         outcome = import_report_values(target, values, by=by, comments=comments, source=name)
@@ -576,15 +594,19 @@ def is_zip_upload(name: str) -> bool:
     return name.lower().endswith(".zip")
 
 
-def zip_members(data: bytes) -> list[zipfile.ZipInfo]:
-    """The spreadsheets in a zip upload, checked for size before any is unpacked."""
+def open_zip(data: bytes) -> zipfile.ZipFile:
+    """A zip upload, opened once for all its members."""
     if len(data) > upload_limit():
         raise SpreadsheetError(too_large_message())
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        members = [m for m in archive.infolist() if not m.is_dir() and not _is_clutter(m.filename)]
+        return zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError, OSError) as exc:
         raise SpreadsheetError(_("The .zip file is damaged and cannot be opened.")) from exc
+
+
+def zip_members(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
+    """The files of a zip upload, checked for number and size before any is unpacked."""
+    members = [m for m in archive.infolist() if not m.is_dir() and not _is_clutter(m.filename)]
     if len(members) > MAX_FILES_IN_ZIP:
         raise SpreadsheetError(
             _("The .zip file holds more than %(n)s files. Split it.") % {"n": MAX_FILES_IN_ZIP}
@@ -617,25 +639,33 @@ def member_name(info: zipfile.ZipInfo) -> str:
     return nfc(name)
 
 
-def read_member(data: bytes, info: zipfile.ZipInfo) -> bytes:
+def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
     """A member's bytes, never more than the upload limit whatever its header claims."""
     limit = upload_limit()
     if info.file_size > limit:
         raise SpreadsheetError(too_large_message())
-    with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open(info) as member:
-        content: bytes = member.read(limit + 1)
+    try:
+        with archive.open(info) as member:
+            content: bytes = member.read(limit + 1)
+    except (zipfile.BadZipFile, ValueError, OSError, NotImplementedError) as exc:
+        raise SpreadsheetError(_("The .zip file is damaged and cannot be opened.")) from exc
     if len(content) > limit:
         raise SpreadsheetError(too_large_message())
     return content
 
 
-def upload_files(name: str, data: bytes) -> Iterator[tuple[str, Callable[[], bytes]]]:
+Files = list[tuple[str, Callable[[], bytes]]]
+
+
+@contextlib.contextmanager
+def upload_files(name: str, data: bytes) -> Iterator[Files]:
     """(name, reader) for each file of an upload: the file itself, or each zip member."""
     if not is_zip_upload(name):
-        yield name, lambda: data
+        yield [(name, lambda: data)]
         return
-    for info in zip_members(data):
-        yield member_name(info), lambda info=info: read_member(data, info)  # type: ignore[misc]
+    with open_zip(data) as archive:
+        members = zip_members(archive)
+        yield [(member_name(i), functools.partial(read_member, archive, i)) for i in members]
 
 
 def import_upload(
@@ -648,22 +678,26 @@ def import_upload(
 ) -> list[FileResult]:
     """Import an upload file by file, each in its own transaction. `progress(total, results)`
     is called once the files are counted and after each file."""
-    files = list(upload_files(name, data))
     results: list[FileResult] = []
-    if progress:
-        progress(len(files), results)
-    for member, read in files:
-        if is_zip_upload(member):
-            result = FileResult(member, errors=[_("A .zip inside the .zip is not accepted.")])
-        else:
-            try:
-                result = import_file(member, read(), by=by, report=report)
-            except SpreadsheetError as exc:
-                result = FileResult(member, errors=[str(exc)])
-        results.append(result)
+    with upload_files(name, data) as files:
         if progress:
             progress(len(files), results)
+        for member, read in files:
+            results.append(_import_member(member, read, by=by, report=report))
+            if progress:
+                progress(len(files), results)
     return results
+
+
+def _import_member(
+    name: str, read: Callable[[], bytes], *, by: Any, report: Report | None
+) -> FileResult:
+    if is_zip_upload(name):
+        return FileResult(name, errors=[_("A .zip inside the .zip is not accepted.")])
+    try:
+        return import_file(name, read(), by=by, report=report)
+    except SpreadsheetError as exc:
+        return FileResult(name, errors=[str(exc)])
 
 
 def create_job(upload: UploadedFile, *, by: Any, report: Report | None, language: str) -> ImportJob:
