@@ -1,274 +1,481 @@
 """Roll-ups over approved data.
 
-Maintained incrementally: approving a report adds its typed values to the Rollup rows of its
-unit and of every unit above it *as the tree was on the period's last day*; returning or
-reopening it subtracts them. Derived indicators are never stored: they are computed from the
-aggregated inputs, so a ratio of sums stays a ratio of sums.
+A Rollup row holds, for one unit, period and typed indicator, the sum over the approved
+reports of the unit's subtree *as the tree was on the period's last day*. Rows are maintained
+incrementally: approving a report adds its values to the rows of its unit and of every unit
+above it on that day; returning or reopening it subtracts them. A row that no report feeds any
+more stays, with zeros and `reports` = 0, until rebuild() drops it; queries ignore it. Derived
+indicators are never stored: they are computed from the aggregated inputs, so a ratio of sums
+stays a ratio of sums.
 
 Queries answer either on the structure as it was, or mapped onto the structure at a chosen
 date D: a unit's figures then count under the unit that carries its work on D (Hà Giang's 2023
 figures under Tuyên Quang). The mapping is exact without touching raw values: with c(X) the
-share of X's work that lands in the target subtree on D,
+share of X's own work that lands in the target subtree on D (1, 0, or a fraction after a
+split: equal shares across the parts),
 
     Σ_Z c(Z)·own(Z) = Σ_X (c(X) − c(parent(X)))·rollup(X)
 
-and c changes only at a few boundary units.
+over the tree as it was. c(X) differs from c(parent(X)) only at the target and at units whose
+version changed between the two dates (moved, merged, split, closed), so a query reads a
+handful of Rollup rows, however large the subtree.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db import connection, transaction
+from django.db.models import Case, DecimalField, F, Q, Value, When
 
-from thidua.org import tree
-from thidua.org.models import OrgUnit, OrgUnitVersion, ReorgLink
+from thidua.org.models import OrgUnit, OrgUnitVersion, ReorgLink, TreePath
 
 from .checks import with_derived
+from .expressions import ExpressionError, compile_expression
 from .models import DataValue, Indicator, Period, Report, Rollup
 
 ZERO = Decimal(0)
+ONE = Decimal(1)
+SHARE_PLACES = Decimal("1e-12")
+"""Shares and coefficients are rounded here, so 1/3 + 1/3 + 1/3 telescopes to exactly 1."""
+VALUE_PLACES = Decimal("1e-6")
+"""The database keeps six decimals (DataValue.value, Rollup.total)."""
+COUNTED = sorted(Report.LOCKED)
+"""Statuses whose figures are in the roll-ups: approved and accepted."""
+MAX_HOPS = 50
+
+
+# --- maintenance ---------------------------------------------------------------------------
+
+
+def _report_cells(report_id: int) -> list[tuple[int, Decimal, Decimal]]:
+    """(indicator, value, weight) for each typed, non-empty value of a report. The weight is
+    the value of the indicator's weight indicator in the same report (0 when absent)."""
+    rows = list(
+        DataValue.objects.filter(report_id=report_id, value__isnull=False).values_list(
+            "indicator_id", "value", "indicator__formula", "indicator__weight_id"
+        )
+    )
+    present: dict[int, Decimal] = {i: v for i, v, _f, _w in rows if v is not None}
+    return [
+        (indicator, present[indicator], present.get(weight_id, ZERO) if weight_id else ZERO)
+        for indicator, _value, formula, weight_id in rows
+        if not formula and indicator in present
+    ]
+
+
+def _per_indicator(amounts: dict[int, Decimal]) -> Case:
+    """CASE indicator_id WHEN … THEN amount …: one UPDATE serves every indicator."""
+    amount: DecimalField[Decimal, Decimal] = DecimalField(max_digits=36, decimal_places=6)
+    return Case(
+        *[
+            When(indicator_id=i, then=Value(a, output_field=amount))
+            for i, a in amounts.items()
+            if a
+        ],
+        default=Value(ZERO, output_field=amount),
+        output_field=amount,
+    )
 
 
 def apply_report(report: Report, *, sign: int) -> int:
-    """Add (sign=1) or remove (sign=-1) an approved report's values from the roll-ups of its
-    unit and all units above it on the period's last day. Returns rows touched."""
-    values = list(
-        DataValue.objects.filter(
-            report=report, value__isnull=False, indicator__formula=""
-        ).select_related("indicator")
-    )
-    if not values:
+    """Add (sign=1, on approval) or remove (sign=-1, on return or reopening) an approved
+    report's typed values in the roll-ups of its unit and of every unit above it on the
+    period's last day (THTK-CLP reports are aggregated up the tree, Decree 266/2026 Art. 36).
+    Returns the number of rows changed."""
+    if sign not in (1, -1):
+        raise ValueError("sign must be 1 or -1")
+    cells = _report_cells(report.pk)
+    if not cells:
         return 0
-    chain = [report.unit_id, *tree.ancestor_ids(report.unit_id, report.period.end)]
-    weights = {v.indicator_id: v.value for v in values}
-    indicator_ids = [v.indicator_id for v in values]
-    Rollup.objects.bulk_create(
-        [
-            Rollup(unit_id=u, period_id=report.period_id, indicator_id=i)
-            for u in chain
-            for i in indicator_ids
-        ],
-        ignore_conflicts=True,
+    end = report.period.end
+    chain = list(
+        TreePath.objects.at(end)
+        .filter(descendant_id=report.unit_id)
+        .values_list("ancestor_id", flat=True)
     )
-    rows = list(
-        Rollup.objects.select_for_update().filter(
-            unit_id__in=chain, period_id=report.period_id, indicator_id__in=indicator_ids
+    indicator_ids = [i for i, _v, _w in cells]
+    if sign > 0:
+        Rollup.objects.bulk_create(
+            [
+                Rollup(unit_id=u, period_id=report.period_id, indicator_id=i)
+                for u in chain
+                for i in indicator_ids
+            ],
+            ignore_conflicts=True,
         )
-    )
-    by_indicator = {v.indicator_id: v for v in values}
-    for row in rows:
-        cell = by_indicator[row.indicator_id]
-        value = cell.value if cell.value is not None else ZERO
-        weight_id = cell.indicator.weight_id
-        weight = weights.get(weight_id, ZERO) if weight_id else ZERO
-        row.total += sign * value
-        row.weighted += sign * value * (weight or ZERO)
-        row.weight += sign * (weight or ZERO)
-        row.reports += sign
-    Rollup.objects.bulk_update(rows, ["total", "weighted", "weight", "reports"], batch_size=500)
-    return len(rows)
-
-
-@dataclass
-class Cell:
-    """An aggregated figure; `partial` marks figures that include unapproved data."""
-
-    total: Decimal | None = None
-    weighted: Decimal = ZERO
-    weight: Decimal = ZERO
-    reports: int = 0
-    partial: bool = False
-
-
-@dataclass
-class RollupResult:
-    unit_id: int
-    periods: list[Period]
-    values: dict[str, Decimal | None] = field(default_factory=dict)
-    reports: dict[str, int] = field(default_factory=dict)
-    includes_unapproved: bool = False
-
-
-def _per_period(
-    unit_weights: dict[int, Decimal], periods: list[Period], indicators: list[Indicator]
-) -> dict[int, dict[int, Cell]]:
-    """Σ weight·rollup(unit) per period and indicator."""
-    out: dict[int, dict[int, Cell]] = {p.pk: {} for p in periods}
-    if not unit_weights:
-        return out
     rows = Rollup.objects.filter(
-        unit_id__in=list(unit_weights), period__in=periods, indicator__in=indicators
-    ).values_list("unit_id", "period_id", "indicator_id", "total", "weighted", "weight", "reports")
-    for unit_id, period_id, indicator_id, total, weighted, weight, reports in rows:
-        share = unit_weights[unit_id]
-        cell = out[period_id].setdefault(indicator_id, Cell(total=ZERO))
-        cell.total = (cell.total or ZERO) + share * total
-        cell.weighted += share * weighted
-        cell.weight += share * weight
-        cell.reports += int(share * reports)
-    return out
+        unit_id__in=chain, period_id=report.period_id, indicator_id__in=indicator_ids
+    )
+    touched = rows.update(
+        total=F("total") + _per_indicator({i: sign * v for i, v, _w in cells}),
+        weighted=F("weighted") + _per_indicator({i: sign * v * w for i, v, w in cells}),
+        weight=F("weight") + _per_indicator({i: sign * w for i, _v, w in cells}),
+        reports=F("reports") + sign,
+    )
+    return touched
 
 
-def _combine(
-    per_period: dict[int, dict[int, Cell]], periods: list[Period], indicators: list[Indicator]
-) -> tuple[dict[str, Decimal | None], dict[str, int]]:
-    """Aggregate across periods by each indicator's rule, then compute derived indicators."""
-    ordered = sorted(periods, key=lambda p: (p.end, p.start))
-    values: dict[str, Decimal | None] = {}
-    counts: dict[str, int] = {}
-    for ind in indicators:
-        if ind.formula:
-            continue
-        cells = [per_period[p.pk][ind.pk] for p in ordered if ind.pk in per_period[p.pk]]
-        if not cells:
-            values[ind.code] = None
-            continue
-        counts[ind.code] = max(c.reports for c in cells)
-        if ind.aggregation == Indicator.Aggregation.LAST:
-            values[ind.code] = cells[-1].total
-        elif ind.aggregation == Indicator.Aggregation.WEIGHTED_AVERAGE:
-            weight = sum((c.weight for c in cells), ZERO)
-            values[ind.code] = sum((c.weighted for c in cells), ZERO) / weight if weight else None
-        else:
-            values[ind.code] = sum((c.total or ZERO for c in cells), ZERO)
-    return with_derived(values, indicators), counts
+REBUILD_SQL = """
+INSERT INTO {rollup} (unit_id, period_id, indicator_id, total, weighted, weight, reports)
+SELECT tp.ancestor_id, r.period_id, dv.indicator_id,
+       SUM(dv.value), SUM(dv.value * COALESCE(w.value, 0)), SUM(COALESCE(w.value, 0)), COUNT(*)
+FROM {value} dv
+JOIN {report} r ON r.id = dv.report_id
+JOIN {period} p ON p.id = r.period_id
+JOIN {indicator} i ON i.id = dv.indicator_id
+JOIN {path} tp ON tp.descendant_id = r.unit_id
+             AND tp.valid_from <= p.{end} AND tp.valid_to > p.{end}
+LEFT JOIN {value} w ON w.report_id = dv.report_id AND w.indicator_id = i.weight_id
+WHERE r.status IN ({statuses}) AND r.period_id IN ({periods})
+  AND dv.value IS NOT NULL AND i.formula = ''
+GROUP BY tp.ancestor_id, r.period_id, dv.indicator_id
+"""
 
 
-def query(
-    unit_id: int,
-    periods: list[Period],
-    indicators: list[Indicator] | None = None,
-    *,
-    mapped_to: dt.date | None = None,
-    include_unapproved: bool = False,
-) -> RollupResult:
-    """Totals for a unit's subtree over periods: on the structure as it was, or mapped onto
-    the structure on `mapped_to`. Unapproved data can be added (and is then marked)."""
-    indicators = indicators if indicators is not None else list(Indicator.objects.all())
-    per_period: dict[int, dict[int, Cell]] = {}
-    for period in periods:
-        weights = (
-            {unit_id: Decimal(1)}
-            if mapped_to is None
-            else boundary_weights(unit_id, mapped_to, period.end)
-        )
-        per_period.update(_per_period(weights, [period], indicators))
-    result = RollupResult(unit_id=unit_id, periods=periods)
-    if include_unapproved:
-        result.includes_unapproved = _add_unapproved(
-            unit_id, periods, indicators, per_period, mapped_to
-        )
-    result.values, result.reports = _combine(per_period, periods, indicators)
-    return result
-
-
-def _add_unapproved(
-    unit_id: int,
-    periods: list[Period],
-    indicators: list[Indicator],
-    per_period: dict[int, dict[int, Cell]],
-    mapped_to: dt.date | None,
-) -> bool:
-    found = False
-    wanted = {i.pk for i in indicators if not i.formula}
-    for period in periods:
-        shares = (
-            _shares_in(unit_id, mapped_to, period.end)
-            if mapped_to
-            else dict.fromkeys(tree.subtree_ids(unit_id, period.end), Decimal(1))
-        )
-        rows = (
-            DataValue.objects.filter(
-                report__period=period,
-                report__unit_id__in=list(shares),
-                value__isnull=False,
-                indicator_id__in=wanted,
-            )
-            .exclude(report__status__in=Report.LOCKED)
-            .values_list("report__unit_id", "indicator_id", "value")
-        )
-        for unit, indicator_id, value in rows:
-            cell = per_period[period.pk].setdefault(indicator_id, Cell(total=ZERO))
-            cell.total = (cell.total or ZERO) + shares[unit] * (value or ZERO)
-            cell.partial = found = True
-    return found
-
-
-def _successor_shares(day_then: dt.date, target_day: dt.date) -> dict[int, dict[int, Decimal]]:
-    """For every unit open on `day_then`: the units carrying its work on `target_day`, with
-    equal shares across the parts of a split."""
-    links: dict[int, list[int]] = defaultdict(list)
-    for pred, succ in ReorgLink.objects.filter(date__gt=day_then, date__lte=target_day).values_list(
-        "predecessor_id", "successor_id"
-    ):
-        links[pred].append(succ)
-    open_then = list(OrgUnit.objects.at(day_then).values_list("id", flat=True))
-    open_later = set(
-        OrgUnit.objects.at(target_day).filter(id__in=open_then).values_list("id", flat=True)
+def _rebuild_sql(statuses: int, periods: int) -> str:
+    qn = connection.ops.quote_name
+    return REBUILD_SQL.format(
+        rollup=qn(Rollup._meta.db_table),
+        value=qn(DataValue._meta.db_table),
+        report=qn(Report._meta.db_table),
+        period=qn(Period._meta.db_table),
+        indicator=qn(Indicator._meta.db_table),
+        path=qn(TreePath._meta.db_table),
+        end=qn("end"),
+        statuses=", ".join(["%s"] * statuses),
+        periods=", ".join(["%s"] * periods),
     )
 
-    def resolve(unit: int, share: Decimal, out: dict[int, Decimal], depth: int = 0) -> None:
-        if unit in open_later or not links.get(unit) or depth > 50:
-            out[unit] = out.get(unit, ZERO) + share
-            return
-        parts = links[unit]
-        for succ in parts:
-            resolve(succ, share / len(parts), out, depth + 1)
 
-    shares: dict[int, dict[int, Decimal]] = {}
-    for unit in open_then:
-        out: dict[int, Decimal] = {}
-        resolve(unit, Decimal(1), out)
-        shares[unit] = out
-    return shares
+@transaction.atomic
+def rebuild(periods: Iterable[Period] | None = None, *, batch: int = 1) -> int:
+    """Recompute the roll-ups of these periods (all by default) from the approved reports,
+    after a bulk load or a repair: one INSERT … SELECT … GROUP BY per batch of `batch`
+    periods, in one transaction. Returns the number of rows written."""
+    if periods is None:
+        Rollup.objects.all().delete()
+        period_ids = sorted(
+            Report.objects.filter(status__in=COUNTED)
+            .order_by()
+            .values_list("period_id", flat=True)
+            .distinct()
+        )
+    else:
+        period_ids = sorted({p.pk for p in periods})
+        Rollup.objects.filter(period_id__in=period_ids).delete()
+    written = 0
+    with connection.cursor() as cursor:
+        for start in range(0, len(period_ids), max(batch, 1)):
+            chunk = period_ids[start : start + max(batch, 1)]
+            cursor.execute(_rebuild_sql(len(COUNTED), len(chunk)), [*COUNTED, *chunk])
+            written += max(cursor.rowcount, 0)
+    return written
 
 
-def _shares_in(target: int, target_day: dt.date, day_then: dt.date) -> dict[int, Decimal]:
-    """c(X) for every unit X open on `day_then` with any work landing under `target` on
+# --- mapping onto the structure at a date ----------------------------------------------------
+
+
+@dataclass
+class Mapping:
+    """How the tree on `day_then` counts under `target` on `target_day`: the non-zero
+    coefficients c(X) − c(parent(X)) of the telescoping sum, and the share c(X) of every unit
+    closed by `target_day` whose work lands (partly) under the target."""
+
+    weights: dict[int, Decimal] = field(default_factory=dict)
+    closed_shares: dict[int, Decimal] = field(default_factory=dict)
+
+
+def _landing(
+    unit_ids: set[int], day_then: dt.date, target_day: dt.date
+) -> dict[int, dict[int, Decimal]]:
+    """For each unit open on `day_then`: the units carrying its work on `target_day` with their
+    shares. An open unit carries its own; a closed one passes it on through the merges and
+    splits dated after `day_then` (equal shares across the parts of a split); work that
+    reaches no unit open on `target_day` is lost."""
+    open_later = set(
+        OrgUnit.objects.at(target_day).filter(id__in=unit_ids).values_list("id", flat=True)
+    )
+    landing: dict[int, dict[int, Decimal]] = {u: {} for u in unit_ids}
+    for u in open_later:
+        landing[u][u] = ONE
+    frontier = {u: [(u, ONE)] for u in unit_ids - open_later}
+    hops = 0
+    while frontier and target_day > day_then and hops < MAX_HOPS:
+        hops += 1
+        current = {c for moves in frontier.values() for c, _s in moves}
+        links: dict[int, list[int]] = defaultdict(list)
+        for pred, succ in ReorgLink.objects.filter(
+            predecessor_id__in=current, date__gt=day_then, date__lte=target_day
+        ).values_list("predecessor_id", "successor_id"):
+            links[pred].append(succ)
+        reached = {s for parts in links.values() for s in parts}
+        arrived = set(
+            OrgUnit.objects.at(target_day).filter(id__in=reached).values_list("id", flat=True)
+        )
+        nxt: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
+        for origin, moves in frontier.items():
+            for unit, share in moves:
+                parts = links.get(unit, [])
+                for succ in parts:
+                    part = share / len(parts)
+                    if succ in arrived:
+                        landing[origin][succ] = landing[origin].get(succ, ZERO) + part
+                    else:
+                        nxt[origin].append((succ, part))
+        frontier = dict(nxt)
+    return landing
+
+
+def _coverage(
+    landing: dict[int, dict[int, Decimal]], target: int, target_day: dt.date
+) -> dict[int, Decimal]:
+    """c(X): the share of each unit's work that lands in the target's subtree."""
+    places = {p for parts in landing.values() for p in parts}
+    inside = set(
+        TreePath.objects.at(target_day)
+        .filter(ancestor_id=target, descendant_id__in=places)
+        .values_list("descendant_id", flat=True)
+    )
+    return {
+        unit: sum((s for p, s in parts.items() if p in inside), ZERO).quantize(SHARE_PLACES)
+        for unit, parts in landing.items()
+    }
+
+
+def _changed_parents(target: int, day_then: dt.date, target_day: dt.date) -> dict[int, int | None]:
+    """Parent on `day_then` of the target and of every unit whose version changed between the
+    two dates: the only units where c(X) can differ from c(parent(X))."""
+    versions = OrgUnitVersion.objects.at(day_then)
+    if target_day >= day_then:
+        changed = versions.filter(Q(valid_to__lte=target_day) | Q(unit_id=target))
+    else:
+        changed = versions.filter(Q(valid_from__gt=target_day) | Q(unit_id=target))
+    return dict(changed.values_list("unit_id", "parent_id"))
+
+
+def mapping(target: int, target_day: dt.date, day_then: dt.date) -> Mapping:
+    """The telescoping coefficients for figures of `day_then` viewed under `target` on
     `target_day`."""
-    inside = set(tree.subtree_ids(target, target_day))
-    result: dict[int, Decimal] = {}
-    for unit, parts in _successor_shares(day_then, target_day).items():
-        share = sum((s for u, s in parts.items() if u in inside), ZERO)
-        if share:
-            result[unit] = share
+    parents = _changed_parents(target, day_then, target_day)
+    if target_day == day_then:
+        return Mapping(weights={target: ONE} if target in parents else {})
+    ids = set(parents) | {p for p in parents.values() if p is not None}
+    landing = _landing(ids, day_then, target_day)
+    c = _coverage(landing, target, target_day)
+    result = Mapping()
+    for unit, parent in parents.items():
+        coefficient = c[unit] - (c[parent] if parent is not None else ZERO)
+        if coefficient:
+            result.weights[unit] = coefficient
+        if c[unit] and unit not in landing[unit]:
+            result.closed_shares[unit] = c[unit]
     return result
 
 
 def boundary_weights(target: int, target_day: dt.date, day_then: dt.date) -> dict[int, Decimal]:
     """Coefficients c(X) − c(parent(X)) of the telescoping sum, non-zero only at the edges."""
-    shares = _shares_in(target, target_day, day_then)
-    if not shares:
-        return {}
-    parents = dict(
-        OrgUnitVersion.objects.at(day_then)
-        .filter(Q(unit_id__in=list(shares)) | Q(parent_id__in=list(shares)))
-        .values_list("unit_id", "parent_id")
-    )
-    weights: dict[int, Decimal] = {}
-    for unit in set(shares) | {u for u, p in parents.items() if p in shares}:
-        parent = parents.get(unit)
-        coefficient = shares.get(unit, ZERO) - (shares.get(parent, ZERO) if parent else ZERO)
-        if coefficient:
-            weights[unit] = coefficient
-    return weights
+    return mapping(target, target_day, day_then).weights
 
 
-def rebuild(periods: Iterable[Period] | None = None) -> int:
-    """Recompute every roll-up from the approved reports (after a bulk load or a repair)."""
-    qs = Rollup.objects.all()
-    if periods is not None:
-        qs = qs.filter(period__in=list(periods))
-    qs.delete()
-    reports = Report.objects.filter(status__in=Report.LOCKED).select_related("period")
-    if periods is not None:
-        reports = reports.filter(period__in=list(periods))
-    touched = 0
-    for report in reports.iterator():
-        touched += apply_report(report, sign=1)
-    return touched
+# --- queries ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Cell:
+    """An aggregated figure for one period; `partial` marks figures with unapproved data."""
+
+    total: Decimal = ZERO
+    weighted: Decimal = ZERO
+    weight: Decimal = ZERO
+    reports: Decimal = ZERO
+    partial: bool = False
+
+    def add(self, share: Decimal, total: Decimal, weighted: Decimal, weight: Decimal) -> None:
+        self.total += share * total
+        self.weighted += share * weighted
+        self.weight += share * weight
+
+
+@dataclass
+class RollupResult:
+    """Figures by indicator code for a unit's subtree over some periods. `reports` counts
+    the reports (summed over the periods) behind each typed figure; `partial` holds the codes
+    whose figure includes unapproved data."""
+
+    unit_id: int
+    periods: list[Period]
+    mapped_to: dt.date | None = None
+    values: dict[str, Decimal | None] = field(default_factory=dict)
+    reports: dict[str, int] = field(default_factory=dict)
+    partial: set[str] = field(default_factory=set)
+
+    @property
+    def includes_unapproved(self) -> bool:
+        return bool(self.partial)
+
+
+PerPeriod = dict[int, dict[int, Cell]]
+
+
+def _formula_codes(indicator: Indicator) -> frozenset[str]:
+    try:
+        return compile_expression(indicator.formula).codes
+    except ExpressionError:
+        return frozenset()
+
+
+def with_inputs(indicators: Sequence[Indicator]) -> list[Indicator]:
+    """The indicators and, for each derived one, the indicators its formula reads."""
+    chosen = {i.code: i for i in indicators}
+    missing = {c for i in indicators if i.formula for c in _formula_codes(i)} - set(chosen)
+    while missing:
+        found = list(Indicator.objects.filter(code__in=missing))
+        chosen.update((i.code, i) for i in found)
+        missing = {c for i in found if i.formula for c in _formula_codes(i)} - set(chosen)
+    return list(chosen.values())
+
+
+def _read_rollups(weights: dict[int, dict[int, Decimal]], typed: list[Indicator]) -> PerPeriod:
+    """Σ weight·rollup(unit) per period and indicator."""
+    out: PerPeriod = {pk: {} for pk in weights}
+    units = {u for by_unit in weights.values() for u in by_unit}
+    if not units or not typed:
+        return out
+    rows = Rollup.objects.filter(
+        period_id__in=list(weights), unit_id__in=units, indicator_id__in=[i.pk for i in typed]
+    ).values_list("unit_id", "period_id", "indicator_id", "total", "weighted", "weight", "reports")
+    for unit, period, indicator, total, weighted, weight, reports in rows:
+        share = weights[period].get(unit)
+        if share is None:
+            continue
+        cell = out[period].setdefault(indicator, Cell())
+        cell.add(share, total, weighted, weight)
+        cell.reports += share * reports
+    return out
+
+
+def _unapproved_filter(
+    unit_id: int, period: Period, mapped_to: dt.date | None, found: Mapping | None
+) -> tuple[Q, dict[int, Decimal]]:
+    """Which reports' units count for the period, and the share of those that count partly."""
+    if mapped_to is None or found is None:
+        below = TreePath.objects.at(period.end).filter(ancestor_id=unit_id)
+        return Q(report__unit_id__in=below.values("descendant_id")), {}
+    below = TreePath.objects.at(mapped_to).filter(ancestor_id=unit_id)
+    condition = Q(report__unit_id__in=below.values("descendant_id"))
+    if found.closed_shares:
+        condition |= Q(report__unit_id__in=list(found.closed_shares))
+    return condition, found.closed_shares
+
+
+def _add_unapproved(
+    unit_id: int,
+    periods: list[Period],
+    typed: list[Indicator],
+    per_period: PerPeriod,
+    mapped_to: dt.date | None,
+    maps: dict[int, Mapping],
+) -> None:
+    """Add the values of reports not yet approved (draft, submitted, returned), marked."""
+    wanted = {i.pk: i for i in typed}
+    for period in periods:
+        condition, shares = _unapproved_filter(unit_id, period, mapped_to, maps.get(period.pk))
+        rows = (
+            DataValue.objects.filter(condition, report__period=period, value__isnull=False)
+            .exclude(report__status__in=COUNTED)
+            .values_list("report_id", "report__unit_id", "indicator_id", "value")
+        )
+        by_report: dict[tuple[int, int], dict[int, Decimal]] = defaultdict(dict)
+        for report_id, unit, indicator, value in rows:
+            if value is not None:
+                by_report[(report_id, unit)][indicator] = value
+        for (_report, unit), values in by_report.items():
+            share = shares.get(unit, ONE)
+            for indicator, value in values.items():
+                if indicator not in wanted:
+                    continue
+                weight_id = wanted[indicator].weight_id
+                weight = values.get(weight_id, ZERO) if weight_id else ZERO
+                cell = per_period[period.pk].setdefault(indicator, Cell())
+                cell.add(share, value, value * weight, weight)
+                cell.reports += share
+                cell.partial = True
+
+
+def _combine_one(indicator: Indicator, cells: list[Cell]) -> Decimal | None:
+    """One typed indicator across periods, by its aggregation rule."""
+    if indicator.aggregation == Indicator.Aggregation.LAST:
+        return cells[-1].total.quantize(VALUE_PLACES)
+    if indicator.aggregation == Indicator.Aggregation.WEIGHTED_AVERAGE:
+        weight = sum((c.weight for c in cells), ZERO)
+        return sum((c.weighted for c in cells), ZERO) / weight if weight else None
+    return sum((c.total for c in cells), ZERO).quantize(VALUE_PLACES)
+
+
+def _combine(
+    per_period: PerPeriod, periods: list[Period], indicators: list[Indicator], result: RollupResult
+) -> None:
+    """Aggregate across periods by each indicator's rule, then compute derived indicators
+    from the aggregated inputs (a ratio of sums, never an average of ratios)."""
+    ordered = sorted(periods, key=lambda p: (p.end, p.start))
+    values: dict[str, Decimal | None] = {}
+    for ind in indicators:
+        if ind.formula:
+            continue
+        cells = [
+            c
+            for p in ordered
+            if (c := per_period[p.pk].get(ind.pk)) is not None
+            and (c.reports.quantize(SHARE_PLACES) > 0 or c.partial)
+        ]
+        if not cells:
+            values[ind.code] = None
+            continue
+        counted = cells[-1:] if ind.aggregation == Indicator.Aggregation.LAST else cells
+        values[ind.code] = _combine_one(ind, cells)
+        result.reports[ind.code] = int(sum((c.reports for c in counted), ZERO).to_integral_value())
+        if any(c.partial for c in counted):
+            result.partial.add(ind.code)
+    result.values = with_derived(values, indicators)
+    derived = [i for i in indicators if i.formula]
+    changed = True
+    while changed:  # a derived figure is partial when any figure it reads is
+        changed = False
+        for ind in derived:
+            if ind.code not in result.partial and _formula_codes(ind) & result.partial:
+                result.partial.add(ind.code)
+                changed = True
+
+
+def query(
+    unit_id: int,
+    periods: Sequence[Period],
+    indicators: Sequence[Indicator] | None = None,
+    *,
+    mapped_to: dt.date | None = None,
+    include_unapproved: bool = False,
+) -> RollupResult:
+    """Totals for a unit's subtree over periods: on the structure as it was at each period's
+    end, or mapped onto the structure on `mapped_to`. Unapproved data can be added; the
+    figures it touches are then marked partial. Derived indicators are computed from the
+    aggregated inputs (added to the computation when not asked for)."""
+    chosen = list(Indicator.objects.all()) if indicators is None else with_inputs(indicators)
+    typed = [i for i in chosen if not i.formula]
+    periods = list(periods)
+    maps: dict[int, Mapping] = {}
+    if mapped_to is not None:
+        maps = {p.pk: mapping(unit_id, mapped_to, p.end) for p in periods}
+        weights = {p.pk: maps[p.pk].weights for p in periods}
+    else:
+        weights = {p.pk: {unit_id: ONE} for p in periods}
+    per_period = _read_rollups(weights, typed)
+    if include_unapproved:
+        _add_unapproved(unit_id, periods, typed, per_period, mapped_to, maps)
+    result = RollupResult(unit_id=unit_id, periods=periods, mapped_to=mapped_to)
+    _combine(per_period, periods, chosen, result)
+    return result
