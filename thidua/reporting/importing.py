@@ -723,7 +723,9 @@ def run_job(job_id: int) -> None:
     if job.is_finished:
         return
     with translation.override(job.language):
-        ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING)
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportJob.Status.RUNNING, updated_at=timezone.now()
+        )
         try:
             results = _run(job)
         except Exception:
