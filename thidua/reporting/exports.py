@@ -1,0 +1,272 @@
+"""Roll-up tables as plain data, shared by the roll-up page and its .xlsx download.
+
+The workbook is written by thidua.lib.spreadsheets.write_xlsx (numbers as numbers, text never
+run as a formula); the official layout on top of it — title lines, number formats by each
+indicator's decimals, unapproved figures shaded — is added here, as write_xlsx has no title rows
+or number formats.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from thidua.lib.dates import format_vn_date
+from thidua.lib.spreadsheets import Cell, Sheet, safe_text, write_xlsx
+from thidua.org import tree
+from thidua.org.models import OrgUnit
+
+from . import rollups
+from .models import Indicator, IndicatorGroup, Period
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+LEADING_COLUMNS = 3  # number, indicator, unit of measure
+PARTIAL_FILL = "FFF3CD"  # Bootstrap's warning-subtle, as on the page
+
+
+@dataclass(frozen=True)
+class Figure:
+    value: Decimal | None
+    partial: bool = False
+
+
+@dataclass
+class Row:
+    number: str
+    indicator: Indicator
+    total: Figure
+    reports: int
+    children: list[Figure] = field(default_factory=list)
+
+
+@dataclass
+class Group:
+    group: IndicatorGroup
+    rows: list[Row] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Column:
+    unit_id: int
+    name: str
+
+
+@dataclass
+class RollupTable:
+    """One roll-up view: the unit's totals by indicator group, and one column per unit below."""
+
+    unit: OrgUnit
+    unit_name: str
+    periods: list[Period]
+    mapped_to: dt.date | None
+    include_unapproved: bool
+    columns: list[Column]
+    groups: list[Group]
+
+    @property
+    def width(self) -> int:
+        """Columns of the table: number, indicator, unit, total, reports, one per unit below."""
+        return LEADING_COLUMNS + 2 + len(self.columns)
+
+    @property
+    def partial(self) -> bool:
+        return any(
+            r.total.partial or any(c.partial for c in r.children)
+            for g in self.groups
+            for r in g.rows
+        )
+
+    @property
+    def period_label(self) -> str:
+        return period_label(self.periods)
+
+    @property
+    def structure_label(self) -> str:
+        if self.mapped_to is None:
+            return _("on the structure as it was when the figures were reported")
+        return _("mapped onto the organisation structure on %(date)s") % {
+            "date": format_vn_date(self.mapped_to)
+        }
+
+
+def period_label(periods: list[Period]) -> str:
+    """'Year 2025' for the four quarters of a year, else 'Q1/2025 – Q3/2025'."""
+    first, last = periods[0], periods[-1]
+    whole_year = (
+        len(periods) == 4
+        and first.year == last.year
+        and (first.number, last.number) == (1, 4)
+        and all(p.kind == Period.Kind.QUARTER for p in periods)
+    )
+    if whole_year:
+        return _("Year %(year)s") % {"year": str(first.year)}
+    return first.label if first == last else f"{first.label} – {last.label}"
+
+
+def indicators_for(periods: list[Period]) -> list[Indicator]:
+    """The catalogue's indicators in force during the periods, in catalogue order."""
+    return list(
+        Indicator.objects.filter(
+            valid_from__lte=periods[-1].end, valid_to__gt=periods[0].start
+        ).select_related("group")
+    )
+
+
+def rollup_table(
+    unit: OrgUnit,
+    periods: list[Period],
+    *,
+    mapped_to: dt.date | None,
+    include_unapproved: bool,
+    child_ids: list[int],
+) -> RollupTable:
+    """The totals of `unit` and of each unit in `child_ids`, by indicator group."""
+    indicators = indicators_for(periods)
+    day = mapped_to or periods[-1].end
+    names = tree.names_at([unit.pk, *child_ids], day)
+
+    def ask(unit_id: int) -> rollups.RollupResult:
+        return rollups.query(
+            unit_id,
+            periods,
+            indicators,
+            mapped_to=mapped_to,
+            include_unapproved=include_unapproved,
+        )
+
+    total = ask(unit.pk)
+    below = [ask(i) for i in child_ids]
+    groups: dict[int, Group] = {}
+    for ind in indicators:
+        group = groups.setdefault(ind.group_id, Group(ind.group))
+        group.rows.append(
+            Row(
+                number=str(len(group.rows) + 1),
+                indicator=ind,
+                total=_figure(total, ind.code),
+                reports=total.reports.get(ind.code, 0),
+                children=[_figure(r, ind.code) for r in below],
+            )
+        )
+    return RollupTable(
+        unit=unit,
+        unit_name=names.get(unit.pk, unit.name),
+        periods=periods,
+        mapped_to=mapped_to,
+        include_unapproved=include_unapproved,
+        columns=[Column(i, names.get(i, "")) for i in child_ids],
+        groups=list(groups.values()),
+    )
+
+
+def _figure(result: rollups.RollupResult, code: str) -> Figure:
+    return Figure(result.values.get(code), code in result.partial)
+
+
+# --- .xlsx -------------------------------------------------------------------------------------
+
+
+def _number(figure: Figure) -> float | None:
+    return float(figure.value) if figure.value is not None else None
+
+
+def _roman(n: int) -> str:
+    numerals = [(10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
+    out = ""
+    for value, letters in numerals:
+        while n >= value:
+            out, n = out + letters, n - value
+    return out
+
+
+def title_lines(table: RollupTable, today: dt.date) -> list[str]:
+    lines = [
+        _("CONSOLIDATED FIGURES ON THRIFT AND ANTI-WASTE"),
+        _("Unit: %(name)s") % {"name": table.unit_name},
+        _("Period: %(period)s") % {"period": table.period_label},
+        _("Structure: %(structure)s") % {"structure": table.structure_label},
+        _("Exported on %(date)s") % {"date": format_vn_date(today)},
+    ]
+    if table.partial:
+        lines.append(_("Shaded figures include data not yet approved."))
+    elif table.include_unapproved:
+        lines.append(_("Data not yet approved was included; there was none."))
+    return lines
+
+
+def table_sheet(table: RollupTable) -> Sheet:
+    header = [
+        _("No."),
+        _("Indicator"),
+        _("Unit of measure"),
+        _("Total"),
+        _("Number of reports"),
+        *[c.name for c in table.columns],
+    ]
+    rows: list[list[Cell]] = []
+    for number, group in enumerate(table.groups, start=1):
+        rows.append([_roman(number), group.group.display_name])
+        for row in group.rows:
+            rows.append(
+                [
+                    row.number,
+                    row.indicator.display_name,
+                    row.indicator.get_unit_display(),
+                    _number(row.total),
+                    row.reports or None,
+                    *[_number(c) for c in row.children],
+                ]
+            )
+    return Sheet(name=_("Roll-up"), header=header, rows=rows)
+
+
+def rollup_workbook(table: RollupTable, *, today: dt.date) -> bytes:
+    """The roll-up as an .xlsx: title lines, then the table with numbers formatted by each
+    indicator's decimals and unapproved figures shaded."""
+    data = write_xlsx([table_sheet(table)])
+    return _official_layout(data, table, title_lines(table, today))
+
+
+def _official_layout(data: bytes, table: RollupTable, lines: list[str]) -> bytes:
+    import openpyxl
+    from openpyxl.styles import Font, PatternFill
+
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    ws = book.worksheets[0]
+    top = len(lines) + 1  # the title lines and a blank row above the header
+    ws.insert_rows(1, amount=top)
+    for i, line in enumerate(lines, start=1):
+        cell = ws.cell(row=i, column=1, value=safe_text(line))
+        cell.font = Font(bold=i == 1, size=14 if i == 1 else 11)
+    ws.freeze_panes = ws.cell(row=top + 2, column=LEADING_COLUMNS + 1)
+    shade = PatternFill("solid", fgColor=PARTIAL_FILL)
+    r = top + 2
+    for group in table.groups:
+        for cell in ws[r]:
+            cell.font = Font(bold=True)
+        r += 1
+        for row in group.rows:
+            _format_row(ws, r, row, shade)
+            r += 1
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _format_row(ws: Any, r: int, row: Row, shade: Any) -> None:
+    decimals = row.indicator.decimals
+    number_format = "#,##0." + "0" * decimals if decimals else "#,##0"
+    figures = [row.total, *row.children]
+    first_child = LEADING_COLUMNS + 3
+    columns = [LEADING_COLUMNS + 1, *range(first_child, first_child + len(row.children))]
+    for column, figure in zip(columns, figures, strict=True):
+        cell = ws.cell(row=r, column=column)
+        cell.number_format = number_format
+        if figure.partial:
+            cell.fill = shade
+    ws.cell(row=r, column=LEADING_COLUMNS + 2).number_format = "#,##0"
