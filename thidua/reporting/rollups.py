@@ -182,7 +182,7 @@ def rebuild(periods: Iterable[Period] | None = None, *, batch: int = 1) -> int:
 
 @dataclass
 class Mapping:
-    """How the tree on `day_then` counts under `target` on `target_day`: the non-zero
+    """How the tree on one `day_then` counts under `target` on `target_day`: the non-zero
     coefficients c(X) − c(parent(X)) of the telescoping sum, and the share c(X) of every unit
     closed by `target_day` whose work lands (partly) under the target."""
 
@@ -190,13 +190,12 @@ class Mapping:
     closed_shares: dict[int, Decimal] = field(default_factory=dict)
 
 
-def _landing(
-    unit_ids: set[int], day_then: dt.date, target_day: dt.date
-) -> dict[int, dict[int, Decimal]]:
-    """For each unit open on `day_then`: the units carrying its work on `target_day` with their
-    shares. An open unit carries its own; a closed one passes it on through the merges and
-    splits dated after `day_then` (equal shares across the parts of a split); work that
-    reaches no unit open on `target_day` is lost."""
+def _landing(unit_ids: set[int], target_day: dt.date) -> dict[int, dict[int, Decimal]]:
+    """For each unit open on some earlier day: the units carrying its work on `target_day`,
+    with their shares. An open unit carries its own; a closed one passed it on through the
+    merges and splits it ended in (equal shares across the parts of a split), all dated after
+    that earlier day since the unit was still open then; work that reaches no unit open on
+    `target_day` is lost, and so is the work of a unit that did not exist yet."""
     open_later = set(
         OrgUnit.objects.at(target_day).filter(id__in=unit_ids).values_list("id", flat=True)
     )
@@ -204,13 +203,13 @@ def _landing(
     for u in open_later:
         landing[u][u] = ONE
     frontier = {u: [(u, ONE)] for u in unit_ids - open_later}
-    hops = 0
-    while frontier and target_day > day_then and hops < MAX_HOPS:
-        hops += 1
+    for _hop in range(MAX_HOPS):
+        if not frontier:
+            break
         current = {c for moves in frontier.values() for c, _s in moves}
         links: dict[int, list[int]] = defaultdict(list)
         for pred, succ in ReorgLink.objects.filter(
-            predecessor_id__in=current, date__gt=day_then, date__lte=target_day
+            predecessor_id__in=current, date__lte=target_day
         ).values_list("predecessor_id", "successor_id"):
             links[pred].append(succ)
         reached = {s for parts in links.values() for s in parts}
@@ -247,34 +246,90 @@ def _coverage(
     }
 
 
-def _changed_parents(target: int, day_then: dt.date, target_day: dt.date) -> dict[int, int | None]:
-    """Parent on `day_then` of the target and of every unit whose version changed between the
-    two dates: the only units where c(X) can differ from c(parent(X))."""
-    versions = OrgUnitVersion.objects.at(day_then)
-    if target_day >= day_then:
-        changed = versions.filter(Q(valid_to__lte=target_day) | Q(unit_id=target))
-    else:
-        changed = versions.filter(Q(valid_from__gt=target_day) | Q(unit_id=target))
-    return dict(changed.values_list("unit_id", "parent_id"))
+def _flowing_in(target: int, target_day: dt.date, since: dt.date) -> set[int]:
+    """Units closed after `since` (and by `target_day`) whose work flowed, through merges and
+    splits, into a unit under the target on `target_day`."""
+    below = TreePath.objects.at(target_day).filter(ancestor_id=target).values("descendant_id")
+    links = ReorgLink.objects.filter(date__gt=since, date__lte=target_day)
+    found: set[int] = set()
+    frontier = set(links.filter(successor_id__in=below).values_list("predecessor_id", flat=True))
+    for _hop in range(MAX_HOPS):
+        frontier -= found
+        if not frontier:
+            break
+        found |= frontier
+        frontier = set(
+            links.filter(successor_id__in=frontier).values_list("predecessor_id", flat=True)
+        )
+    return found
+
+
+def _changed_parents(
+    target: int, target_day: dt.date, days_then: list[dt.date]
+) -> dict[dt.date, dict[int, int | None]]:
+    """For each day then: the parent that day of the target and of every unit whose version
+    changed between that day and `target_day` (moved, merged, split, closed, renamed, or not
+    yet open), among the units that can bear a non-zero coefficient for this target: those
+    under it on either day, those whose work flows into it, and their children."""
+    first, last = min(days_then), max(days_then)
+    below_then = TreePath.objects.filter(
+        ancestor_id=target, valid_from__lte=last, valid_to__gt=first
+    ).values("descendant_id")
+    below_later = TreePath.objects.at(target_day).filter(ancestor_id=target).values("descendant_id")
+    flowing = _flowing_in(target, target_day, first) if target_day > first else set()
+    rows = (
+        OrgUnitVersion.objects.filter(valid_from__lte=last, valid_to__gt=first)
+        .filter(Q(valid_to__lte=target_day) | Q(valid_from__gt=target_day) | Q(unit_id=target))
+        .filter(
+            Q(unit_id=target)
+            | Q(unit_id__in=below_then)
+            | Q(unit_id__in=below_later)
+            | Q(parent_id__in=below_later)
+            | Q(unit_id__in=flowing)
+            | Q(parent_id__in=flowing)
+        )
+        .values_list("unit_id", "parent_id", "valid_from", "valid_to")
+    )
+    out: dict[dt.date, dict[int, int | None]] = {day: {} for day in days_then}
+    for unit, parent, start, end in rows:
+        for day in days_then:
+            if not start <= day < end:
+                continue
+            changed = end <= target_day if day <= target_day else start > target_day
+            if changed or unit == target:
+                out[day][unit] = parent
+    return out
+
+
+def mappings(
+    target: int, target_day: dt.date, days_then: Iterable[dt.date]
+) -> dict[dt.date, Mapping]:
+    """The telescoping coefficients for figures of each day then (a period's last day) viewed
+    under `target` on `target_day`; a handful of queries whatever the number of days."""
+    days = sorted(set(days_then))
+    if not days:
+        return {}
+    parents = _changed_parents(target, target_day, days)
+    ids = {u for by_unit in parents.values() for u in by_unit}
+    ids |= {p for by_unit in parents.values() for p in by_unit.values() if p is not None}
+    landing = _landing(ids, target_day)
+    c = _coverage(landing, target, target_day)
+    result: dict[dt.date, Mapping] = {}
+    for day, by_unit in parents.items():
+        found = result[day] = Mapping()
+        for unit, parent in by_unit.items():
+            coefficient = c[unit] - (c[parent] if parent is not None else ZERO)
+            if coefficient:
+                found.weights[unit] = coefficient
+            if c[unit] and unit not in landing[unit]:
+                found.closed_shares[unit] = c[unit]
+    return result
 
 
 def mapping(target: int, target_day: dt.date, day_then: dt.date) -> Mapping:
     """The telescoping coefficients for figures of `day_then` viewed under `target` on
     `target_day`."""
-    parents = _changed_parents(target, day_then, target_day)
-    if target_day == day_then:
-        return Mapping(weights={target: ONE} if target in parents else {})
-    ids = set(parents) | {p for p in parents.values() if p is not None}
-    landing = _landing(ids, day_then, target_day)
-    c = _coverage(landing, target, target_day)
-    result = Mapping()
-    for unit, parent in parents.items():
-        coefficient = c[unit] - (c[parent] if parent is not None else ZERO)
-        if coefficient:
-            result.weights[unit] = coefficient
-        if c[unit] and unit not in landing[unit]:
-            result.closed_shares[unit] = c[unit]
-    return result
+    return mappings(target, target_day, [day_then])[day_then]
 
 
 def boundary_weights(target: int, target_day: dt.date, day_then: dt.date) -> dict[int, Decimal]:
@@ -469,7 +524,8 @@ def query(
     periods = list(periods)
     maps: dict[int, Mapping] = {}
     if mapped_to is not None:
-        maps = {p.pk: mapping(unit_id, mapped_to, p.end) for p in periods}
+        by_day = mappings(unit_id, mapped_to, [p.end for p in periods])
+        maps = {p.pk: by_day[p.end] for p in periods}
         weights = {p.pk: maps[p.pk].weights for p in periods}
     else:
         weights = {p.pk: {unit_id: ONE} for p in periods}
