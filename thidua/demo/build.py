@@ -26,6 +26,7 @@ from thidua.org.actions import NewUnit
 from thidua.org.models import OrgLevel, OrgUnit, Person, Position
 
 from .names import full_name
+from .reports import ReportSummary, generate_reports, load_reporting_setup
 
 DATA = Path(__file__).resolve().parent / "data"
 FOUNDED = dt.date(2015, 6, 1)  # Law on the Organisation of People's Procuracies 2014 in force
@@ -76,6 +77,7 @@ class Demo:
     districts: dict[str, list[OrgUnit]] = field(default_factory=dict)
     regionals: dict[str, list[OrgUnit]] = field(default_factory=dict)
     credentials: list[Credentials] = field(default_factory=list)
+    reports: ReportSummary | None = None
 
 
 def _read(name: str) -> list[dict[str, str]]:
@@ -381,8 +383,10 @@ def build_users(demo: Demo) -> None:
 
 
 @transaction.atomic
-def build_demo(seed: int = 2023) -> Demo:
-    """Create the whole demo sector in one transaction (all or nothing)."""
+def build_demo(seed: int = 2023, *, with_reports: bool = True) -> Demo:
+    """Create the whole demo sector in one transaction (all or nothing): the tree, staff,
+    users, movement plan, the reporting catalogue, forms, rules and periods, and (unless
+    `with_reports` is False) the reports 2022 Q1 – 2026 Q3 (demo/reports.py)."""
     demo = Demo(rng=random.Random(seed))
     build_levels(demo)
     build_before(demo)
@@ -390,6 +394,9 @@ def build_demo(seed: int = 2023) -> Demo:
     build_staff(demo)
     build_users(demo)
     load_movement(MOVEMENT_DATA / "ksnd_movement.json")
+    load_reporting_setup()
+    if with_reports:
+        demo.reports = generate_reports(random.Random(seed + 1))
     return demo
 
 

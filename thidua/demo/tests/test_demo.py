@@ -20,7 +20,7 @@ def count(level: str, day: dt.date) -> int:
 
 
 def test_it_builds_the_sector_before_and_after_the_merger() -> None:
-    build_demo(seed=7)
+    build_demo(seed=7, with_reports=False)
     assert (count("cap-tinh", BEFORE), count("cap-tinh", AFTER)) == (63, 34)
     assert (count("cap-cao", BEFORE), count("cap-cao", AFTER)) == (3, 0)
     assert (count("cap-huyen", BEFORE), count("khu-vuc", AFTER)) == (696, 355)
