@@ -7,11 +7,15 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
 from thidua.demo.build import DEMO_PASSWORD, build_demo, is_loaded
+from thidua.demo.reports import describe
 from thidua.lib.numbers import format_vn_number
 
 
 class Command(BaseCommand):
-    help = "Load the demo KSND sector (tree, staff, users, movement plan) into an empty database."
+    help = (
+        "Load the demo KSND sector (tree, staff, users, movement plan, THTK-CLP reports "
+        "2022 Q1 – 2026 Q3 with fictitious figures) into an empty database."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -20,6 +24,11 @@ class Command(BaseCommand):
             help="do nothing when the database already holds data",
         )
         parser.add_argument("--seed", type=int, default=2023)
+        parser.add_argument(
+            "--without-reports",
+            action="store_true",
+            help="skip the reports (the catalogue, forms and periods are still loaded)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         translation.activate("vi")
@@ -30,7 +39,7 @@ class Command(BaseCommand):
                 return
             raise CommandError("The database is not empty; load the demo into a fresh database.")
         started = time.perf_counter()
-        demo = build_demo(options["seed"])
+        demo = build_demo(options["seed"], with_reports=not options["without_reports"])
         from thidua.org.models import OrgUnit, Person
 
         self.stdout.write(
@@ -38,7 +47,9 @@ class Command(BaseCommand):
             f"{format_vn_number(OrgUnit.objects.count())} đơn vị, "
             f"{format_vn_number(Person.objects.count())} cán bộ."
         )
-        del demo
+        if demo.reports is not None:
+            for line in describe(demo.reports):
+                self.stdout.write(line)
         self._print_logins()
 
     def _print_logins(self) -> None:
