@@ -595,12 +595,6 @@ def test_completeness_board_shows_the_regional_unit(
 
 
 @pytest.mark.browser
-@pytest.mark.xfail(
-    strict=True,
-    reason="entry.js keeps the localStorage backup after a successful save (htmx re-fires "
-    "htmx:afterRequest on a parent once the form is swapped out, so event.detail.elt has no "
-    "data-key); on reload the stale backup is saved again over a newer value",
-)
 def test_reload_after_a_save_does_not_bring_an_old_figure_back(
     people: Person, snap: Snap, live_rcast: ReportingCast, q3_report: Report
 ) -> None:
@@ -628,11 +622,6 @@ def test_reload_after_a_save_does_not_bring_an_old_figure_back(
 
 
 @pytest.mark.browser
-@pytest.mark.xfail(
-    strict=True,
-    reason="report.html: Enter in a cell submits the cell's <form> natively (GET to the page "
-    "with ?version=&value=&comment=) besides the htmx change save",
-)
 def test_enter_in_a_cell_saves_without_leaving_the_page(
     people: Person, live_rcast: ReportingCast, q3_report: Report
 ) -> None:
@@ -657,11 +646,6 @@ def test_enter_in_a_cell_saves_without_leaving_the_page(
 
 
 @pytest.mark.browser
-@pytest.mark.xfail(
-    strict=True,
-    reason="entry.js: the localStorage backup of a refused (409) figure is re-saved on reload "
-    "with the reloaded page's current version, so it overwrites the newer value unchecked",
-)
 def test_reload_after_a_conflict_does_not_overwrite_the_newer_value(
     people: Person, snap: Snap, live_rcast: ReportingCast, q3_report: Report
 ) -> None:
@@ -690,11 +674,6 @@ def test_reload_after_a_conflict_does_not_overwrite_the_newer_value(
 
 
 @pytest.mark.browser
-@pytest.mark.xfail(
-    strict=True,
-    reason="report.html: read-only cells use vnnum (rounded to the indicator's decimals, half "
-    "to even), so the reviewer sees 1.350 for a stored 1.350,5; the entry grid uses vnexact",
-)
 def test_reviewer_sees_the_figure_as_stored(
     people: Person, live_rcast: ReportingCast, q3_report: Report
 ) -> None:

@@ -1,18 +1,33 @@
-// Entry grid: never lose what was typed. Unsaved cells are kept in localStorage until the
-// server confirms them, restored after a reload, and retried after a network error.
+// Entry grid: never lose what was typed. Unsaved text is kept in localStorage with the
+// version of the cell it was typed against, until the server confirms it; it is restored after
+// a reload (still against that version, so a newer colleague's figure is never overwritten
+// silently) and retried after a network error.
 (function () {
   "use strict";
   var PREFIX = "thidua:cell:";
   function key(form) { return PREFIX + form.dataset.key; }
   function field(form) { return form.querySelector("[name=value], [name=text]"); }
-  function remember(form) { localStorage.setItem(key(form), field(form).value); }
+  function version(form) { return form.querySelector("[name=version]"); }
+  function formOf(event) {
+    var elt = (event.detail && event.detail.requestConfig && event.detail.requestConfig.elt) ||
+      (event.detail && event.detail.elt) || event.target;
+    return elt && elt.closest ? elt.closest("form[data-key]") : null;
+  }
+  function remember(form) {
+    localStorage.setItem(key(form), JSON.stringify({ text: field(form).value, version: version(form).value }));
+  }
+  function recall(form) {
+    var raw = localStorage.getItem(key(form));
+    if (raw === null) { return null; }
+    try { return JSON.parse(raw); } catch (e) { return null; }
+  }
 
   document.addEventListener("input", function (event) {
-    var form = event.target.closest("form[data-key]");
+    var form = event.target.closest && event.target.closest("form[data-key]");
     if (form) { remember(form); }
   });
   document.addEventListener("change", function (event) {
-    var comment = event.target.closest(".cell-comment");
+    var comment = event.target.closest && event.target.closest(".cell-comment");
     if (!comment) { return; }
     var row = document.getElementById("row-" + comment.dataset.row);
     var form = row && row.querySelector("form[data-key]");
@@ -20,13 +35,9 @@
     form.querySelector(".cell-comment-shadow").value = comment.value;
     htmx.trigger(form, "change");
   });
-  document.addEventListener("htmx:beforeRequest", function (event) {
-    var form = event.target.closest && event.target.closest("form[data-key]");
-    if (form) { remember(form); }
-  });
   document.addEventListener("htmx:afterRequest", function (event) {
-    var form = event.detail.elt;
-    if (!form || !form.dataset || !form.dataset.key) { return; }
+    var form = formOf(event);
+    if (!form) { return; }
     var status = event.detail.xhr ? event.detail.xhr.status : 0;
     if (status === 200) {
       localStorage.removeItem(key(form));
@@ -39,18 +50,21 @@
   });
   window.addEventListener("beforeunload", function (event) {
     for (var i = 0; i < localStorage.length; i++) {
-      if (localStorage.key(i).indexOf(PREFIX) === 0) { event.preventDefault(); return; }
+      var k = localStorage.key(i);
+      if (k && k.indexOf(PREFIX) === 0 && document.querySelector("form[data-key='" + k.slice(PREFIX.length) + "']")) {
+        event.preventDefault();
+        return;
+      }
     }
   });
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("form[data-key]").forEach(function (form) {
-      var kept = localStorage.getItem(key(form));
-      if (kept !== null && kept !== field(form).value) {
-        field(form).value = kept;
-        htmx.trigger(form, "change");
-      } else if (kept !== null) {
-        localStorage.removeItem(key(form));
-      }
+      var kept = recall(form);
+      if (kept === null) { return; }
+      if (kept.text === field(form).value) { localStorage.removeItem(key(form)); return; }
+      field(form).value = kept.text;
+      if (kept.version !== undefined) { version(form).value = kept.version; }
+      htmx.trigger(form, "change");
     });
   });
 })();
