@@ -24,18 +24,25 @@ handful of Rollup rows, however large the subtree.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import Case, DecimalField, F, Q, Value, When
+from django.db.models import Q
 
 from thidua.org.models import OrgUnit, OrgUnitVersion, ReorgLink, TreePath
 
-from .checks import with_derived
-from .expressions import ExpressionError, compile_expression
+from .checks import Values
+from .expressions import (
+    Expression,
+    ExpressionError,
+    compile_expression,
+    dependency_order,
+    evaluate,
+)
 from .models import DataValue, Indicator, Period, Report, Rollup
 
 ZERO = Decimal(0)
@@ -51,105 +58,87 @@ MAX_HOPS = 50
 
 # --- maintenance ---------------------------------------------------------------------------
 
-
-def _report_cells(report_id: int) -> list[tuple[int, Decimal, Decimal]]:
-    """(indicator, value, weight) for each typed, non-empty value of a report. The weight is
-    the value of the indicator's weight indicator in the same report (0 when absent)."""
-    rows = list(
-        DataValue.objects.filter(report_id=report_id, value__isnull=False).values_list(
-            "indicator_id", "value", "indicator__formula", "indicator__weight_id"
-        )
-    )
-    present: dict[int, Decimal] = {i: v for i, v, _f, _w in rows if v is not None}
-    return [
-        (indicator, present[indicator], present.get(weight_id, ZERO) if weight_id else ZERO)
-        for indicator, _value, formula, weight_id in rows
-        if not formula and indicator in present
-    ]
-
-
-def _per_indicator(amounts: dict[int, Decimal]) -> Case:
-    """CASE indicator_id WHEN … THEN amount …: one UPDATE serves every indicator."""
-    amount: DecimalField[Decimal, Decimal] = DecimalField(max_digits=36, decimal_places=6)
-    return Case(
-        *[
-            When(indicator_id=i, then=Value(a, output_field=amount))
-            for i, a in amounts.items()
-            if a
-        ],
-        default=Value(ZERO, output_field=amount),
-        output_field=amount,
-    )
-
-
-def apply_report(report: Report, *, sign: int) -> int:
-    """Add (sign=1, on approval) or remove (sign=-1, on return or reopening) an approved
-    report's typed values in the roll-ups of its unit and of every unit above it on the
-    period's last day (THTK-CLP reports are aggregated up the tree, Decree 266/2026 Art. 36).
-    Returns the number of rows changed."""
-    if sign not in (1, -1):
-        raise ValueError("sign must be 1 or -1")
-    cells = _report_cells(report.pk)
-    if not cells:
-        return 0
-    end = report.period.end
-    chain = list(
-        TreePath.objects.at(end)
-        .filter(descendant_id=report.unit_id)
-        .values_list("ancestor_id", flat=True)
-    )
-    indicator_ids = [i for i, _v, _w in cells]
-    if sign > 0:
-        Rollup.objects.bulk_create(
-            [
-                Rollup(unit_id=u, period_id=report.period_id, indicator_id=i)
-                for u in chain
-                for i in indicator_ids
-            ],
-            ignore_conflicts=True,
-        )
-    rows = Rollup.objects.filter(
-        unit_id__in=chain, period_id=report.period_id, indicator_id__in=indicator_ids
-    )
-    touched = rows.update(
-        total=F("total") + _per_indicator({i: sign * v for i, v, _w in cells}),
-        weighted=F("weighted") + _per_indicator({i: sign * v * w for i, v, w in cells}),
-        weight=F("weight") + _per_indicator({i: sign * w for i, _v, w in cells}),
-        reports=F("reports") + sign,
-    )
-    return touched
-
-
-REBUILD_SQL = """
-INSERT INTO {rollup} (unit_id, period_id, indicator_id, total, weighted, weight, reports)
-SELECT tp.ancestor_id, r.period_id, dv.indicator_id,
-       SUM(dv.value), SUM(dv.value * COALESCE(w.value, 0)), SUM(COALESCE(w.value, 0)), COUNT(*)
+SOURCE_SQL = """
 FROM {value} dv
 JOIN {report} r ON r.id = dv.report_id
 JOIN {period} p ON p.id = r.period_id
 JOIN {indicator} i ON i.id = dv.indicator_id
 JOIN {path} tp ON tp.descendant_id = r.unit_id
              AND tp.valid_from <= p.{end} AND tp.valid_to > p.{end}
-LEFT JOIN {value} w ON w.report_id = dv.report_id AND w.indicator_id = i.weight_id
-WHERE r.status IN ({statuses}) AND r.period_id IN ({periods})
-  AND dv.value IS NOT NULL AND i.formula = ''
+LEFT JOIN {value} w ON i.weight_id IS NOT NULL
+             AND w.report_id = dv.report_id AND w.indicator_id = i.weight_id
+WHERE dv.value IS NOT NULL AND i.formula = '' AND {condition}
+"""
+"""Each typed value of a report, once for its unit and once for every unit above it on the
+period's last day, with the value of its weight indicator in the same report. Shared by the
+incremental path and rebuild(), so both count exactly the same rows."""
+
+ADD_SQL = """
+INSERT INTO {rollup} (unit_id, period_id, indicator_id, total, weighted, weight, reports)
+SELECT tp.ancestor_id, r.period_id, dv.indicator_id,
+       dv.value, dv.value * COALESCE(w.value, 0), COALESCE(w.value, 0), 1
+{source}
+ON CONFLICT (unit_id, period_id, indicator_id) DO UPDATE SET
+    total = {rollup}.total + excluded.total,
+    weighted = {rollup}.weighted + excluded.weighted,
+    weight = {rollup}.weight + excluded.weight,
+    reports = {rollup}.reports + excluded.reports
+"""
+
+SUBTRACT_SQL = """
+UPDATE {rollup} SET
+    total = {rollup}.total - s.total,
+    weighted = {rollup}.weighted - s.weighted,
+    weight = {rollup}.weight - s.weight,
+    reports = {rollup}.reports - 1
+FROM (
+    SELECT tp.ancestor_id AS unit_id, r.period_id AS period_id, dv.indicator_id AS indicator_id,
+           dv.value AS total, dv.value * COALESCE(w.value, 0) AS weighted,
+           COALESCE(w.value, 0) AS weight
+    {source}
+) s
+WHERE {rollup}.unit_id = s.unit_id AND {rollup}.period_id = s.period_id
+  AND {rollup}.indicator_id = s.indicator_id
+"""
+
+REBUILD_SQL = """
+INSERT INTO {rollup} (unit_id, period_id, indicator_id, total, weighted, weight, reports)
+SELECT tp.ancestor_id, r.period_id, dv.indicator_id,
+       SUM(dv.value), SUM(dv.value * COALESCE(w.value, 0)), SUM(COALESCE(w.value, 0)), COUNT(*)
+{source}
 GROUP BY tp.ancestor_id, r.period_id, dv.indicator_id
 """
 
 
-def _rebuild_sql(statuses: int, periods: int) -> str:
+def _sql(template: str, condition: str) -> str:
+    """A statement with the tables' quoted names (portable to SQLite and PostgreSQL)."""
     qn = connection.ops.quote_name
-    return REBUILD_SQL.format(
-        rollup=qn(Rollup._meta.db_table),
-        value=qn(DataValue._meta.db_table),
-        report=qn(Report._meta.db_table),
-        period=qn(Period._meta.db_table),
-        indicator=qn(Indicator._meta.db_table),
-        path=qn(TreePath._meta.db_table),
-        end=qn("end"),
-        statuses=", ".join(["%s"] * statuses),
-        periods=", ".join(["%s"] * periods),
-    )
+    names = {
+        "rollup": qn(Rollup._meta.db_table),
+        "value": qn(DataValue._meta.db_table),
+        "report": qn(Report._meta.db_table),
+        "period": qn(Period._meta.db_table),
+        "indicator": qn(Indicator._meta.db_table),
+        "path": qn(TreePath._meta.db_table),
+        "end": qn("end"),
+    }
+    source = SOURCE_SQL.format(condition=condition, **names)
+    return template.format(source=source, **{k: v for k, v in names.items() if k != "end"})
+
+
+def apply_report(report: Report, *, sign: int) -> int:
+    """Add (sign=1, on approval) or remove (sign=-1, on return or reopening) an approved
+    report's typed values in the roll-ups of its unit and of every unit above it on the
+    period's last day (THTK-CLP reports are aggregated up the tree, Decree 266/2026 Art. 36),
+    in one statement: INSERT … ON CONFLICT DO UPDATE to add, UPDATE … FROM to subtract (the
+    rows exist then; an upsert would check a negative count against the column's constraint
+    first). Returns the number of rows written."""
+    if sign not in (1, -1):
+        raise ValueError("sign must be 1 or -1")
+    with connection.cursor() as cursor:
+        template = ADD_SQL if sign > 0 else SUBTRACT_SQL
+        cursor.execute(_sql(template, "dv.report_id = %s"), [report.pk])
+        return int(max(cursor.rowcount, 0))
 
 
 @transaction.atomic
@@ -169,10 +158,14 @@ def rebuild(periods: Iterable[Period] | None = None, *, batch: int = 1) -> int:
         period_ids = sorted({p.pk for p in periods})
         Rollup.objects.filter(period_id__in=period_ids).delete()
     written = 0
+    step = max(batch, 1)
     with connection.cursor() as cursor:
-        for start in range(0, len(period_ids), max(batch, 1)):
-            chunk = period_ids[start : start + max(batch, 1)]
-            cursor.execute(_rebuild_sql(len(COUNTED), len(chunk)), [*COUNTED, *chunk])
+        for start in range(0, len(period_ids), step):
+            chunk = period_ids[start : start + step]
+            condition = "r.status IN ({}) AND r.period_id IN ({})".format(
+                ", ".join(["%s"] * len(COUNTED)), ", ".join(["%s"] * len(chunk))
+            )
+            cursor.execute(_sql(REBUILD_SQL, condition), [*COUNTED, *chunk])
             written += max(cursor.rowcount, 0)
     return written
 
@@ -246,48 +239,18 @@ def _coverage(
     }
 
 
-def _flowing_in(target: int, target_day: dt.date, since: dt.date) -> set[int]:
-    """Units closed after `since` (and by `target_day`) whose work flowed, through merges and
-    splits, into a unit under the target on `target_day`."""
-    below = TreePath.objects.at(target_day).filter(ancestor_id=target).values("descendant_id")
-    links = ReorgLink.objects.filter(date__gt=since, date__lte=target_day)
-    found: set[int] = set()
-    frontier = set(links.filter(successor_id__in=below).values_list("predecessor_id", flat=True))
-    for _hop in range(MAX_HOPS):
-        frontier -= found
-        if not frontier:
-            break
-        found |= frontier
-        frontier = set(
-            links.filter(successor_id__in=frontier).values_list("predecessor_id", flat=True)
-        )
-    return found
-
-
 def _changed_parents(
     target: int, target_day: dt.date, days_then: list[dt.date]
 ) -> dict[dt.date, dict[int, int | None]]:
     """For each day then: the parent that day of the target and of every unit whose version
     changed between that day and `target_day` (moved, merged, split, closed, renamed, or not
-    yet open), among the units that can bear a non-zero coefficient for this target: those
-    under it on either day, those whose work flows into it, and their children."""
+    yet open): the only units where c(X) can differ from c(parent(X)). One scan of the
+    version rows with plain range tests; their number grows with the reorganisations, not
+    with the size of the tree."""
     first, last = min(days_then), max(days_then)
-    below_then = TreePath.objects.filter(
-        ancestor_id=target, valid_from__lte=last, valid_to__gt=first
-    ).values("descendant_id")
-    below_later = TreePath.objects.at(target_day).filter(ancestor_id=target).values("descendant_id")
-    flowing = _flowing_in(target, target_day, first) if target_day > first else set()
     rows = (
         OrgUnitVersion.objects.filter(valid_from__lte=last, valid_to__gt=first)
         .filter(Q(valid_to__lte=target_day) | Q(valid_from__gt=target_day) | Q(unit_id=target))
-        .filter(
-            Q(unit_id=target)
-            | Q(unit_id__in=below_then)
-            | Q(unit_id__in=below_later)
-            | Q(parent_id__in=below_later)
-            | Q(unit_id__in=flowing)
-            | Q(parent_id__in=flowing)
-        )
         .values_list("unit_id", "parent_id", "valid_from", "valid_to")
     )
     out: dict[dt.date, dict[int, int | None]] = {day: {} for day in days_then}
@@ -377,11 +340,30 @@ class RollupResult:
 PerPeriod = dict[int, dict[int, Cell]]
 
 
-def _formula_codes(indicator: Indicator) -> frozenset[str]:
+@functools.lru_cache(maxsize=1024)
+def _compiled(formula: str) -> Expression | None:
+    """A formula compiled once per process (a query evaluates every derived indicator)."""
     try:
-        return compile_expression(indicator.formula).codes
+        return compile_expression(formula)
     except ExpressionError:
-        return frozenset()
+        return None
+
+
+def _formula_codes(indicator: Indicator) -> frozenset[str]:
+    compiled = _compiled(indicator.formula)
+    return compiled.codes if compiled is not None else frozenset()
+
+
+def _with_derived(values: dict[str, Decimal | None], indicators: list[Indicator]) -> Values:
+    """checks.with_derived, with the formulas compiled once: each derived indicator computed
+    from the aggregated figures."""
+    formulas = {
+        i.code: compiled for i in indicators if i.formula and (compiled := _compiled(i.formula))
+    }
+    out = dict(values)
+    for code in dependency_order(formulas):
+        out[code] = evaluate(formulas[code], out)
+    return out
 
 
 def with_inputs(indicators: Sequence[Indicator]) -> list[Indicator]:
@@ -403,13 +385,18 @@ def _read_rollups(weights: dict[int, dict[int, Decimal]], typed: list[Indicator]
         return out
     rows = Rollup.objects.filter(
         period_id__in=list(weights), unit_id__in=units, indicator_id__in=[i.pk for i in typed]
-    ).values_list("unit_id", "period_id", "indicator_id", "total", "weighted", "weight", "reports")
-    for unit, period, indicator, total, weighted, weight, reports in rows:
+    )
+    averaged = any(i.aggregation == Indicator.Aggregation.WEIGHTED_AVERAGE for i in typed)
+    columns = ["unit_id", "period_id", "indicator_id", "reports", "total"]
+    # the weighted columns cost a decimal conversion each: read them only when needed
+    for unit, period, indicator, reports, total, *weighted in rows.values_list(
+        *columns, *(["weighted", "weight"] if averaged else [])
+    ):
         share = weights[period].get(unit)
         if share is None:
             continue
         cell = out[period].setdefault(indicator, Cell())
-        cell.add(share, total, weighted, weight)
+        cell.add(share, total, *(weighted or (ZERO, ZERO)))
         cell.reports += share * reports
     return out
 
@@ -496,7 +483,7 @@ def _combine(
         result.reports[ind.code] = int(sum((c.reports for c in counted), ZERO).to_integral_value())
         if any(c.partial for c in counted):
             result.partial.add(ind.code)
-    result.values = with_derived(values, indicators)
+    result.values = _with_derived(values, indicators)
     derived = [i for i in indicators if i.formula]
     changed = True
     while changed:  # a derived figure is partial when any figure it reads is
