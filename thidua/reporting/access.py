@@ -70,3 +70,10 @@ def can_accept(user: Any, report: Report) -> bool:
 def require(allowed: bool) -> None:
     if not allowed:
         raise Http404
+
+
+def can_send_back(user: Any, report: Report) -> bool:
+    """Return or reopen: the reviewers above, and the top for a report it accepted."""
+    if can_review(user, report):
+        return True
+    return report.status == Report.Status.ACCEPTED and can_accept(user, report)

@@ -21,6 +21,7 @@ from .access import (
     can_accept,
     can_enter,
     can_review,
+    can_send_back,
     can_submit,
     get_report_for_user,
     reports_for_user,
@@ -280,8 +281,8 @@ class ReasonIn(Schema):
 CHECKS = {
     "submit": can_submit,
     "approve": can_review,
-    "return": can_review,
-    "reopen": can_review,
+    "return": can_send_back,
+    "reopen": can_send_back,
     "accept": can_accept,
 }
 

@@ -31,6 +31,7 @@ from .access import (
     can_accept,
     can_enter,
     can_review,
+    can_send_back,
     can_submit,
     get_report_for_user,
     reports_for_user,
@@ -141,6 +142,7 @@ def _page_context(request: HttpRequest, report: Report) -> dict[str, Any]:
         "can_enter": can_enter(user, report) and report.is_editable,
         "can_submit": can_submit(user, report) and report.is_editable,
         "can_review": can_review(user, report),
+        "can_send_back": can_send_back(user, report),
         "can_accept": can_accept(user, report),
         "narratives": [(p, texts.get(p.pk)) for p in report.form.narrative_parts.all()],
         "below": _narratives_below(report),
@@ -276,8 +278,8 @@ def _narratives_below(report: Report) -> list[dict[str, Any]]:
 TRANSITIONS: dict[str, Transition] = {
     "submit": (can_submit, lambda r, u, reason: actions.submit_report(r, by=u)),
     "approve": (can_review, lambda r, u, reason: actions.approve_report(r, by=u)),
-    "return": (can_review, lambda r, u, reason: actions.return_report(r, by=u, reason=reason)),
-    "reopen": (can_review, lambda r, u, reason: actions.reopen_report(r, by=u, reason=reason)),
+    "return": (can_send_back, lambda r, u, why: actions.return_report(r, by=u, reason=why)),
+    "reopen": (can_send_back, lambda r, u, why: actions.reopen_report(r, by=u, reason=why)),
     "accept": (can_accept, lambda r, u, reason: actions.accept_report(r, by=u)),
 }
 
@@ -309,7 +311,7 @@ def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @require_POST
 def upload_attachment(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_report_for_user(request.user, pk)
-    require(can_enter(request.user, report))
+    require(can_enter(request.user, report) and report.is_editable)
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
         for errors in form.errors.values():

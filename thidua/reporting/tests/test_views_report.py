@@ -177,3 +177,26 @@ def test_it_consolidates_narratives_up_the_tree(client: Client, rcast: Reporting
     assert 'data-testid="narratives-below"' in page
     assert "Đã ban hành chương trình THTK-CLP năm 2026." in page
     assert "Khu vực 1" in page
+
+
+def test_it_lets_the_top_reopen_what_it_accepted(
+    client: Client, rcast: ReportingCast, report: Report
+) -> None:
+    c = rcast.cast
+    actions.submit_report(report, by=rcast.head)
+    actions.approve_report(report, by=c.reviewer)
+    actions.accept_report(report, by=rcast.top_reviewer)
+    client.force_login(rcast.top_reviewer)
+    assert 'data-testid="return-form"' in client.get(f"/reports/{report.pk}/").content.decode()
+    client.post(f"/reports/{report.pk}/transition/reopen/", {"reason": "Kiểm tra lại số liệu"})
+    assert Report.objects.get(pk=report.pk).status == "returned"
+
+
+def test_it_refuses_evidence_on_a_locked_report(
+    client: Client, rcast: ReportingCast, report: Report
+) -> None:
+    actions.submit_report(report, by=rcast.head)
+    client.force_login(rcast.cast.reporter)
+    png = SimpleUploadedFile("anh.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "image/png")
+    assert client.post(f"/reports/{report.pk}/attachments/", {"file": png}).status_code == 404
+    assert not Attachment.objects.exists()
