@@ -352,6 +352,7 @@ USERS = [
     ("thuky", "Thư ký", "Hội đồng", Role.COUNCIL_SECRETARY, "VKSNDTC"),
     ("uyvien", "Ủy viên", "Hội đồng", Role.COUNCIL_MEMBER, "VKSNDTC"),
     ("giamsat.hn", "Giám sát", "Hà Nội", Role.SUPERVISOR, "HN"),
+    ("duyet.vkstc", "Thẩm định", "VKSND tối cao", Role.REVIEWER, "VKSNDTC"),
     ("duyet.tq", "Thẩm định", "Tuyên Quang", Role.REVIEWER, "TQ"),
     ("thutruong.kv1tq", "Viện trưởng", "KV1 Tuyên Quang", Role.UNIT_HEAD, "TQ-KV01"),
     ("nhaplieu.kv1tq", "Kế toán", "KV1 Tuyên Quang", Role.REPORTER, "TQ-KV01"),
