@@ -65,18 +65,22 @@ JOIN {period} p ON p.id = r.period_id
 JOIN {indicator} i ON i.id = dv.indicator_id
 JOIN {path} tp ON tp.descendant_id = r.unit_id
              AND tp.valid_from <= p.{end} AND tp.valid_to > p.{end}
-LEFT JOIN {value} w ON i.weight_id IS NOT NULL
-             AND w.report_id = dv.report_id AND w.indicator_id = i.weight_id
 WHERE dv.value IS NOT NULL AND i.formula = '' AND {condition}
 """
 """Each typed value of a report, once for its unit and once for every unit above it on the
-period's last day, with the value of its weight indicator in the same report. Shared by the
-incremental path and rebuild(), so both count exactly the same rows."""
+period's last day. Shared by the incremental path and rebuild(), so both count exactly the
+same rows."""
+
+WEIGHT_SQL = """CASE WHEN i.weight_id IS NULL THEN 0 ELSE COALESCE((
+    SELECT w.value FROM {value} w WHERE w.report_id = dv.report_id AND w.indicator_id = i.weight_id
+), 0) END"""
+"""The value of the indicator's weight indicator in the same report, looked up (by the unique
+index) only for indicators that have one: a join would read the whole value table."""
 
 ADD_SQL = """
 INSERT INTO {rollup} (unit_id, period_id, indicator_id, total, weighted, weight, reports)
 SELECT tp.ancestor_id, r.period_id, dv.indicator_id,
-       dv.value, dv.value * COALESCE(w.value, 0), COALESCE(w.value, 0), 1
+       dv.value, dv.value * {weight}, {weight}, 1
 {source}
 ON CONFLICT (unit_id, period_id, indicator_id) DO UPDATE SET
     total = {rollup}.total + excluded.total,
@@ -93,8 +97,7 @@ UPDATE {rollup} SET
     reports = {rollup}.reports - 1
 FROM (
     SELECT tp.ancestor_id AS unit_id, r.period_id AS period_id, dv.indicator_id AS indicator_id,
-           dv.value AS total, dv.value * COALESCE(w.value, 0) AS weighted,
-           COALESCE(w.value, 0) AS weight
+           dv.value AS total, dv.value * {weight} AS weighted, {weight} AS weight
     {source}
 ) s
 WHERE {rollup}.unit_id = s.unit_id AND {rollup}.period_id = s.period_id
@@ -104,7 +107,7 @@ WHERE {rollup}.unit_id = s.unit_id AND {rollup}.period_id = s.period_id
 REBUILD_SQL = """
 INSERT INTO {rollup} (unit_id, period_id, indicator_id, total, weighted, weight, reports)
 SELECT tp.ancestor_id, r.period_id, dv.indicator_id,
-       SUM(dv.value), SUM(dv.value * COALESCE(w.value, 0)), SUM(COALESCE(w.value, 0)), COUNT(*)
+       SUM(dv.value), SUM(dv.value * {weight}), SUM({weight}), COUNT(*)
 {source}
 GROUP BY tp.ancestor_id, r.period_id, dv.indicator_id
 """
@@ -123,7 +126,8 @@ def _sql(template: str, condition: str) -> str:
         "end": qn("end"),
     }
     source = SOURCE_SQL.format(condition=condition, **names)
-    return template.format(source=source, **{k: v for k, v in names.items() if k != "end"})
+    weight = WEIGHT_SQL.format(value=names["value"])
+    return template.format(source=source, weight=weight, rollup=names["rollup"])
 
 
 def apply_report(report: Report, *, sign: int) -> int:
