@@ -220,9 +220,10 @@ def test_it_keeps_the_source_and_compares_by_value() -> None:
     ],
 )
 def test_it_rejects_what_is_not_a_formula(text: str, message: str) -> None:
-    with translation.override("en"), pytest.raises(ExpressionError) as caught:
-        compile_expression(text)
-    assert message in str(caught.value)
+    with translation.override("en"):
+        with pytest.raises(ExpressionError) as caught:
+            compile_expression(text)
+        assert message in str(caught.value)
 
 
 def test_it_keeps_the_message_lazy_for_forms() -> None:
@@ -279,9 +280,10 @@ def test_it_orders_derived_indicators_after_what_they_read(
 def test_it_names_the_cycle_in_formulas_that_read_each_other(
     texts: dict[str, str], cycle: str
 ) -> None:
-    with translation.override("en"), pytest.raises(ExpressionError) as caught:
-        dependency_order(formulas(**texts))
-    assert str(caught.value) == f"These formulas depend on each other in a cycle: {cycle}."
+    with translation.override("en"):
+        with pytest.raises(ExpressionError) as caught:
+            dependency_order(formulas(**texts))
+        assert str(caught.value) == f"These formulas depend on each other in a cycle: {cycle}."
 
 
 def test_it_orders_a_long_chain_without_recursion() -> None:
