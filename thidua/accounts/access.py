@@ -78,7 +78,8 @@ def scope_for(user: Any, day: dt.date | None = None) -> Scope:
         read = {a.unit_id for a in assignments}
         write = {a.unit_id for a in assignments if a.role not in READ_ONLY_ROLES}
         scope.unit_ids = frozenset(_lineage(read, day))
-        scope.writable_ids = frozenset(_lineage(write, day))
+        # The same roots (no read-only role) give the same lineage: not computed twice.
+        scope.writable_ids = scope.unit_ids if write == read else frozenset(_lineage(write, day))
     user._thidua_scope = (day, scope)
     return scope
 

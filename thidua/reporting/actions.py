@@ -27,10 +27,10 @@ from thidua.org.models import OrgUnit
 
 from . import rollups
 from .catalogue import deadline_for
-from .checks import findings_for
+from .checks import check_report, findings_for
 from .models import DataValue, Indicator, NarrativeText, Period, Report, ReportForm
 from .models import ReportTransition as Transition
-from .validation import Finding, blocking
+from .validation import Cells, Finding, blocking
 
 S = Report.Status
 ALLOWED: dict[str, set[str]] = {
@@ -55,6 +55,8 @@ class ConflictError(ValidationError):
 class SaveResult:
     value: DataValue
     findings: list[Finding]
+    cells: Cells | None = None
+    """The report's figures right after the save, which the findings were computed on."""
 
 
 def _actor(by: Any) -> str:
@@ -123,7 +125,6 @@ def parse_value(text: str) -> Decimal | None:
     return value
 
 
-@transaction.atomic
 def save_value(
     report: Report,
     indicator: Indicator,
@@ -133,8 +134,29 @@ def save_value(
     expected_version: int,
     comment: str | None = None,
 ) -> SaveResult:
-    """Store one cell. A save based on an older version of the cell is refused and shows the
-    newer value: nothing is overwritten silently."""
+    """Store one cell (see `store_value`), then list the findings about it. The findings are
+    computed after the commit, outside the locks: the audit chain's lock serialises every
+    save of the whole server, so nothing that can wait should run while it is held."""
+    report, cell = store_value(
+        report, indicator, text, by=by, expected_version=expected_version, comment=comment
+    )
+    cells, findings = check_report(report, language=get_language() or "vi")
+    return SaveResult(cell, [f for f in findings if indicator.code in f.indicators], cells)
+
+
+@transaction.atomic
+def store_value(
+    report: Report,
+    indicator: Indicator,
+    text: str,
+    *,
+    by: Any,
+    expected_version: int,
+    comment: str | None = None,
+) -> tuple[Report, DataValue]:
+    """Store one cell; return the report as locked and the cell. A save based on an older
+    version of the cell is refused and shows the newer value: nothing is overwritten
+    silently."""
     report = _locked_report(report)
     _check_cell(report, indicator)
     value = parse_value(text)
@@ -166,11 +188,7 @@ def save_value(
         before={"indicator": indicator.code, **before},
         after={"indicator": indicator.code, "value": cell.value, "comment": cell.comment},
     )
-    language = get_language() or "vi"
-    findings = [
-        f for f in findings_for(report, language=language) if indicator.code in f.indicators
-    ]
-    return SaveResult(cell, findings)
+    return report, cell
 
 
 @transaction.atomic

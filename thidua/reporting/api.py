@@ -259,7 +259,7 @@ def save_values(request: HttpRequest, report_id: int, payload: list[ValueIn]) ->
                     raise ValidationError(
                         f"Chỉ tiêu không tồn tại / unknown indicator {item.indicator}"
                     )
-                actions.save_value(
+                actions.store_value(
                     report,
                     codes[item.indicator],
                     item.value or "",

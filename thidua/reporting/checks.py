@@ -100,19 +100,30 @@ def rules_for(report: Report) -> list[Rule]:
     ]
 
 
-def findings_for(report: Report, *, language: str = "vi") -> list[Finding]:
-    """All warnings and blocking problems of the report as it stands."""
-    indicators = form_indicators(report)
+def cells_for(report: Report, indicators: list[Indicator] | None = None) -> Cells:
+    """The report's figures as the rules and the entry grid see them."""
+    indicators = form_indicators(report) if indicators is None else indicators
     typed, comments = typed_values(report)
-    on_form = {i.code for i in indicators}
-    cells = Cells(
+    return Cells(
         values=with_derived(typed, indicators),
         previous=values_for(report.unit_id, report.form_id, previous_period(report.period)),
         last_year=values_for(report.unit_id, report.form_id, same_period_last_year(report.period)),
         comments=comments,
     )
+
+
+def findings_for(report: Report, *, language: str = "vi") -> list[Finding]:
+    """All warnings and blocking problems of the report as it stands."""
+    return check_report(report, language=language)[1]
+
+
+def check_report(report: Report, *, language: str = "vi") -> tuple[Cells, list[Finding]]:
+    """The report's figures, and the findings of the rules in force on them."""
+    indicators = form_indicators(report)
+    on_form = {i.code for i in indicators}
+    cells = cells_for(report, indicators)
     rules = [r for r in rules_for(report) if _rule_codes(r) <= on_form]
-    return check(rules, cells, language=language)
+    return cells, check(rules, cells, language=language)
 
 
 def _rule_codes(rule: Rule) -> set[str]:

@@ -24,6 +24,7 @@ The module is pure (no ORM) so forms, imports, roll-ups and tests share it.
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -152,8 +153,10 @@ _FUNCTIONS: dict[str, tuple[FunctionName, int]] = {  # name -> (name, minimum nu
 _ALL_FUNCTIONS = ", ".join([*_HISTORY_FUNCTIONS, *_FUNCTIONS])
 
 
+@functools.lru_cache(maxsize=4096)
 def compile_expression(text: str) -> Expression:
-    """Parse ``text`` into an :class:`Expression`, or raise :class:`ExpressionError`."""
+    """Parse ``text`` into an :class:`Expression`, or raise :class:`ExpressionError`.
+    Cached (an Expression is immutable): the rules are compiled again on every save."""
     source = text.strip()
     if not source:
         raise ExpressionError(_("The formula is empty."))

@@ -46,7 +46,15 @@ from .checks import (
     with_derived,
 )
 from .forms import AttachmentForm, CellForm, NarrativeForm, OpenReportForm, ReasonForm
-from .models import Attachment, Indicator, NarrativeText, Period, Report, ReportForm
+from .models import (
+    Attachment,
+    FormRow,
+    Indicator,
+    NarrativeText,
+    Period,
+    Report,
+    ReportForm,
+)
 from .validation import Finding
 
 
@@ -169,7 +177,8 @@ def save_cell(request: HttpRequest, pk: int, indicator_id: int) -> HttpResponse:
     require(can_enter(request.user, report))
     indicator = get_object_or_404(Indicator, pk=indicator_id)
     form = CellForm(request.POST)
-    error, conflict, findings = "", None, []
+    error, conflict = "", None
+    result: actions.SaveResult | None = None
     text = request.POST.get("value", "")
     if not form.is_valid():
         error = _("The cell could not be read; reload the page.")
@@ -183,13 +192,15 @@ def save_cell(request: HttpRequest, pk: int, indicator_id: int) -> HttpResponse:
                 expected_version=form.cleaned_data["version"],
                 comment=form.cleaned_data["comment"],
             )
-            findings = result.findings
         except actions.ConflictError as exc:
             error, conflict = exc.messages[0], exc.current
         except ValidationError as exc:
             error = " ".join(exc.messages)
-    report.refresh_from_db()
-    row = _one_row(report, indicator, findings)
+    if result is not None and result.cells is not None:
+        row = _saved_row(report, indicator, result)
+    else:
+        report.refresh_from_db()
+        row = _one_row(report, indicator, [])
     if error:
         row.update({"error": error, "typed": text, "conflict": conflict})
         if conflict is not None:
@@ -198,6 +209,28 @@ def save_cell(request: HttpRequest, pk: int, indicator_id: int) -> HttpResponse:
     response = render(request, "reporting/report.html#cell-row", context)
     response.status_code = 409 if conflict is not None else 200
     return response
+
+
+def _saved_row(report: Report, indicator: Indicator, result: actions.SaveResult) -> dict[str, Any]:
+    """The row of a cell just saved: the value and version it was saved with, the figures
+    beside it from those its findings were computed on (a typed cell needs no formula)."""
+    assert result.cells is not None
+    cells, code = result.cells, indicator.code
+    row = get_object_or_404(
+        FormRow.objects.select_related("indicator"),
+        section__form_id=report.form_id,
+        indicator=indicator,
+    )
+    return {
+        "row": row,
+        "indicator": row.indicator,
+        "value": result.value.value,
+        "version": result.value.version,
+        "comment": result.value.comment,
+        "previous": cells.previous.get(code),
+        "last_year": cells.last_year.get(code),
+        "findings": result.findings,
+    }
 
 
 def _one_row(report: Report, indicator: Indicator, findings: list[Finding]) -> dict[str, Any]:
