@@ -129,7 +129,9 @@ FORMAT_MODULE_PATH = ["thidua.formats"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
-USE_THOUSAND_SEPARATOR = True
+# Never group integers implicitly: ids in URLs and HTML ids must stay plain. Figures are
+# formatted explicitly with the vnnum / vnexact filters (1.234.567,5).
+USE_THOUSAND_SEPARATOR = False
 LANGUAGE_COOKIE_NAME = "thidua_language"
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 

@@ -87,3 +87,12 @@ def test_it_folds_diacritics_and_normalises_to_nfc() -> None:
     decomposed = "Ha\u0300 Giang"
     assert nfc(decomposed) == "Hà Giang"
     assert fold(decomposed) == "ha giang"
+
+
+def test_it_never_groups_ids_in_templates() -> None:
+    """Ids end up in URLs and HTML ids: 3531 must not become "3.531"."""
+    from django.template import Context, Template
+
+    with translation.override("vi"):
+        assert Template("#row-{{ pk }}").render(Context({"pk": 3531})) == "#row-3531"
+        assert Template("{{ n|vnnum }}").render(Context({"n": 3531})) == "3.531"
