@@ -31,8 +31,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import BooleanField, ExpressionWrapper, Q
 
+from thidua.org import tree
 from thidua.org.models import OrgUnit, OrgUnitVersion, ReorgLink, TreePath
 
 from .checks import Values
@@ -54,6 +55,9 @@ VALUE_PLACES = Decimal("1e-6")
 COUNTED = sorted(Report.LOCKED)
 """Statuses whose figures are in the roll-ups: approved and accepted."""
 MAX_HOPS = 50
+SMALL_SUBTREE = 1_000
+"""Up to this many units below the target, a mapping looks up the changed units near it
+through the indexes; above, it scans every changed version (see _changed_parents)."""
 
 
 # --- maintenance ---------------------------------------------------------------------------
@@ -243,29 +247,84 @@ def _coverage(
     }
 
 
+Changed = dict[dt.date, dict[int, int | None]]
+
+
+def _open_on(day: dt.date, relation: str) -> ExpressionWrapper[Q]:
+    """Whether the related unit is in operation on `day`, computed by the database."""
+    condition = Q(**{f"{relation}__valid_from__lte": day, f"{relation}__valid_to__gt": day})
+    return ExpressionWrapper(condition, output_field=BooleanField())
+
+
+def _flowing_in(below: set[int], since: dt.date, target_day: dt.date) -> set[int]:
+    """Units closed after `since` (by `target_day`) whose work flowed, through merges and
+    splits, into one of the units `below`."""
+    links = ReorgLink.objects.filter(date__gt=since, date__lte=target_day)
+    found: set[int] = set()
+    frontier = below
+    for _hop in range(MAX_HOPS):
+        frontier = (
+            set(links.filter(successor_id__in=frontier).values_list("predecessor_id", flat=True))
+            - found
+        )
+        if not frontier:
+            break
+        found |= frontier
+    return found
+
+
 def _changed_parents(
     target: int, target_day: dt.date, days_then: list[dt.date]
-) -> dict[dt.date, dict[int, int | None]]:
+) -> tuple[Changed, dict[int, Decimal], set[int]]:
     """For each day then: the parent that day of the target and of every unit whose version
     changed between that day and `target_day` (moved, merged, split, closed, renamed, or not
-    yet open): the only units where c(X) can differ from c(parent(X)). One scan of the
-    version rows with plain range tests; their number grows with the reorganisations, not
-    with the size of the tree."""
+    yet open): the only units where c(X) can differ from c(parent(X)). Also c(X) for those
+    units and their parents that are open on `target_day` (1 under the target, else 0), and
+    the ones that are not.
+
+    Only a changed unit whose work, or whose parent's, lands under the target can bear a
+    non-zero coefficient. Below a small subtree those are found through the indexes; for a
+    large one a plain scan of the changed versions is cheaper (their number grows with the
+    reorganisations, not with the size of the tree)."""
     first, last = min(days_then), max(days_then)
+    below = set(tree.subtree_ids(target, target_day))
+    versions = OrgUnitVersion.objects.filter(valid_from__lte=last, valid_to__gt=first)
+    if len(below) <= SMALL_SUBTREE:
+        near = below | {target}
+        if target_day > first:
+            near |= _flowing_in(below, first, target_day)
+        versions = versions.filter(Q(unit_id__in=near) | Q(parent_id__in=near))
     rows = (
-        OrgUnitVersion.objects.filter(valid_from__lte=last, valid_to__gt=first)
-        .filter(Q(valid_to__lte=target_day) | Q(valid_from__gt=target_day) | Q(unit_id=target))
-        .values_list("unit_id", "parent_id", "valid_from", "valid_to")
+        versions.filter(
+            Q(valid_to__lte=target_day) | Q(valid_from__gt=target_day) | Q(unit_id=target)
+        )
+        .annotate(
+            unit_open=_open_on(target_day, "unit"), parent_open=_open_on(target_day, "parent")
+        )
+        .order_by()
+        .values_list("unit_id", "parent_id", "valid_from", "valid_to", "unit_open", "parent_open")
     )
-    out: dict[dt.date, dict[int, int | None]] = {day: {} for day in days_then}
-    for unit, parent, start, end in rows:
+    changed: Changed = {day: {} for day in days_then}
+    c: dict[int, Decimal] = {}
+    gone: set[int] = set()
+
+    def note(unit: int, is_open: bool) -> None:
+        if is_open:
+            c[unit] = ONE if unit in below else ZERO
+        else:
+            gone.add(unit)
+
+    for unit, parent, start, end, unit_open, parent_open in rows:
+        note(unit, unit_open)
+        if parent is not None:
+            note(parent, parent_open)
         for day in days_then:
             if not start <= day < end:
                 continue
-            changed = end <= target_day if day <= target_day else start > target_day
-            if changed or unit == target:
-                out[day][unit] = parent
-    return out
+            moved = end <= target_day if day <= target_day else start > target_day
+            if moved or unit == target:
+                changed[day][unit] = parent
+    return changed, c, gone
 
 
 def mappings(
@@ -276,19 +335,17 @@ def mappings(
     days = sorted(set(days_then))
     if not days:
         return {}
-    parents = _changed_parents(target, target_day, days)
-    ids = {u for by_unit in parents.values() for u in by_unit}
-    ids |= {p for by_unit in parents.values() for p in by_unit.values() if p is not None}
-    landing = _landing(ids, target_day)
-    c = _coverage(landing, target, target_day)
+    changed, c, gone = _changed_parents(target, target_day, days)
+    if gone:  # closed by the target day (or not open yet): follow where the work went
+        c.update(_coverage(_landing(gone, target_day), target, target_day))
     result: dict[dt.date, Mapping] = {}
-    for day, by_unit in parents.items():
+    for day, by_unit in changed.items():
         found = result[day] = Mapping()
         for unit, parent in by_unit.items():
             coefficient = c[unit] - (c[parent] if parent is not None else ZERO)
             if coefficient:
                 found.weights[unit] = coefficient
-            if c[unit] and unit not in landing[unit]:
+            if c[unit] and unit in gone:
                 found.closed_shares[unit] = c[unit]
     return result
 
