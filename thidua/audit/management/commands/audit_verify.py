@@ -35,7 +35,7 @@ class Command(BaseCommand):
                 "Audit log chain intact: %(count)s events.",
                 check.events,
             )
-            self.stdout.write(message % {"count": number_format(check.events)})
+            self.stdout.write(message % {"count": number_format(check.events, force_grouping=True)})
             return
         if broken.object_type:
             raise CommandError(
