@@ -29,11 +29,11 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 
-from thidua.org import tree
 from thidua.org.models import OrgUnit, OrgUnitVersion, ReorgLink, TreePath
 
 from .checks import Values
@@ -191,32 +191,27 @@ class Mapping:
     closed_shares: dict[int, Decimal] = field(default_factory=dict)
 
 
-def _landing(unit_ids: set[int], target_day: dt.date) -> dict[int, dict[int, Decimal]]:
-    """For each unit open on some earlier day: the units carrying its work on `target_day`,
-    with their shares. An open unit carries its own; a closed one passed it on through the
-    merges and splits it ended in (equal shares across the parts of a split), all dated after
-    that earlier day since the unit was still open then; work that reaches no unit open on
-    `target_day` is lost, and so is the work of a unit that did not exist yet."""
-    open_later = set(
-        OrgUnit.objects.at(target_day).filter(id__in=unit_ids).values_list("id", flat=True)
-    )
-    landing: dict[int, dict[int, Decimal]] = {u: {} for u in unit_ids}
-    for u in open_later:
-        landing[u][u] = ONE
-    frontier = {u: [(u, ONE)] for u in unit_ids - open_later}
+def _landing(closed: set[int], target_day: dt.date) -> dict[int, dict[int, Decimal]]:
+    """For each unit open on some earlier day but not on `target_day`: the units carrying its
+    work on `target_day`, with their shares. It passed its work on through the merges and
+    splits it ended in (equal shares across the parts of a split); work that reaches no unit
+    open on `target_day` is lost, and so is the work of a unit that did not exist yet."""
+    landing: dict[int, dict[int, Decimal]] = {u: {} for u in closed}
+    frontier = {u: [(u, ONE)] for u in closed}
     for _hop in range(MAX_HOPS):
         if not frontier:
             break
         current = {c for moves in frontier.values() for c, _s in moves}
         links: dict[int, list[int]] = defaultdict(list)
-        for pred, succ in ReorgLink.objects.filter(
-            predecessor_id__in=current, date__lte=target_day
-        ).values_list("predecessor_id", "successor_id"):
+        arrived: set[int] = set()
+        for pred, succ, is_open in (
+            ReorgLink.objects.filter(predecessor_id__in=current, date__lte=target_day)
+            .annotate(is_open=_open_on(target_day, "successor"))
+            .values_list("predecessor_id", "successor_id", "is_open")
+        ):
             links[pred].append(succ)
-        reached = {s for parts in links.values() for s in parts}
-        arrived = set(
-            OrgUnit.objects.at(target_day).filter(id__in=reached).values_list("id", flat=True)
-        )
+            if is_open:
+                arrived.add(succ)
         nxt: dict[int, list[tuple[int, Decimal]]] = defaultdict(list)
         for origin, moves in frontier.items():
             for unit, share in moves:
@@ -231,23 +226,12 @@ def _landing(unit_ids: set[int], target_day: dt.date) -> dict[int, dict[int, Dec
     return landing
 
 
-def _coverage(
-    landing: dict[int, dict[int, Decimal]], target: int, target_day: dt.date
-) -> dict[int, Decimal]:
-    """c(X): the share of each unit's work that lands in the target's subtree."""
-    places = {p for parts in landing.values() for p in parts}
-    inside = set(
-        TreePath.objects.at(target_day)
-        .filter(ancestor_id=target, descendant_id__in=places)
-        .values_list("descendant_id", flat=True)
-    )
+def _coverage(landing: dict[int, dict[int, Decimal]], below: set[int]) -> dict[int, Decimal]:
+    """c(X): the share of each unit's work that lands in the target's subtree (`below`)."""
     return {
-        unit: sum((s for p, s in parts.items() if p in inside), ZERO).quantize(SHARE_PLACES)
+        unit: sum((s for p, s in parts.items() if p in below), ZERO).quantize(SHARE_PLACES)
         for unit, parts in landing.items()
     }
-
-
-Changed = dict[dt.date, dict[int, int | None]]
 
 
 def _open_on(day: dt.date, relation: str) -> ExpressionWrapper[Q]:
@@ -256,12 +240,15 @@ def _open_on(day: dt.date, relation: str) -> ExpressionWrapper[Q]:
     return ExpressionWrapper(condition, output_field=BooleanField())
 
 
-def _flowing_in(below: set[int], since: dt.date, target_day: dt.date) -> set[int]:
+Changed = dict[dt.date, dict[int, int | None]]
+
+
+def _flowing_in(below: QuerySet[Any, Any], since: dt.date, target_day: dt.date) -> set[int]:
     """Units closed after `since` (by `target_day`) whose work flowed, through merges and
-    splits, into one of the units `below`."""
+    splits, into one of the units `below` (a subquery of descendant ids)."""
     links = ReorgLink.objects.filter(date__gt=since, date__lte=target_day)
     found: set[int] = set()
-    frontier = below
+    frontier: Any = below
     for _hop in range(MAX_HOPS):
         frontier = (
             set(links.filter(successor_id__in=frontier).values_list("predecessor_id", flat=True))
@@ -273,9 +260,30 @@ def _flowing_in(below: set[int], since: dt.date, target_day: dt.date) -> set[int
     return found
 
 
+VersionRow = tuple[int, int | None, dt.date, dt.date]
+
+
+def _versions_near(
+    versions: QuerySet[OrgUnitVersion, VersionRow],
+    target: int,
+    below_ids: QuerySet[Any, Any],
+    flowing: set[int],
+) -> tuple[set[VersionRow], set[int]]:
+    """The changed versions of the units under the target, of their children, and of the
+    units that flowed into them; each looked up through an index. Also the units among them
+    whose operation on the target day is not yet known."""
+    queries = [
+        versions.filter(unit_id__in=below_ids),
+        versions.filter(parent_id__in=below_ids),
+        versions.filter(Q(unit_id__in=flowing | {target}) | Q(parent_id__in=flowing)),
+    ]
+    rows = set(queries[0].union(*queries[1:], all=True))  # one round trip, an index each
+    return rows, {u for row in rows for u in row[:2] if u is not None}
+
+
 def _changed_parents(
     target: int, target_day: dt.date, days_then: list[dt.date]
-) -> tuple[Changed, dict[int, Decimal], set[int]]:
+) -> tuple[Changed, dict[int, Decimal], set[int], set[int]]:
     """For each day then: the parent that day of the target and of every unit whose version
     changed between that day and `target_day` (moved, merged, split, closed, renamed, or not
     yet open): the only units where c(X) can differ from c(parent(X)). Also c(X) for those
@@ -287,44 +295,50 @@ def _changed_parents(
     large one a plain scan of the changed versions is cheaper (their number grows with the
     reorganisations, not with the size of the tree)."""
     first, last = min(days_then), max(days_then)
-    below = set(tree.subtree_ids(target, target_day))
-    versions = OrgUnitVersion.objects.filter(valid_from__lte=last, valid_to__gt=first)
-    if len(below) <= SMALL_SUBTREE:
-        near = below | {target}
-        if target_day > first:
-            near |= _flowing_in(below, first, target_day)
-        versions = versions.filter(Q(unit_id__in=near) | Q(parent_id__in=near))
-    rows = (
-        versions.filter(
-            Q(valid_to__lte=target_day) | Q(valid_from__gt=target_day) | Q(unit_id=target)
-        )
-        .annotate(
-            unit_open=_open_on(target_day, "unit"), parent_open=_open_on(target_day, "parent")
-        )
+    below_ids = TreePath.objects.at(target_day).filter(ancestor_id=target).values("descendant_id")
+    below = set(below_ids.values_list("descendant_id", flat=True))
+    versions = (
+        OrgUnitVersion.objects.filter(valid_from__lte=last, valid_to__gt=first)
+        .filter(Q(valid_to__lte=target_day) | Q(valid_from__gt=target_day) | Q(unit_id=target))
         .order_by()
-        .values_list("unit_id", "parent_id", "valid_from", "valid_to", "unit_open", "parent_open")
     )
+    if len(below) <= SMALL_SUBTREE:
+        flowing = _flowing_in(below_ids, first, target_day) if target_day > first else set()
+        fields = versions.values_list("unit_id", "parent_id", "valid_from", "valid_to")
+        rows, seen = _versions_near(fields, target, below_ids, flowing)
+        opened = below | set(
+            OrgUnit.objects.at(target_day).filter(id__in=seen - below).values_list("id", flat=True)
+        )
+    else:
+        scanned = list(
+            versions.annotate(
+                unit_open=_open_on(target_day, "unit"),
+                parent_open=_open_on(target_day, "parent"),
+            ).values_list(
+                "unit_id", "parent_id", "valid_from", "valid_to", "unit_open", "parent_open"
+            )
+        )
+        rows = {(u, p, start, end) for u, p, start, end, _uo, _po in scanned}
+        opened = {u for u, _p, _s, _e, uo, _po in scanned if uo}
+        opened |= {p for _u, p, _s, _e, _uo, po in scanned if po and p is not None}
     changed: Changed = {day: {} for day in days_then}
     c: dict[int, Decimal] = {}
     gone: set[int] = set()
-
-    def note(unit: int, is_open: bool) -> None:
-        if is_open:
-            c[unit] = ONE if unit in below else ZERO
-        else:
-            gone.add(unit)
-
-    for unit, parent, start, end, unit_open, parent_open in rows:
-        note(unit, unit_open)
-        if parent is not None:
-            note(parent, parent_open)
+    for unit, parent, start, end in rows:
+        for u in (unit, parent):
+            if u is None:
+                continue
+            if u in opened:
+                c[u] = ONE if u in below else ZERO
+            else:
+                gone.add(u)
         for day in days_then:
             if not start <= day < end:
                 continue
             moved = end <= target_day if day <= target_day else start > target_day
             if moved or unit == target:
                 changed[day][unit] = parent
-    return changed, c, gone
+    return changed, c, gone, below
 
 
 def mappings(
@@ -335,9 +349,9 @@ def mappings(
     days = sorted(set(days_then))
     if not days:
         return {}
-    changed, c, gone = _changed_parents(target, target_day, days)
+    changed, c, gone, below = _changed_parents(target, target_day, days)
     if gone:  # closed by the target day (or not open yet): follow where the work went
-        c.update(_coverage(_landing(gone, target_day), target, target_day))
+        c.update(_coverage(_landing(gone, target_day), below))
     result: dict[dt.date, Mapping] = {}
     for day, by_unit in changed.items():
         found = result[day] = Mapping()
