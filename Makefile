@@ -21,6 +21,8 @@ bench: dev-deps
 	-$(BIN)/python -m bench.bench_tree
 	-$(BIN)/python -m bench.bench_tree --postgres
 	-$(BIN)/python -m bench.bench_excel
+	-$(BIN)/python -m bench.bench_rollups
+	-$(BIN)/python -m bench.bench_rollups --postgres
 	-$(BIN)/python -m bench.bench_load
 
 $(BIN)/python:
