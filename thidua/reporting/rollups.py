@@ -178,6 +178,13 @@ def rebuild(periods: Iterable[Period] | None = None, *, batch: int = 1) -> int:
     return written
 
 
+def rebuild_from(day: dt.date) -> int:
+    """Recompute the roll-ups of every period that ends on or after `day`: to run when a
+    reorganisation dated `day` is recorded after reports of those periods were approved (the
+    roll-ups follow the tree as it was on each period's last day, which it has just changed)."""
+    return rebuild(Period.objects.filter(end__gte=day))
+
+
 # --- mapping onto the structure at a date ----------------------------------------------------
 
 

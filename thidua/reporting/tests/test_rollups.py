@@ -44,8 +44,8 @@ VIEW_DAYS = (dt.date(2024, 6, 30), dt.date(2025, 3, 31), dt.date(2026, 1, 1))
 PERIODS = ((2024, 4), (2025, 2), (2025, 4))
 CODES = ("EST_RECURRENT", "SETTLE_RECURRENT", "STAFF_ACTUAL", "T_QTY", "T_PRICE")
 TOLERANCE = Decimal("0.000001")
-EXAMPLES = int(os.environ.get("THIDUA_ROLLUP_EXAMPLES", "20"))
-"""Random worlds per run (about 1 s each on SQLite); raise it for a longer hunt."""
+EXAMPLES = int(os.environ.get("THIDUA_ROLLUP_EXAMPLES", "40"))
+"""Random worlds per run (a few tenths of a second each on SQLite); raise it for a longer hunt."""
 
 
 def close(a: Decimal | None, b: Decimal | None) -> bool:
@@ -496,3 +496,22 @@ def test_it_maps_nothing_onto_a_unit_that_is_closed_on_the_date(rcast: Reporting
     assert rollups.mapping(c.pb.pk, dt.date(2026, 1, 1), dt.date(2024, 12, 31)).weights == {}
     weights = rollups.boundary_weights(c.pa.pk, dt.date(2026, 1, 1), dt.date(2024, 12, 31))
     assert weights == {c.pa.pk: Decimal(1), c.pb.pk: Decimal(1)}
+
+
+def test_it_follows_a_reorganisation_recorded_after_the_approval(rcast: ReportingCast) -> None:
+    """A move dated 01/10/2025, recorded once Q4/2025 was approved, changes the tree of that
+    quarter's last day: rebuild_from(01/10/2025) brings the roll-ups back in line."""
+    c = rcast.cast
+    q4, q3 = quarter(2025, 4), quarter(2025, 3)
+    approve(rcast, c.pc1, q3, {"EST_RECURRENT": "70"})
+    approve(rcast, c.pc1, q4, {"EST_RECURRENT": "100"})
+    org_actions.move_unit(c.pc1, c.pa, day=dt.date(2025, 10, 1))
+    est = [rcast.indicators["EST_RECURRENT"]]
+    assert rollups.query(c.pa.pk, [q4], est).values["EST_RECURRENT"] is None  # stale
+    rollups.rebuild_from(dt.date(2025, 10, 1))
+    assert rollups.query(c.pa.pk, [q4], est).values["EST_RECURRENT"] == Decimal(100)
+    assert rollups.query(c.pc.pk, [q4], est).values["EST_RECURRENT"] is None
+    assert rollups.query(c.pc.pk, [q3], est).values["EST_RECURRENT"] == Decimal(70)
+    after = stored_rollups()
+    rollups.rebuild()
+    assert stored_rollups() == after
