@@ -3,8 +3,8 @@ SHELL := /bin/bash
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-DEBIAN_RUN := gettext
-DEBIAN_TEST := gettext chromium fonts-liberation2 poppler-utils libreoffice-calc-nogui
+DEBIAN_RUN := gettext fonts-liberation2 libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+DEBIAN_TEST := gettext fonts-liberation2 libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 chromium poppler-utils libreoffice-calc-nogui
 HOST ?= 127.0.0.1:8000
 
 .PHONY: run test bench venv deps dev-deps debian-run debian-test messages migrate demo check clean

@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "thidua.accounts",
     "thidua.movements",
     "thidua.reporting",
+    "thidua.evaluation",
+    "thidua.awards",
+    "thidua.council",
     "thidua.demo",
 ]
 
