@@ -226,7 +226,11 @@ def _close(unit: OrgUnit, day: dt.date) -> None:
     version = _require_after_last_change(unit, day)
     version.valid_to = day
     version.save(update_fields=["valid_to"])
-    TreePath.objects.filter(descendant=unit, valid_to=OPEN_END).update(valid_to=day)
+    # Closure rows opened on `day` itself (an ancestor moved or split that day) would become
+    # empty periods: they never held, so they go, as in _reparent.
+    open_rows = TreePath.objects.filter(descendant=unit, valid_to=OPEN_END)
+    open_rows.filter(valid_from=day).delete()
+    open_rows.update(valid_to=day)
     unit.valid_to = day
     unit.save(update_fields=["valid_to"])
     Position.objects.filter(unit=unit, valid_to=OPEN_END, valid_from__lt=day).update(valid_to=day)

@@ -83,6 +83,18 @@ def test_it_moves_a_subtree_from_a_date(cast: Cast) -> None:
     assert cast.pc1.pk in tree.subtree_ids(cast.pa.pk, day)
 
 
+def test_it_closes_a_unit_the_day_its_ancestor_moved(cast: Cast) -> None:
+    day = dt.date(2026, 1, 1)
+    actions.move_unit(cast.pc, cast.pa, day=day)
+    actions.close_unit(cast.pc1, day=day)
+    assert cast.pc1.pk not in tree.subtree_ids(cast.pa.pk, day)
+    assert [u.code for u in tree.ancestors(cast.pc1.pk, day - dt.timedelta(days=1))] == [
+        "ROOT",
+        "PC",
+    ]
+    assert not TreePath.objects.filter(descendant=cast.pc1, valid_from=day).exists()
+
+
 @pytest.mark.parametrize(
     ("scenario", "message"),
     [
