@@ -1,0 +1,212 @@
+"""Render an `OfficialDocument` to .docx with python-docx in the Decree 30/2020 layout."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+
+from thidua.lib.documents import model
+from thidua.lib.documents.model import OfficialDocument, Paragraph, Signer, Table
+
+_ALIGN = {
+    "justify": WD_ALIGN_PARAGRAPH.JUSTIFY,
+    "center": WD_ALIGN_PARAGRAPH.CENTER,
+    "left": WD_ALIGN_PARAGRAPH.LEFT,
+    "right": WD_ALIGN_PARAGRAPH.RIGHT,
+}
+
+
+def render_docx(doc: OfficialDocument) -> bytes:
+    """The document as .docx bytes: A4, Decree 30/2020 margins, Times New Roman 14 pt."""
+    word = Document()
+    _page_setup(word)
+    _header(word, doc)
+    _title(word, doc)
+    for basis in doc.legal_bases:
+        _para(word, basis, italic=True)
+    for line in doc.preamble:
+        _para(word, line, italic=True)
+    if doc.enacting_line:
+        _para(word, doc.enacting_line, bold=True, align="center", indent=False)
+    for block in doc.body:
+        if isinstance(block, Table):
+            _table(word, block)
+        else:
+            _block(word, block)
+    _closing(word, doc)
+    buffer = io.BytesIO()
+    word.save(buffer)
+    return buffer.getvalue()
+
+
+def _page_setup(word: Any) -> None:
+    section = word.sections[0]
+    section.page_width, section.page_height = Mm(model.PAGE_WIDTH_MM), Mm(model.PAGE_HEIGHT_MM)
+    section.top_margin, section.bottom_margin = Mm(model.MARGIN_TOP_MM), Mm(model.MARGIN_BOTTOM_MM)
+    section.left_margin, section.right_margin = Mm(model.MARGIN_LEFT_MM), Mm(model.MARGIN_RIGHT_MM)
+    normal = word.styles["Normal"]
+    normal.font.name = model.FONT_NAME
+    normal.font.size = Pt(model.BODY_PT)
+    fonts = normal.element.get_or_add_rPr().get_or_add_rFonts()
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attr), model.FONT_NAME)
+    normal.paragraph_format.space_after = Pt(6)
+    normal.paragraph_format.space_before = Pt(0)
+
+
+def _run(
+    par: Any,
+    text: str,
+    *,
+    bold: bool = False,
+    italic: bool = False,
+    size: float = 0,
+    underline: bool = False,
+) -> Any:
+    run = par.add_run(text)
+    run.bold, run.italic, run.underline = bold, italic, underline
+    run.font.name = model.FONT_NAME
+    if size:
+        run.font.size = Pt(size)
+    return run
+
+
+def _cell_para(cell: Any, text: str, *, first: bool = False, **style: Any) -> Any:
+    par = cell.paragraphs[0] if first else cell.add_paragraph()
+    par.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    par.paragraph_format.space_after = Pt(0)
+    _run(par, text, **style)
+    return par
+
+
+def _borderless(table: Any) -> None:
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        element = OxmlElement(f"w:{edge}")
+        element.set(qn("w:val"), "nil")
+        borders.append(element)
+    table._tbl.tblPr.append(borders)
+
+
+def _header(word: Any, doc: OfficialDocument) -> None:
+    """Cells 1–4: issuer and number on the left; Quốc hiệu, Tiêu ngữ, place and date right."""
+    table = word.add_table(rows=2, cols=2)
+    _borderless(table)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    widths = (Mm(65), Mm(100))
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = width
+    left, right = table.rows[0].cells
+    first = True
+    if doc.governing_body:
+        _cell_para(left, doc.governing_body.upper(), first=True, size=13)
+        first = False
+    _cell_para(left, doc.issuer.upper(), first=first, bold=True, size=13)
+    _cell_para(left, "───────", size=13)
+    _cell_para(right, model.QUOC_HIEU, first=True, bold=True, size=13)
+    _cell_para(right, model.TIEU_NGU, bold=True, size=14, underline=True)
+    number_cell, date_cell = table.rows[1].cells
+    _cell_para(number_cell, doc.number_text, first=True, size=13)
+    _cell_para(date_cell, doc.place_and_date, first=True, italic=True, size=14)
+
+
+def _title(word: Any, doc: OfficialDocument) -> None:
+    """Cell 5a: the document type in upper case, the summary below it, both bold and centred."""
+    par = word.add_paragraph()
+    par.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    par.paragraph_format.space_before = Pt(18)
+    par.paragraph_format.space_after = Pt(0)
+    _run(par, doc.doc_type.upper(), bold=True, size=14)
+    if doc.summary:
+        summary = word.add_paragraph()
+        summary.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _run(summary, doc.summary, bold=True, size=14)
+        rule = word.add_paragraph()
+        rule.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _run(rule, "──────────", size=14)
+
+
+def _para(
+    word: Any,
+    text: str,
+    *,
+    lead: str = "",
+    bold: bool = False,
+    italic: bool = False,
+    align: str = "justify",
+    indent: bool = True,
+) -> Any:
+    par = word.add_paragraph()
+    par.alignment = _ALIGN.get(align, WD_ALIGN_PARAGRAPH.JUSTIFY)
+    if indent:
+        par.paragraph_format.first_line_indent = Mm(10)
+    if lead:
+        _run(par, lead + " ", bold=True)
+    _run(par, text, bold=bold, italic=italic)
+    return par
+
+
+def _block(word: Any, block: Paragraph) -> None:
+    _para(
+        word,
+        block.text,
+        lead=block.lead,
+        bold=block.bold,
+        italic=block.italic,
+        align=block.align,
+        indent=block.indent,
+    )
+
+
+def _table(word: Any, block: Table) -> None:
+    table = word.add_table(rows=1, cols=len(block.columns))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for cell, heading in zip(table.rows[0].cells, block.columns, strict=True):
+        _cell_para(cell, heading, first=True, bold=True, size=13)
+    for row in block.rows:
+        cells = table.add_row().cells
+        for index, (cell, value) in enumerate(zip(cells, row, strict=True)):
+            par = _cell_para(cell, value, first=True, size=13)
+            par.alignment = (
+                WD_ALIGN_PARAGRAPH.RIGHT if index in block.numeric else WD_ALIGN_PARAGRAPH.LEFT
+            )
+    word.add_paragraph()
+
+
+def _signer_lines(cell: Any, signer: Signer, *, first: bool) -> None:
+    for line in signer.lines:
+        _cell_para(cell, line, first=first, bold=True, size=14)
+        first = False
+    for _ in range(3):
+        _cell_para(cell, "", size=14)
+    _cell_para(cell, signer.name, bold=True, size=14)
+
+
+def _closing(word: Any, doc: OfficialDocument) -> None:
+    """Cells 7–9b: "Nơi nhận:" on the left, the signer(s) on the right."""
+    table = word.add_table(rows=1, cols=2)
+    _borderless(table)
+    left, right = table.rows[0].cells
+    if doc.recipients:
+        par = left.paragraphs[0]
+        _run(par, "Nơi nhận:", bold=True, italic=True, size=12)
+        for item in doc.recipients:
+            line = left.add_paragraph()
+            line.paragraph_format.space_after = Pt(0)
+            _run(line, f"- {item}", size=11)
+    signers = list(doc.signers)
+    if len(signers) == 2:
+        # Minutes: the secretary signs on the left, the chair on the right.
+        _signer_lines(left, signers[0], first=not doc.recipients)
+        signers = signers[1:]
+    for index, signer in enumerate(signers):
+        _signer_lines(right, signer, first=index == 0)

@@ -1,0 +1,115 @@
+"""The parts of an administrative document, Decree 30/2020/NĐ-CP Phụ lục I (cells 1–9b)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from thidua.lib.dates import official_date
+
+QUOC_HIEU = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+TIEU_NGU = "Độc lập - Tự do - Hạnh phúc"
+
+AUTHORITY_PREFIXES = ("", "KT.", "TM.", "TL.", "Q.", "TUQ.")
+"""Decree 30/2020 Phụ lục I, cell 7a: the signer's authority prefix."""
+
+# Page layout, Decree 30/2020 Phụ lục I §I: A4, margins top/bottom 20–25 mm, left 30–35 mm,
+# right 15–20 mm; Times New Roman 13–14 pt.
+PAGE_WIDTH_MM = 210
+PAGE_HEIGHT_MM = 297
+MARGIN_TOP_MM = 20
+MARGIN_BOTTOM_MM = 20
+MARGIN_LEFT_MM = 30
+MARGIN_RIGHT_MM = 15
+FONT_NAME = "Times New Roman"
+BODY_PT = 14
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A body paragraph. `lead` is a bold run before the text ("Điều 1."); `align` is
+    "justify", "center", "left" or "right"."""
+
+    text: str
+    lead: str = ""
+    bold: bool = False
+    italic: bool = False
+    align: str = "justify"
+    indent: bool = True
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table in the body (an awardee list, vote counts). `widths` are relative."""
+
+    columns: list[str]
+    rows: list[list[str]]
+    widths: list[int] = field(default_factory=list)
+    numeric: set[int] = field(default_factory=set)
+    """Indexes of right-aligned columns."""
+
+
+Block = Paragraph | Table
+
+
+@dataclass(frozen=True)
+class Signer:
+    """Cells 7a–7c: "KT. VIỆN TRƯỞNG" / "PHÓ VIỆN TRƯỞNG" / the name.
+
+    `authority` is the prefix (KT., TM., TL., Q., TUQ. or empty) and `authority_of` what it
+    refers to (the head's position for KT., the collective for TM.); `position` is the
+    signer's own position."""
+
+    name: str
+    position: str
+    authority: str = ""
+    authority_of: str = ""
+
+    def __post_init__(self) -> None:
+        if self.authority not in AUTHORITY_PREFIXES:
+            raise ValueError(f"Unknown authority prefix {self.authority!r}")
+
+    @property
+    def lines(self) -> list[str]:
+        """The bold upper-case lines above the signature space."""
+        out = []
+        if self.authority:
+            out.append(f"{self.authority} {self.authority_of}".strip().upper())
+        out.append(self.position.upper())
+        return out
+
+
+@dataclass(frozen=True)
+class OfficialDocument:
+    """An administrative document. A `number` of None leaves the space blank (a draft)."""
+
+    issuer: str
+    symbol: str
+    place: str
+    date: dt.date
+    doc_type: str
+    summary: str = ""
+    governing_body: str = ""
+    number: int | None = None
+    legal_bases: list[str] = field(default_factory=list)
+    preamble: list[str] = field(default_factory=list)
+    enacting_line: str = ""
+    body: list[Block] = field(default_factory=list)
+    signers: list[Signer] = field(default_factory=list)
+    recipients: list[str] = field(default_factory=list)
+    filename_stem: str = "document"
+
+    @property
+    def number_text(self) -> str:
+        return number_line(self.number, self.symbol)
+
+    @property
+    def place_and_date(self) -> str:
+        return official_date(self.date, self.place)
+
+
+def number_line(number: int | None, symbol: str) -> str:
+    """'Số: 05/QĐ-VKSTC' — a leading zero below 10 (Decree 30/2020 Phụ lục I, cell 3)."""
+    if number is None:
+        return f"Số:        /{symbol}"
+    return f"Số: {number:02d}/{symbol}"
