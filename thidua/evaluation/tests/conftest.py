@@ -1,0 +1,3 @@
+from thidua.evaluation.testing import ecast
+
+__all__ = ["ecast"]
