@@ -1,0 +1,475 @@
+"""The council's workflow. Each step is one atomic function that checks the rules, changes the
+rows and writes one audit event (STYLE.md, "Where logic lives").
+
+    session: planned ─open→ open ─close→ closed
+    proposal (awards): submitted ─add_agenda_item→ in_council ─close→ passed | rejected
+                       passed ─issue_decision→ awarded
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from thidua.audit.chain import record
+from thidua.awards.models import (
+    AwardRecord,
+    Council,
+    Proposal,
+    ProposalTransition,
+    Title,
+    TitleRule,
+    base_salary_on,
+)
+from thidua.lib.text import nfc
+from thidua.org.models import OrgUnit
+
+from . import rules
+from .models import (
+    AgendaItem,
+    BallotReceipt,
+    BallotVote,
+    CouncilSession,
+    Decision,
+    DecisionAwardee,
+    DecisionRegister,
+    Holiday,
+    Revocation,
+    SessionMember,
+)
+
+S = CouncilSession.Status
+P = Proposal.Status
+SESSION_MOVES: dict[str, set[str]] = {S.PLANNED: {S.OPEN}, S.OPEN: {S.CLOSED}, S.CLOSED: set()}
+_shuffle = random.SystemRandom().shuffle
+
+
+def _move_proposal(proposal: Proposal, to: str, *, by: Any, reason: str = "") -> None:
+    ProposalTransition.objects.create(
+        proposal=proposal,
+        from_status=proposal.status,
+        to_status=to,
+        by=by if getattr(by, "pk", None) else None,
+        reason=reason,
+    )
+    proposal.status = to
+    proposal.save(update_fields=["status", "updated_at"])
+
+
+def _move_session(session: CouncilSession, to: str, *, by: Any) -> None:
+    if to not in SESSION_MOVES[session.status]:
+        raise ValidationError(
+            _("The session is %(status)s: it cannot move to %(to)s.")
+            % {"status": session.get_status_display(), "to": S(to).label}
+        )
+    before = session.status
+    session.status = to
+    session.save(update_fields=["status", "closed_on"])
+    record(
+        f"council.session.{to}",
+        by=by,
+        object_type="council.session",
+        object_id=session.pk,
+        before={"status": before},
+        after={"status": to},
+    )
+
+
+@transaction.atomic
+def create_session(
+    council: Council,
+    *,
+    day: dt.date,
+    place: str,
+    by: Any,
+    quorum: tuple[int, int] = (2, 3),
+) -> CouncilSession:
+    """Plan a session and freeze the council's membership on `day` (present by default)."""
+    seats = list(council.members_on(day).select_related("user", "person"))
+    if not seats:
+        raise ValidationError(_("The council has no members on that day."))
+    session = CouncilSession(
+        council=council,
+        date=day,
+        place=nfc(place),
+        quorum_numerator=quorum[0],
+        quorum_denominator=quorum[1],
+        created_by=by if getattr(by, "pk", None) else None,
+    )
+    session.full_clean()
+    session.save()
+    SessionMember.objects.bulk_create(
+        SessionMember(
+            session=session,
+            seat=seat,
+            user=seat.user,
+            name=seat.person.full_name
+            if seat.person
+            else seat.user.get_full_name() or seat.user.username,
+            role=seat.role,
+        )
+        for seat in seats
+    )
+    record(
+        "council.session.create",
+        by=by,
+        object_type="council.session",
+        object_id=session.pk,
+        after={"council": council.pk, "date": day.isoformat(), "members": len(seats)},
+    )
+    return session
+
+
+@transaction.atomic
+def set_attendance(member: SessionMember, *, present: bool, by: Any) -> SessionMember:
+    """Mark a member present or absent; an absent member votes in writing."""
+    session = member.session
+    if session.status == S.CLOSED:
+        raise ValidationError(_("The session is closed."))
+    if member.receipts.exists() and member.present != present:
+        raise ValidationError(_("This member has already voted: attendance cannot change."))
+    member.present = present
+    member.save(update_fields=["present"])
+    record(
+        "council.session.attendance",
+        by=by,
+        object_type="council.session",
+        object_id=session.pk,
+        after={"member": member.user_id, "present": present},
+    )
+    return member
+
+
+@transaction.atomic
+def add_agenda_item(session: CouncilSession, proposal: Proposal, *, by: Any) -> AgendaItem:
+    """Put a submitted proposal on the agenda: the proposal moves to in_council."""
+    if session.status == S.CLOSED:
+        raise ValidationError(_("The session is closed."))
+    if proposal.status != P.SUBMITTED:
+        raise ValidationError(
+            _("Only a submitted proposal can go on the agenda (this one is %(status)s).")
+            % {"status": proposal.get_status_display()}
+        )
+    if proposal.council_id and proposal.council_id != session.council_id:
+        raise ValidationError(_("The proposal is addressed to another council."))
+    position = session.items.count() + 1
+    item = AgendaItem.objects.create(session=session, proposal=proposal, position=position)
+    _move_proposal(proposal, P.IN_COUNCIL, by=by)
+    record(
+        "council.agenda.add",
+        by=by,
+        object_type="council.session",
+        object_id=session.pk,
+        after={"proposal": proposal.pk, "item": item.pk},
+    )
+    return item
+
+
+@transaction.atomic
+def open_session(session: CouncilSession, *, by: Any) -> CouncilSession:
+    """Open the ballot: members may vote on every item of the agenda."""
+    if not session.items.exists():
+        raise ValidationError(_("The agenda is empty."))
+    _move_session(session, S.OPEN, by=by)
+    return session
+
+
+def _check_ballot(item: AgendaItem, member: SessionMember | None, *, written: bool) -> None:
+    session = item.session
+    if session.status == S.CLOSED:
+        raise ValidationError(_("The session is closed: no more votes are accepted."))
+    if session.status != S.OPEN:
+        raise ValidationError(_("The session is not open yet."))
+    if member is None:
+        raise ValidationError(_("Only members of the council can vote."))
+    if written and member.present:
+        raise ValidationError(_("A member who is present votes in person, not in writing."))
+    if not written and not member.present:
+        raise ValidationError(_("An absent member votes in writing, entered by the secretary."))
+    if BallotReceipt.objects.filter(item=item, member=member).exists():
+        raise ValidationError(_("This member has already voted on this item."))
+
+
+def _store_ballot(item: AgendaItem, member: SessionMember, choice: str, written: bool) -> None:
+    """The receipt and the vote in one transaction. The item's votes are then rewritten in a
+    random order with fresh random keys, so that neither the insertion order (SQLite rowid,
+    PostgreSQL ctid) nor the key links a vote to the receipt written with it."""
+    if choice not in BallotVote.Choice.values:
+        raise ValidationError(_("Unknown choice."))
+    BallotReceipt.objects.create(session=item.session, item=item, member=member)
+    votes = [(v.choice, v.written) for v in BallotVote.objects.filter(item=item)]
+    votes.append((choice, written))
+    _shuffle(votes)
+    BallotVote.objects.filter(item=item).delete()
+    BallotVote.objects.bulk_create(BallotVote(item=item, choice=c, written=w) for c, w in votes)
+
+
+@transaction.atomic
+def cast_ballot(item: AgendaItem, *, user: Any, choice: str) -> None:
+    """A present member votes agree/disagree/abstain by secret ballot (Decree 98/2023
+    Art. 30(7)). The audit event names the voter and the item, never the choice."""
+    item = AgendaItem.objects.select_for_update().select_related("session").get(pk=item.pk)
+    member = SessionMember.objects.filter(session=item.session, user=user).first()
+    _check_ballot(item, member, written=False)
+    assert member is not None
+    _store_ballot(item, member, choice, written=False)
+    record(
+        "council.ballot.cast",
+        by=user,
+        object_type="council.agendaitem",
+        object_id=item.pk,
+        after={"member": member.user_id},
+    )
+
+
+@transaction.atomic
+def record_written_ballot(item: AgendaItem, member: SessionMember, *, choice: str, by: Any) -> None:
+    """The secretary enters the written ballot of an absent member (Decree 98/2023
+    Art. 30(7): absent members vote in writing). The audit event holds no choice."""
+    item = AgendaItem.objects.select_for_update().select_related("session").get(pk=item.pk)
+    if member.session_id != item.session_id:
+        raise ValidationError(_("Only members of the council can vote."))
+    _check_ballot(item, member, written=True)
+    _store_ballot(item, member, choice, written=True)
+    record(
+        "council.ballot.written",
+        by=by,
+        object_type="council.agendaitem",
+        object_id=item.pk,
+        after={"member": member.user_id},
+    )
+
+
+def _rule(title: Title, day: dt.date) -> TitleRule | None:
+    try:
+        return title.rule_on(day)
+    except TitleRule.DoesNotExist:
+        return None
+
+
+def _tally(item: AgendaItem, members: int, day: dt.date, holidays: set[dt.date]) -> None:
+    counts = dict.fromkeys(BallotVote.Choice.values, 0)
+    written = 0
+    for choice, is_written in BallotVote.objects.filter(item=item).values_list("choice", "written"):
+        counts[choice] += 1
+        written += is_written
+    rule = _rule(item.proposal.title, day)
+    item.threshold = rule.vote_threshold if rule else None
+    item.members_total = members
+    item.agree, item.disagree, item.abstain = counts["agree"], counts["disagree"], counts["abstain"]
+    item.written = written
+    passed = rules.ballot_passes(item.agree, members, item.threshold)
+    item.result = AgendaItem.Result.PASSED if passed else AgendaItem.Result.REJECTED
+    if passed and rule and rule.consultation_working_days:
+        item.consultation_ends_on = rules.add_working_days(
+            day, rule.consultation_working_days, holidays
+        )
+    item.save()
+
+
+@transaction.atomic
+def close_session(session: CouncilSession, *, by: Any, day: dt.date) -> CouncilSession:
+    """Close the ballot and count: an item passes when its "agree" votes reach the title's
+    threshold over ALL council members (Decree 98/2023 Art. 30(7)). Refused without quorum."""
+    CouncilSession.objects.select_for_update().filter(pk=session.pk).first()  # lock, then read
+    session.refresh_from_db()
+    members = session.members.count()
+    present = session.members.filter(present=True).count()
+    if session.status == S.OPEN and not rules.quorum_met(
+        present, members, session.quorum_numerator, session.quorum_denominator
+    ):
+        raise ValidationError(
+            _("No quorum: %(present)s of %(members)s members present, %(num)s/%(den)s needed.")
+            % {
+                "present": present,
+                "members": members,
+                "num": session.quorum_numerator,
+                "den": session.quorum_denominator,
+            }
+        )
+    session.closed_on = day
+    _move_session(session, S.CLOSED, by=by)
+    holidays = set(Holiday.objects.values_list("day", flat=True))
+    for item in session.items.select_related("proposal__title"):
+        _tally(item, members, session.date, holidays)
+        to = P.PASSED if item.result == AgendaItem.Result.PASSED else P.REJECTED
+        _move_proposal(
+            item.proposal,
+            to,
+            by=by,
+            reason=_("Council session of %(date)s") % {"date": f"{session.date:%d/%m/%Y}"},
+        )
+        record(
+            "council.item.result",
+            by=by,
+            object_type="council.agendaitem",
+            object_id=item.pk,
+            after={"result": item.result, "agree": item.agree, "members": members},
+        )
+    return session
+
+
+@transaction.atomic
+def create_decision(
+    session: CouncilSession,
+    *,
+    issuer: OrgUnit,
+    day: dt.date,
+    fields: dict[str, Any],
+    items: list[AgendaItem],
+    by: Any,
+) -> Decision:
+    """A draft decision naming passed items of a closed session. `fields` carries the signer,
+    subject, legal bases and recipients as the form cleans them."""
+    if session.status != S.CLOSED:
+        raise ValidationError(_("The session is not closed yet."))
+    items = list(
+        AgendaItem.objects.filter(pk__in=[i.pk for i in items]).select_related("proposal__title")
+    )
+    if not items:
+        raise ValidationError(_("Choose at least one passed proposal."))
+    decision = Decision(
+        issuer=issuer, session=session, year=day.year, date=day, created_by=by, **fields
+    )
+    for name in ("signer_name", "signer_position", "subject", "legal_bases", "recipients"):
+        setattr(decision, name, nfc(getattr(decision, name)))
+    decision.full_clean(exclude=["number"])
+    decision.save()
+    for item in items:
+        _add_awardee(decision, item)
+    record(
+        "council.decision.create",
+        by=by,
+        object_type="council.decision",
+        object_id=decision.pk,
+        after={"session": session.pk, "items": [i.pk for i in items]},
+    )
+    return decision
+
+
+def cash_for(title: Title, day: dt.date) -> Decimal:
+    """Cash = the title's multiple × the base salary in force on the decision date
+    (Decree 152/2025 Art. 50, 54; emulation-rules.md §4.7, §7), to the whole đồng."""
+    rule = _rule(title, day)
+    if rule is None or not rule.cash_multiple:
+        return Decimal(0)
+    return (rule.cash_multiple * base_salary_on(day)).quantize(Decimal(1), ROUND_HALF_UP)
+
+
+def _add_awardee(decision: Decision, item: AgendaItem) -> DecisionAwardee:
+    if item.session_id != decision.session_id or not item.decidable_on(decision.date):
+        if item.result == AgendaItem.Result.PASSED and item.consultation_ends_on:
+            raise ValidationError(
+                _("The public consultation runs until %(date)s: decide after that day.")
+                % {"date": f"{item.consultation_ends_on:%d/%m/%Y}"}
+            )
+        raise ValidationError(_("Only proposals the council passed can be awarded."))
+    if DecisionAwardee.objects.filter(proposal_id=item.proposal_id).exists():
+        raise ValidationError(_("This proposal is already in a decision."))
+    return DecisionAwardee.objects.create(
+        decision=decision,
+        item=item,
+        proposal=item.proposal,
+        cash_amount=cash_for(item.proposal.title, decision.date),
+    )
+
+
+def _take_number(decision: Decision, number: int | None) -> int:
+    register, _created = DecisionRegister.objects.select_for_update().get_or_create(
+        issuer=decision.issuer, year=decision.year
+    )
+    number = number or register.next_number
+    taken = Decision.objects.filter(issuer=decision.issuer, year=decision.year, number=number)
+    if taken.exclude(pk=decision.pk).exists():
+        raise ValidationError(
+            _("Decision number %(number)s is already used by this issuer in %(year)s.")
+            % {"number": f"{number:02d}/{decision.symbol}", "year": decision.year}
+        )
+    register.next_number = max(register.next_number, number + 1)
+    register.save(update_fields=["next_number"])
+    return number
+
+
+@transaction.atomic
+def issue_decision(decision: Decision, *, by: Any, number: int | None = None) -> Decision:
+    """Number the decision from the issuer's yearly register (or check a number typed in),
+    write one AwardRecord per awardee and move each proposal to awarded."""
+    Decision.objects.select_for_update().filter(pk=decision.pk).first()  # lock, then read
+    decision.refresh_from_db()
+    if decision.status != Decision.Status.DRAFT:
+        raise ValidationError(_("Only a draft decision can be issued."))
+    decision.number = _take_number(decision, number)
+    decision.status = Decision.Status.ISSUED
+    try:
+        with transaction.atomic():
+            decision.save(update_fields=["number", "status"])
+    except IntegrityError as exc:  # a concurrent issue took the number first
+        raise ValidationError(_("That decision number was just taken: try again.")) from exc
+    for awardee in decision.awardees.select_related("proposal", "item"):
+        if not awardee.item.decidable_on(decision.date):
+            raise ValidationError(_("Only proposals the council passed can be awarded."))
+        proposal = awardee.proposal
+        awardee.cash_amount = cash_for(proposal.title, decision.date)
+        awardee.award = AwardRecord.objects.create(
+            title=proposal.title,
+            year=proposal.year,
+            person=proposal.person,
+            unit=proposal.unit,
+            decision_number=decision.number_text,
+            decided_on=decision.date,
+            cash_amount=awardee.cash_amount,
+            proposal=proposal,
+            source=AwardRecord.Source.DECISION,
+        )
+        awardee.save(update_fields=["cash_amount", "award"])
+        _move_proposal(proposal, P.AWARDED, by=by, reason=decision.number_text)
+    record(
+        "council.decision.issue",
+        by=by,
+        object_type="council.decision",
+        object_id=decision.pk,
+        after={"number": decision.number_text, "awardees": decision.awardees.count()},
+    )
+    return decision
+
+
+@transaction.atomic
+def revoke_award(award: AwardRecord, *, reason: str, day: dt.date, by: Any) -> Revocation:
+    """Withdraw an award: the record keeps its history with the date and reason, and the cash
+    paid is to be recovered."""
+    reason = nfc(reason)
+    if not reason:
+        raise ValidationError(_("Give the reason for the revocation."))
+    if award.revoked_on:
+        raise ValidationError(_("This award is already revoked."))
+    if day < award.decided_on:
+        raise ValidationError(_("An award cannot be revoked before it was decided."))
+    award.revoked_on, award.revocation_reason = day, reason
+    award.save(update_fields=["revoked_on", "revocation_reason"])
+    awardee = DecisionAwardee.objects.filter(award=award).select_related("decision").first()
+    revocation = Revocation.objects.create(
+        award=award,
+        decision=awardee.decision if awardee else None,
+        day=day,
+        reason=reason,
+        cash_to_recover=award.cash_amount,
+        by=by,
+    )
+    if awardee and not awardee.decision.awardees.filter(award__revoked_on__isnull=True).exists():
+        awardee.decision.status = Decision.Status.REVOKED
+        awardee.decision.save(update_fields=["status"])
+    record(
+        "council.award.revoke",
+        by=by,
+        object_type="awards.awardrecord",
+        object_id=award.pk,
+        after={"day": day.isoformat(), "cash_to_recover": str(award.cash_amount)},
+        reason=reason,
+    )
+    return revocation

@@ -1,0 +1,3 @@
+from thidua.council.testing import world
+
+__all__ = ["world"]
