@@ -22,7 +22,7 @@ from thidua.org import tree
 from thidua.org.models import OrgUnit
 
 from . import rollups
-from .models import Indicator, IndicatorGroup, Period
+from .models import FormRow, Indicator, IndicatorGroup, Period
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LEADING_COLUMNS = 3  # number, indicator, unit of measure
@@ -141,6 +141,22 @@ def rollup_table(
 
     total = ask(unit.pk)
     below = [ask(i) for i in child_ids]
+    annual = _annual_only(periods, indicators)
+    if annual is not None:
+        year_period, only = annual
+
+        def ask_year(unit_id: int) -> rollups.RollupResult:
+            return rollups.query(
+                unit_id,
+                [year_period],
+                only,
+                mapped_to=mapped_to,
+                include_unapproved=include_unapproved,
+            )
+
+        years = [ask_year(i) for i in [unit.pk, *child_ids]]
+        for result, extra in zip([total, *below], years, strict=True):
+            _merge(result, extra, {i.code for i in only})
     groups: dict[int, Group] = {}
     for ind in indicators:
         group = groups.setdefault(ind.group_id, Group(ind.group))
@@ -162,6 +178,50 @@ def rollup_table(
         columns=[Column(i, names.get(i, "")) for i in child_ids],
         groups=list(groups.values()),
     )
+
+
+def _annual_only(
+    periods: list[Period], indicators: list[Indicator]
+) -> tuple[Period, list[Indicator]] | None:
+    """For a whole calendar year of quarters: the year's period and the indicators reported
+    only in the annual report (savings through bidding, floor area recovered…), which no
+    quarter carries. Their year figure comes from the annual reports."""
+    years = {p.year for p in periods}
+    if len(years) != 1 or sorted(p.number for p in periods if p.kind == Period.Kind.QUARTER) != [
+        1,
+        2,
+        3,
+        4,
+    ]:
+        return None
+    year = years.pop()
+    year_period = Period.objects.filter(kind=Period.Kind.YEAR, year=year).first()
+    if year_period is None:
+        return None
+    rows = FormRow.objects.filter(
+        section__form__valid_from__lte=year_period.end,
+        section__form__valid_to__gt=year_period.start,
+    )
+    sub_annual = set(
+        rows.exclude(section__form__periodicity=Period.Kind.YEAR).values_list(
+            "indicator_id", flat=True
+        )
+    )
+    annual = set(
+        rows.filter(section__form__periodicity=Period.Kind.YEAR).values_list(
+            "indicator_id", flat=True
+        )
+    )
+    only = [i for i in indicators if i.pk in annual - sub_annual]
+    return (year_period, only) if only else None
+
+
+def _merge(result: rollups.RollupResult, extra: rollups.RollupResult, codes: set[str]) -> None:
+    for code in codes:
+        result.values[code] = extra.values.get(code)
+        result.reports[code] = extra.reports.get(code, 0)
+        if code in extra.partial:
+            result.partial.add(code)
 
 
 def _figure(result: rollups.RollupResult, code: str) -> Figure:

@@ -422,6 +422,15 @@ class Rollup(models.Model):
         ]
 
 
+class RollupState(models.Model):
+    """One row: the last reorganisation event the roll-ups were built with. An event recorded
+    later (even one dated in the past) makes rollups.ensure_current() rebuild the periods from
+    its date: the org app records events without knowing about roll-ups."""
+
+    reorganisations_seen = models.BigIntegerField(default=0)
+    rebuilt_at = models.DateTimeField(null=True, blank=True)
+
+
 def import_upload_path(instance: ImportJob, filename: str) -> str:
     # Imported here: the lines above this class belong to the reporting core.
     import uuid

@@ -32,9 +32,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Max, Min, Q, QuerySet
+from django.utils import timezone
 
-from thidua.org.models import OrgUnit, OrgUnitVersion, ReorgLink, TreePath
+from thidua.org.models import OrgUnit, OrgUnitVersion, Reorganisation, ReorgLink, TreePath
 
 from .checks import Values
 from .expressions import (
@@ -44,7 +45,7 @@ from .expressions import (
     dependency_order,
     evaluate,
 )
-from .models import DataValue, Indicator, Period, Report, Rollup
+from .models import DataValue, Indicator, Period, Report, Rollup, RollupState
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
@@ -175,6 +176,36 @@ def rebuild(periods: Iterable[Period] | None = None, *, batch: int = 1) -> int:
             )
             cursor.execute(_sql(REBUILD_SQL, condition), [*COUNTED, *chunk])
             written += max(cursor.rowcount, 0)
+    if periods is None:
+        _mark_seen(Reorganisation.objects.aggregate(m=Max("id"))["m"] or 0)
+    return written
+
+
+def _mark_seen(event_id: int) -> None:
+    RollupState.objects.update_or_create(
+        pk=1, defaults={"reorganisations_seen": event_id, "rebuilt_at": timezone.now()}
+    )
+
+
+def ensure_current() -> int:
+    """Bring the roll-ups in line with reorganisations recorded since they were last built:
+    rebuild every period that ends on or after the earliest such event's date. One indexed
+    MAX per call when nothing changed; the org app stays unaware of roll-ups. Returns the
+    number of rows written."""
+    latest = Reorganisation.objects.aggregate(m=Max("id"))["m"] or 0
+    seen = RollupState.objects.filter(pk=1).values_list("reorganisations_seen", flat=True)
+    if latest <= (seen.first() or 0):
+        return 0
+    with transaction.atomic():
+        state, _ = RollupState.objects.select_for_update().get_or_create(pk=1)
+        if latest <= state.reorganisations_seen:
+            return 0  # another request rebuilt meanwhile
+        new_events = Reorganisation.objects.filter(
+            id__gt=state.reorganisations_seen, id__lte=latest
+        )
+        first_day = new_events.aggregate(d=Min("date"))["d"]
+        written = rebuild(Period.objects.filter(end__gte=first_day)) if first_day else 0
+        _mark_seen(latest)
     return written
 
 
@@ -588,6 +619,7 @@ def query(
     end, or mapped onto the structure on `mapped_to`. Unapproved data can be added; the
     figures it touches are then marked partial. Derived indicators are computed from the
     aggregated inputs (added to the computation when not asked for)."""
+    ensure_current()
     chosen = list(Indicator.objects.all()) if indicators is None else with_inputs(indicators)
     typed = [i for i in chosen if not i.formula]
     periods = list(periods)

@@ -5,6 +5,7 @@ and the order of approvals and returns, every roll-up equals a plain sum over th
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 from collections import defaultdict
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from unittest.mock import patch
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -500,18 +502,35 @@ def test_it_maps_nothing_onto_a_unit_that_is_closed_on_the_date(rcast: Reporting
 
 def test_it_follows_a_reorganisation_recorded_after_the_approval(rcast: ReportingCast) -> None:
     """A move dated 01/10/2025, recorded once Q4/2025 was approved, changes the tree of that
-    quarter's last day: rebuild_from(01/10/2025) brings the roll-ups back in line."""
+    quarter's last day: the next query sees the new event and rebuilds from 01/10/2025."""
     c = rcast.cast
     q4, q3 = quarter(2025, 4), quarter(2025, 3)
     approve(rcast, c.pc1, q3, {"EST_RECURRENT": "70"})
     approve(rcast, c.pc1, q4, {"EST_RECURRENT": "100"})
-    org_actions.move_unit(c.pc1, c.pa, day=dt.date(2025, 10, 1))
     est = [rcast.indicators["EST_RECURRENT"]]
-    assert rollups.query(c.pa.pk, [q4], est).values["EST_RECURRENT"] is None  # stale
-    rollups.rebuild_from(dt.date(2025, 10, 1))
+    assert rollups.query(c.pc.pk, [q4], est).values["EST_RECURRENT"] == Decimal(100)
+    assert rollups.ensure_current() == 0  # nothing new since that query
+    org_actions.move_unit(c.pc1, c.pa, day=dt.date(2025, 10, 1))
+    stale = stored_rollups()
+    assert rollups.ensure_current() > 0
+    assert stored_rollups() != stale
+    assert rollups.ensure_current() == 0
     assert rollups.query(c.pa.pk, [q4], est).values["EST_RECURRENT"] == Decimal(100)
     assert rollups.query(c.pc.pk, [q4], est).values["EST_RECURRENT"] is None
     assert rollups.query(c.pc.pk, [q3], est).values["EST_RECURRENT"] == Decimal(70)
     after = stored_rollups()
     rollups.rebuild()
     assert stored_rollups() == after
+
+
+def test_it_rebuilds_from_the_command_line(rcast: ReportingCast) -> None:
+    c = rcast.cast
+    approve(rcast, c.pc1, quarter(2025, 4), {"EST_RECURRENT": "100"})
+    before = stored_rollups()
+    Rollup.objects.all().delete()
+    out = io.StringIO()
+    call_command("rebuild_rollups", "--from", "01/10/2025", stdout=out)
+    assert "dòng tổng hợp" in out.getvalue()
+    assert stored_rollups() == before
+    with pytest.raises(CommandError, match="invalid date"):
+        call_command("rebuild_rollups", "--from", "31/02/2025")

@@ -162,3 +162,30 @@ def test_it_exports_the_same_view_to_xlsx(client: Client, figures: ReportingCast
     bad = client.get(URL + "xlsx/", {"unit": str(c.pa.pk), "structure": "mapped", "on": "x"})
     assert bad.status_code == 200
     assert bad["Content-Type"].startswith("text/html")
+
+
+def test_it_takes_annual_only_figures_from_the_annual_reports(
+    client: Client, figures: ReportingCast
+) -> None:
+    """Savings through bidding are reported only in the annual report: the year's roll-up
+    reads them there, and a range of quarters does not pretend to have them."""
+    from thidua.reporting.models import FormRow, Indicator
+
+    rc = figures
+    bidding = Indicator.objects.get(code="SAV_BIDDING")
+    FormRow.objects.create(section=rc.annual.sections.get(), indicator=bidding, order=99)
+    year = Period.objects.get(kind="year", year=2024)
+    report = actions.open_report(rc.cast.pa1, rc.annual, year, by=rc.cast.reporter)
+    actions.save_value(report, bidding, "45.000", by=rc.cast.reporter, expected_version=0)
+    actions.submit_report(report, by=rc.head)
+    actions.approve_report(report, by=rc.cast.reviewer)
+    client.force_login(rc.cast.reviewer)
+    page = client.get(URL, {"unit": str(rc.cast.pa.pk), "year": "2024"}).content.decode()
+    assert "45.000" in row(page, "SAV_BIDDING")
+    assert "1.000" in row(page, "EST_RECURRENT")  # still the sum of the quarters
+    q4 = Period.objects.get(kind="quarter", year=2024, number=4)
+    q3 = Period.objects.get(kind="quarter", year=2024, number=3)
+    quarters = client.get(
+        URL, {"unit": str(rc.cast.pa.pk), "first": str(q3.pk), "last": str(q4.pk)}
+    ).content.decode()
+    assert "45.000" not in quarters
