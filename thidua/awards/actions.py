@@ -1,0 +1,750 @@
+"""Awards actions: recompute eligibility for the sector, register titles, propose nominees with
+their dossier, record initiatives. Each change is atomic, validated, and audited
+(thidua.audit.chain.record); refusals are ValidationError with a message for the user.
+
+Proposal workflow (decision 0004; `council` owns in_council → passed/rejected → awarded):
+
+    draft ─submit→ submitted ─(council)→ in_council → passed → awarded
+      ↑  returned ←─return─┘                        └→ rejected
+    draft, returned, submitted ─withdraw→ withdrawn
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from thidua.audit.chain import record
+from thidua.lib.filetypes import sniff
+from thidua.lib.text import nfc
+from thidua.org import tree
+from thidua.org.models import OrgUnit, Person, Position
+
+from . import eligibility as engine
+from . import facts
+from .catalogue import rules_for_year
+from .models import (
+    AwardRecord,
+    Council,
+    EligibilityResult,
+    Initiative,
+    PerformanceRating,
+    Proposal,
+    ProposalEvidence,
+    ProposalTransition,
+    Registration,
+    RegistrationItem,
+    Title,
+)
+from .reasons import summary
+
+MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
+S = Proposal.Status
+ALLOWED: dict[str, set[str]] = {
+    S.DRAFT: {S.SUBMITTED, S.WITHDRAWN},
+    S.RETURNED: {S.SUBMITTED, S.WITHDRAWN},
+    S.SUBMITTED: {S.RETURNED, S.WITHDRAWN, S.IN_COUNCIL},
+    S.IN_COUNCIL: {S.PASSED, S.REJECTED, S.SUBMITTED},
+    S.PASSED: {S.AWARDED},
+}
+R = Registration.Status
+REGISTRATION_ALLOWED: dict[str, set[str]] = {
+    R.DRAFT: {R.SUBMITTED},
+    R.RETURNED: {R.SUBMITTED},
+    R.SUBMITTED: {R.APPROVED, R.RETURNED},
+    R.APPROVED: {R.RETURNED},
+}
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+# ---------------------------------------------------------------- eligibility
+
+
+def evaluate_people(
+    year: int, as_of: dt.date, person_ids: Iterable[int] | None = None
+) -> tuple[dict[int, dict[str, engine.Verdict]], facts.Staff, dict[int, engine.PersonFacts]]:
+    """Verdicts of every individual title for the staff at the end of `year`, with the
+    staff and the facts they were computed from."""
+    rules = rules_for_year(year)
+    staff = facts.staff_at(engine.year_end(year))
+    wanted = None if person_ids is None else set(person_ids)
+    ids = set(staff.home) if wanted is None else wanted
+    people = facts.person_facts(year, as_of, None if wanted is None else ids)
+    verdicts = {
+        pid: engine.evaluate_person(people[pid], year, rules, as_of) for pid in ids if pid in people
+    }
+    if wanted is None and engine.CSTDCS in rules:
+        _warn_cstdcs_share(verdicts, people, staff, year, rules[engine.CSTDCS])
+    return verdicts, staff, people
+
+
+def _warn_cstdcs_share(
+    verdicts: dict[int, dict[str, engine.Verdict]],
+    people: Mapping[int, engine.PersonFacts],
+    staff: facts.Staff,
+    year: int,
+    rule: engine.RuleParams,
+) -> None:
+    """No cap on CSTĐCS since 2024, but a warning above 15 % of the unit's LĐTT."""
+    for members in staff.members().values():
+        ldtt = sum(1 for m in members if _holds(verdicts[m], people[m], engine.LDTT, year))
+        eligible = [
+            m
+            for m in members
+            if verdicts[m].get(engine.CSTDCS, None) and verdicts[m][engine.CSTDCS].eligible
+        ]
+        warning = engine.cstdcs_share_warning(len(eligible), ldtt, rule)
+        if warning is None:
+            continue
+        for m in eligible:
+            v = verdicts[m][engine.CSTDCS]
+            verdicts[m][engine.CSTDCS] = engine.Verdict(v.title, v.outcome, (*v.reasons, warning))
+
+
+def _holds(
+    verdicts: Mapping[str, engine.Verdict], p: engine.PersonFacts, code: str, year: int
+) -> bool:
+    v = verdicts.get(code)
+    return p.has(code, year) or (v is not None and v.eligible)
+
+
+def evaluate_units(
+    year: int,
+    as_of: dt.date,
+    people: Mapping[int, engine.PersonFacts],
+    verdicts: Mapping[int, Mapping[str, engine.Verdict]],
+    staff: facts.Staff,
+) -> dict[int, dict[str, engine.Verdict]]:
+    """Verdicts of the collective titles for every unit with staff at the end of `year`,
+    with the TTLĐXS quota applied per awarding level (the parent unit)."""
+    rules = rules_for_year(year)
+    members = staff.members()
+    levels = facts.unit_levels(members)
+    results = facts.unit_results(year)
+    cases = facts.unit_cases(as_of, None)
+    awards = facts.unit_awards(year, None)
+    units = {
+        uid: _unit_facts(uid, year, ids, levels, results, cases, awards, people, verdicts)
+        for uid, ids in members.items()
+    }
+    out: dict[int, dict[str, engine.Verdict]] = {uid: {} for uid in units}
+    for uid, u in units.items():
+        if engine.TTLDTT in rules:
+            out[uid][engine.TTLDTT] = engine.tap_the_lao_dong_tien_tien(
+                u, year, rules[engine.TTLDTT], as_of
+            )
+        if engine.TTLDXS in rules:
+            tt = u.has(engine.TTLDTT, year) or out[uid].get(engine.TTLDTT, _NO).eligible
+            out[uid][engine.TTLDXS] = engine.tap_the_lao_dong_xuat_sac(
+                u, year, rules[engine.TTLDXS], as_of, ttldtt=tt
+            )
+    if engine.TTLDXS in rules:
+        _apply_quota(out, units, facts.parents_at(engine.year_end(year)), rules[engine.TTLDXS])
+    for uid, u in units.items():
+        xs = u.has(engine.TTLDXS, year) or out[uid].get(engine.TTLDXS, _NO).eligible
+        if engine.CO_NGANH in rules:
+            out[uid][engine.CO_NGANH] = engine.co_thi_dua_nganh(
+                u, year, rules[engine.CO_NGANH], as_of, ttldxs=xs
+            )
+        co = u.has(engine.CO_NGANH, year) or out[uid].get(engine.CO_NGANH, _NO).eligible
+        if engine.CO_CP in rules:
+            out[uid][engine.CO_CP] = engine.co_thi_dua_chinh_phu(
+                u, year, rules[engine.CO_CP], as_of, co_nganh=co
+            )
+    return out
+
+
+_NO = engine.Verdict("", engine.Outcome.NOT_ELIGIBLE, ())
+
+
+def _unit_facts(
+    uid: int,
+    year: int,
+    member_ids: list[int],
+    levels: Mapping[int, str],
+    results: Mapping[int, engine.ResultFact],
+    cases: Mapping[int, list[engine.CaseFact]],
+    awards: Mapping[int, Mapping[int, frozenset[str]]],
+    people: Mapping[int, engine.PersonFacts],
+    verdicts: Mapping[int, Mapping[str, engine.Verdict]],
+) -> engine.UnitFacts:
+    ldtt = cstdcs = not_complete = warned = 0
+    for m in member_ids:
+        p, v = people[m], verdicts.get(m, {})
+        ldtt += _holds(v, p, engine.LDTT, year)
+        cstdcs += _holds(v, p, engine.CSTDCS, year)
+        not_complete += p.ratings.get(year) in (None, "KHT")
+        warned += any(
+            d.decided_on.year == year and engine.DISCIPLINE_RANK.get(d.level, 0) >= 2
+            for d in p.disciplines
+        )
+    return engine.UnitFacts(
+        unit_id=uid,
+        level_code=levels.get(uid, ""),
+        members=len(member_ids),
+        members_ldtt=ldtt,
+        members_cstdcs=cstdcs,
+        members_not_complete=not_complete,
+        members_warned=warned,
+        result=results.get(uid),
+        cases=tuple(cases.get(uid, ())),
+        awards=awards.get(uid, {}),
+    )
+
+
+def _apply_quota(
+    out: dict[int, dict[str, engine.Verdict]],
+    units: Mapping[int, engine.UnitFacts],
+    parents: Mapping[int, int | None],
+    rule: engine.RuleParams,
+) -> None:
+    """TT 02/2024 Art. 18(2) per awarding level; the best THTK-CLP totals first, then the
+    unit id (a documented, total order)."""
+    if rule.quota_share is None:
+        return
+    groups: dict[int | None, list[int]] = defaultdict(list)
+    for uid in out:
+        groups[parents.get(uid)].append(uid)
+    for members in groups.values():
+        count_tt = sum(1 for uid in members if out[uid].get(engine.TTLDTT, _NO).eligible)
+        eligible = [uid for uid in members if out[uid][engine.TTLDXS].eligible]
+        result = {uid: units[uid].result for uid in eligible}
+        eligible.sort(key=lambda uid: (-(_total(result[uid])), uid))
+        _within, beyond = engine.apply_quota(eligible, count_tt, rule)
+        reason = engine.quota_reason(engine.ttldxs_quota(count_tt, rule), count_tt, rule)
+        for uid in beyond:
+            v = out[uid][engine.TTLDXS]
+            out[uid][engine.TTLDXS] = engine.Verdict.of(v.title, [*v.reasons, reason])
+
+
+def _total(result: engine.ResultFact | None) -> float:
+    return float(result.total) if result is not None and result.total is not None else -1.0
+
+
+def recompute_eligibility(year: int, *, as_of: dt.date | None = None, by: Any = None) -> int:
+    """Compute every individual and collective eligibility of `year` for the whole sector and
+    store it in EligibilityResult (replacing the year's rows); returns the rows written."""
+    as_of = as_of or _today()
+    verdicts, staff, people = evaluate_people(year, as_of)
+    collective = evaluate_units(year, as_of, people, verdicts, staff)
+    titles = dict(Title.objects.values_list("code", "id"))
+    rows = [
+        EligibilityResult(
+            year=year,
+            title_id=titles[code],
+            person_id=pid,
+            home_unit_id=staff.home.get(pid),
+            outcome=v.outcome,
+            reasons=[r.as_json() for r in v.reasons],
+        )
+        for pid, by_title in verdicts.items()
+        for code, v in by_title.items()
+        if code in titles and engine.is_candidate(code, v)
+    ]
+    rows += [
+        EligibilityResult(
+            year=year,
+            title_id=titles[code],
+            unit_id=uid,
+            home_unit_id=uid,
+            outcome=v.outcome,
+            reasons=[r.as_json() for r in v.reasons],
+        )
+        for uid, by_title in collective.items()
+        for code, v in by_title.items()
+        if code in titles
+    ]
+    with transaction.atomic():
+        EligibilityResult.objects.filter(year=year).delete()
+        EligibilityResult.objects.bulk_create(rows, batch_size=2000)
+        counts = Counter(r.outcome for r in rows)
+        record(
+            "awards.eligibility.recompute",
+            by=by or "system",
+            object_type="awards.year",
+            object_id=year,
+            after={"rows": len(rows), **counts},
+        )
+    return len(rows)
+
+
+def check_person(
+    person: Person, title: Title, year: int, as_of: dt.date | None = None
+) -> engine.Verdict:
+    """The live verdict for one person and one title (the proposal check)."""
+    as_of = as_of or _today()
+    rules = rules_for_year(year)
+    p = facts.person_facts(year, as_of, [person.pk])[person.pk]
+    verdicts = engine.evaluate_person(p, year, rules, as_of)
+    if title.code in verdicts:
+        return verdicts[title.code]
+    return engine.award_form(
+        title.code, p.cases, rules.get(title.code) or _any_rule(title, year), as_of
+    )
+
+
+def _any_rule(title: Title, year: int) -> engine.RuleParams:
+    return engine.RuleParams(code=title.code)
+
+
+def check_unit(
+    unit: OrgUnit, title: Title, year: int, as_of: dt.date | None = None
+) -> engine.Verdict:
+    """The live verdict for one unit and one collective title."""
+    as_of = as_of or _today()
+    rules = rules_for_year(year)
+    staff = facts.staff_at(engine.year_end(year), [unit.pk])
+    people = facts.person_facts(year, as_of, list(staff.home))
+    verdicts = {pid: engine.evaluate_person(people[pid], year, rules, as_of) for pid in staff.home}
+    if title.code in {engine.TTLDTT, engine.TTLDXS, engine.CO_NGANH, engine.CO_CP}:
+        stored = EligibilityResult.objects.filter(year=year, unit=unit, title=title).first()
+        if stored is not None and title.code == engine.TTLDXS:
+            return engine.Verdict.of(title.code, [engine.Reason(*r) for r in stored.reasons])
+        whole = evaluate_units(year, as_of, people, verdicts, staff)
+        if unit.pk in whole and title.code in whole[unit.pk]:
+            return whole[unit.pk][title.code]
+        return engine.Verdict.of(title.code, [engine.Reason("needs_ttldtt", engine.FAIL, "—", {})])
+    cases = tuple(facts.unit_cases(as_of, [unit.pk]).get(unit.pk, ()))
+    rule = rules.get(title.code) or engine.RuleParams(code=title.code)
+    return engine.award_form(title.code, cases, rule, as_of)
+
+
+# ---------------------------------------------------------------- registration
+
+
+def _log_registration(reg: Registration, action: str, by: Any, **after: Any) -> None:
+    record(
+        f"awards.registration.{action}",
+        by=by,
+        object_type="awards.registration",
+        object_id=reg.pk,
+        after={"unit": reg.unit.code, "year": reg.year, **after},
+    )
+
+
+@transaction.atomic
+def open_registration(unit: OrgUnit, year: int, *, by: Any) -> Registration:
+    """The unit's registration of the year, created as a draft the first time."""
+    if not unit.is_open_on(dt.date(year, 1, 1)) and not unit.is_open_on(engine.year_end(year)):
+        raise ValidationError(_("The unit was not in operation in %(year)s.") % {"year": year})
+    reg, created = Registration.objects.get_or_create(unit=unit, year=year)
+    if created:
+        _log_registration(reg, "open", by)
+    return reg
+
+
+def unit_staff(unit: OrgUnit, year: int) -> list[Person]:
+    """Staff of the unit during the year, from their positions (org.Position)."""
+    start, end = dt.date(year, 1, 1), engine.year_end(year)
+    ids = Position.objects.filter(unit=unit, valid_from__lte=end, valid_to__gt=start).values(
+        "person_id"
+    )
+    return list(Person.objects.filter(id__in=ids).order_by("search_key", "code"))
+
+
+@transaction.atomic
+def save_registration(
+    reg: Registration,
+    *,
+    unit_titles: Iterable[Title],
+    person_titles: Mapping[int, Iterable[Title]],
+    by: Any,
+) -> int:
+    """Replace the registered titles: collective titles for the unit, individual titles for
+    each member of its staff. Returns the number of items."""
+    reg = Registration.objects.select_for_update().select_related("unit").get(pk=reg.pk)
+    if not reg.is_editable:
+        raise ValidationError(
+            _("The registration is %(status)s: it cannot be changed.")
+            % {"status": reg.get_status_display().lower()}
+        )
+    staff = {p.pk for p in unit_staff(reg.unit, reg.year)}
+    items = []
+    for title in unit_titles:
+        if title.is_individual:
+            raise ValidationError(_("%(title)s is a title for a person.") % {"title": title})
+        items.append(RegistrationItem(registration=reg, title=title))
+    for person_id, titles in person_titles.items():
+        if person_id not in staff:
+            raise ValidationError(_("This person is not on the unit's staff in this year."))
+        for title in titles:
+            if not title.is_individual:
+                raise ValidationError(
+                    _("%(title)s is a title for a collective.") % {"title": title}
+                )
+            items.append(RegistrationItem(registration=reg, title=title, person_id=person_id))
+    before = reg.items.count()
+    reg.items.all().delete()
+    RegistrationItem.objects.bulk_create(items)
+    _log_registration(reg, "save", by, before_items=before, items=len(items))
+    return len(items)
+
+
+@transaction.atomic
+def register_self(reg: Registration, person: Person, titles: Iterable[Title], *, by: Any) -> int:
+    """A staff member registers their own individual titles."""
+    reg = Registration.objects.select_for_update().select_related("unit").get(pk=reg.pk)
+    if not reg.is_editable:
+        raise ValidationError(
+            _("The registration is %(status)s: it cannot be changed.")
+            % {"status": reg.get_status_display().lower()}
+        )
+    if person.pk not in {p.pk for p in unit_staff(reg.unit, reg.year)}:
+        raise ValidationError(_("This person is not on the unit's staff in this year."))
+    chosen = list(titles)
+    if any(not t.is_individual for t in chosen):
+        raise ValidationError(_("Only individual titles can be registered for a person."))
+    reg.items.filter(person=person).delete()
+    RegistrationItem.objects.bulk_create(
+        [RegistrationItem(registration=reg, title=t, person=person) for t in chosen]
+    )
+    _log_registration(reg, "register_self", by, person=person.code, titles=[t.code for t in chosen])
+    return len(chosen)
+
+
+@transaction.atomic
+def move_registration(reg: Registration, to: str, *, by: Any, reason: str = "") -> Registration:
+    """submit (the unit), approve or return (the unit head or the level above)."""
+    reg = Registration.objects.select_for_update().select_related("unit").get(pk=reg.pk)
+    old = reg.status
+    if to not in REGISTRATION_ALLOWED.get(old, set()):
+        raise ValidationError(
+            _("A registration that is %(status)s cannot go to that step.")
+            % {"status": reg.get_status_display().lower()}
+        )
+    if to == R.RETURNED and not reason.strip():
+        raise ValidationError(_("Give the reason for returning it."))
+    if to == R.SUBMITTED and not reg.items.exists():
+        raise ValidationError(_("Register at least one title before submitting."))
+    reg.status = to
+    reg.return_reason = nfc(reason.strip()) if to == R.RETURNED else ""
+    if to == R.APPROVED:
+        reg.approved_by, reg.approved_at = by, timezone.now()
+    reg.save()
+    _log_registration(reg, to, by, before=old, reason=reg.return_reason)
+    return reg
+
+
+def consolidated(unit_ids: Iterable[int], year: int) -> dict[int, dict[str, Any]]:
+    """The level above's view: per unit, its status and the count of registrations by title."""
+    out: dict[int, dict[str, Any]] = {}
+    regs = Registration.objects.filter(unit_id__in=list(unit_ids), year=year)
+    for reg_id, unit_id, status in regs.values_list("id", "unit_id", "status"):
+        out[unit_id] = {"id": reg_id, "status": status, "counts": Counter()}
+    rows = RegistrationItem.objects.filter(registration__in=regs).values_list(
+        "registration__unit_id", "title__code"
+    )
+    for unit_id, code in rows:
+        out[unit_id]["counts"][code] += 1
+    return out
+
+
+# ---------------------------------------------------------------- proposals
+
+
+def council_for(unit: OrgUnit, day: dt.date) -> Council | None:
+    """The standing council of the unit, or of the nearest unit above it that has one."""
+    chain = [unit.pk, *reversed(tree.ancestor_ids(unit.pk, day))]
+    councils = {c.unit_id: c for c in Council.objects.filter(unit_id__in=chain)}
+    return next((councils[i] for i in chain if i in councils), None)
+
+
+def achievement_report(
+    title: Title, year: int, *, person: Person | None, unit: OrgUnit | None
+) -> str:
+    """The achievement report prefilled from the data: ratings, THTK-CLP results, prior
+    awards and initiatives (the person or unit then edits it)."""
+    lines = [
+        _("ACHIEVEMENT REPORT — %(title)s, year %(year)s") % {"title": title.name, "year": year}
+    ]
+    awards = AwardRecord.objects.filter(revoked_on__isnull=True).select_related("title")
+    if person is not None:
+        lines.append(
+            _("Nominee: %(name)s (%(code)s)") % {"name": person.full_name, "code": person.code}
+        )
+        for y, level in (
+            PerformanceRating.objects.filter(person=person, year__gte=year - 2)
+            .order_by("year")
+            .values_list("year", "level")
+        ):
+            lines.append(_("Rating %(year)s: %(level)s") % {"year": y, "level": level})
+        for i in Initiative.objects.filter(authors=person).order_by("recognised_on"):
+            lines.append(
+                _("Initiative: %(title)s (%(level)s, recognised %(on)s by %(by)s)")
+                % {
+                    "title": i.title,
+                    "level": i.get_level_display(),
+                    "on": i.recognised_on.strftime("%d/%m/%Y"),
+                    "by": i.recognised_by,
+                }
+            )
+        awards = awards.filter(person=person)
+    if unit is not None:
+        lines.append(_("Collective: %(name)s") % {"name": unit.name})
+        result = facts.unit_results(year).get(unit.pk)
+        if result is not None:
+            total = "—" if result.total is None else str(result.total).replace(".", ",")
+            lines.append(
+                _("THTK-CLP evaluation %(year)s: %(total)s points%(final)s")
+                % {"year": year, "total": total, "final": "" if result.final else _(" (not final)")}
+            )
+        awards = awards.filter(unit=unit)
+    for a in awards.order_by("year"):
+        lines.append(
+            _("Award %(year)s: %(title)s (%(number)s)")
+            % {"year": a.year, "title": a.title.name, "number": a.decision_number or "—"}
+        )
+    return "\n".join(lines)
+
+
+def _verdict_json(v: engine.Verdict, title: Title, year: int) -> dict[str, Any]:
+    return {
+        "outcome": str(v.outcome),
+        "reasons": [r.as_json() for r in v.reasons],
+        "year": year,
+        "title": title.code,
+        "computed_on": _today().isoformat(),
+    }
+
+
+def is_chair(user: Any, council: Council | None, day: dt.date) -> bool:
+    if council is None or not getattr(user, "is_authenticated", False):
+        return False
+    chair = council.chair_on(day)
+    return chair is not None and chair.user_id == user.pk
+
+
+@transaction.atomic
+def create_proposal(
+    *,
+    title: Title,
+    year: int,
+    proposing_unit: OrgUnit,
+    by: Any,
+    person: Person | None = None,
+    unit: OrgUnit | None = None,
+    override_reason: str = "",
+    council: Council | None = None,
+) -> Proposal:
+    """Propose a nominee. A nominee the rules say is not eligible (or on hold) is refused
+    unless the chair of the council records an override reason (issue 4, bad input)."""
+    if (person is None) == (unit is None):
+        raise ValidationError(_("Choose either a person or a collective as the nominee."))
+    if title.is_individual != (person is not None):
+        raise ValidationError(
+            _("%(title)s is not given to this kind of nominee.") % {"title": title}
+        )
+    nominee: dict[str, Any] = {"person": person} if person is not None else {"unit": unit}
+    open_ = Proposal.objects.filter(title=title, year=year, **nominee).exclude(
+        status__in=[S.REJECTED, S.WITHDRAWN]
+    )
+    if open_.exists():
+        raise ValidationError(_("This nominee is already proposed for this title and year."))
+    if (
+        title.yearly
+        and AwardRecord.objects.filter(
+            title=title, year=year, revoked_on__isnull=True, **nominee
+        ).exists()
+    ):
+        raise ValidationError(_("This nominee already received this title for this year."))
+    verdict = check_person(person, title, year) if person else check_unit(unit, title, year)  # type: ignore[arg-type]
+    council = council or council_for(proposing_unit, _today())
+    override = nfc(override_reason.strip())
+    if not verdict.eligible:
+        if not override:
+            raise ValidationError(
+                _(
+                    "Refused: the nominee is not eligible for %(title)s in %(year)s. %(reasons)s "
+                    "Only the chair of the council can propose anyway, with a reason."
+                )
+                % {
+                    "title": title.name,
+                    "year": year,
+                    "reasons": summary([r.as_json() for r in verdict.reasons]),
+                }
+            )
+        if not is_chair(by, council, _today()):
+            raise ValidationError(_("Only the chair of the council can record an override."))
+    proposal = Proposal(
+        title=title,
+        year=year,
+        proposing_unit=proposing_unit,
+        council=council,
+        achievement_report=achievement_report(title, year, person=person, unit=unit),
+        eligibility=_verdict_json(verdict, title, year),
+        created_by=by,
+        override_reason=override if not verdict.eligible else "",
+        override_by=by if override and not verdict.eligible else None,
+        **nominee,
+    )
+    proposal.full_clean()
+    proposal.save()
+    record(
+        "awards.proposal.create",
+        by=by,
+        object_type="awards.proposal",
+        object_id=proposal.pk,
+        after={
+            "title": title.code,
+            "year": year,
+            "nominee": str(proposal.nominee),
+            "outcome": str(verdict.outcome),
+            "override": proposal.override_reason,
+        },
+    )
+    return proposal
+
+
+@transaction.atomic
+def update_report(proposal: Proposal, text: str, *, by: Any) -> Proposal:
+    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    if not proposal.is_editable:
+        raise ValidationError(
+            _("The proposal is %(status)s: its dossier is locked.")
+            % {"status": proposal.get_status_display().lower()}
+        )
+    before = hashlib.sha256(proposal.achievement_report.encode()).hexdigest()[:12]
+    proposal.achievement_report = nfc(text.strip())
+    proposal.save(update_fields=["achievement_report", "updated_at"])
+    record(
+        "awards.proposal.report",
+        by=by,
+        object_type="awards.proposal",
+        object_id=proposal.pk,
+        before={"sha": before},
+        after={"sha": hashlib.sha256(proposal.achievement_report.encode()).hexdigest()[:12]},
+    )
+    return proposal
+
+
+@transaction.atomic
+def move_proposal(proposal: Proposal, to: str, *, by: Any, reason: str = "") -> Proposal:
+    """One step of the workflow (ALLOWED), with a history row and an audit event. The council
+    app calls it for in_council, passed, rejected and awarded."""
+    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    old = proposal.status
+    if to not in ALLOWED.get(old, set()):
+        raise ValidationError(
+            _("A proposal that is %(status)s cannot go to that step.")
+            % {"status": proposal.get_status_display().lower()}
+        )
+    if to == S.RETURNED and not reason.strip():
+        raise ValidationError(_("Give the reason for returning it."))
+    if to == S.SUBMITTED and old != S.IN_COUNCIL and not proposal.achievement_report.strip():
+        raise ValidationError(_("Write the achievement report before submitting."))
+    proposal.status = to
+    proposal.return_reason = nfc(reason.strip()) if to == S.RETURNED else proposal.return_reason
+    proposal.save(update_fields=["status", "return_reason", "updated_at"])
+    ProposalTransition.objects.create(
+        proposal=proposal,
+        from_status=old,
+        to_status=to,
+        by=by if getattr(by, "pk", None) else None,
+        reason=nfc(reason.strip()),
+    )
+    record(
+        f"awards.proposal.{to}",
+        by=by,
+        object_type="awards.proposal",
+        object_id=proposal.pk,
+        before={"status": old},
+        after={"status": to},
+        reason=nfc(reason.strip()),
+    )
+    return proposal
+
+
+@transaction.atomic
+def add_evidence(
+    proposal: Proposal, name: str, data: bytes, *, by: Any, description: str = ""
+) -> ProposalEvidence:
+    """Attach a file to the dossier; its type is recognised from its bytes."""
+    if not proposal.is_editable:
+        raise ValidationError(
+            _("The proposal is %(status)s: its dossier is locked.")
+            % {"status": proposal.get_status_display().lower()}
+        )
+    if not data:
+        raise ValidationError(_("The file is empty."))
+    if len(data) > MAX_EVIDENCE_BYTES:
+        raise ValidationError(_("The file is larger than 20 MB."))
+    kind = sniff(data[:16], data)
+    if kind is None:
+        raise ValidationError(_("Only PDF, images and office documents are accepted."))
+    evidence = ProposalEvidence(
+        proposal=proposal,
+        original_name=nfc(name)[:255],
+        content_type=kind,
+        size=len(data),
+        description=nfc(description)[:255],
+        uploaded_by=by,
+    )
+    evidence.file.save(nfc(name)[-100:], ContentFile(data), save=False)
+    evidence.save()
+    record(
+        "awards.proposal.evidence",
+        by=by,
+        object_type="awards.proposal",
+        object_id=proposal.pk,
+        after={
+            "file": evidence.original_name,
+            "type": kind,
+            "size": len(data),
+            "sha256": hashlib.sha256(data).hexdigest(),
+        },
+    )
+    return evidence
+
+
+# ---------------------------------------------------------------- initiatives
+
+
+@transaction.atomic
+def record_initiative(
+    *,
+    title: str,
+    authors: list[Person],
+    unit: OrgUnit,
+    level: str,
+    recognised_on: dt.date,
+    recognised_by: str,
+    decision_ref: str = "",
+    by: Any,
+) -> Initiative:
+    """Register a recognised initiative (sáng kiến) with its authors."""
+    if not authors:
+        raise ValidationError(_("An initiative needs at least one author."))
+    if recognised_on > _today():
+        raise ValidationError(_("The recognition date is in the future."))
+    initiative = Initiative(
+        title=nfc(title.strip()),
+        unit=unit,
+        level=level,
+        recognised_on=recognised_on,
+        recognised_by=nfc(recognised_by.strip()),
+        decision_ref=nfc(decision_ref.strip()),
+        created_by=by,
+    )
+    initiative.full_clean()
+    initiative.save()
+    initiative.authors.set(authors)
+    record(
+        "awards.initiative.create",
+        by=by,
+        object_type="awards.initiative",
+        object_id=initiative.pk,
+        after={"title": initiative.title, "level": level, "authors": [a.code for a in authors]},
+    )
+    return initiative
