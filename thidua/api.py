@@ -20,6 +20,7 @@ from thidua.accounts.access import (
     units_for_user,
 )
 from thidua.accounts.tokens import TokenAuth
+from thidua.evaluation.api import router as evaluation_router
 from thidua.lib.dates import OPEN_END, InvalidDate, parse_vn_date
 from thidua.lib.text import fold
 from thidua.movements.access import get_movement_for_user, movements_for_user
@@ -235,4 +236,5 @@ def movement_detail(request: HttpRequest, movement_id: int) -> object:
 
 
 api.add_router("", reporting_router)
+api.add_router("", evaluation_router)
 api.add_router("", council_router)

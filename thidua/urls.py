@@ -9,6 +9,7 @@ urlpatterns = [
     path("org/", include("thidua.org.urls")),
     path("movements/", include("thidua.movements.urls")),
     path("reports/", include("thidua.reporting.urls")),
+    path("evaluation/", include("thidua.evaluation.urls")),
     path("council/", include("thidua.council.urls")),
     path("api/v1/", include("thidua.api_urls")),
     path("quan-tri/", admin.site.urls),

@@ -1,0 +1,176 @@
+"""The evaluation over the API (/api/v1/evaluation/...): the same access helpers, forms and
+actions as the pages."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+from ninja.errors import HttpError
+
+from thidua.accounts.access import scope_for
+
+from . import actions, board
+from .access import can_edit_unit, can_review, get_assessment_for_user, require
+from .forms import ReviewScoreForm
+from .models import Assessment, Score
+from .rankings import MEASURES, rank
+
+router = Router(tags=["evaluation"])
+
+
+class ScoreOut(Schema):
+    id: int
+    criterion: str
+    group: str
+    kind: str
+    max_points: Decimal
+    value: Decimal | None
+    inputs: dict[str, str | None]
+    computed_points: Decimal | None
+    self_points: Decimal | None
+    violations: int | None
+    review_points: Decimal | None
+    review_reason: str
+
+
+class AssessmentOut(Schema):
+    id: int
+    unit: str
+    year: int
+    rubric: str
+    status: str
+    self_total: Decimal | None
+    total: Decimal | None
+    grade: str
+    scores: list[ScoreOut]
+
+
+class RankedOut(Schema):
+    position: int
+    unit: str
+    total: Decimal | None
+    measure: Decimal | None
+
+
+class ScoreIn(Schema):
+    points: str | None = None
+    violations: int | None = None
+    evidence_link: str = ""
+    note: str = ""
+
+
+class ReviewIn(Schema):
+    points: str | None = None
+    reason: str = ""
+
+
+def _out(a: Assessment) -> dict[str, object]:
+    scores = [
+        {
+            "id": s.pk,
+            "criterion": s.criterion.code,
+            "group": s.criterion.group.code,
+            "kind": s.criterion.kind,
+            "max_points": s.criterion.max_points,
+            "value": s.value,
+            "inputs": s.inputs,
+            "computed_points": s.computed_points,
+            "self_points": s.self_points,
+            "violations": s.violations,
+            "review_points": s.review_points,
+            "review_reason": s.review_reason,
+        }
+        for s in a.scores.select_related("criterion__group")
+    ]
+    return {
+        "id": a.pk,
+        "unit": a.unit.code,
+        "year": a.year,
+        "rubric": a.rubric.code,
+        "status": a.status,
+        "self_total": a.self_total,
+        "total": a.total,
+        "grade": a.grade,
+        "scores": scores,
+    }
+
+
+def _refused(exc: ValidationError) -> HttpError:
+    return HttpError(422, "; ".join(exc.messages))
+
+
+@router.get(
+    "/evaluation/assessments/{assessment_id}",
+    response=AssessmentOut,
+    summary="An assessment with every score and how it was reached",
+)
+def assessment(request: HttpRequest, assessment_id: int) -> dict[str, object]:
+    return _out(get_assessment_for_user(request.user, assessment_id))
+
+
+@router.get(
+    "/evaluation/rankings/{year}",
+    response=list[RankedOut],
+    summary="Units of the caller's scope ranked by a measure (ties broken, see docs)",
+)
+def rankings(request: HttpRequest, year: int, measure: str = "total") -> list[dict[str, object]]:
+    if measure not in MEASURES:
+        raise HttpError(422, f"Thước đo không hợp lệ / unknown measure: {measure}")
+    entries = board.entries(year, scope_for(request.user).unit_ids)
+    return [
+        {"position": r.position, "unit": r.entry.code, "total": r.entry.total, "measure": r.measure}
+        for r in rank(entries, MEASURES[measure])
+    ]
+
+
+@router.post(
+    "/evaluation/scores/{score_id}/self",
+    response=AssessmentOut,
+    summary="The unit's own points (manual, with evidence) or violations",
+)
+def self_score(request: HttpRequest, score_id: int, payload: ScoreIn) -> dict[str, object]:
+    score = get_object_or_404(Score.objects.select_related("criterion"), pk=score_id)
+    a = get_assessment_for_user(request.user, score.assessment_id)
+    require(can_edit_unit(request.user, a.unit_id))
+    try:
+        actions.save_self_score(
+            score,
+            by=request.user,
+            points=payload.points,
+            violations=payload.violations,
+            evidence_link=payload.evidence_link,
+            note=payload.note,
+        )
+    except ValidationError as exc:
+        raise _refused(exc) from exc
+    a.refresh_from_db()
+    return _out(a)
+
+
+@router.post(
+    "/evaluation/scores/{score_id}/review",
+    response=AssessmentOut,
+    summary="The level above changes a criterion's points, with a reason",
+)
+def review_score(request: HttpRequest, score_id: int, payload: ReviewIn) -> dict[str, object]:
+    score = get_object_or_404(Score.objects.select_related("criterion"), pk=score_id)
+    a = get_assessment_for_user(request.user, score.assessment_id)
+    require(can_review(request.user, a))
+    form = ReviewScoreForm({"points": payload.points or "", "reason": payload.reason})
+    if not form.is_valid():
+        raise HttpError(422, form.errors.as_json())
+    try:
+        actions.review_score(
+            score,
+            points=form.cleaned_data["points"],
+            reason=form.cleaned_data["reason"],
+            by=request.user,
+        )
+    except ValidationError as exc:
+        raise _refused(exc) from exc
+    a.refresh_from_db()
+    return _out(a)

@@ -1,0 +1,105 @@
+"""Input checks for the evaluation pages and the API (the rules stay in actions.py)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from thidua.lib.numbers import InvalidNumber, parse_vn_number
+from thidua.org.forms import VnDateField
+from thidua.reporting.models import Indicator
+
+from .models import Target
+
+MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
+
+
+class VnDecimalField(forms.Field):
+    """A number written the Vietnamese way (1.234,5) or plainly (1234.5)."""
+
+    default_error_messages = {"invalid": _("Write a number such as 10 or −7,5.")}
+
+    def __init__(self, *, max_length: int = 30, **kwargs: Any) -> None:
+        self.max_length = max_length
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> Decimal | None:
+        text = str(value or "").strip()
+        if not text:
+            return None
+        if len(text) > self.max_length:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        try:
+            number = parse_vn_number(text.replace("−", "-"))
+        except InvalidNumber as exc:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from exc
+        if number is None or not number.is_finite():
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return number
+
+
+class SelfScoreForm(forms.Form):
+    points = VnDecimalField(label=_("Points"), required=False, max_length=20)
+    violations = forms.IntegerField(
+        label=_("Violations"), required=False, min_value=0, max_value=1000
+    )
+    evidence_link = forms.URLField(
+        label=_("Evidence link"), required=False, max_length=500, assume_scheme="https"
+    )
+    evidence_file = forms.FileField(label=_("Evidence file"), required=False)
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000)
+
+    def clean_evidence_file(self) -> Any:
+        upload = self.cleaned_data.get("evidence_file")
+        if upload is not None and upload.size > MAX_EVIDENCE_BYTES:
+            raise forms.ValidationError(_("The file is larger than 10 MB."))
+        return upload
+
+
+class ReviewScoreForm(forms.Form):
+    points = VnDecimalField(label=_("Points after review"), required=False, max_length=20)
+    reason = forms.CharField(label=_("Reason for the change"), required=False, max_length=2000)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=2000)
+
+
+class ProgrammeForm(forms.Form):
+    key_tasks = forms.CharField(
+        label=_("Key tasks"),
+        required=False,
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    measures = forms.CharField(
+        label=_("Measures"),
+        required=False,
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    responsible_units = forms.CharField(
+        label=_("Responsible units"),
+        required=False,
+        max_length=5_000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    issued_on = VnDateField(label=_("Issued on (dd/mm/yyyy)"), required=False)
+
+
+class TargetForm(forms.Form):
+    indicator = forms.ModelChoiceField(
+        label=_("Indicator"), queryset=Indicator.objects.all(), to_field_name="code"
+    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=Target.Kind.choices)
+    comparator = forms.ChoiceField(label=_("Comparator"), choices=Target.Comparator.choices)
+    value = VnDecimalField(label=_("Target value"), max_length=30)
+    note = forms.CharField(label=_("Note"), required=False, max_length=500)
+
+
+class OfficersForm(forms.Form):
+    chair = forms.IntegerField(label=_("Chair"))
+    deputy = forms.IntegerField(label=_("Deputy"))

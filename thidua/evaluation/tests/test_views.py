@@ -1,0 +1,239 @@
+"""The evaluation pages: happy path, wrong method, outsider 404, htmx fragments, bad input."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
+
+from thidua.evaluation import actions
+from thidua.evaluation.models import Assessment, Programme, Score, Target
+from thidua.evaluation.testing import regional_year
+from thidua.reporting.testing import ReportingCast
+
+pytestmark = pytest.mark.django_db
+HTMX = {"HX-Request": "true"}
+
+
+@pytest.fixture
+def assessed(ecast: ReportingCast) -> Assessment:
+    regional_year(ecast)
+    return actions.open_assessment(ecast.cast.regional, 2026, by=ecast.head)
+
+
+def _score(a: Assessment, code: str) -> Score:
+    return a.scores.get(criterion__code=code)
+
+
+def test_it_shows_the_assessment_with_every_point_explained(
+    client: Client, ecast: ReportingCast, assessed: Assessment
+) -> None:
+    client.force_login(ecast.head)
+    body = client.get(reverse("evaluation:assessment", args=[assessed.pk])).content.decode()
+    assert "(EST_RECURRENT - SETTLE_RECURRENT) / EST_RECURRENT * 100" in body
+    assert "4.000" in body and "55,00" in body  # inputs and total, Vietnamese number format
+    with translation.override("vi"):
+        assert gettext("set by the sector, not by the Circular") in body
+
+
+def test_it_returns_the_scores_fragment_to_htmx(
+    client: Client, ecast: ReportingCast, assessed: Assessment
+) -> None:
+    client.force_login(ecast.head)
+    response = client.get(reverse("evaluation:assessment", args=[assessed.pk]), headers=HTMX)
+    body = response.content.decode()
+    assert 'id="scores"' in body and "<html" not in body
+
+
+def test_it_hides_an_assessment_from_an_outsider(
+    client: Client, ecast: ReportingCast, assessed: Assessment
+) -> None:
+    client.force_login(ecast.cast.outsider)
+    assert client.get(reverse("evaluation:assessment", args=[assessed.pk])).status_code == 404
+    url = reverse("evaluation:self_score", args=[_score(assessed, "A4").pk])
+    assert client.post(url, {"points": "5", "evidence_link": "https://x.vn/a"}).status_code == 404
+    assert client.get(reverse("evaluation:unit", args=[ecast.cast.regional.pk])).status_code == 404
+
+
+def test_it_refuses_the_wrong_method(
+    client: Client, ecast: ReportingCast, assessed: Assessment
+) -> None:
+    client.force_login(ecast.head)
+    assert (
+        client.get(reverse("evaluation:self_score", args=[_score(assessed, "A4").pk])).status_code
+        == 405
+    )
+    assert client.post(reverse("evaluation:assessment", args=[assessed.pk])).status_code == 405
+    assert client.post(reverse("evaluation:index")).status_code == 405
+
+
+def test_it_saves_a_self_score_through_htmx(
+    client: Client, ecast: ReportingCast, assessed: Assessment
+) -> None:
+    client.force_login(ecast.head)
+    url = reverse("evaluation:self_score", args=[_score(assessed, "A4").pk])
+    response = client.post(
+        url, {"points": "7,5", "evidence_link": "https://vks.example/ct.pdf"}, headers=HTMX
+    )
+    assert response.status_code == 200 and "<html" not in response.content.decode()
+    assessed.refresh_from_db()
+    assert assessed.total == Decimal("62.50")
+
+
+def test_it_refuses_points_without_evidence_and_writes_nothing(
+    client: Client, ecast: ReportingCast, assessed: Assessment
+) -> None:
+    client.force_login(ecast.head)
+    url = reverse("evaluation:self_score", args=[_score(assessed, "A4").pk])
+    response = client.post(url, {"points": "8"}, follow=True)
+    with translation.override("vi"):
+        assert (
+            gettext("Attach a file or give a link as evidence for these points.")
+            in response.content.decode()
+        )
+    assert _score(assessed, "A4").self_points is None
+    response = client.post(url, {"points": "abc", "evidence_link": "https://x.vn"}, follow=True)
+    assert response.status_code == 200 and _score(assessed, "A4").self_points is None
+
+
+def test_it_lets_the_level_above_review_with_a_reason_and_finalise(
+    client: Client, ecast: ReportingCast, assessed: Assessment
+) -> None:
+    actions.save_self_score(
+        _score(assessed, "A4"), points="8", evidence_link="https://x.vn/a", by=ecast.head
+    )
+    client.force_login(ecast.head)
+    assert (
+        client.post(reverse("evaluation:transition", args=[assessed.pk, "submit"])).status_code
+        == 302
+    )
+    client.force_login(ecast.cast.reviewer)
+    url = reverse("evaluation:review_score", args=[_score(assessed, "A4").pk])
+    client.post(url, {"points": "4", "reason": ""})
+    assert _score(assessed, "A4").review_points is None  # no reason: refused
+    client.post(url, {"points": "4", "reason": "Thiếu kế hoạch kiểm tra"})
+    client.post(reverse("evaluation:transition", args=[assessed.pk, "finalise"]))
+    assessed.refresh_from_db()
+    assert (assessed.status, assessed.total) == ("final", Decimal("59.00"))
+    ranking = client.get(reverse("evaluation:index"), {"year": 2026}).content.decode()
+    assert 'data-unit="PA-R1"' in ranking
+
+
+def test_it_keeps_the_unit_from_reviewing_itself(
+    client: Client, ecast: ReportingCast, assessed: Assessment
+) -> None:
+    actions.save_self_score(
+        _score(assessed, "A4"), points="8", evidence_link="https://x.vn/a", by=ecast.head
+    )
+    actions.submit_assessment(assessed, by=ecast.head)
+    client.force_login(ecast.head)
+    url = reverse("evaluation:review_score", args=[_score(assessed, "A4").pk])
+    assert client.post(url, {"points": "10", "reason": "tự sửa"}).status_code == 404
+    assert (
+        client.post(reverse("evaluation:transition", args=[assessed.pk, "finalise"])).status_code
+        == 404
+    )
+
+
+def test_it_ranks_with_htmx_fragment(
+    client: Client, ecast: ReportingCast, assessed: Assessment
+) -> None:
+    client.force_login(ecast.cast.admin)
+    response = client.get(
+        reverse("evaluation:index"), {"year": 2026, "measure": "per_billion"}, headers=HTMX
+    )
+    body = response.content.decode()
+    assert 'id="ranking"' in body and "<html" not in body and "PA-R1" in body
+    assert "20,00" in body  # 80 million saved per 4,000 million of estimate = 20 per billion
+
+
+def test_it_drafts_and_approves_a_programme_and_shows_progress(
+    client: Client, ecast: ReportingCast
+) -> None:
+    regional_year(ecast)
+    unit = ecast.cast.regional
+    client.force_login(ecast.head)
+    url = reverse("evaluation:programme", args=[unit.pk, 2026])
+    assert (
+        client.post(url, {"key_tasks": "Giảm chi hội nghị", "issued_on": "31/02/2025"}).status_code
+        == 200
+    )
+    assert not Programme.objects.exists()  # 31/02 refused
+    assert (
+        client.post(url, {"key_tasks": "Giảm chi hội nghị", "issued_on": "20/12/2025"}).status_code
+        == 302
+    )
+    programme = Programme.objects.get()
+    assert programme.issued_on == dt.date(2025, 12, 20)
+    add = reverse("evaluation:add_target", args=[programme.pk])
+    client.post(
+        add, {"indicator": "SAV_CONF", "kind": "amount", "comparator": ">=", "value": "100"}
+    )
+    client.post(
+        add, {"indicator": "CONF_SPEND", "kind": "amount", "comparator": "<=", "value": "1.000"}
+    )
+    assert Target.objects.count() == 2
+    client.post(reverse("evaluation:approve_programme", args=[programme.pk]))
+    programme.refresh_from_db()
+    assert programme.status == "approved"
+    page = client.get(reverse("evaluation:unit", args=[unit.pk]), {"year": 2026}).content.decode()
+    assert 'data-indicator="SAV_CONF" data-status="missed"' in page  # 80 < 100
+    assert 'data-indicator="CONF_SPEND" data-status="met"' in page  # 320 ≤ 1.000
+    assert actions.recompute_scores(2026) == 0
+    assert set(Target.objects.values_list("status", flat=True)) == {"met", "missed"}
+
+
+def test_it_shows_clusters_rubrics_and_phase_candidates(
+    client: Client, ecast: ReportingCast, assessed: Assessment
+) -> None:
+    c = ecast.cast
+    cluster = actions.create_cluster(
+        by=c.admin,
+        year=2026,
+        code="cum-1",
+        name="Cụm thi đua số 1",
+        organiser=c.root,
+        members=[c.regional, c.pc1],
+        rubric=assessed.rubric,
+    )
+    client.force_login(c.admin)
+    body = client.get(reverse("evaluation:cluster", args=[cluster.pk])).content.decode()
+    assert 'data-unit="PA-R1"' in body and 'data-unit="PC-1"' in body
+    response = client.post(
+        reverse("evaluation:cluster_officers", args=[cluster.pk]),
+        {"chair": c.regional.pk, "deputy": c.pc1.pk},
+        follow=True,
+    )
+    cluster.refresh_from_db()
+    assert cluster.chair is None and "2025" in response.content.decode()
+    assert client.get(reverse("evaluation:rubric", args=[assessed.rubric_id])).status_code == 200
+    assert client.get(reverse("evaluation:phase"), {"phase": "2026-2030"}).status_code == 200
+    client.force_login(c.outsider)
+    assert (
+        client.get(reverse("evaluation:cluster", args=[cluster.pk])).status_code == 200
+    )  # PC-1 is a member
+    client.force_login(ecast.head)
+    assert (
+        client.post(
+            reverse("evaluation:cluster_officers", args=[cluster.pk]), {"chair": 1, "deputy": 2}
+        ).status_code
+        == 404
+    )
+
+
+def test_the_api_gives_and_reviews_scores(
+    client: Client, ecast: ReportingCast, assessed: Assessment
+) -> None:
+    client.force_login(ecast.cast.outsider)
+    assert client.get(f"/api/v1/evaluation/assessments/{assessed.pk}").status_code == 404
+    client.force_login(ecast.head)
+    data = client.get(f"/api/v1/evaluation/assessments/{assessed.pk}").json()
+    assert data["total"] == "55.00" and {s["criterion"] for s in data["scores"]} >= {"A1", "C2"}
+    ranking = client.get("/api/v1/evaluation/rankings/2026").json()
+    assert ranking[0]["unit"] == "PA-R1"
+    assert client.get("/api/v1/evaluation/rankings/2026?measure=bogus").status_code == 422

@@ -1,0 +1,464 @@
+"""Evaluation pages: the year's rankings, a unit's programme and progress, the assessment with
+every point explained, clusters, rubrics and the phase-review candidates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from thidua.accounts.access import get_unit_for_user, scope_for, today
+from thidua.org.models import OrgUnit
+
+from . import actions, board
+from .access import (
+    can_edit_unit,
+    can_manage_clusters,
+    can_review,
+    clusters_for_user,
+    get_assessment_for_user,
+    get_cluster_for_user,
+    get_programme_for_user,
+    is_unit_head,
+    require,
+)
+from .catalogue import programme_due
+from .forms import (
+    OfficersForm,
+    ProgrammeForm,
+    ReasonForm,
+    ReviewScoreForm,
+    SelfScoreForm,
+    TargetForm,
+)
+from .models import Assessment, Criterion, Programme, Rubric, Score
+from .rankings import MEASURES, rank
+from .targets import programme_progress
+
+MEASURE_LABELS = {
+    "total": gettext_lazy("Total score"),
+    "improvement": gettext_lazy("Improvement over last year (among units of the same level)"),
+    "per_staff": gettext_lazy("Savings per staff member (million VND)"),
+    "per_billion": gettext_lazy("Savings per billion VND of recurrent budget (million VND)"),
+}
+
+
+def _year(request: HttpRequest) -> int:
+    raw = request.GET.get("year", "")
+    if raw.isdigit() and 2000 <= int(raw) <= 2100:
+        return int(raw)
+    latest = Assessment.objects.filter(year__lte=today().year).order_by("-year").first()
+    return latest.year if latest else today().year
+
+
+def _messages(request: HttpRequest, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+@login_required
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    """Rankings of the year across the user's scope, by the chosen measure."""
+    year = _year(request)
+    measure = request.GET.get("measure", "total")
+    if measure not in MEASURES:
+        measure = "total"
+    scope = scope_for(request.user)
+    entries = board.entries(year, scope.unit_ids)
+    if measure == "improvement":
+        groups = board.similar_groups(entries, MEASURES[measure])
+        rows = [r for group in groups.values() for r in group]
+    else:
+        rows = rank(entries, MEASURES[measure])
+    names = dict(
+        OrgUnit.objects.filter(id__in=[e.unit_id for e in entries]).values_list("id", "name")
+    )
+    assessments = dict(
+        Assessment.objects.filter(year=year, unit_id__in=list(names)).values_list("unit_id", "id")
+    )
+    context = {
+        "year": year,
+        "years": sorted(set(Assessment.objects.values_list("year", flat=True)), reverse=True),
+        "measure": measure,
+        "measures": MEASURE_LABELS,
+        "rows": rows,
+        "names": names,
+        "assessments": assessments,
+        "clusters": clusters_for_user(request.user).filter(year=year),
+        "home_units": scope.home_units,
+    }
+    template = "evaluation/index.html#ranking" if request.htmx else "evaluation/index.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
+@login_required
+@require_GET
+def unit_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """A unit's programme with each target's progress, and its assessment."""
+    unit = get_unit_for_user(request.user, pk)
+    year = _year(request) if request.GET.get("year") else today().year
+    programme = Programme.objects.filter(unit=unit, year=year).first()
+    due, due_basis = programme_due(year)
+    return render(
+        request,
+        "evaluation/unit.html",
+        {
+            "unit": unit,
+            "year": year,
+            "years": range(today().year + 1, 2021, -1),
+            "programme": programme,
+            "progress": programme_progress(programme) if programme else [],
+            "due": due,
+            "due_basis": due_basis,
+            "assessment": Assessment.objects.filter(unit=unit, year=year).first(),
+            "can_edit": can_edit_unit(request.user, unit.pk),
+        },
+    )
+
+
+@login_required
+@require_POST
+def open_assessment(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    unit = get_unit_for_user(request.user, pk, write=True)
+    require(can_edit_unit(request.user, unit.pk))
+    try:
+        a = actions.open_assessment(unit, year, by=request.user)
+    except ValidationError as exc:
+        _messages(request, exc)
+        return redirect(f"{reverse('evaluation:unit', args=[unit.pk])}?year={year}")
+    return redirect("evaluation:assessment", pk=a.pk)
+
+
+def _score_rows(a: Assessment) -> list[dict[str, Any]]:
+    rows = []
+    for s in a.scores.select_related("criterion__group").order_by(
+        "criterion__group__order", "criterion__order"
+    ):
+        c: Criterion = s.criterion
+        own = _own_points(s)
+        rows.append(
+            {
+                "score": s,
+                "criterion": c,
+                "own": own,
+                "effective": s.review_points if s.review_points is not None else own,
+                "inputs": {k: v for k, v in s.inputs.items() if not k.startswith("_")},
+                "threshold": s.inputs.get("_threshold"),
+            }
+        )
+    return rows
+
+
+def _own_points(s: Score) -> Any:
+    c = s.criterion
+    if c.kind == Criterion.Kind.COMPUTED:
+        return s.computed_points
+    if c.kind == Criterion.Kind.DEDUCTION:
+        per = c.per_violation or c.max_points
+        return -min(per * (s.violations or 0), c.max_points)
+    return s.self_points
+
+
+def _assessment_context(request: HttpRequest, a: Assessment) -> dict[str, Any]:
+    rows = _score_rows(a)
+    groups: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        g = row["criterion"].group
+        entry = groups.setdefault(g.code, {"group": g, "rows": [], "own": 0, "effective": 0})
+        entry["rows"].append(row)
+        entry["own"] += row["own"] or 0
+        entry["effective"] += row["effective"] or 0
+    editable = a.status == Assessment.Status.DRAFT and can_edit_unit(request.user, a.unit_id)
+    reviewing = a.status == Assessment.Status.SUBMITTED and can_review(request.user, a)
+    return {
+        "a": a,
+        "groups": list(groups.values()),
+        "editable": editable,
+        "reviewing": reviewing,
+        "can_submit": a.status == Assessment.Status.DRAFT and is_unit_head(request.user, a.unit_id),
+        "transitions": a.transitions.select_related("by"),
+    }
+
+
+@login_required
+@require_GET
+def assessment_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """The score table: every criterion with its points and how they were reached."""
+    a = get_assessment_for_user(request.user, pk)
+    template = "evaluation/assessment.html#scores" if request.htmx else "evaluation/assessment.html"  # type: ignore[attr-defined]
+    return render(request, template, _assessment_context(request, a))
+
+
+def _after_score(request: HttpRequest, a: Assessment) -> HttpResponse:
+    if request.htmx:  # type: ignore[attr-defined]
+        a.refresh_from_db()
+        return render(request, "evaluation/assessment.html#scores", _assessment_context(request, a))
+    return redirect("evaluation:assessment", pk=a.pk)
+
+
+@login_required
+@require_POST
+def self_score(request: HttpRequest, pk: int) -> HttpResponse:
+    """The unit's own points (manual, with evidence) or violations (deduction)."""
+    score = get_object_or_404(Score.objects.select_related("criterion"), pk=pk)
+    a = get_assessment_for_user(request.user, score.assessment_id)
+    require(can_edit_unit(request.user, a.unit_id))
+    form = SelfScoreForm(request.POST, request.FILES)
+    try:
+        if not form.is_valid():
+            raise ValidationError([e for errors in form.errors.values() for e in errors])
+        data = form.cleaned_data
+        actions.save_self_score(
+            score,
+            by=request.user,
+            points=data["points"],
+            violations=data["violations"],
+            evidence_link=data["evidence_link"],
+            evidence_file=data["evidence_file"],
+            note=data["note"],
+        )
+    except ValidationError as exc:
+        _messages(request, exc)
+    return _after_score(request, a)
+
+
+@login_required
+@require_POST
+def review_score(request: HttpRequest, pk: int) -> HttpResponse:
+    """The level above changes a criterion's points, with a reason."""
+    score = get_object_or_404(Score.objects.select_related("criterion"), pk=pk)
+    a = get_assessment_for_user(request.user, score.assessment_id)
+    require(can_review(request.user, a))
+    form = ReviewScoreForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError([e for errors in form.errors.values() for e in errors])
+        actions.review_score(
+            score,
+            points=form.cleaned_data["points"],
+            reason=form.cleaned_data["reason"],
+            by=request.user,
+        )
+    except ValidationError as exc:
+        _messages(request, exc)
+    return _after_score(request, a)
+
+
+TRANSITIONS = {
+    "submit": (
+        lambda u, a: is_unit_head(u, a.unit_id),
+        lambda a, u, r: actions.submit_assessment(a, by=u),
+    ),
+    "return": (can_review, lambda a, u, r: actions.return_assessment(a, reason=r, by=u)),
+    "finalise": (can_review, lambda a, u, r: actions.finalise_assessment(a, by=u)),
+}
+
+
+@login_required
+@require_POST
+def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    a = get_assessment_for_user(request.user, pk)
+    if action not in TRANSITIONS:
+        raise Http404
+    allowed, run = TRANSITIONS[action]
+    require(allowed(request.user, a))
+    form = ReasonForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        run(a, request.user, reason)
+    except ValidationError as exc:
+        _messages(request, exc)
+    else:
+        a.refresh_from_db()
+        messages.success(
+            request,
+            _("Done: the assessment is now “%(status)s”.") % {"status": a.get_status_display()},
+        )
+    return redirect("evaluation:assessment", pk=pk)
+
+
+@login_required
+def programme_page(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    """Draft, edit and approve the unit's programme for the year; add numeric targets."""
+    unit = get_unit_for_user(request.user, pk)
+    programme = Programme.objects.filter(unit=unit, year=year).first()
+    editable = can_edit_unit(request.user, unit.pk) and (
+        programme is None or programme.status == Programme.Status.DRAFT
+    )
+    initial = {}
+    if programme:
+        initial = {
+            k: getattr(programme, k)
+            for k in ("key_tasks", "measures", "responsible_units", "issued_on")
+        }
+    form = ProgrammeForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        require(editable)
+        if form.is_valid():
+            try:
+                programme = actions.save_programme(unit, year, by=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("The programme was saved."))
+                return redirect("evaluation:programme", pk=unit.pk, year=year)
+    due, due_basis = programme_due(year)
+    return render(
+        request,
+        "evaluation/programme.html",
+        {
+            "unit": unit,
+            "year": year,
+            "programme": programme,
+            "form": form,
+            "target_form": TargetForm(),
+            "editable": editable,
+            "due": due,
+            "due_basis": due_basis,
+            "progress": programme_progress(programme) if programme else [],
+            "can_approve": programme is not None
+            and programme.status == Programme.Status.DRAFT
+            and is_unit_head(request.user, unit.pk),
+        },
+    )
+
+
+@login_required
+@require_POST
+def add_target(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = get_programme_for_user(request.user, pk)
+    require(can_edit_unit(request.user, programme.unit_id))
+    form = TargetForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError([e for errors in form.errors.values() for e in errors])
+        actions.add_target(programme, by=request.user, **form.cleaned_data)
+    except ValidationError as exc:
+        _messages(request, exc)
+    else:
+        messages.success(request, _("The target was added."))
+    return redirect("evaluation:programme", pk=programme.unit_id, year=programme.year)
+
+
+@login_required
+@require_POST
+def approve_programme(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = get_programme_for_user(request.user, pk)
+    require(is_unit_head(request.user, programme.unit_id))
+    try:
+        actions.approve_programme(programme, by=request.user)
+    except ValidationError as exc:
+        _messages(request, exc)
+    else:
+        messages.success(request, _("The programme was approved."))
+    return redirect("evaluation:programme", pk=programme.unit_id, year=programme.year)
+
+
+@login_required
+@require_GET
+def cluster_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """Members of a cluster with their totals and ranks in the cluster; chair and deputy."""
+    cluster = get_cluster_for_user(request.user, pk)
+    members = list(
+        OrgUnit.objects.filter(id__in=cluster.memberships.values("unit_id")).order_by("code")
+    )
+    entries = board.entries(cluster.year, [m.pk for m in members])
+    ranked = rank(entries)
+    names = {m.pk: m.name for m in members}
+    assessed = {e.unit_id for e in entries}
+    return render(
+        request,
+        "evaluation/cluster.html",
+        {
+            "cluster": cluster,
+            "ranked": ranked,
+            "names": names,
+            "unassessed": [m for m in members if m.pk not in assessed],
+            "members": members,
+            "can_manage": can_manage_clusters(request.user),
+            "assessments": dict(
+                Assessment.objects.filter(year=cluster.year, unit__in=members).values_list(
+                    "unit_id", "id"
+                )
+            ),
+        },
+    )
+
+
+@login_required
+@require_POST
+def cluster_officers(request: HttpRequest, pk: int) -> HttpResponse:
+    cluster = get_cluster_for_user(request.user, pk)
+    require(can_manage_clusters(request.user))
+    form = OfficersForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Choose the chair and the deputy among the members."))
+        units = {
+            u.pk: u
+            for u in OrgUnit.objects.filter(
+                pk__in=[form.cleaned_data["chair"], form.cleaned_data["deputy"]]
+            )
+        }
+        chair, deputy = (
+            units.get(form.cleaned_data["chair"]),
+            units.get(form.cleaned_data["deputy"]),
+        )
+        if chair is None or deputy is None:
+            raise ValidationError(_("Choose the chair and the deputy among the members."))
+        actions.set_cluster_officers(cluster, chair=chair, deputy=deputy, by=request.user)
+    except ValidationError as exc:
+        _messages(request, exc)
+    else:
+        messages.success(request, _("The chair and the deputy were recorded."))
+    return redirect("evaluation:cluster", pk=pk)
+
+
+@login_required
+@require_GET
+def rubric_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """A score table: groups with their maxima from the Circular, criteria set by the sector."""
+    rubric = get_object_or_404(Rubric, pk=pk)
+    groups = rubric.groups.prefetch_related("criteria")
+    return render(
+        request,
+        "evaluation/rubric.html",
+        {"rubric": rubric, "groups": groups, "rubrics": Rubric.objects.all()},
+    )
+
+
+@login_required
+@require_GET
+def phase_page(request: HttpRequest) -> HttpResponse:
+    """Thematic commendation for the phase reviews: the units with the best THTK-CLP results
+    over the whole phase (sơ kết 2025, tổng kết 2030)."""
+    phase = request.GET.get("phase", "2022-2025")
+    if phase not in board.PHASES:
+        phase = "2022-2025"
+    first, last = board.PHASES[phase]
+    scope = scope_for(request.user)
+    candidates = board.phase_candidates(first, last, scope.unit_ids)
+    names = dict(
+        OrgUnit.objects.filter(id__in=[c.unit_id for c in candidates]).values_list("id", "name")
+    )
+    return render(
+        request,
+        "evaluation/phase.html",
+        {
+            "phase": phase,
+            "phases": board.PHASES,
+            "first": first,
+            "last": last,
+            "candidates": candidates,
+            "names": names,
+        },
+    )
