@@ -75,7 +75,7 @@ def _item(item: Any) -> dict[str, Any]:
     return {
         "id": item.pk,
         "proposal_id": proposal.pk,
-        "nominee": proposal.person.full_name if proposal.person else proposal.unit.name,
+        "nominee": str(proposal.nominee),
         "title": proposal.title.name,
         "result": item.result,
         # Counts only once the ballot is closed: a running tally would leak votes one by one.
@@ -145,9 +145,7 @@ def _decision(decision: Decision) -> dict[str, Any]:
         "signer": f"{signer}, {decision.signer_position} {decision.signer_name}".strip(", "),
         "awardees": [
             {
-                "nominee": a.proposal.person.full_name
-                if a.proposal.person
-                else a.proposal.unit.name,
+                "nominee": str(a.proposal.nominee),
                 "title": a.proposal.title.name,
                 "year": a.proposal.year,
                 "cash_amount": int(a.cash_amount),

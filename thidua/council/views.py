@@ -17,7 +17,7 @@ from thidua.accounts.access import get_person_for_user, get_unit_for_user, today
 from thidua.awards.models import AwardRecord, Council, Proposal
 from thidua.lib.documents import OfficialDocument, render_docx, render_pdf
 
-from . import access, actions, exports
+from . import access, actions, exports, rules
 from .forms import DecisionForm, IssueForm, RevokeForm, SessionForm, VoteForm, WrittenVoteForm
 from .models import AgendaItem, BallotReceipt, CouncilSession, Revocation, SessionMember
 
@@ -73,7 +73,7 @@ def session_new(request: HttpRequest) -> HttpResponse:
 def _session_context(request: HttpRequest, session: CouncilSession) -> dict[str, Any]:
     user = request.user
     manage = access.can_manage(user, session.council.unit_id)
-    me = session.members.filter(user=user).first()
+    me = session.members.filter(user_id=getattr(user, "pk", 0)).first()
     items = list(
         session.items.select_related("proposal__title", "proposal__person", "proposal__unit")
     )
@@ -109,7 +109,7 @@ def _session_context(request: HttpRequest, session: CouncilSession) -> dict[str,
         "members": members,
         "absent": [m for m in members if not m.present],
         "present_count": present,
-        "quorum_met": actions.rules.quorum_met(
+        "quorum_met": rules.quorum_met(
             present, len(members), session.quorum_numerator, session.quorum_denominator
         ),
         "proposals": proposals,

@@ -29,7 +29,9 @@ FIELDS = {
     "authority": "KT.",
     "authority_of": "Viện trưởng",
     "subject": "Về việc tặng danh hiệu thi đua năm 2024",
-    "legal_bases": "Căn cứ Luật Thi đua, khen thưởng số 06/2022/QH15;\nCăn cứ Nghị định số 98/2023/NĐ-CP.",
+    "legal_bases": (
+        "Căn cứ Luật Thi đua, khen thưởng số 06/2022/QH15;\nCăn cứ Nghị định số 98/2023/NĐ-CP."
+    ),
     "recipients": "Như Điều 3;\nLưu: VT, TĐKT.",
 }
 
@@ -122,7 +124,7 @@ def test_the_database_refuses_a_duplicate_number_too(world: World) -> None:
             number=5,
             date=first.date,
             status="issued",
-            **{k: v for k, v in FIELDS.items()},
+            **FIELDS,
         )
 
 

@@ -17,7 +17,7 @@ _ENGINE = Engine(dirs=[str(Path(__file__).parent / "templates")], autoescape=Tru
 
 def render_html(doc: OfficialDocument) -> str:
     """The HTML that WeasyPrint prints; also useful for a preview."""
-    blocks = [
+    blocks: list[dict[str, object]] = [
         {"table": block} if isinstance(block, Table) else {"para": block} for block in doc.body
     ]
     signers = list(doc.signers)
@@ -37,7 +37,8 @@ def render_html(doc: OfficialDocument) -> str:
 
 def render_pdf(doc: OfficialDocument) -> bytes:
     """The document as PDF bytes: A4, Decree 30/2020 margins, embedded serif font."""
-    from weasyprint import HTML  # imported late: it loads Pango, which takes a moment
+    # Imported late: WeasyPrint loads Pango, which takes a moment.
+    from weasyprint import HTML  # type: ignore[import-untyped]
 
     pdf: bytes = HTML(string=render_html(doc)).write_pdf()
     return pdf
