@@ -1,5 +1,7 @@
 from typing import Any
 
+import pytest
+
 pytest_plugins = ["thidua.testing", "thidua.reporting.testing"]
 
 
@@ -8,3 +10,11 @@ def pytest_configure(config: Any) -> None:
 
     # Tests create many users; the production hasher is deliberately slow.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_scope_cache() -> None:
+    """Rolled-back tests reuse ids; a scope cached by an earlier test must not leak."""
+    from thidua.accounts.access import forget_scopes
+
+    forget_scopes()

@@ -4,14 +4,17 @@ endpoint fetches through these helpers; anything outside the scope is a 404."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Max
 from django.http import Http404
 from django.utils import timezone
 
 from thidua.org import tree
-from thidua.org.models import OrgUnit, Person, Position, TreePath
+from thidua.org.models import OrgUnit, Person, Position, Reorganisation, TreePath
 
 from .models import ORG_ADMIN_ROLES, READ_ONLY_ROLES, Role, RoleAssignment
 
@@ -28,6 +31,7 @@ class Scope:
     unit_ids: frozenset[int] | None = frozenset()
     writable_ids: frozenset[int] | None = frozenset()
     home_units: list[OrgUnit] = field(default_factory=list)
+    units_by_role: dict[str, set[int]] = field(default_factory=dict)
 
     @property
     def is_admin(self) -> bool:
@@ -38,6 +42,10 @@ class Scope:
 
     def writes(self, unit_id: int) -> bool:
         return self.writable_ids is None or unit_id in self.writable_ids
+
+    def role_units(self, roles: set[str]) -> set[int]:
+        """The units where the user holds one of `roles` on the scope's day."""
+        return set().union(*(self.units_by_role.get(r, set()) for r in roles))
 
 
 def _lineage(root_ids: set[int], day: dt.date) -> set[int]:
@@ -59,18 +67,64 @@ def _lineage(root_ids: set[int], day: dt.date) -> set[int]:
     return seen - (open_now - {i for (i,) in under_now})
 
 
+# Scopes computed in this process, by (user, day): a lineage walk costs about ten queries,
+# and every request needs the scope. An entry is used only while its token still holds: the
+# user's role assignments as stored (any grant, change or end of a role changes them) and the
+# last reorganisation event (every change of the tree records one).
+_SCOPES: OrderedDict[tuple[int, dt.date], tuple[tuple[Any, ...], Scope]] = OrderedDict()
+_SCOPES_LOCK = threading.Lock()
+_SCOPES_MAX = 2048
+
+
+def forget_scopes() -> None:
+    """Empty the process's scope cache (tests, whose rolled-back ids are reused)."""
+    with _SCOPES_LOCK:
+        _SCOPES.clear()
+
+
+def _token(user: Any) -> tuple[Any, ...]:
+    rows = tuple(
+        RoleAssignment.objects.filter(user=user)
+        .order_by("pk")
+        .values_list("pk", "role", "unit_id", "valid_from", "valid_to")
+    )
+    last_event = Reorganisation.objects.aggregate(m=Max("pk"))["m"]
+    return (bool(user.is_superuser), last_event, rows)
+
+
 def scope_for(user: Any, day: dt.date | None = None) -> Scope:
-    """Compute (and cache on the user object) the scope for `day` (today by default)."""
+    """The scope for `day` (today by default): cached on the user object for the request, and
+    in the process while the user's roles and the tree are unchanged."""
     day = day or today()
     cached = getattr(user, "_thidua_scope", None)
     if cached is not None and cached[0] == day:
         return cached[1]  # type: ignore[no-any-return]
-    scope = Scope()
     if not getattr(user, "is_authenticated", False):
-        return scope
+        return Scope()
+    token, key = _token(user), (user.pk, day)
+    with _SCOPES_LOCK:
+        hit = _SCOPES.get(key)
+    if hit is not None and hit[0] == token:
+        scope = hit[1]
+    else:
+        scope = _compute_scope(user, day)
+        with _SCOPES_LOCK:
+            _SCOPES[key] = (token, scope)
+            _SCOPES.move_to_end(key)
+            while len(_SCOPES) > _SCOPES_MAX:
+                _SCOPES.popitem(last=False)
+    user._thidua_scope = (day, scope)
+    return scope
+
+
+def _compute_scope(user: Any, day: dt.date) -> Scope:
+    scope = Scope()
     assignments = list(RoleAssignment.objects.at(day).filter(user=user).select_related("unit"))
     scope.roles = {a.role for a in assignments}
     scope.home_units = sorted({a.unit for a in assignments}, key=lambda u: u.code)
+    scope.units_by_role = {}
+    for a in assignments:
+        scope.units_by_role.setdefault(a.role, set()).add(a.unit_id)
     if user.is_superuser or scope.is_admin:
         scope.unit_ids = None
         scope.writable_ids = None
@@ -80,7 +134,6 @@ def scope_for(user: Any, day: dt.date | None = None) -> Scope:
         scope.unit_ids = frozenset(_lineage(read, day))
         # The same roots (no read-only role) give the same lineage: not computed twice.
         scope.writable_ids = scope.unit_ids if write == read else frozenset(_lineage(write, day))
-    user._thidua_scope = (day, scope)
     return scope
 
 

@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from thidua.accounts.access import scope_for, today
-from thidua.accounts.models import Role, RoleAssignment
+from thidua.accounts.models import Role
 from thidua.org import tree
 
 from .models import Report
@@ -22,18 +22,19 @@ def reports_for_user(user: Any) -> QuerySet[Report]:
 
 
 def get_report_for_user(user: Any, pk: int) -> Report:
+    """One report, if its unit is in the caller's scope (checked on the fetched row: a
+    province's scope is thousands of ids, too many for an IN list on every request)."""
     try:
-        return reports_for_user(user).get(pk=pk)
+        report: Report = Report.objects.select_related("unit", "form", "period").get(pk=pk)
     except Report.DoesNotExist as exc:
         raise Http404 from exc
+    if not scope_for(user).sees(report.unit_id):
+        raise Http404
+    return report
 
 
 def _role_units(user: Any, roles: set[str]) -> set[int]:
-    return set(
-        RoleAssignment.objects.at(today())
-        .filter(user=user, role__in=roles)
-        .values_list("unit_id", flat=True)
-    )
+    return scope_for(user).role_units(roles)
 
 
 def can_enter(user: Any, report: Report) -> bool:

@@ -100,14 +100,58 @@ def rules_for(report: Report) -> list[Rule]:
     ]
 
 
+def _neighbours(period: Period) -> tuple[Period | None, Period | None]:
+    """previous_period and same_period_last_year in one query."""
+    last = Q(kind=period.kind, year=period.year - 1, number=period.number)
+    if period.kind == Period.Kind.QUARTER:
+        year, number = (
+            (period.year, period.number - 1) if period.number > 1 else (period.year - 1, 4)
+        )
+        before = Q(kind=period.kind, year=year, number=number)
+    else:
+        before = last
+    found = {(p.kind, p.year, p.number): p for p in Period.objects.filter(before | last)}
+    key_last = (period.kind, period.year - 1, period.number)
+    key_before = key_last if before is last else (period.kind, year, number)
+    return found.get(key_before), found.get(key_last)
+
+
+def values_beside(unit_id: int, form_id: int, periods: list[Period | None]) -> list[Values]:
+    """values_for each period, in two queries when the unit reported in all of them."""
+    wanted = [p.pk for p in periods if p is not None]
+    reports = dict(
+        Report.objects.filter(unit_id=unit_id, form_id=form_id, period_id__in=wanted).values_list(
+            "period_id", "pk"
+        )
+    )
+    by_report: dict[int, Values] = {pk: {} for pk in reports.values()}
+    rows = DataValue.objects.filter(report_id__in=list(by_report)).values_list(
+        "report_id", "indicator__code", "value"
+    )
+    for report_id, code, value in rows:
+        by_report[report_id][code] = value
+    out: list[Values] = []
+    for period in periods:
+        if period is None:
+            out.append({})
+        elif period.pk in reports:
+            out.append(by_report[reports[period.pk]])
+        else:
+            out.append(values_for(unit_id, form_id, period))
+    return out
+
+
 def cells_for(report: Report, indicators: list[Indicator] | None = None) -> Cells:
     """The report's figures as the rules and the entry grid see them."""
     indicators = form_indicators(report) if indicators is None else indicators
     typed, comments = typed_values(report)
+    previous, last_year = values_beside(
+        report.unit_id, report.form_id, [*_neighbours(report.period)]
+    )
     return Cells(
         values=with_derived(typed, indicators),
-        previous=values_for(report.unit_id, report.form_id, previous_period(report.period)),
-        last_year=values_for(report.unit_id, report.form_id, same_period_last_year(report.period)),
+        previous=previous,
+        last_year=last_year,
         comments=comments,
     )
 

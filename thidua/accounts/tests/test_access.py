@@ -64,6 +64,32 @@ def test_it_ignores_expired_roles(cast: Cast) -> None:
     assert visible(user, cast) == set()
 
 
+def test_it_recomputes_a_cached_scope_when_roles_or_the_tree_change(cast: Cast) -> None:
+    """Scopes are cached across requests; a new role, an ended role or a reorganisation must
+    show on the next request (a fresh user object, as each request loads one)."""
+    import datetime as dt
+
+    from thidua.accounts.actions import end_role, grant_role
+    from thidua.accounts.models import Role, RoleAssignment
+    from thidua.org import actions as org_actions
+
+    def fresh() -> set[str]:
+        return visible(User.objects.get(pk=cast.outsider.pk), cast)
+
+    before = fresh()
+    assert "PA" not in before
+    assignment = grant_role(
+        RoleAssignment(
+            user=cast.outsider, role=Role.REVIEWER, unit=cast.pa, valid_from=dt.date(2020, 1, 1)
+        )
+    )
+    assert {"PA", "PA-R1", "PB-1"} <= fresh()
+    org_actions.move_unit(cast.pc, cast.pa, day=dt.date(2025, 12, 1))
+    assert {"PC", "PC-1"} <= fresh()
+    end_role(assignment, day=dt.date(2025, 12, 2))
+    assert fresh() == before
+
+
 @pytest.mark.parametrize(
     "url", ["/", "/org/", "/org/people/", "/movements/", "/api/v1/units", "/accounts/users/"]
 )
