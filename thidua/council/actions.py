@@ -18,11 +18,11 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from thidua.audit.chain import record
+from thidua.awards import actions as awards_actions
 from thidua.awards.models import (
     AwardRecord,
     Council,
     Proposal,
-    ProposalTransition,
     Title,
     TitleRule,
     base_salary_on,
@@ -51,15 +51,9 @@ _shuffle = random.SystemRandom().shuffle
 
 
 def _move_proposal(proposal: Proposal, to: str, *, by: Any, reason: str = "") -> None:
-    ProposalTransition.objects.create(
-        proposal=proposal,
-        from_status=proposal.status,
-        to_status=to,
-        by=by if getattr(by, "pk", None) else None,
-        reason=reason,
-    )
-    proposal.status = to
-    proposal.save(update_fields=["status", "updated_at"])
+    """Through the awards workflow (its transitions, history row and audit event)."""
+    moved = awards_actions.move_proposal(proposal, to, by=by, reason=reason)
+    proposal.status = moved.status
 
 
 def _move_session(session: CouncilSession, to: str, *, by: Any) -> None:

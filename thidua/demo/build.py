@@ -25,6 +25,7 @@ from thidua.org import actions
 from thidua.org.actions import NewUnit
 from thidua.org.models import OrgLevel, OrgUnit, Person, Position
 
+from .council import build_council
 from .names import full_name
 from .reports import ReportSummary, generate_reports, load_reporting_setup
 
@@ -398,6 +399,7 @@ def build_demo(seed: int = 2023, *, with_reports: bool = True) -> Demo:
     load_reporting_setup()
     if with_reports:
         demo.reports = generate_reports(random.Random(seed + 1))
+        build_council(random.Random(seed + 4))  # last: votes on the awards demo's proposals
     return demo
 
 
