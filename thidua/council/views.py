@@ -253,7 +253,7 @@ def decision_new(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {
         "date": today(),
         "issuer_name": unit.name,
-        "subject": _("Về việc tặng danh hiệu thi đua, hình thức khen thưởng"),
+        "subject": "Về việc tặng danh hiệu thi đua, hình thức khen thưởng",
         "recipients": "Như Điều 3;\nLưu: VT, TĐKT.",
         "legal_bases": "Căn cứ Luật Thi đua, khen thưởng số 06/2022/QH15;",
     }
