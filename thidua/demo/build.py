@@ -26,6 +26,7 @@ from thidua.org.actions import NewUnit
 from thidua.org.models import OrgLevel, OrgUnit, Person, Position
 
 from .council import build_council
+from .evaluation import build_evaluation
 from .names import full_name
 from .reports import ReportSummary, generate_reports, load_reporting_setup
 
@@ -399,6 +400,7 @@ def build_demo(seed: int = 2023, *, with_reports: bool = True) -> Demo:
     load_reporting_setup()
     if with_reports:
         demo.reports = generate_reports(random.Random(seed + 1))
+        build_evaluation(random.Random(seed + 2))
         build_council(random.Random(seed + 4))  # last: votes on the awards demo's proposals
     return demo
 

@@ -27,6 +27,7 @@ from thidua.org.models import OrgUnit
 from thidua.reporting.models import Indicator
 
 from . import engine, scoring
+from .figures import indicators_for, year_figures
 from .models import (
     Assessment,
     AssessmentTransition,
@@ -38,7 +39,7 @@ from .models import (
     Score,
     Target,
 )
-from .targets import refresh_targets
+from .targets import refresh_targets, target_codes
 
 S = Assessment.Status
 ALLOWED: dict[str, set[str]] = {
@@ -271,8 +272,11 @@ def recompute_scores(year: int) -> int:
     of assessments whose total or grade changed; one audit event per changed assessment."""
     assessments = list(Assessment.objects.filter(year=year))
     before = {a.pk: a.total for a in assessments}
-    _scores, changed = engine.compute(year, assessments)
-    refresh_targets(year)
+    specs = engine.rubric_specs({a.rubric_id for a in assessments})
+    codes = engine.formula_codes(specs.values()) | target_codes(year)
+    figures = year_figures(year, indicators_for(codes))
+    _scores, changed = engine.compute(year, assessments, figures)
+    refresh_targets(year, figures)
     record_many(
         [
             Change(

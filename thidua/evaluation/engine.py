@@ -101,13 +101,21 @@ class Batch:
     """Assessments of one year computed together, deepest units first, so that an upper
     unit's "subordinate results" criterion reads its children's fresh totals."""
 
-    def __init__(self, year: int, assessments: list[Assessment]) -> None:
+    def __init__(
+        self,
+        year: int,
+        assessments: list[Assessment],
+        figures: dict[int, YearFigures] | None = None,
+    ) -> None:
         self.year = year
         self.day = dt.date(year, 12, 31)
         self.assessments = assessments
         self.specs = rubric_specs({a.rubric_id for a in assessments})
         units = [a.unit_id for a in assessments]
-        self.figures = year_figures(year, indicators_for(formula_codes(self.specs.values())), units)
+        if figures is None:
+            codes = formula_codes(self.specs.values())
+            figures = year_figures(year, indicators_for(codes), units)
+        self.figures = figures
         self.scores: dict[int, list[Score]] = defaultdict(list)
         for s in Score.objects.filter(assessment__in=[a.pk for a in assessments]):
             self.scores[s.assessment_id].append(s)
@@ -181,11 +189,16 @@ class Batch:
         return True
 
 
-def compute(year: int, assessments: list[Assessment]) -> tuple[list[Score], list[Assessment]]:
-    """Compute and save; returns the score rows and the assessments that changed."""
+def compute(
+    year: int,
+    assessments: list[Assessment],
+    figures: dict[int, YearFigures] | None = None,
+) -> tuple[list[Score], list[Assessment]]:
+    """Compute and save; returns the score rows and the assessments that changed. `figures`
+    (every unit's figures of the year) may be passed when already read."""
     if not assessments:
         return [], []
-    batch = Batch(year, assessments)
+    batch = Batch(year, assessments, figures)
     scores, changed = batch.run()
     Score.objects.bulk_update(scores, ["computed_points", "value", "inputs"], batch_size=500)
     Assessment.objects.bulk_update(

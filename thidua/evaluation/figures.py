@@ -71,10 +71,14 @@ def year_figures(
         lambda: defaultdict(dict)
     )
     out: dict[int, YearFigures] = defaultdict(YearFigures)
-    for unit, period, indicator, total, weighted, weight in rows.values_list(
-        "unit_id", "period_id", "indicator_id", "total", "weighted", "weight"
+    averaged = any(i.aggregation == Indicator.Aggregation.WEIGHTED_AVERAGE for i in typed.values())
+    columns = ["unit_id", "period_id", "indicator_id", "total"]
+    # the weighted columns cost a decimal conversion each: read them only when needed
+    for unit, period, indicator, total, *weighted in rows.values_list(
+        *columns, *(["weighted", "weight"] if averaged else [])
     ):
-        cells[unit][indicator][periods[period]] = (total, weighted, weight)
+        w, wt = weighted if weighted else (ZERO, ZERO)
+        cells[unit][indicator][periods[period]] = (total, w, wt)
         out[unit].quarters.add(periods[period])
     formulas = {i.code: compile_expression(i.formula) for i in indicators if i.formula}
     order = dependency_order(formulas)

@@ -44,15 +44,24 @@ def programme_progress(programme: Programme) -> list[TargetRow]:
     return [TargetRow(t, _progress(t, now, before), len(now.quarters)) for t in targets]
 
 
-def refresh_targets(year: int) -> int:
+def target_codes(year: int) -> set[str]:
+    return set(
+        Target.objects.filter(programme__year=year)
+        .values_list("indicator__code", flat=True)
+        .distinct()
+    )
+
+
+def refresh_targets(year: int, figures: dict[int, YearFigures] | None = None) -> int:
     """Recompute the status of every target of the year's programmes; returns how many
-    changed. A few queries: one for this year's figures, at most four for last year's."""
+    changed. A few queries: one for this year's figures (unless given), at most four for last
+    year's."""
     targets = list(Target.objects.filter(programme__year=year).select_related("indicator"))
     if not targets:
         return 0
     units = set(Programme.objects.filter(year=year).values_list("unit_id", flat=True))
     indicators = indicators_for({t.indicator.code for t in targets})
-    now = year_figures(year, indicators, units)
+    now = figures if figures is not None else year_figures(year, indicators, units)
     by_upto: dict[int, list[int]] = defaultdict(list)
     for unit in units:
         by_upto[max(now.get(unit, YearFigures()).quarters, default=QUARTERS)].append(unit)

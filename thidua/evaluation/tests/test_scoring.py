@@ -3,6 +3,7 @@ and property tests (scores stay within bounds; a ranking is a total order)."""
 
 from __future__ import annotations
 
+import itertools
 import random
 from decimal import Decimal
 
@@ -23,7 +24,10 @@ UPPER = [GroupSpec("A", D(10)), GroupSpec("B", D(40)), GroupSpec("C", D(40)), Gr
 COMMUNE = [GroupSpec("A", D(60)), GroupSpec("B", D(40)), GroupSpec("C", D(30), is_deduction=True)]
 
 RATE = CriterionSpec(
-    "A1", "A", "computed", D(30),
+    "A1",
+    "A",
+    "computed",
+    D(30),
     formula="(EST_RECURRENT - SETTLE_RECURRENT) / EST_RECURRENT * 100",
     thresholds=scoring.thresholds_of([[5, 30], [3, 20], [1, 8]]),
 )
@@ -77,20 +81,31 @@ def test_it_scores_linearly_within_the_maximum_and_says_when_figures_are_missing
     assert (missing.points, missing.value) == (D(0), None)
 
 
-@pytest.mark.parametrize(("violations", "points"), [(0, D(0)), (1, D(-5)), (3, D(-15)), (9, D(-20))])
+@pytest.mark.parametrize(
+    ("violations", "points"), [(0, D(0)), (1, D(-5)), (3, D(-15)), (9, D(-20))]
+)
 def test_it_deducts_per_violation_up_to_the_cap(violations: int, points: D) -> None:
     assert scoring.deduction_points(FINE, violations) == points
 
 
 def test_it_grades_by_the_sectors_bands() -> None:
-    grades = [{"code": "excellent", "min": 90}, {"code": "good", "min": 75}, {"code": "weak", "min": 0}]
+    grades = [
+        {"code": "excellent", "min": 90},
+        {"code": "good", "min": 75},
+        {"code": "weak", "min": 0},
+    ]
     assert [scoring.grade_for(D(x), grades) for x in (95, 90, 80, 10)] == [
-        "excellent", "excellent", "good", "weak"
+        "excellent",
+        "excellent",
+        "good",
+        "weak",
     ]
     assert scoring.grade_for(None, grades) == ""
 
 
-points_st = st.decimals(min_value=-1000, max_value=1000, places=2, allow_nan=False, allow_infinity=False)
+points_st = st.decimals(
+    min_value=-1000, max_value=1000, places=2, allow_nan=False, allow_infinity=False
+)
 
 
 @given(a=points_st, b=points_st, c=points_st, d=points_st)
@@ -106,11 +121,17 @@ def test_totals_always_stay_within_0_and_100(a: D, b: D, c: D, d: D) -> None:
 
 
 @given(
-    est=st.decimals(min_value=-10**9, max_value=10**9, places=3, allow_nan=False, allow_infinity=False),
-    settle=st.decimals(min_value=-10**9, max_value=10**9, places=3, allow_nan=False, allow_infinity=False),
+    est=st.decimals(
+        min_value=-(10**9), max_value=10**9, places=3, allow_nan=False, allow_infinity=False
+    ),
+    settle=st.decimals(
+        min_value=-(10**9), max_value=10**9, places=3, allow_nan=False, allow_infinity=False
+    ),
     violations=st.integers(min_value=0, max_value=10**6),
 )
-def test_criterion_points_always_stay_within_their_bounds(est: D, settle: D, violations: int) -> None:
+def test_criterion_points_always_stay_within_their_bounds(
+    est: D, settle: D, violations: int
+) -> None:
     got = scoring.score_computed(RATE, {"EST_RECURRENT": est, "SETTLE_RECURRENT": settle}).points
     assert D(0) <= got <= RATE.max_points
     assert -FINE.max_points <= scoring.deduction_points(FINE, violations) <= D(0)
@@ -141,7 +162,7 @@ def test_a_ranking_is_a_total_order(entries: list[rankings.Entry], seed: int) ->
         random.Random(seed).shuffle(shuffled)
         assert [r.entry for r in rankings.rank(shuffled, measure)] == [r.entry for r in ranked]
         keys = [rankings.sort_key(r.entry, measure) for r in ranked]
-        assert all(k1 < k2 for k1, k2 in zip(keys, keys[1:], strict=False))
+        assert all(k1 < k2 for k1, k2 in itertools.pairwise(keys))
 
 
 def test_it_breaks_ties_by_the_documented_rule() -> None:
@@ -162,8 +183,13 @@ def test_it_breaks_ties_by_the_documented_rule() -> None:
     ],
 )
 def test_it_tracks_a_targets_progress(
-    kind: str, comparator: str, target: D, actual: D | None, baseline: D | None,
-    complete: bool, status: str,
+    kind: str,
+    comparator: str,
+    target: D,
+    actual: D | None,
+    baseline: D | None,
+    complete: bool,
+    status: str,
 ) -> None:
     got = progress.target_progress(kind, comparator, target, actual, baseline, complete=complete)
     assert got.status == status
