@@ -99,7 +99,7 @@ def rubric_for(entity_type: str, year: int) -> Rubric:
             _("No score table is in force for this kind of unit in %(year)s. Load the rubrics.")
             % {"year": year}
         )
-    return rubric
+    return rubric  # type: ignore[no-any-return]
 
 
 @transaction.atomic

@@ -4,7 +4,7 @@ size-normalised) and the phase-review candidates."""
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
@@ -36,7 +36,7 @@ def staff_counts(unit_ids: Collection[int], day: dt.date) -> dict[int, int]:
 
 
 def _deductions(year: int) -> dict[int, Decimal]:
-    out: Counter[int] = Counter()
+    out: dict[int, Decimal] = defaultdict(Decimal)
     rows = Score.objects.filter(
         assessment__year=year, criterion__group__is_deduction=True
     ).values_list("assessment__unit_id", "review_points", "self_points", "computed_points")
@@ -118,11 +118,13 @@ def phase_candidates(
     totals: dict[int, list[Decimal]] = defaultdict(list)
     codes: dict[int, str] = {}
     for unit, code, total in qs.values_list("unit_id", "unit__code", "total"):
+        if total is None:
+            continue
         totals[unit].append(total)
         codes[unit] = code
     years_done = len(set(qs.values_list("year", flat=True)))
     needed = max(1, years_done - 1)
-    savings: Counter[int] = Counter()
+    savings: dict[int, Decimal] = defaultdict(Decimal)
     indicators = indicators_for({"SAV_TOTAL"})
     for year in range(first, last + 1):
         for unit, figures in year_figures(year, indicators, list(totals)).items():

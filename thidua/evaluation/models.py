@@ -239,7 +239,9 @@ class Cluster(Bilingual):
         related_name="+",
         verbose_name=_("scoring table of the pact"),
     )
-    members = models.ManyToManyField(OrgUnit, through="ClusterMember", related_name="+")
+    members: models.ManyToManyField[OrgUnit, ClusterMember] = models.ManyToManyField(
+        OrgUnit, through="ClusterMember", related_name="+"
+    )
 
     class Meta:
         ordering = ["year", "code"]

@@ -3,6 +3,7 @@ every point explained, clusters, rubrics and the phase-review candidates."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -253,7 +254,9 @@ def review_score(request: HttpRequest, pk: int) -> HttpResponse:
     return _after_score(request, a)
 
 
-TRANSITIONS = {
+Allowed = Callable[[Any, Assessment], bool]
+Run = Callable[[Assessment, Any, str], Any]
+TRANSITIONS: dict[str, tuple[Allowed, Run]] = {
     "submit": (
         lambda u, a: is_unit_head(u, a.unit_id),
         lambda a, u, r: actions.submit_assessment(a, by=u),

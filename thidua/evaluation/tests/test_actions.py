@@ -41,6 +41,7 @@ def test_it_scores_an_upper_unit_from_its_subordinates(ecast: ReportingCast) -> 
     parent = actions.open_assessment(ecast.cast.pa, 2026, by=ecast.head)
     assert parent.rubric.entity_type == "upper"
     c1 = _score(parent, "C1")
+    assert child.total is not None
     assert c1.computed_points == (child.total * Decimal("0.4")).quantize(Decimal("0.01"))
 
 

@@ -145,7 +145,7 @@ def test_it_ranks_with_htmx_fragment(
 ) -> None:
     client.force_login(ecast.cast.admin)
     response = client.get(
-        reverse("evaluation:index"), {"year": 2026, "measure": "per_billion"}, headers=HTMX
+        reverse("evaluation:index"), {"year": "2026", "measure": "per_billion"}, headers=HTMX
     )
     body = response.content.decode()
     assert 'id="ranking"' in body and "<html" not in body and "PA-R1" in body

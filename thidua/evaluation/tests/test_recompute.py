@@ -1,0 +1,101 @@
+"""recompute_scores works set-wise; the rubric fixture loads and refuses a bad formula; the
+demo generator and the phase candidates run on the small cast."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from thidua.demo.evaluation import build_evaluation
+from thidua.evaluation import actions, board
+from thidua.evaluation.catalogue import RUBRICS, load_rubrics, programme_due
+from thidua.evaluation.models import Assessment, Criterion, Programme, Rubric
+from thidua.evaluation.testing import approved, regional_year
+from thidua.reporting.testing import ReportingCast
+
+pytestmark = pytest.mark.django_db
+
+
+def _queries(year: int) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        actions.recompute_scores(year)
+    return len(ctx.captured_queries)
+
+
+def test_recompute_takes_the_same_queries_for_one_unit_or_many(ecast: ReportingCast) -> None:
+    c = ecast.cast
+    regional_year(ecast)
+    actions.open_assessment(c.regional, 2026, by=c.admin)
+    one = _queries(2026)
+    for unit in (c.pa, c.pc1, c.pc):
+        actions.open_assessment(unit, 2026, by=c.admin)
+    assert _queries(2026) == one
+
+
+def test_recompute_follows_a_figure_changed_by_a_later_approval(ecast: ReportingCast) -> None:
+    c = ecast.cast
+    regional_year(ecast, quarters=3)
+    a = actions.open_assessment(c.regional, 2026, by=c.admin)
+    assert a.total == Decimal("55.00")
+    approved(ecast, c.regional, 2026, 4, EST_RECURRENT="1000", SETTLE_RECURRENT="1000")
+    assert actions.recompute_scores(2026) == 1  # 150 saved of 4,000 now: 3.75 % → 20 points
+    a.refresh_from_db()
+    assert a.scores.get(criterion__code="A1").computed_points == Decimal("20")
+
+
+def test_the_fixture_loads_idempotently_and_refuses_a_bad_formula(db: None, tmp_path: Path) -> None:
+    call_command("load_rubrics")
+    load_rubrics()
+    assert Rubric.objects.count() == 3
+    direct = Rubric.objects.get(entity_type="direct")
+    assert [(g.code, g.max_points) for g in direct.groups.all()] == [
+        ("A", 70),
+        ("B", 30),
+        ("C", 30),
+    ]
+    upper = Rubric.objects.get(entity_type="upper")
+    assert [g.max_points for g in upper.groups.all()] == [10, 40, 40, 10]
+    assert programme_due(2027)[0] == dt.date(2026, 12, 31)
+    data = json.loads(RUBRICS.read_text(encoding="utf-8"))
+    data["rubrics"][0]["groups"][0]["criteria"][0]["formula"] = "EST_RECURRENT +"
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(data), encoding="utf-8")
+    before = Criterion.objects.values_list("formula", flat=True).order_by("pk")
+    snapshot = list(before)
+    with pytest.raises(ValidationError):
+        load_rubrics(bad)
+    assert list(before) == snapshot
+
+
+def test_the_demo_generator_and_the_phase_candidates(ecast: ReportingCast) -> None:
+    c = ecast.cast
+    for year in (2024, 2025):
+        for q in (1, 2, 3, 4):
+            approved(
+                ecast,
+                c.pc1,
+                year,
+                q,
+                EST_RECURRENT="500",
+                SETTLE_RECURRENT="480",
+                CONF_SPEND="10",
+                SAV_CONF="2",
+            )
+    lines = build_evaluation(random.Random(7))
+    assert len(lines) == 3
+    assert Programme.objects.filter(unit=c.pc1, year=2025, status="approved").exists()
+    finals = Assessment.objects.filter(unit=c.pc1, status="final")
+    assert sorted(finals.values_list("year", flat=True)) == [2024, 2025]
+    assert actions.recompute_scores(2025) == 0  # the demo's scores are the engine's
+    candidates = board.phase_candidates(2022, 2025)
+    assert [x.code for x in candidates] == ["PC-1"]
+    assert candidates[0].years == 2
