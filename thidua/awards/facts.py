@@ -111,7 +111,7 @@ def _awards(
     """Award history (not revoked) of the chain years, plus every once-only award."""
     raw: dict[int, dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
     qs = AwardRecord.objects.filter(revoked_on__isnull=True, year__lte=year).filter(
-        Q(year__gte=year - 3) | Q(title__code=engine.KNC)
+        Q(year__gte=year - 2) | Q(title__code=engine.KNC)
     )
     qs = qs.filter(**{f"{field}__isnull": False})
     for key, y, code in _restrict(qs, ids, field).values_list(field, "year", "title__code"):

@@ -464,12 +464,14 @@ class EligibilityResult(models.Model):
         HOLD = "hold", _("On hold")
 
     year = models.PositiveSmallIntegerField(_("year"))
-    title = models.ForeignKey(Title, on_delete=models.CASCADE, related_name="+")
+    # Few indexes on purpose: the whole year is rewritten at once (about 45,000 rows), and
+    # pages read it by (year, title, unit) or by person.
+    title = models.ForeignKey(Title, on_delete=models.CASCADE, related_name="+", db_index=False)
     person = models.ForeignKey(
         Person, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     unit = models.ForeignKey(
-        OrgUnit, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        OrgUnit, on_delete=models.CASCADE, null=True, blank=True, related_name="+", db_index=False
     )
     home_unit = models.ForeignKey(
         OrgUnit,
@@ -477,6 +479,7 @@ class EligibilityResult(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
         help_text="the unit the person worked in at the end of the year",
     )
     outcome = models.CharField(_("outcome"), max_length=14, choices=Outcome.choices)
@@ -486,11 +489,7 @@ class EligibilityResult(models.Model):
     class Meta:
         ordering = ["year", "title__sort_order"]
         constraints = [_person_xor_unit("eligibilityresult")]
-        indexes = [
-            models.Index(fields=["year", "title", "home_unit"], name="elig_by_unit"),
-            models.Index(fields=["year", "person"], name="elig_by_person"),
-            models.Index(fields=["year", "unit"], name="elig_by_collective"),
-        ]
+        indexes = [models.Index(fields=["year", "title", "home_unit"], name="elig_by_unit")]
 
 
 class Proposal(models.Model):

@@ -59,7 +59,8 @@ def codes(v: engine.Verdict) -> set[str]:
 
 # (case, facts, rule, outcome, blocking reason, article cited)
 LDTT_CASES = [
-    ("HTT rating suffices", person(), TT02, Outcome.ELIGIBLE, None, "Luật 06/2022/QH15 Điều 24(1)(a)"),
+    ("HTT rating suffices", person(), TT02, Outcome.ELIGIBLE, None,
+     "Luật 06/2022/QH15 Điều 24(1)(a)"),
     ("HT rating is below 'good'", person(ratings={Y: "HT"}), TT02, Outcome.NOT_ELIGIBLE,
      "rating_low", "Luật 06/2022/QH15 Điều 24(1)(a)"),
     ("no rating recorded", person(ratings={}), TT02, Outcome.NOT_ELIGIBLE, "rating_missing",
@@ -79,8 +80,9 @@ LDTT_CASES = [
     ("6 months maternity leave counts as worked",
      person(absences=(AbsenceFact(Y, Decimal(6), "maternity"),)), TT02, Outcome.ELIGIBLE, None,
      "Nghị định 152/2025/NĐ-CP Điều 4(5)"),
-    ("off work 7 months: not settled, review", person(absences=(AbsenceFact(Y, Decimal(7), "study"),)),
-     TT02, Outcome.HOLD, "absence_long", "Thông tư 02/2024/TT-VKSTC Điều 15(2)"),
+    ("off work 7 months: not settled, review",
+     person(absences=(AbsenceFact(Y, Decimal(7), "study"),)), TT02, Outcome.HOLD, "absence_long",
+     "Thông tư 02/2024/TT-VKSTC Điều 15(2)"),
     ("reprimand in the year", person(disciplines=(DisciplineFact("reprimand", dt.date(Y, 5, 1)),)),
      TT02, Outcome.NOT_ELIGIBLE, "discipline_in_year", "Thông tư 02/2024/TT-VKSTC Điều 15(3)"),
     ("warning in the year", person(disciplines=(DisciplineFact("warning", dt.date(Y, 5, 1)),)),
@@ -93,8 +95,9 @@ LDTT_CASES = [
      Outcome.ELIGIBLE, None, "Thông tư 02/2024/TT-VKSTC Điều 15(3)"),
     ("open inspection: on hold", person(cases=(CaseFact(dt.date(Y, 11, 1)),)), TT02, Outcome.HOLD,
      "case_open", "Nghị định 152/2025/NĐ-CP Điều 4(4)"),
-    ("case closed before the decision", person(cases=(CaseFact(dt.date(Y, 3, 1), dt.date(Y, 9, 1)),)),
-     TT02, Outcome.ELIGIBLE, None, "Nghị định 152/2025/NĐ-CP Điều 4(4)"),
+    ("case closed before the decision",
+     person(cases=(CaseFact(dt.date(Y, 3, 1), dt.date(Y, 9, 1)),)), TT02, Outcome.ELIGIBLE, None,
+     "Nghị định 152/2025/NĐ-CP Điều 4(4)"),
     ("penalty running past the year", person(disciplines=(
         DisciplineFact("reprimand", dt.date(Y - 1, 10, 1), dt.date(Y + 1, 1, 15)),)), TT02,
      Outcome.NOT_ELIGIBLE, "penalty_running", "Nghị định 152/2025/NĐ-CP Điều 4(4)"),
