@@ -100,7 +100,6 @@ def download(page: Page, testid: str, tmp_path: Path) -> Path:
 def test_members_vote_and_the_secretary_issues_the_decision(
     live_world: World, session: CouncilSession, people: Callable[[str], Page], tmp_path: Path
 ) -> None:
-    world = live_world
     secretary = people("secretary")
     open_session(secretary, session)
     # Phạm Thu Hương is away: marked absent (htmx swaps the members table), she votes in writing.

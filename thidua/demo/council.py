@@ -43,7 +43,7 @@ def _agendas() -> dict[Council, list[Proposal]]:
 
 def _secretary(council: Council) -> User:
     seat = council.members_on(SESSION_DAY).filter(role=CouncilMember.Role.SECRETARY).first()
-    return seat.user if seat else User.objects.get(username="admin")  # type: ignore[no-any-return]
+    return seat.user if seat else User.objects.get(username="admin")
 
 
 def _vote(rng: random.Random, session: CouncilSession, secretary: User) -> None:
@@ -120,6 +120,7 @@ def build_council(rng: random.Random) -> list[str]:
             else ""
         )
         lines.append(
-            f"council: {council.name} {SESSION_DAY:%d/%m/%Y}: {passed} of {len(proposals)} passed{issued}"
+            f"council: {council.name} {SESSION_DAY:%d/%m/%Y}: "
+            f"{passed} of {len(proposals)} passed{issued}"
         )
     return lines
