@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from thidua.lib.filetypes import sniff
 from thidua.lib.numbers import InvalidNumber, parse_vn_number
 from thidua.org.forms import VnDateField
 from thidua.reporting.models import Indicator
@@ -54,8 +55,19 @@ class SelfScoreForm(forms.Form):
 
     def clean_evidence_file(self) -> Any:
         upload = self.cleaned_data.get("evidence_file")
-        if upload is not None and upload.size > MAX_EVIDENCE_BYTES:
+        if upload is None:
+            return None
+        if upload.size > MAX_EVIDENCE_BYTES:
             raise forms.ValidationError(_("The file is larger than 10 MB."))
+        data = upload.read()
+        upload.seek(0)
+        if sniff(data[:16], data) is None:
+            raise forms.ValidationError(
+                _(
+                    "This file type is not accepted: send a PDF, an image or an "
+                    "office document without macros."
+                )
+            )
         return upload
 
 

@@ -80,9 +80,9 @@ def index(request: HttpRequest) -> HttpResponse:
         rows = [r for group in groups.values() for r in group]
     else:
         rows = rank(entries, MEASURES[measure])
-    names = dict(
-        OrgUnit.objects.filter(id__in=[e.unit_id for e in entries]).values_list("id", "name")
-    )
+    units = OrgUnit.objects.filter(id__in=[e.unit_id for e in entries])
+    names = dict(units.values_list("id", "name"))
+    levels = dict(units.values_list("id", "level__name"))
     assessments = dict(
         Assessment.objects.filter(year=year, unit_id__in=list(names)).values_list("unit_id", "id")
     )
@@ -93,6 +93,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "measures": MEASURE_LABELS,
         "rows": rows,
         "names": names,
+        "levels": levels,
         "assessments": assessments,
         "clusters": clusters_for_user(request.user).filter(year=year),
         "home_units": scope.home_units,

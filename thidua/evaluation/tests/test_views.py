@@ -237,3 +237,19 @@ def test_the_api_gives_and_reviews_scores(
     ranking = client.get("/api/v1/evaluation/rankings/2026").json()
     assert ranking[0]["unit"] == "PA-R1"
     assert client.get("/api/v1/evaluation/rankings/2026?measure=bogus").status_code == 422
+
+
+def test_it_takes_a_pdf_as_evidence_and_refuses_other_files(
+    client: Client, ecast: ReportingCast, assessed: Assessment
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(ecast.head)
+    url = reverse("evaluation:self_score", args=[_score(assessed, "A4").pk])
+    script = SimpleUploadedFile("x.pdf", b"#!/bin/sh\necho hi\n", content_type="application/pdf")
+    client.post(url, {"points": "6", "evidence_file": script})
+    assert _score(assessed, "A4").self_points is None
+    pdf = SimpleUploadedFile("ct.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    client.post(url, {"points": "6", "evidence_file": pdf})
+    score = _score(assessed, "A4")
+    assert score.self_points == Decimal(6) and score.evidence_file.name.endswith(".pdf")
