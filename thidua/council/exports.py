@@ -7,7 +7,6 @@ from thidua.lib.dates import official_date
 from thidua.lib.documents import OfficialDocument, Paragraph, Signer, Table
 from thidua.lib.numbers import format_vn_number
 
-from . import rules
 from .models import AgendaItem, CouncilSession, Decision
 
 ROLE_VI = {
@@ -22,12 +21,6 @@ RESULT_VI = {"passed": "Đạt", "rejected": "Không đạt", "pending": "Chưa 
 def _nominee(item: AgendaItem) -> str:
     proposal = item.proposal
     return str(proposal.person.full_name if proposal.person else proposal.unit)
-
-
-def _threshold(item: AgendaItem) -> str:
-    if item.threshold is None:
-        return "> 50 %"
-    return "≥ " + format_vn_number(item.threshold * 100, 0) + " %"
 
 
 def minutes_document(session: CouncilSession) -> OfficialDocument:
@@ -72,11 +65,11 @@ def minutes_document(session: CouncilSession) -> OfficialDocument:
                 _nominee(item),
                 item.proposal.title.name,
                 str(item.agree),
-                rules.share_text(item.agree, item.members_total),
+                item.agree_text,
                 str(item.disagree),
                 str(item.abstain),
                 str(item.written),
-                _threshold(item),
+                item.threshold_text,
                 RESULT_VI[item.result],
             ]
         )

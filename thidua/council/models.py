@@ -18,7 +18,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from thidua.awards.models import AwardRecord, Council, CouncilMember, Proposal
+from thidua.lib.numbers import format_vn_number
 from thidua.org.models import OrgUnit
+
+from . import rules
 
 
 class Holiday(models.Model):
@@ -126,6 +129,18 @@ class AgendaItem(models.Model):
         if not self.members_total:
             return None
         return Decimal(self.agree) / Decimal(self.members_total)
+
+    @property
+    def agree_text(self) -> str:
+        """'80,0 %' of all members."""
+        return rules.share_text(self.agree, self.members_total)
+
+    @property
+    def threshold_text(self) -> str:
+        """'≥ 90 %', or '> 50 %' when the title's rule sets no threshold."""
+        if self.threshold is None:
+            return "> 50 %"
+        return "≥ " + format_vn_number(self.threshold * 100, 0) + " %"
 
     def decidable_on(self, day: dt.date) -> bool:
         """Passed, and any public consultation is over by `day`."""
