@@ -27,6 +27,7 @@ from thidua.movements.access import get_movement_for_user, movements_for_user
 from thidua.org import tree
 from thidua.org.models import OrgUnit, Position, ReorgLink
 from thidua.council.api import router as council_router
+from thidua.awards.api import router as awards_router
 from thidua.reporting.api import router as reporting_router
 
 api = NinjaAPI(title="thidua", version="1", urls_namespace="api", auth=[TokenAuth(), django_auth])
@@ -238,3 +239,4 @@ def movement_detail(request: HttpRequest, movement_id: int) -> object:
 api.add_router("", reporting_router)
 api.add_router("", evaluation_router)
 api.add_router("", council_router)
+api.add_router("", awards_router)

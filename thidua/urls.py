@@ -11,6 +11,7 @@ urlpatterns = [
     path("reports/", include("thidua.reporting.urls")),
     path("evaluation/", include("thidua.evaluation.urls")),
     path("council/", include("thidua.council.urls")),
+    path("awards/", include("thidua.awards.urls")),
     path("api/v1/", include("thidua.api_urls")),
     path("quan-tri/", admin.site.urls),
 ]

@@ -1,0 +1,93 @@
+"""Who may see and do what in awards. Every page and API call fetches through here; anything
+outside the caller's scope is a 404 (DESIGN.md §7)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from thidua.accounts.access import scope_for, today
+from thidua.accounts.models import Role, RoleAssignment
+from thidua.org import tree
+
+from .models import Proposal, Registration
+
+WRITERS: set[str] = {Role.REPORTER, Role.UNIT_HEAD, Role.REVIEWER, Role.ADMIN}
+APPROVERS: set[str] = {Role.UNIT_HEAD, Role.REVIEWER, Role.ADMIN}
+
+
+def _role_units(user: Any, roles: set[str]) -> set[int]:
+    return set(
+        RoleAssignment.objects.at(today())
+        .filter(user=user, role__in=roles)
+        .values_list("unit_id", flat=True)
+    )
+
+
+def _at_or_above(user: Any, unit_id: int, roles: set[str]) -> bool:
+    """A role on the unit itself or on a unit above it (today)."""
+    if getattr(user, "is_superuser", False):
+        return True
+    mine = _role_units(user, roles)
+    return bool(mine & ({unit_id} | set(tree.ancestor_ids(unit_id, today()))))
+
+
+def can_edit_registration(user: Any, reg: Registration) -> bool:
+    """The unit's reporters and head, and the reviewers above, edit and submit it."""
+    return scope_for(user).writes(reg.unit_id) and _at_or_above(user, reg.unit_id, WRITERS)
+
+
+def can_approve_registration(user: Any, reg: Registration) -> bool:
+    """The unit head approves (or returns); a reviewer above may too."""
+    return scope_for(user).writes(reg.unit_id) and _at_or_above(user, reg.unit_id, APPROVERS)
+
+
+def can_propose(user: Any, unit_id: int) -> bool:
+    """The unit head proposes for the unit (and reviewers above it)."""
+    return scope_for(user).writes(unit_id) and _at_or_above(user, unit_id, APPROVERS)
+
+
+def can_return_proposal(user: Any, proposal: Proposal) -> bool:
+    """The level above the proposing unit, or the council secretary, sends a proposal back."""
+    roles: set[str] = {Role.REVIEWER, Role.COUNCIL_SECRETARY, Role.ADMIN}
+    above = set(tree.ancestor_ids(proposal.proposing_unit_id, today()))
+    return bool(_role_units(user, roles) & above) or getattr(user, "is_superuser", False)
+
+
+def registrations_for_user(user: Any) -> QuerySet[Registration]:
+    scope = scope_for(user)
+    qs = Registration.objects.select_related("unit")
+    return qs if scope.unit_ids is None else qs.filter(unit_id__in=scope.unit_ids)
+
+
+def get_registration_for_user(user: Any, pk: int) -> Registration:
+    try:
+        return registrations_for_user(user).get(pk=pk)
+    except Registration.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def proposals_for_user(user: Any) -> QuerySet[Proposal]:
+    """Proposals made by a unit in scope, or sent to a council of a unit in scope."""
+    scope = scope_for(user)
+    qs = Proposal.objects.select_related("title", "person", "unit", "proposing_unit", "council")
+    if scope.unit_ids is None:
+        return qs
+    from django.db.models import Q
+
+    ids = scope.unit_ids
+    return qs.filter(Q(proposing_unit_id__in=ids) | Q(council__unit_id__in=ids))
+
+
+def get_proposal_for_user(user: Any, pk: int) -> Proposal:
+    try:
+        return proposals_for_user(user).get(pk=pk)
+    except Proposal.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def require(allowed: bool) -> None:
+    if not allowed:
+        raise Http404
