@@ -12,6 +12,7 @@ from django.http import Http404
 from thidua.accounts.access import scope_for
 from thidua.accounts.models import Role
 from thidua.awards.models import AwardRecord
+from thidua.org.models import Position
 
 from .models import AgendaItem, CouncilSession, Decision
 
@@ -85,12 +86,23 @@ def get_decision_for_user(user: Any, pk: int, *, manage: bool = False) -> Decisi
 
 
 def get_award_for_user(user: Any, pk: int) -> AwardRecord:
-    """An award the user may revoke: the secretary of the issuing unit's councils."""
+    """An award the user may revoke: a council secretary whose scope covers the awarded unit,
+    or a unit the awarded person worked in."""
     try:
         award = AwardRecord.objects.select_related("title", "person", "unit").get(pk=pk)
     except AwardRecord.DoesNotExist as exc:
         raise Http404 from exc
-    subject_unit = award.unit_id or (award.proposal.proposing_unit_id if award.proposal else None)
-    if not is_secretary(user) or (subject_unit and not can_manage(user, subject_unit)):
+    units = _managed_units(user)
+    if not is_secretary(user):
+        raise Http404
+    if units is None:
+        return award
+    if award.unit_id:
+        subject_units = {award.unit_id}
+    else:
+        subject_units = set(
+            Position.objects.filter(person=award.person).values_list("unit_id", flat=True)
+        )
+    if not subject_units & units:
         raise Http404
     return award

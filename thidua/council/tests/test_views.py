@@ -13,10 +13,12 @@ from django.utils import translation
 from django.utils.translation import gettext
 from docx import Document
 
+from thidua.accounts.models import Role, RoleAssignment, User
 from thidua.awards.models import AwardRecord, Proposal
 from thidua.council import actions
 from thidua.council.models import BallotReceipt, BallotVote, CouncilSession, Decision
 from thidua.council.testing import DECISION_DAY, SESSION_DAY, World
+from thidua.testing import PASSWORD, START
 
 HX = {"HX-Request": "true"}
 
@@ -424,3 +426,15 @@ def test_the_api_shows_decisions(client: Client, world: World) -> None:
     data = client.get(f"/api/v1/council/decisions/{decision.pk}").json()
     assert data["number"] == "05/QĐ-VKSTC" and data["date"] == "05/02/2025"
     assert sorted(a["cash_amount"] for a in data["awardees"]) == [7020000, 18720000]
+
+
+def test_a_secretary_of_another_province_cannot_revoke(client: Client, world: World) -> None:
+    _issued(world)
+    elsewhere = User.objects.create_user(username="secretary_pc", password=PASSWORD)
+    RoleAssignment.objects.create(
+        user=elsewhere, role=Role.COUNCIL_SECRETARY, unit=world.cast.pc, valid_from=START
+    )
+    client.force_login(elsewhere)
+    for award in AwardRecord.objects.all():  # a person of PA and the unit PA
+        assert client.get(reverse("council:revoke", args=[award.pk])).status_code == 404
+    assert client.get(reverse("council:index")).status_code == 200
