@@ -86,6 +86,7 @@ def test_head_self_assesses_reviewer_changes_a_point_and_the_ranking_shows(
     c1.locator("button").click()
     expect(head.get_by_test_id("self-total")).to_have_text("58,00")
     head.get_by_test_id("submit").click()
+    expect(head.get_by_test_id("submit")).to_have_count(0)  # the page after the POST
     expect(head.get_by_test_id("status")).to_contain_text("58,00")
 
     assessment = Assessment.objects.get(unit=rc.cast.regional, year=2026)
@@ -99,6 +100,7 @@ def test_head_self_assesses_reviewer_changes_a_point_and_the_ranking_shows(
     expect(reviewer.get_by_test_id("total")).to_have_text("55,00")
     expect(reviewer.get_by_test_id("effective-A4")).to_contain_text(REASON)
     reviewer.get_by_test_id("finalise").click()
+    expect(reviewer.get_by_test_id("finalise")).to_have_count(0)
     expect(reviewer.get_by_test_id("status")).to_contain_text("55,00")
 
     score = Score.objects.get(assessment=assessment, criterion__code="A4")

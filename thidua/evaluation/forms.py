@@ -113,5 +113,5 @@ class TargetForm(forms.Form):
 
 
 class OfficersForm(forms.Form):
-    chair = forms.IntegerField(label=_("Chair"))
-    deputy = forms.IntegerField(label=_("Deputy"))
+    chair = forms.IntegerField(label=_("Cluster chair"))
+    deputy = forms.IntegerField(label=_("Cluster deputy"))

@@ -99,7 +99,7 @@ class Target(models.Model):
 
     class Kind(models.TextChoices):
         AMOUNT = "amount", _("Amount")
-        PERCENT_CHANGE = "percent_change", _("% change against last year")
+        PERCENT_CHANGE = "percent_change", _("Percentage change against last year")
 
     class Comparator(models.TextChoices):
         AT_MOST = "<=", "≤"
