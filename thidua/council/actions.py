@@ -323,6 +323,8 @@ def create_decision(
     subject, legal bases and recipients as the form cleans them."""
     if session.status != S.CLOSED:
         raise ValidationError(_("The session is not closed yet."))
+    if day < session.date:
+        raise ValidationError(_("The decision cannot be dated before the council session."))
     items = list(
         AgendaItem.objects.filter(pk__in=[i.pk for i in items]).select_related("proposal__title")
     )

@@ -110,7 +110,7 @@ def minutes_document(session: CouncilSession) -> OfficialDocument:
         issuer=council.name,
         symbol="BB-HĐTĐKT",
         number=None,
-        place=session.place.split(",")[-1].strip() or "Hà Nội",
+        place=session.place,
         date=session.closed_on or session.date,
         doc_type="Biên bản",
         summary="Kiểm phiếu xét thi đua, khen thưởng",

@@ -59,9 +59,7 @@ def _vote(rng: random.Random, session: CouncilSession, secretary: User) -> None:
 
 def _meet(rng: random.Random, council: Council, proposals: list[Proposal]) -> CouncilSession:
     secretary = _secretary(council)
-    session = actions.create_session(
-        council, day=SESSION_DAY, place=f"Trụ sở {council.unit.name}", by=secretary
-    )
+    session = actions.create_session(council, day=SESSION_DAY, place=_place(council), by=secretary)
     for proposal in proposals:
         actions.add_agenda_item(session, proposal, by=secretary)
     ordinary = session.members.exclude(role__in=["chair", "secretary"]).order_by("id")
@@ -70,6 +68,14 @@ def _meet(rng: random.Random, council: Council, proposals: list[Proposal]) -> Co
     actions.open_session(session, by=secretary)
     _vote(rng, session, secretary)
     return actions.close_session(session, by=secretary, day=SESSION_DAY)
+
+
+def _place(council: Council) -> str:
+    """The locality in the place-and-date line: Hà Nội for the supreme procuracy, else the
+    province's name ("VKSND tỉnh Tuyên Quang" → "Tuyên Quang")."""
+    if council.unit.code in SYMBOLS:
+        return "Hà Nội"
+    return council.unit.name.split("tỉnh")[-1].split("thành phố")[-1].strip()
 
 
 def _decide(session: CouncilSession) -> Decision | None:
@@ -84,7 +90,7 @@ def _decide(session: CouncilSession) -> Decision | None:
         "issuer_name": council.unit.name,
         "governing_body": "" if supreme else "Viện kiểm sát nhân dân tối cao",
         "symbol": SYMBOLS.get(council.unit.code, f"QĐ-VKS{council.unit.code}"),
-        "place": "Hà Nội" if supreme else council.unit.name.split("tỉnh")[-1].strip(),
+        "place": _place(council),
         "subject": "Về việc tặng danh hiệu thi đua năm 2025",
         "legal_bases": (
             "Căn cứ Luật Thi đua, khen thưởng số 06/2022/QH15;\n"

@@ -152,6 +152,13 @@ def test_it_waits_for_the_public_consultation(world: World) -> None:
     assert decision.awardees.get().cash_amount == Decimal("10530000")  # 4,5 × 2.340.000
 
 
+def test_it_refuses_a_decision_dated_before_the_session(world: World) -> None:
+    session = _closed_session(world)
+    with pytest.raises(ValidationError):
+        _decision(world, session, day=dt.date(2025, 1, 14))
+    assert not Decision.objects.exists()
+
+
 def test_it_refuses_rejected_items_and_open_sessions(world: World) -> None:
     session = actions.create_session(
         world.council, day=SESSION_DAY, place="Hà Nội", by=world.secretary
