@@ -11,7 +11,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import translation
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from thidua.accounts.access import get_person_for_user, get_unit_for_user, scope_for, today
@@ -206,7 +206,7 @@ class ProposalIn(Schema):
 
 
 @router.post("/awards/proposals", response={201: ProposalOut}, summary="Propose a nominee")
-def create_proposal(request: HttpRequest, payload: ProposalIn) -> tuple[int, dict[str, Any]]:
+def create_proposal(request: HttpRequest, payload: ProposalIn) -> Status[dict[str, Any]]:
     unit = get_unit_for_user(request.user, payload.proposing_unit_id, write=True)
     require(can_propose(request.user, unit.pk))
     title = Title.objects.filter(code=payload.title).first()
@@ -230,7 +230,7 @@ def create_proposal(request: HttpRequest, payload: ProposalIn) -> tuple[int, dic
         )
     except ValidationError as exc:
         raise _refuse(exc) from exc
-    return 201, _proposal_out(proposal)
+    return Status(201, _proposal_out(proposal))
 
 
 @router.post("/awards/proposals/{proposal_id}/submit", response=ProposalOut, summary="Submit")

@@ -25,6 +25,7 @@ from thidua.org import actions
 from thidua.org.actions import NewUnit
 from thidua.org.models import OrgLevel, OrgUnit, Person, Position
 
+from .awards import build_awards
 from .council import build_council
 from .evaluation import build_evaluation
 from .names import full_name
@@ -401,6 +402,7 @@ def build_demo(seed: int = 2023, *, with_reports: bool = True) -> Demo:
     if with_reports:
         demo.reports = generate_reports(random.Random(seed + 1))
         build_evaluation(random.Random(seed + 2))
+        build_awards(random.Random(seed + 3))
         build_council(random.Random(seed + 4))  # last: votes on the awards demo's proposals
     return demo
 

@@ -31,9 +31,10 @@ def test_it_shows_the_catalogue_with_the_amount_and_the_confidence(
     assert "2.530.000" in page  # base salary from 01/07/2026 (medium)
     assert "7.590.000" in page  # CSTĐ ngành: 3.0 × 2,530,000
     assert 'data-confidence="low"' in page
-    page = client.get("/awards/catalogue/?on=31/02/2025")
-    assert page.status_code == 200
-    assert "không phải là ngày" in page.content.decode() or "is not a date" in page.content.decode()
+    response = client.get("/awards/catalogue/?on=31/02/2025")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "không phải là ngày" in body or "is not a date" in body
     assert client.post("/awards/catalogue/").status_code == 405
 
 
