@@ -77,7 +77,7 @@ def minutes_document(session: CouncilSession) -> OfficialDocument:
         Table(
             [
                 "STT",
-                "Người/tập thể được đề nghị",
+                "Được đề nghị",
                 "Danh hiệu",
                 "Đồng ý",
                 "Tỷ lệ",
@@ -88,6 +88,7 @@ def minutes_document(session: CouncilSession) -> OfficialDocument:
                 "Kết quả",
             ],
             rows,
+            widths=[5, 18, 20, 7, 10, 8, 9, 7, 8, 8],
             numeric={3, 4, 5, 6, 7},
         )
     )
@@ -152,6 +153,7 @@ def decision_document(decision: Decision) -> OfficialDocument:
         Table(
             ["STT", "Họ và tên / Tập thể", "Danh hiệu", "Năm", "Tiền thưởng (đồng)"],
             rows,
+            widths=[7, 33, 30, 8, 22],
             numeric={3, 4},
         ),
         Paragraph(

@@ -171,14 +171,20 @@ def _table(word: Any, block: Table) -> None:
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     for cell, heading in zip(table.rows[0].cells, block.columns, strict=True):
-        _cell_para(cell, heading, first=True, bold=True, size=13)
+        _cell_para(cell, heading, first=True, bold=True, size=12)
     for row in block.rows:
         cells = table.add_row().cells
         for index, (cell, value) in enumerate(zip(cells, row, strict=True)):
-            par = _cell_para(cell, value, first=True, size=13)
+            par = _cell_para(cell, value, first=True, size=12)
             par.alignment = (
                 WD_ALIGN_PARAGRAPH.RIGHT if index in block.numeric else WD_ALIGN_PARAGRAPH.LEFT
             )
+    if block.widths:
+        usable = model.PAGE_WIDTH_MM - model.MARGIN_LEFT_MM - model.MARGIN_RIGHT_MM
+        total = sum(block.widths)
+        for row in table.rows:
+            for cell, width in zip(row.cells, block.widths, strict=True):
+                cell.width = Mm(usable * width / total)
     word.add_paragraph()
 
 

@@ -40,11 +40,13 @@ class Paragraph:
 
 @dataclass(frozen=True)
 class Table:
-    """A table in the body (an awardee list, vote counts). `widths` are relative."""
+    """A table in the body (an awardee list, vote counts)."""
 
     columns: list[str]
     rows: list[list[str]]
     widths: list[int] = field(default_factory=list)
+    """Relative column widths (percentages of the text width); empty lets the renderer
+    decide."""
     numeric: set[int] = field(default_factory=set)
     """Indexes of right-aligned columns."""
 
@@ -108,8 +110,12 @@ class OfficialDocument:
         return official_date(self.date, self.place)
 
 
+BLANK_NUMBER = "\u00a0" * 8
+"""Non-breaking spaces where the clerk writes the number by hand: HTML keeps them."""
+
+
 def number_line(number: int | None, symbol: str) -> str:
     """'Số: 05/QĐ-VKSTC' — a leading zero below 10 (Decree 30/2020 Phụ lục I, cell 3)."""
     if number is None:
-        return f"Số:        /{symbol}"
+        return "Số:" + BLANK_NUMBER + f"/{symbol}"
     return f"Số: {number:02d}/{symbol}"

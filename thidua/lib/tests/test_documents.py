@@ -116,7 +116,7 @@ def test_it_underlines_the_tieu_ngu_and_bolds_the_title_in_docx() -> None:
 
 def test_it_leaves_the_number_blank_on_a_draft() -> None:
     texts, _ = _docx_texts(render_docx(_decision(number=None)))
-    assert "Số:        /QĐ-VKSTC" in texts
+    assert "Số:\u00a0\u00a0\u00a0\u00a0\u00a0\u00a0\u00a0\u00a0/QĐ-VKSTC" in texts
 
 
 def _pdf(tmp_path: Path) -> Path:
