@@ -143,3 +143,24 @@ def phase_candidates(
     ]
     out.sort(key=lambda c: (-c.average, -c.best, c.code, c.unit_id))
     return out[:limit]
+
+
+HEAD_TITLE = "Viện trưởng"
+
+
+def phase_leaders(unit_ids: Collection[int], first: int, last: int) -> dict[int, list[str]]:
+    """The people who headed each unit at some time during the phase (position title
+    "Viện trưởng"): candidates for the individual thematic commendation of the phase review."""
+    start, end = dt.date(first, 1, 1), dt.date(last, 12, 31)
+    rows = (
+        Position.objects.filter(
+            unit_id__in=list(unit_ids), title=HEAD_TITLE, valid_from__lte=end, valid_to__gt=start
+        )
+        .order_by("valid_from")
+        .values_list("unit_id", "person__full_name")
+    )
+    out: dict[int, list[str]] = defaultdict(list)
+    for unit, name in rows:
+        if name not in out[unit]:
+            out[unit].append(name)
+    return dict(out)

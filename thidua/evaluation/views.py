@@ -464,5 +464,6 @@ def phase_page(request: HttpRequest) -> HttpResponse:
             "last": last,
             "candidates": candidates,
             "names": names,
+            "leaders": board.phase_leaders([c.unit_id for c in candidates], first, last),
         },
     )

@@ -58,12 +58,12 @@ def test_the_fixture_loads_idempotently_and_refuses_a_bad_formula(db: None, tmp_
     assert Rubric.objects.count() == 3
     direct = Rubric.objects.get(entity_type="direct")
     assert [(g.code, g.max_points) for g in direct.groups.all()] == [
-        ("A", 70),
-        ("B", 30),
-        ("C", 30),
+        ("A", Decimal(70)),
+        ("B", Decimal(30)),
+        ("C", Decimal(30)),
     ]
     upper = Rubric.objects.get(entity_type="upper")
-    assert [g.max_points for g in upper.groups.all()] == [10, 40, 40, 10]
+    assert [int(g.max_points) for g in upper.groups.all()] == [10, 40, 40, 10]
     assert programme_due(2027)[0] == dt.date(2026, 12, 31)
     data = json.loads(RUBRICS.read_text(encoding="utf-8"))
     data["rubrics"][0]["groups"][0]["criteria"][0]["formula"] = "EST_RECURRENT +"

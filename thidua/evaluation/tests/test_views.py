@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 
 from thidua.evaluation import actions
 from thidua.evaluation.models import Assessment, Programme, Score, Target
-from thidua.evaluation.testing import regional_year
+from thidua.evaluation.testing import approved, regional_year
 from thidua.reporting.testing import ReportingCast
 
 pytestmark = pytest.mark.django_db
@@ -253,3 +253,44 @@ def test_it_takes_a_pdf_as_evidence_and_refuses_other_files(
     client.post(url, {"points": "6", "evidence_file": pdf})
     score = _score(assessed, "A4")
     assert score.self_points == Decimal(6) and score.evidence_file.name.endswith(".pdf")
+
+
+def test_programme_and_phase_pages_respect_scope_and_methods(
+    client: Client, ecast: ReportingCast
+) -> None:
+    from thidua.org.models import Person, Position
+
+    c = ecast.cast
+    client.force_login(c.outsider)
+    assert (
+        client.get(reverse("evaluation:programme", args=[c.regional.pk, 2026])).status_code == 404
+    )
+    programme = actions.save_programme(c.regional, 2026, by=ecast.head, key_tasks="Giảm chi")
+    add = reverse("evaluation:add_target", args=[programme.pk])
+    assert (
+        client.post(
+            add, {"indicator": "SAV_CONF", "kind": "amount", "comparator": ">=", "value": "1"}
+        ).status_code
+        == 404
+    )
+    client.force_login(ecast.head)
+    assert client.get(add).status_code == 405
+    response = client.post(
+        add, {"indicator": "NOPE", "kind": "amount", "comparator": ">=", "value": "x"}, follow=True
+    )
+    assert response.status_code == 200 and not programme.targets.exists()
+    # phase page: the head of a candidate unit is listed
+    for year in (2024, 2025):
+        for q in (1, 2, 3, 4):
+            approved(ecast, c.pc1, year, q, EST_RECURRENT="500", SETTLE_RECURRENT="480")
+    person = Person.objects.create(code="NV-1", full_name="Nguyễn Văn Thủ Trưởng")
+    Position.objects.create(
+        person=person, unit=c.pc1, title="Viện trưởng", valid_from=dt.date(2020, 1, 1)
+    )
+    for year in (2024, 2025):
+        a = actions.open_assessment(c.pc1, year, by=c.admin)
+        a.status = "final"
+        a.save()
+    client.force_login(c.admin)
+    body = client.get(reverse("evaluation:phase")).content.decode()
+    assert 'data-unit="PC-1"' in body and "Nguyễn Văn Thủ Trưởng" in body
