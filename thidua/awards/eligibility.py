@@ -304,6 +304,8 @@ def _service_reason(p: PersonFacts, year: int, rule: RuleParams) -> Reason:
 def _absence_reasons(p: PersonFacts, year: int, rule: RuleParams) -> list[Reason]:
     """TT 02/2024 Art. 15(2): off work 3 to under 6 months → no LĐTT; maternity leave counts
     as worked (Decree 152/2025 Art. 4(5)); 6 months or more is not settled → HOLD (review)."""
+    if not p.absences:
+        return []
     this_year = [a for a in p.absences if a.year == year]
     maternity = sum((a.months for a in this_year if a.reason == "maternity"), Decimal(0))
     months = sum((a.months for a in this_year if a.reason != "maternity"), Decimal(0))
@@ -404,6 +406,8 @@ def usable_initiatives(
 
 
 def _used_elsewhere(p: PersonFacts, min_level: str, title: str, year: int) -> bool:
+    if not p.initiatives:
+        return False
     rank = INITIATIVE_RANK[min_level]
     return any(
         INITIATIVE_RANK.get(i.level, 0) >= rank and i.used_for not in (None, (title, year))
@@ -420,7 +424,9 @@ def chien_si_thi_dua_co_so(
     reasons: list[Reason] = []
     if p.has(LDTT, year) or ldtt.eligible:
         reasons.append(Reason("has_ldtt", PASS, rule.article("cstdcs"), {"year": year}))
+        reasons += holds(p.cases, as_of, rule)
     else:
+        # the LĐTT refusal carries its own reasons, an open case among them
         reasons.append(Reason("needs_ldtt", FAIL, rule.article("cstdcs"), {"year": year}))
         reasons += [r for r in ldtt.reasons if r.status != PASS]
     if p.ratings.get(year) == "HTXS":
@@ -431,16 +437,7 @@ def chien_si_thi_dua_co_so(
         reasons.append(Reason("initiative_used", FAIL, rule.article("once"), {}))
     else:
         reasons.append(Reason("needs_htxs_or_initiative", FAIL, rule.article("cstdcs"), {}))
-    reasons += [r for r in holds(p.cases, as_of, rule) if r not in reasons]
-    return Verdict.of(CSTDCS, _dedupe(reasons))
-
-
-def _dedupe(reasons: list[Reason]) -> list[Reason]:
-    seen: list[Reason] = []
-    for r in reasons:
-        if r not in seen:
-            seen.append(r)
-    return seen
+    return Verdict.of(CSTDCS, reasons)
 
 
 def _chain(
