@@ -190,18 +190,17 @@ def _check_ballot(item: AgendaItem, member: SessionMember | None, *, written: bo
         raise ValidationError(_("This member has already voted on this item."))
 
 
-def _store_ballot(item: AgendaItem, member: SessionMember, choice: str, written: bool) -> None:
+def _store_ballot(item: AgendaItem, member: SessionMember, choice: str) -> None:
     """The receipt and the vote in one transaction. The item's votes are then rewritten in a
     random order with fresh random keys, so that neither the insertion order (SQLite rowid,
     PostgreSQL ctid) nor the key links a vote to the receipt written with it."""
     if choice not in BallotVote.Choice.values:
         raise ValidationError(_("Unknown choice."))
     BallotReceipt.objects.create(session=item.session, item=item, member=member)
-    votes = [(v.choice, v.written) for v in BallotVote.objects.filter(item=item)]
-    votes.append((choice, written))
+    votes = [*BallotVote.objects.filter(item=item).values_list("choice", flat=True), choice]
     _shuffle(votes)
     BallotVote.objects.filter(item=item).delete()
-    BallotVote.objects.bulk_create(BallotVote(item=item, choice=c, written=w) for c, w in votes)
+    BallotVote.objects.bulk_create(BallotVote(item=item, choice=c) for c in votes)
 
 
 @transaction.atomic
@@ -212,7 +211,7 @@ def cast_ballot(item: AgendaItem, *, user: Any, choice: str) -> None:
     member = SessionMember.objects.filter(session=item.session, user=user).first()
     _check_ballot(item, member, written=False)
     assert member is not None
-    _store_ballot(item, member, choice, written=False)
+    _store_ballot(item, member, choice)
     record(
         "council.ballot.cast",
         by=user,
@@ -230,7 +229,7 @@ def record_written_ballot(item: AgendaItem, member: SessionMember, *, choice: st
     if member.session_id != item.session_id:
         raise ValidationError(_("Only members of the council can vote."))
     _check_ballot(item, member, written=True)
-    _store_ballot(item, member, choice, written=True)
+    _store_ballot(item, member, choice)
     record(
         "council.ballot.written",
         by=by,
@@ -249,10 +248,10 @@ def _rule(title: Title, day: dt.date) -> TitleRule | None:
 
 def _tally(item: AgendaItem, members: int, day: dt.date, holidays: set[dt.date]) -> None:
     counts = dict.fromkeys(BallotVote.Choice.values, 0)
-    written = 0
-    for choice, is_written in BallotVote.objects.filter(item=item).values_list("choice", "written"):
+    for choice in BallotVote.objects.filter(item=item).values_list("choice", flat=True):
         counts[choice] += 1
-        written += is_written
+    # Absent members vote in writing, present ones on screen (_check_ballot).
+    written = item.receipts.filter(member__present=False).count()
     rule = _rule(item.proposal.title, day)
     item.threshold = rule.vote_threshold if rule else None
     item.members_total = members

@@ -174,7 +174,8 @@ class BallotVote(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="votes")
     choice = models.CharField(_("choice"), max_length=8, choices=Choice.choices)
-    written = models.BooleanField(_("in writing"), default=False)
+    # Whether a ballot came in writing is known from its receipt (an absent member's): kept
+    # off the vote, where with a single absent member it would name that member's choice.
 
     class Meta:
         verbose_name = _("ballot vote")

@@ -162,7 +162,7 @@ def test_the_database_keeps_no_link_between_a_voter_and_a_vote(world: World) -> 
         cursor.execute(f"SELECT * FROM {vote_table}")
         rows = cursor.fetchall()
     names = {c.name for c in columns}
-    assert names == {"id", "item_id", "choice", "written"}
+    assert names == {"id", "item_id", "choice"}
     # The only foreign key leads to the agenda item, never to a member, user or receipt.
     assert {target for _, (_, target) in relations.items()} == {AgendaItem._meta.db_table}
     # No column can hold a time or a sequence (the exact column set above): the key is random.

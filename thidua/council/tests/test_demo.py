@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 
 from thidua.awards.models import AwardRecord, Proposal
-from thidua.council.models import BallotVote, CouncilSession, Decision
+from thidua.council.models import BallotReceipt, BallotVote, CouncilSession, Decision
 from thidua.council.testing import World
 from thidua.demo.council import build_council
 
@@ -15,7 +15,9 @@ def test_the_demo_round_votes_and_issues_a_numbered_decision(world: World) -> No
     session = CouncilSession.objects.get()
     assert session.status == "closed"
     assert session.members.filter(present=False).count() == 1
-    assert BallotVote.objects.filter(written=True).count() == 3  # one absent member, three items
+    written = BallotReceipt.objects.filter(member__present=False)
+    assert written.count() == 3  # one absent member, three items
+    assert BallotVote.objects.count() == BallotReceipt.objects.count()
     decision = Decision.objects.get()
     assert decision.number_text == "05/QĐ-VKSROOT" and decision.status == "issued"
     awarded = Proposal.objects.filter(status="awarded").count()

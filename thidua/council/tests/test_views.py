@@ -168,7 +168,8 @@ def test_the_secretary_records_a_written_vote_and_attendance(client: Client, wor
     client.post(
         reverse("council:written_vote", args=[item.pk]), {"member": member.pk, "choice": "agree"}
     )
-    assert BallotVote.objects.get(item=item).written is True
+    assert BallotVote.objects.get(item=item).choice == "agree"
+    assert item.receipts.get().member == member  # the absent member's receipt: in writing
 
 
 def test_closing_without_quorum_is_refused_and_closing_with_it_counts(
