@@ -214,18 +214,21 @@ def build_history(rng: random.Random) -> int:
         verdicts, staff, people = actions.evaluate_people(year, decided)
         collective = actions.evaluate_units(year, decided, people, verdicts, staff)
         records: list[AwardRecord] = []
-        used: list[tuple[int, str]] = []
         for pid in sorted(verdicts):
             by_title = verdicts[pid]
-            for code, share in (
-                (engine.LDTT, 1.0),
-                (engine.CSTDCS, 0.9),
-                (engine.CSTD_NGANH, 0.8),
-                (engine.KNC, 0.95 if year == 2022 else 0.6),
+            given: set[str] = set()
+            for code, share, needs in (
+                (engine.LDTT, 1.0, None),
+                (engine.CSTDCS, 0.9, engine.LDTT),
+                (engine.CSTD_NGANH, 0.8, engine.CSTDCS),  # the chain counts this year's CSTĐCS
+                (engine.KNC, 0.95 if year == 2022 else 0.6, None),
             ):
-                if code in by_title and by_title[code].eligible and rng.random() < share:
+                v = by_title.get(code)
+                if v is None or not v.eligible or (needs and needs not in given):
+                    continue
+                if rng.random() < share:
                     records.append(_award(titles, code, year, decided, person_id=pid))
-                    used.append((pid, code))
+                    given.add(code)
         for uid in sorted(collective):
             for code in (engine.TTLDTT, engine.TTLDXS, engine.CO_NGANH):
                 v = collective[uid].get(code)

@@ -236,3 +236,17 @@ def test_only_an_administrator_recomputes(client: Client, acast: AwardsCast) -> 
     response = client.post("/awards/recompute/", {"year": "2025"})
     assert response.status_code == 302
     assert client.get("/awards/recompute/").status_code == 405
+
+
+def test_an_administrator_edits_the_rules_in_the_admin(client: Client, acast: AwardsCast) -> None:
+    from thidua.awards.models import TitleRule
+
+    acast.cast.admin.is_staff = acast.cast.admin.is_superuser = True
+    acast.cast.admin.save()
+    client.force_login(acast.cast.admin)
+    assert client.get("/quan-tri/awards/titlerule/").status_code == 200
+    rule = TitleRule.objects.filter(title__code="CSTDCS").order_by("-valid_from").first()
+    assert rule is not None
+    page = client.get(f"/quan-tri/awards/titlerule/{rule.pk}/change/")
+    assert page.status_code == 200 and "Nghị định 152/2025" in page.content.decode()
+    assert client.get("/quan-tri/awards/performancerating/").status_code == 200
