@@ -81,6 +81,7 @@ class Demo:
     regionals: dict[str, list[OrgUnit]] = field(default_factory=dict)
     credentials: list[Credentials] = field(default_factory=list)
     reports: ReportSummary | None = None
+    emulation: list[str] = field(default_factory=list)
 
 
 def _read(name: str) -> list[dict[str, str]]:
@@ -390,7 +391,10 @@ def build_users(demo: Demo) -> None:
 def build_demo(seed: int = 2023, *, with_reports: bool = True) -> Demo:
     """Create the whole demo sector in one transaction (all or nothing): the tree, staff,
     users, movement plan, the reporting catalogue, forms, rules and periods, and (unless
-    `with_reports` is False) the reports 2022 Q1 – 2026 Q3 (demo/reports.py)."""
+    `with_reports` is False) the reports 2022 Q1 – 2026 Q3 (demo/reports.py) and the emulation
+    built on them: programmes, clusters and assessments (demo/evaluation.py), titles, facts,
+    registrations, award history and proposals (demo/awards.py), the council round and its
+    decisions (demo/council.py)."""
     demo = Demo(rng=random.Random(seed))
     build_levels(demo)
     build_before(demo)
@@ -401,9 +405,10 @@ def build_demo(seed: int = 2023, *, with_reports: bool = True) -> Demo:
     load_reporting_setup()
     if with_reports:
         demo.reports = generate_reports(random.Random(seed + 1))
-        build_evaluation(random.Random(seed + 2))
-        build_awards(random.Random(seed + 3))
-        build_council(random.Random(seed + 4))  # last: votes on the awards demo's proposals
+        demo.emulation += build_evaluation(random.Random(seed + 2))
+        demo.emulation += build_awards(random.Random(seed + 3))
+        # Last: the council votes on the awards demo's proposals.
+        demo.emulation += build_council(random.Random(seed + 4))
     return demo
 
 

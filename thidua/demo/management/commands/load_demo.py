@@ -50,6 +50,8 @@ class Command(BaseCommand):
         if demo.reports is not None:
             for line in describe(demo.reports):
                 self.stdout.write(line)
+        for line in demo.emulation:
+            self.stdout.write(line)
         self._print_logins()
 
     def _print_logins(self) -> None:
