@@ -24,6 +24,7 @@ bench: dev-deps
 	-$(BIN)/python -m bench.bench_rollups
 	-$(BIN)/python -m bench.bench_rollups --postgres
 	-$(BIN)/python -m bench.bench_load
+	-$(BIN)/python -m bench.bench_awards
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)

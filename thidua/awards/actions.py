@@ -284,19 +284,24 @@ def _stored(v: engine.Verdict) -> list[list[Any]]:
 
 
 def _insert_results(rows: list[tuple[Any, ...]]) -> None:
+    """One executemany on SQLite; COPY on PostgreSQL (executemany there is a round trip per
+    row: about 3 s for a year of the sector, against a few tenths with COPY)."""
     meta = EligibilityResult._meta
     names = ["year", "title", "person", "unit", "home_unit", "outcome", "reasons", "computed_at"]
     columns = ", ".join(
         connection.ops.quote_name(meta.get_field(n).column)  # type: ignore[union-attr,arg-type]
         for n in names
     )
-    marks = ", ".join(
-        "%s::jsonb" if n == "reasons" and connection.vendor == "postgresql" else "%s" for n in names
-    )
     table = connection.ops.quote_name(meta.db_table)
     # Table and column names come from the model, never from input.
-    sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        marks = ", ".join("%s" for _n in names)
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608
         for start in range(0, len(rows), 5000):
             cursor.executemany(sql, rows[start : start + 5000])
 
