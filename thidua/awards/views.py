@@ -255,6 +255,8 @@ def registration_page(request: HttpRequest, unit_id: int, year: int) -> HttpResp
     """GET shows the unit's registration; POST saves the titles ticked."""
     if request.method not in {"GET", "POST"}:
         return HttpResponse(status=405)
+    if not 2019 <= year <= 2100:
+        raise Http404
     unit = get_unit_for_user(request.user, unit_id)
     reg = Registration.objects.filter(unit=unit, year=year).first()
     if request.method == "GET":
@@ -359,7 +361,9 @@ def proposal_new(request: HttpRequest) -> HttpResponse:
         text = str(units[0].pk)
     unit = get_unit_for_user(request.user, int(text), write=True)
     require(can_propose(request.user, unit.pk))
-    year = int(source["year"]) if source.get("year", "").isdigit() else today().year - 1
+    text_year = source.get("year", "")
+    year = int(text_year) if text_year.isdigit() and 2019 <= int(text_year) <= 2100 else 0
+    year = year or today().year - 1
     context = {
         "unit": unit,
         "units": units,

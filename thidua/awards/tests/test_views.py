@@ -250,3 +250,23 @@ def test_an_administrator_edits_the_rules_in_the_admin(client: Client, acast: Aw
     page = client.get(f"/quan-tri/awards/titlerule/{rule.pk}/change/")
     assert page.status_code == 200 and "Nghị định 152/2025" in page.content.decode()
     assert client.get("/quan-tri/awards/performancerating/").status_code == 200
+
+
+def test_it_answers_bad_input_without_a_server_error(client: Client, acast: AwardsCast) -> None:
+    client.force_login(acast.head)
+    unit = acast.cast.regional.pk
+    assert client.get(f"/awards/registrations/{unit}/99999/").status_code == 404
+    assert client.get(f"/awards/proposals/new/?unit={unit}&year=99999").status_code == 200
+    bad = {"unit": unit, "title": "CSTDCS", "year": "20x5", "nominee": "p:1"}
+    assert client.post("/awards/proposals/new/", bad).status_code == 400
+    assert (
+        client.post("/awards/proposals/new/", {**bad, "year": "2025", "title": "NOPE"}).status_code
+        == 400
+    )
+    reg_url = f"/awards/registrations/{unit}/2026/"
+    client.post(reg_url)
+    response = client.post(reg_url, {"item": ["garbage", "u:NOPE", "abc:LDTT"]})
+    assert response.status_code == 302
+    assert not RegistrationItem.objects.exists()
+    assert client.get("/awards/candidates/?title=NOPE").status_code == 404
+    assert client.get("/awards/candidates/?year=abc&unit=xyz&outcome=zzz").status_code == 200
