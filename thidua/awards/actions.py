@@ -458,6 +458,8 @@ def move_registration(reg: Registration, to: str, *, by: Any, reason: str = "") 
     reg.return_reason = nfc(reason.strip()) if to == R.RETURNED else ""
     if to == R.APPROVED:
         reg.approved_by, reg.approved_at = by, timezone.now()
+    if to == R.SUBMITTED:
+        reg.submitted_on = timezone.localdate()
     reg.save()
     _log_registration(reg, to, by, before=old, reason=reg.return_reason)
     return reg

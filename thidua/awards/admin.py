@@ -15,6 +15,7 @@ from .models import (
     Discipline,
     OpenCase,
     PerformanceRating,
+    RegistrationDeadline,
     Title,
     TitleRule,
 )
@@ -50,6 +51,11 @@ class TitleRuleAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 @admin.register(BaseSalary)
 class BaseSalaryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ["amount", "valid_from", "valid_to", "legal_basis", "confidence"]
+
+
+@admin.register(RegistrationDeadline)
+class RegistrationDeadlineAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ["day", "month", "valid_from", "valid_to", "legal_basis", "confidence"]
 
 
 class CouncilMemberInline(admin.TabularInline):  # type: ignore[type-arg]

@@ -14,7 +14,7 @@ from django.db import transaction
 from thidua.lib.dates import OPEN_END
 
 from .eligibility import RuleParams
-from .models import BaseSalary, Title, TitleRule
+from .models import BaseSalary, RegistrationDeadline, Title, TitleRule
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 CATALOGUE = DATA_DIR / "titles.json"
@@ -89,6 +89,18 @@ def load_catalogue(path: Path = CATALOGUE) -> int:
             valid_from=_date(row["valid_from"]),
             defaults={
                 "amount": Decimal(row["amount"]),
+                "valid_to": _date(row["valid_to"]),
+                "legal_basis": row["legal_basis"],
+                "confidence": row["confidence"],
+                "note": row["note"],
+            },
+        )
+    for row in data.get("registration_deadlines", []):
+        RegistrationDeadline.objects.update_or_create(
+            valid_from=_date(row["valid_from"]),
+            defaults={
+                "month": row["month"],
+                "day": row["day"],
                 "valid_to": _date(row["valid_to"]),
                 "legal_basis": row["legal_basis"],
                 "confidence": row["confidence"],

@@ -177,6 +177,42 @@ class BaseSalary(models.Model):
         ]
 
 
+class RegistrationDeadline(models.Model):
+    """The day of the year by which units register their titles and THTK-CLP commitments,
+    as data: the KSND calendar was not found in TT 02/2024/TT-VKSTC, so the default (31/03,
+    when the clusters sign their pact) is set by the sector and labelled as such."""
+
+    month = models.PositiveSmallIntegerField(_("month"))
+    day = models.PositiveSmallIntegerField(_("day"))
+    legal_basis = models.CharField(_("legal basis"), max_length=255)
+    confidence = models.CharField(
+        _("confidence"), max_length=8, choices=Confidence.choices, default=Confidence.LOW
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), default=OPEN_END)
+
+    objects = EffectiveQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["valid_from"]
+        verbose_name = _("registration deadline")
+        constraints = [
+            _period("registrationdeadline"),
+            models.UniqueConstraint(
+                fields=["valid_from"], name="one_registration_deadline_per_start"
+            ),
+        ]
+
+    def due_on(self, year: int) -> dt.date:
+        return dt.date(year, self.month, self.day)
+
+
+def registration_due(year: int) -> RegistrationDeadline | None:
+    """The deadline rule in force on 1 January of the registration's year."""
+    return RegistrationDeadline.objects.at(dt.date(year, 1, 1)).first()  # type: ignore[no-any-return]
+
+
 class NoBaseSalary(LookupError):
     """No base salary is recorded for the day."""
 
@@ -417,6 +453,7 @@ class Registration(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    submitted_on = models.DateField(_("submitted on"), null=True, blank=True)
     return_reason = models.TextField(_("reason for return"), blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -22,6 +22,8 @@ from thidua.accounts.access import (
     scope_for,
     today,
 )
+from thidua.evaluation.models import Programme
+from thidua.evaluation.targets import programme_progress
 from thidua.lib.dates import InvalidDate, parse_vn_date
 from thidua.org import tree
 from thidua.org.models import OrgUnit, Person
@@ -49,6 +51,7 @@ from .models import (
     Registration,
     Title,
     TitleRule,
+    registration_due,
 )
 from .reasons import show
 
@@ -238,8 +241,17 @@ def _registration_context(request: HttpRequest, reg: Registration) -> dict[str, 
         {"person": p, "titles": [(t, (p.pk, t.code) in chosen) for t in individual]} for p in staff
     ]
     mine = getattr(request.user, "person_id", None)
+    deadline = registration_due(reg.year)
+    due = deadline.due_on(reg.year) if deadline else None
+    programme = Programme.objects.filter(unit=reg.unit, year=reg.year).first()
     return {
         "reg": reg,
+        "deadline": deadline,
+        "due": due,
+        "late": bool(due and reg.submitted_on and reg.submitted_on > due),
+        "overdue": bool(due and not reg.submitted_on and today() > due),
+        "programme": programme,
+        "progress": programme_progress(programme) if programme else [],
         "people": people,
         "individual": individual,
         "collective": [(t, (None, t.code) in chosen) for t in collective],

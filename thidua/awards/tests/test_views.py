@@ -270,3 +270,40 @@ def test_it_answers_bad_input_without_a_server_error(client: Client, acast: Awar
     assert not RegistrationItem.objects.exists()
     assert client.get("/awards/candidates/?title=NOPE").status_code == 404
     assert client.get("/awards/candidates/?year=abc&unit=xyz&outcome=zzz").status_code == 200
+
+
+def test_it_shows_the_deadline_and_the_programmes_commitments_on_the_registration(
+    client: Client, acast: AwardsCast
+) -> None:
+    """Registration is due by the sector's day (31/03 by default, labelled as set by the
+    sector); the unit's THTK-CLP commitments are its programme's targets, shown with their
+    progress, not typed a second time."""
+    from decimal import Decimal
+
+    from thidua.evaluation.models import Programme, Target
+    from thidua.reporting.catalogue import load_catalogue as load_indicators
+    from thidua.reporting.models import Indicator
+
+    load_indicators()
+    unit = acast.cast.regional
+    programme = Programme.objects.create(unit=unit, year=2026)
+    Target.objects.create(
+        programme=programme,
+        indicator=Indicator.objects.get(code="CONF_SPEND"),
+        kind="percent_change",
+        comparator="<=",
+        value=Decimal(-10),
+    )
+    client.force_login(acast.cast.reporter)
+    url = f"/awards/registrations/{unit.pk}/2026/"
+    client.post(url)
+    client.post(url, {"item": ["u:TTLDTT"]})
+    page = client.get(url).content.decode()
+    assert "31/03/2026" in page and 'data-testid="registration-overdue"' in page
+    assert 'data-indicator="CONF_SPEND"' in page and "-10" in page
+    assert f"/evaluation/unit/{unit.pk}/programme/2026/" in page
+    client.post(f"/awards/registrations/{Registration.objects.get(unit=unit).pk}/move/submitted/")
+    page = client.get(url).content.decode()
+    assert 'data-testid="registration-late"' in page  # submitted on 26/11/2026 or later
+    reg = Registration.objects.get(unit=unit, year=2026)
+    assert reg.submitted_on is not None and reg.submitted_on.year >= 2026
