@@ -41,6 +41,7 @@ from thidua.awards.models import (
     Title,
     TitleRule,
 )
+from thidua.lib.numbers import format_vn_number as n
 from thidua.org import tree
 from thidua.org.models import OrgUnit, Person, Position
 
@@ -394,10 +395,12 @@ def build_awards(rng: random.Random) -> list[str]:
     )
     assert rules_for_year(2025)
     return [
-        f"awards: {rules} title rules, {len(strong)} strong performers, {initiatives} initiatives",
-        f"awards: {len(councils)} councils, {history} past awards 2022–2024",
-        f"awards: {registrations} registered titles 2022–2026, {results} eligibility results",
-        f"awards: {proposals} proposals of 2025 submitted",
+        f"Danh hiệu, hình thức khen thưởng: {n(rules)} quy định theo thời kỳ; "
+        f"{n(len(strong))} cán bộ hoàn thành xuất sắc nhiệm vụ; {n(initiatives)} sáng kiến.",
+        f"Hội đồng TĐKT: {n(len(councils))}; khen thưởng đã có 2022–2024: {n(history)}.",
+        f"Đăng ký thi đua 2022–2026: {n(registrations)} danh hiệu; "
+        f"{n(results)} kết quả xét điều kiện.",
+        f"Đề nghị khen thưởng năm 2025 đã gửi: {n(proposals)}.",
     ]
 
 

@@ -114,19 +114,19 @@ def build_council(rng: random.Random) -> list[str]:
     """One council round per council with submitted proposals; returns summary lines."""
     agendas = _agendas()
     if not agendas:
-        return ["council: no submitted proposals, no session held"]
+        return ["Hội đồng TĐKT: không có đề nghị nào đã gửi, không họp."]
     lines = []
     for council, proposals in sorted(agendas.items(), key=lambda kv: kv[0].pk):
         session = _meet(rng, council, proposals)
         passed = session.items.filter(result=AgendaItem.Result.PASSED).count()
         decision = _decide(session)
         issued = (
-            f", decision {decision.number_text} ({decision.awardees.count()} awards)"
+            f"; Quyết định số {decision.number_text} ({decision.awardees.count()} khen thưởng)"
             if decision
             else ""
         )
         lines.append(
-            f"council: {council.name} {SESSION_DAY:%d/%m/%Y}: "
-            f"{passed} of {len(proposals)} passed{issued}"
+            f"{council.name}, phiên họp {SESSION_DAY:%d/%m/%Y}: "
+            f"{passed}/{len(proposals)} đề nghị đạt{issued}."
         )
     return lines

@@ -44,6 +44,7 @@ from thidua.evaluation.models import (
     Target,
 )
 from thidua.evaluation.targets import refresh_targets
+from thidua.lib.numbers import format_vn_number as vn
 from thidua.org.models import OrgUnit, TreePath
 from thidua.reporting.models import Indicator, Report
 
@@ -339,9 +340,9 @@ def build_evaluation(rng: random.Random) -> list[str]:
     clusters = build_clusters(rng)
     first = Assessment.objects.aggregate(Min("total"))["total__min"]
     return [
-        f"Chương trình THTK-CLP 2022–2026: {programmes} chương trình, {targets} chỉ tiêu.",
+        f"Chương trình THTK-CLP 2022–2026: {vn(programmes)} chương trình, {vn(targets)} chỉ tiêu.",
         "Đánh giá THTK-CLP: "
-        + ", ".join(f"{y}: {n}" for y, n in counts.items())
-        + f" (cuối cùng đến {FINAL_UNTIL}; điểm thấp nhất {first}).",
-        f"Cụm, khối thi đua 2023–2026: {clusters}.",
+        + ", ".join(f"{y}: {vn(n)}" for y, n in counts.items())
+        + f" (chính thức đến {FINAL_UNTIL}; điểm thấp nhất {vn(first, 2)}).",
+        f"Cụm, khối thi đua 2023–2026: {vn(clusters)}.",
     ]
