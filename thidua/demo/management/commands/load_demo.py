@@ -60,3 +60,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Tài khoản mẫu (mật khẩu chung: {DEMO_PASSWORD}):")
         for username, _first, _last, role, code in USERS:
             self.stdout.write(f"  {username:<18} {role.label:<22} {code}")
+        from thidua.demo.awards import COUNCIL_USERS
+
+        self.stdout.write("Thành viên Hội đồng Thi đua - Khen thưởng (cùng mật khẩu):")
+        for username, first, _last, code, _seat in COUNCIL_USERS:
+            self.stdout.write(f"  {username:<18} {first:<22} {code}")
