@@ -10,18 +10,14 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from thidua.accounts.access import scope_for, today
-from thidua.accounts.models import Role, RoleAssignment
+from thidua.accounts.models import Role
 from thidua.org import tree
 
 from .models import Assessment, Cluster, Programme
 
 
 def _role_units(user: Any, roles: set[str]) -> set[int]:
-    return set(
-        RoleAssignment.objects.at(today())
-        .filter(user=user, role__in=roles)
-        .values_list("unit_id", flat=True)
-    )
+    return scope_for(user).role_units(roles)
 
 
 def assessments_for_user(user: Any) -> QuerySet[Assessment]:
@@ -89,8 +85,21 @@ def can_review(user: Any, a: Assessment) -> bool:
 
 
 def can_manage_clusters(user: Any) -> bool:
+    """The council secretary sets up the clusters (DESIGN.md §2); administrators too."""
     scope = scope_for(user)
-    return bool(user.is_superuser or scope.is_admin)
+    return bool(user.is_superuser or scope.is_admin or Role.COUNCIL_SECRETARY in scope.roles)
+
+
+def cluster_organisers(user: Any) -> list[Any]:
+    """The units whose clusters the user may set up: where they are council secretary (an
+    administrator: the roots of the tree)."""
+    scope = scope_for(user)
+    units = [u for u in scope.home_units if u.pk in scope.role_units({Role.COUNCIL_SECRETARY})]
+    if not units and (user.is_superuser or scope.is_admin):
+        from thidua.org.models import OrgUnit
+
+        units = list(OrgUnit.objects.filter(pk__in=tree.roots(today())))
+    return units
 
 
 def require(allowed: bool) -> None:

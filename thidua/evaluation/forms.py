@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -13,7 +14,7 @@ from thidua.lib.numbers import InvalidNumber, parse_vn_number
 from thidua.org.forms import VnDateField
 from thidua.reporting.models import Indicator
 
-from .models import Target
+from .models import Cluster, Rubric, Target
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 
@@ -115,3 +116,26 @@ class TargetForm(forms.Form):
 class OfficersForm(forms.Form):
     chair = forms.IntegerField(label=_("Cluster chair"))
     deputy = forms.IntegerField(label=_("Cluster deputy"))
+
+
+class ClusterForm(forms.Form):
+    """A new cluster or block: the members are ticked among the units the organiser runs."""
+
+    code = forms.SlugField(label=_("Code"), max_length=40)
+    name = forms.CharField(label=_("Name"), max_length=255)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Cluster.Kind.choices)
+    pact_signed_on = VnDateField(label=_("Pact signed on (dd/mm/yyyy)"), required=False)
+    rubric = forms.ModelChoiceField(
+        label=_("Scoring table of the pact"), queryset=Rubric.objects.none(), required=False
+    )
+    members = forms.TypedMultipleChoiceField(
+        label=_("Members"), coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, units: list[tuple[int, str]], year: int, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["members"].choices = units  # type: ignore[attr-defined]
+        day = dt.date(year, 12, 31)
+        self.fields["rubric"].queryset = Rubric.objects.filter(  # type: ignore[attr-defined]
+            valid_from__lte=day, valid_to__gt=dt.date(year, 1, 1)
+        )

@@ -3,6 +3,7 @@ every point explained, clusters, rubrics and the phase-review candidates."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -17,6 +18,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from thidua.accounts.access import get_unit_for_user, scope_for, today
+from thidua.lib.text import fold
+from thidua.org import tree
 from thidua.org.models import OrgUnit
 
 from . import actions, board
@@ -24,6 +27,7 @@ from .access import (
     can_edit_unit,
     can_manage_clusters,
     can_review,
+    cluster_organisers,
     clusters_for_user,
     get_assessment_for_user,
     get_cluster_for_user,
@@ -33,6 +37,7 @@ from .access import (
 )
 from .catalogue import programme_due
 from .forms import (
+    ClusterForm,
     OfficersForm,
     ProgrammeForm,
     ReasonForm,
@@ -96,6 +101,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "levels": levels,
         "assessments": assessments,
         "clusters": clusters_for_user(request.user).filter(year=year),
+        "can_manage_clusters": can_manage_clusters(request.user),
         "home_units": scope.home_units,
     }
     template = "evaluation/index.html#ranking" if request.htmx else "evaluation/index.html"  # type: ignore[attr-defined]
@@ -396,6 +402,53 @@ def cluster_page(request: HttpRequest, pk: int) -> HttpResponse:
             ),
         },
     )
+
+
+def _member_choices(organiser: OrgUnit, year: int) -> list[tuple[int, str]]:
+    """The units under the organiser at the end of the year (the provinces under the supreme
+    procuracy, the regional units under a province), by name."""
+    day = min(dt.date(year, 12, 31), max(today(), dt.date(year, 1, 1)))
+    ids = tree.children_ids(organiser.pk, day)
+    names = tree.names_at(ids, day)
+    return sorted(names.items(), key=lambda kv: fold(kv[1]))
+
+
+@login_required
+def cluster_new(request: HttpRequest) -> HttpResponse:
+    """The council secretary sets up a cluster or block of the year: code, name, members
+    ticked among the units the organiser runs, pact date and scoring table."""
+    if request.method not in {"GET", "POST"}:
+        return HttpResponse(status=405)
+    require(can_manage_clusters(request.user))
+    organisers = cluster_organisers(request.user)
+    require(bool(organisers))
+    raw = request.POST.get("year") or request.GET.get("year", "")
+    year = int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else today().year
+    organiser = organisers[0]
+    units = _member_choices(organiser, year)
+    form = ClusterForm(request.POST or None, units=units, year=year)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        members = list(OrgUnit.objects.filter(pk__in=data["members"]))
+        try:
+            cluster = actions.create_cluster(
+                by=request.user,
+                year=year,
+                code=data["code"],
+                name=data["name"],
+                organiser=organiser,
+                members=members,
+                kind=data["kind"],
+                pact_signed_on=data["pact_signed_on"],
+                rubric=data["rubric"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The cluster was created."))
+            return redirect("evaluation:cluster", pk=cluster.pk)
+    context = {"form": form, "year": year, "organiser": organiser}
+    return render(request, "evaluation/cluster_new.html", context)
 
 
 @login_required

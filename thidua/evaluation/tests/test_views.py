@@ -12,7 +12,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from thidua.evaluation import actions
-from thidua.evaluation.models import Assessment, Programme, Score, Target
+from thidua.evaluation.models import Assessment, Cluster, Programme, Score, Target
 from thidua.evaluation.testing import approved, regional_year
 from thidua.reporting.testing import ReportingCast
 
@@ -294,3 +294,64 @@ def test_programme_and_phase_pages_respect_scope_and_methods(
     client.force_login(c.admin)
     body = client.get(reverse("evaluation:phase")).content.decode()
     assert 'data-unit="PC-1"' in body and "Nguyễn Văn Thủ Trưởng" in body
+
+
+def test_the_secretary_sets_up_a_cluster_of_the_units_under_the_organiser(
+    client: Client, ecast: ReportingCast
+) -> None:
+    c = ecast.cast
+    url = reverse("evaluation:cluster_new")
+    client.force_login(c.secretary)
+    page = client.get(url, {"year": "2026"}).content.decode()
+    assert 'data-testid="cluster-members"' in page
+    boxes = page[page.index('data-testid="cluster-members"') :]
+    assert f'value="{c.pa.pk}"' in boxes and f'value="{c.pc.pk}"' in boxes  # provinces, 2026
+    assert f'value="{c.pb.pk}"' not in boxes  # merged into PA on 01/07/2025
+    # Bad input: one member only, a date that is not one — a message, nothing written
+    bad = client.post(
+        url,
+        {
+            "year": "2026",
+            "code": "cum-1",
+            "name": "Cụm 1",
+            "kind": "cluster",
+            "pact_signed_on": "31/02/2026",
+            "members": [str(c.pa.pk)],
+        },
+    )
+    assert bad.status_code == 200 and 'data-testid="cluster-form"' in bad.content.decode()
+    assert not Cluster.objects.exists()
+    one = client.post(
+        url,
+        {
+            "year": "2026",
+            "code": "cum-1",
+            "name": "Cụm 1",
+            "kind": "cluster",
+            "members": [str(c.pa.pk)],
+        },
+    )
+    assert 'data-testid="form-errors"' in one.content.decode()
+    assert not Cluster.objects.exists()
+    done = client.post(
+        url,
+        {
+            "year": "2026",
+            "code": "cum-1",
+            "name": "Cụm thi đua số 1",
+            "kind": "cluster",
+            "pact_signed_on": "29/03/2026",
+            "members": [str(c.pa.pk), str(c.pc.pk)],
+        },
+    )
+    cluster = Cluster.objects.get(year=2026, code="cum-1")
+    assert done.status_code == 302 and done["Location"].endswith(f"/cluster/{cluster.pk}/")
+    assert cluster.pact_signed_on == dt.date(2026, 3, 29) and cluster.organiser == c.root
+    assert set(cluster.memberships.values_list("unit__code", flat=True)) == {"PA", "PC"}
+    # A reporter, an outsider: 404; another method: 405
+    client.force_login(c.reporter)
+    assert client.get(url).status_code == 404
+    client.force_login(c.outsider)
+    assert client.post(url, {"year": "2026"}).status_code == 404
+    client.force_login(c.secretary)
+    assert client.put(url).status_code == 405
