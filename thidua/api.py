@@ -20,14 +20,14 @@ from thidua.accounts.access import (
     units_for_user,
 )
 from thidua.accounts.tokens import TokenAuth
+from thidua.awards.api import router as awards_router
+from thidua.council.api import router as council_router
 from thidua.evaluation.api import router as evaluation_router
 from thidua.lib.dates import OPEN_END, InvalidDate, parse_vn_date
 from thidua.lib.text import fold
 from thidua.movements.access import get_movement_for_user, movements_for_user
 from thidua.org import tree
 from thidua.org.models import OrgUnit, Position, ReorgLink
-from thidua.council.api import router as council_router
-from thidua.awards.api import router as awards_router
 from thidua.reporting.api import router as reporting_router
 
 api = NinjaAPI(title="thidua", version="1", urls_namespace="api", auth=[TokenAuth(), django_auth])

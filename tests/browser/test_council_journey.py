@@ -17,7 +17,7 @@ from docx import Document
 from playwright.sync_api import Browser, Page, expect
 
 from thidua.council import actions
-from thidua.council.models import BallotVote, CouncilSession, Decision
+from thidua.council.models import BallotReceipt, BallotVote, CouncilSession, Decision
 from thidua.council.testing import SESSION_DAY, World, build_world
 from thidua.testing import PASSWORD, build_cast
 
@@ -119,7 +119,8 @@ def test_members_vote_and_the_secretary_issues_the_decision(
     written.locator("select").select_option("agree")
     written.get_by_role("button").click()
     expect(secretary.get_by_test_id("item-1").get_by_test_id("written-member_b")).to_have_count(0)
-    assert BallotVote.objects.filter(written=True).count() == 1
+    assert BallotReceipt.objects.filter(member__present=False).count() == 1  # in writing
+    assert BallotVote.objects.count() == 5
 
     secretary.reload()
     secretary.get_by_test_id("close-session").click()
