@@ -1,5 +1,6 @@
 """Who sees and runs what in the council. Members of a council see its sessions and vote; a
-council secretary (Role.COUNCIL_SECRETARY) whose scope covers the council's unit, or an
+council secretary (Role.COUNCIL_SECRETARY) whose scope covers the council's unit, the member
+seated today as the council's own secretary (CouncilMember role "secretary"), or an
 administrator, runs sessions and issues decisions; everyone else gets 404."""
 
 from __future__ import annotations
@@ -9,17 +10,30 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from thidua.accounts.access import scope_for
+from thidua.accounts.access import scope_for, today
 from thidua.accounts.models import Role
-from thidua.awards.models import AwardRecord
+from thidua.awards.models import AwardRecord, CouncilMember
 from thidua.org.models import Position
 
 from .models import AgendaItem, CouncilSession, Decision
 
 
+def _seated_units(user: Any) -> frozenset[int]:
+    """The units of the councils where the user holds the secretary's seat today."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    day = today()
+    seats = CouncilMember.objects.filter(
+        user=user, role=CouncilMember.Role.SECRETARY, valid_from__lte=day, valid_to__gt=day
+    )
+    return frozenset(seats.values_list("council__unit_id", flat=True))
+
+
 def is_secretary(user: Any) -> bool:
     scope = scope_for(user)
-    return bool(user.is_superuser or scope.is_admin or Role.COUNCIL_SECRETARY in scope.roles)
+    if user.is_superuser or scope.is_admin or Role.COUNCIL_SECRETARY in scope.roles:
+        return True
+    return bool(_seated_units(user))
 
 
 def _managed_units(user: Any) -> frozenset[int] | None:
@@ -27,9 +41,10 @@ def _managed_units(user: Any) -> frozenset[int] | None:
     scope = scope_for(user)
     if user.is_superuser or scope.is_admin:
         return None
+    seated = _seated_units(user)
     if Role.COUNCIL_SECRETARY not in scope.roles:
-        return frozenset()
-    return scope.unit_ids
+        return seated
+    return None if scope.unit_ids is None else frozenset(scope.unit_ids) | seated
 
 
 def can_manage(user: Any, unit_id: int) -> bool:

@@ -439,3 +439,52 @@ def test_a_secretary_of_another_province_cannot_revoke(client: Client, world: Wo
     for award in AwardRecord.objects.all():  # a person of PA and the unit PA
         assert client.get(reverse("council:revoke", args=[award.pk])).status_code == 404
     assert client.get(reverse("council:index")).status_code == 200
+
+
+def test_the_seated_secretary_of_a_council_runs_its_sessions(client: Client, world: World) -> None:
+    """A user seated as the council's own secretary (no council-secretary role, as the demo
+    seats duyet.tq on Tuyên Quang's council) plans, opens and closes its sessions; the seat
+    of another council, or a seat that has ended, gives nothing."""
+    from thidua.awards.models import Council, CouncilMember
+
+    seated = User.objects.create_user(username="seated", password=PASSWORD)
+    CouncilMember.objects.create(
+        council=world.council, user=seated, role="secretary", valid_from=START
+    )
+    ended = User.objects.create_user(username="ended", password=PASSWORD)
+    CouncilMember.objects.create(
+        council=world.council,
+        user=ended,
+        role="secretary",
+        valid_from=START,
+        valid_to=dt.date(2025, 6, 1),
+    )
+    other = Council.objects.create(unit=world.cast.pc, name="Hội đồng tỉnh C")
+    CouncilMember.objects.create(council=other, user=ended, role="secretary", valid_from=START)
+    client.force_login(seated)
+    page = client.get(reverse("council:index")).content.decode()
+    assert 'data-testid="new-session"' in page and world.council.name in page
+    response = client.post(
+        reverse("council:session_new"),
+        {
+            "council": world.council.pk,
+            "day": "20/03/2025",
+            "place": "Hà Nội",
+            "quorum_numerator": 2,
+            "quorum_denominator": 3,
+        },
+    )
+    assert response.status_code == 302
+    session = CouncilSession.objects.get(date=dt.date(2025, 3, 20))
+    actions.add_agenda_item(session, world.proposals[0], by=world.secretary)
+    assert client.post(reverse("council:open", args=[session.pk])).status_code == 302
+    session.refresh_from_db()
+    assert session.status == "open"
+
+    client.force_login(ended)  # today only the other council's seat counts
+    page = client.get(reverse("council:index")).content.decode()
+    assert f'<option value="{other.pk}"' in page
+    assert f'<option value="{world.council.pk}"' not in page
+    assert client.post(reverse("council:close", args=[session.pk])).status_code == 404
+    client.force_login(world.member_a)  # a plain member still runs nothing
+    assert client.post(reverse("council:close", args=[session.pk])).status_code == 404
