@@ -619,3 +619,18 @@ class ProposalTransition(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+    @property
+    def from_label(self) -> str:
+        return _status_label(self.from_status)
+
+    @property
+    def to_label(self) -> str:
+        return _status_label(self.to_status)
+
+
+def _status_label(status: str) -> str:
+    try:
+        return str(Proposal.Status(status).label)
+    except ValueError:
+        return status

@@ -305,6 +305,15 @@ class Assessment(models.Model):
     def __str__(self) -> str:
         return f"{self.unit} · {self.year}"
 
+    @property
+    def grade_label(self) -> str:
+        """The grade's name from the rubric's grade table, in the active language."""
+        for grade in self.rubric.grades or []:
+            if grade.get("code") == self.grade:
+                english = get_language() == "en" and grade.get("name_en")
+                return str(english or grade.get("name") or self.grade)
+        return self.grade
+
 
 class Score(models.Model):
     """The points of one criterion in one assessment, and how they were reached."""

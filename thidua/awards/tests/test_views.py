@@ -171,6 +171,8 @@ def test_it_creates_fills_and_submits_a_proposal(client: Client, acast: AwardsCa
     )
     page = client.get(f"/awards/proposals/{proposal.pk}/").content.decode()
     assert "xac-nhan.pdf" in page
+    submitted = str(Proposal.Status.SUBMITTED.label)
+    assert f'<span data-to="submitted">{submitted}</span>' in page  # the label, not the code
     fragment = client.get("/awards/proposals/", HTTP_HX_REQUEST="true").content.decode()
     assert 'id="table"' in fragment and "<html" not in fragment
     assert client.get(f"/awards/proposals/{proposal.pk}/move/submitted/").status_code == 405

@@ -120,6 +120,9 @@ def test_it_lets_the_level_above_review_with_a_reason_and_finalise(
     client.post(reverse("evaluation:transition", args=[assessed.pk, "finalise"]))
     assessed.refresh_from_db()
     assert (assessed.status, assessed.total) == ("final", Decimal("59.00"))
+    page = client.get(reverse("evaluation:assessment", args=[assessed.pk])).content.decode()
+    assert f'data-grade="{assessed.grade}">{assessed.grade_label}<' in page
+    assert assessed.grade_label != assessed.grade  # "Đạt", not the code "fair"
     ranking = client.get(reverse("evaluation:index"), {"year": 2026}).content.decode()
     assert 'data-unit="PA-R1"' in ranking
 
