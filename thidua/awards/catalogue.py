@@ -69,6 +69,7 @@ def load_catalogue(path: Path = CATALOGUE) -> int:
     count = 0
     for order, row in enumerate(data["titles"]):
         fields = {k: row[k] for k in ("name", "name_en", "subject", "kind", "yearly")}
+        fields["short_name"] = row.get("short_name", "")
         title, _created = Title.objects.update_or_create(
             code=row["code"], defaults={**fields, "sort_order": order}
         )

@@ -57,6 +57,7 @@ class Title(models.Model):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=255)
     name_en = models.CharField(_("English name"), max_length=255, blank=True)
+    short_name = models.CharField(_("abbreviation"), max_length=30, blank=True)
     subject = models.CharField(_("for"), max_length=12, choices=Subject.choices)
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.TITLE)
     yearly = models.BooleanField(_("considered every year"), default=True)
@@ -73,6 +74,11 @@ class Title(models.Model):
     @property
     def display_name(self) -> str:
         return self.name_en if get_language() == "en" and self.name_en else self.name
+
+    @property
+    def short_label(self) -> str:
+        """The usual abbreviation in Vietnamese documents (LĐTT, CSTĐCS…), else the code."""
+        return self.short_name or self.code
 
     @property
     def is_individual(self) -> bool:

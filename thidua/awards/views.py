@@ -210,7 +210,8 @@ def registrations(request: HttpRequest) -> HttpResponse:
         .select_related("level")
         .order_by("level__rank", "code")
     )
-    codes = list(Title.objects.filter(kind="title").values_list("code", flat=True))
+    titles = list(Title.objects.filter(kind="title"))
+    codes = [t.code for t in titles]
     rows = [
         {
             "unit": u,
@@ -225,7 +226,7 @@ def registrations(request: HttpRequest) -> HttpResponse:
         "years": [*range(today().year + 1, 2021, -1)],
         "unit": unit,
         "rows": rows,
-        "codes": codes,
+        "titles": titles,
         "totals": totals,
     }
     return render(request, _fragment(request, "awards/registrations.html", "table"), context)

@@ -100,6 +100,7 @@ def test_it_registers_titles_submits_and_the_head_approves(
     client.force_login(acast.cast.reviewer)
     page = client.get(f"/awards/registrations/?unit={acast.cast.pa.pk}&year=2026")
     assert f'data-unit="{unit.code}"' in page.content.decode()
+    assert 'data-code="CSTDCS">CSTĐCS</th>' in page.content.decode()  # the usual abbreviation
     fragment = client.get(
         f"/awards/registrations/?unit={acast.cast.pa.pk}&year=2026", HTTP_HX_REQUEST="true"
     ).content.decode()
