@@ -21,6 +21,7 @@ CATALOGUE = DATA_DIR / "titles.json"
 RULE_FIELDS = (
     "confidence",
     "note",
+    "note_en",
     "vote_threshold",
     "vote_body",
     "consultation_working_days",
@@ -94,6 +95,7 @@ def load_catalogue(path: Path = CATALOGUE) -> int:
                 "legal_basis": row["legal_basis"],
                 "confidence": row["confidence"],
                 "note": row["note"],
+                "note_en": row.get("note_en", ""),
             },
         )
     for row in data.get("registration_deadlines", []):
@@ -106,6 +108,7 @@ def load_catalogue(path: Path = CATALOGUE) -> int:
                 "legal_basis": row["legal_basis"],
                 "confidence": row["confidence"],
                 "note": row["note"],
+                "note_en": row.get("note_en", ""),
             },
         )
     return count

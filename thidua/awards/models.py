@@ -47,6 +47,17 @@ def _person_xor_unit(name: str) -> models.CheckConstraint:
     )
 
 
+class BilingualNote:
+    """A rule's note is kept in Vietnamese (`note`) and in English (`note_en`)."""
+
+    note: str
+    note_en: str
+
+    @property
+    def display_note(self) -> str:
+        return self.note_en if get_language() == "en" and self.note_en else self.note
+
+
 class Title(models.Model):
     """An emulation title (danh hiệu thi đua) or an award form (hình thức khen thưởng)."""
 
@@ -89,7 +100,7 @@ class Title(models.Model):
         return self.rules.get(valid_from__lte=day, valid_to__gt=day)
 
 
-class TitleRule(models.Model):
+class TitleRule(BilingualNote, models.Model):
     """The dated rule of one title: legal basis, vote threshold, consultation, cash multiple and
     quota. Values the legal text did not give are shipped with the best-known value, a
     confidence below high and a note the UI shows (emulation-rules.md §8)."""
@@ -106,6 +117,7 @@ class TitleRule(models.Model):
         _("confidence"), max_length=8, choices=Confidence.choices, default=Confidence.HIGH
     )
     note = models.TextField(_("note"), blank=True)
+    note_en = models.TextField(_("note in English"), blank=True)
     vote_threshold = models.DecimalField(
         _("vote threshold"),
         max_digits=4,
@@ -160,7 +172,7 @@ class TitleRule(models.Model):
         return f"{self.title.code} {self.valid_from:%d/%m/%Y}"
 
 
-class BaseSalary(models.Model):
+class BaseSalary(BilingualNote, models.Model):
     """Mức lương cơ sở in force during a period: every cash amount multiplies it."""
 
     amount = models.DecimalField(_("amount (VND/month)"), max_digits=14, decimal_places=0)
@@ -171,6 +183,7 @@ class BaseSalary(models.Model):
         _("confidence"), max_length=8, choices=Confidence.choices, default=Confidence.HIGH
     )
     note = models.CharField(_("note"), max_length=500, blank=True)
+    note_en = models.CharField(_("note in English"), max_length=500, blank=True)
 
     objects = EffectiveQuerySet.as_manager()
 
@@ -183,7 +196,7 @@ class BaseSalary(models.Model):
         ]
 
 
-class RegistrationDeadline(models.Model):
+class RegistrationDeadline(BilingualNote, models.Model):
     """The day of the year by which units register their titles and THTK-CLP commitments,
     as data: the KSND calendar was not found in TT 02/2024/TT-VKSTC, so the default (31/03,
     when the clusters sign their pact) is set by the sector and labelled as such."""
@@ -195,6 +208,7 @@ class RegistrationDeadline(models.Model):
         _("confidence"), max_length=8, choices=Confidence.choices, default=Confidence.LOW
     )
     note = models.CharField(_("note"), max_length=500, blank=True)
+    note_en = models.CharField(_("note in English"), max_length=500, blank=True)
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid to"), default=OPEN_END)
 

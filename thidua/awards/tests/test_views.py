@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
@@ -31,6 +32,11 @@ def test_it_shows_the_catalogue_with_the_amount_and_the_confidence(
     assert "2.530.000" in page  # base salary from 01/07/2026 (medium)
     assert "7.590.000" in page  # CSTĐ ngành: 3.0 × 2,530,000
     assert 'data-confidence="low"' in page
+    assert "TT 02/2024, Điều 15: dưới 6 tháng công tác" in page  # the rule's note, in Vietnamese
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get("/awards/catalogue/?on=01/07/2026").content.decode()
+    assert "TT 02/2024 Art. 15: under 6 months of service" in english
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
     response = client.get("/awards/catalogue/?on=31/02/2025")
     assert response.status_code == 200
     body = response.content.decode()
