@@ -27,5 +27,6 @@ urlpatterns = [
     ),
     path("proposals/<int:pk>/move/<slug:to>/", views.proposal_move, name="proposal_move"),
     path("initiatives/", views.initiatives, name="initiatives"),
+    path("thematic/", views.thematic, name="thematic"),
     path("recompute/", views.recompute, name="recompute"),
 ]

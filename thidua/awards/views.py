@@ -22,6 +22,7 @@ from thidua.accounts.access import (
     scope_for,
     today,
 )
+from thidua.evaluation import board
 from thidua.evaluation.models import Programme
 from thidua.evaluation.targets import programme_progress
 from thidua.lib.dates import InvalidDate, parse_vn_date
@@ -54,6 +55,9 @@ from .models import (
     registration_due,
 )
 from .reasons import show
+
+THEMATIC_FORM = "BK_VKSTC_TT"  # Bằng khen of the Prosecutor General, collective
+THEMATIC_ROWS = 20
 
 
 def _year(request: HttpRequest, default: int | None = None) -> int:
@@ -599,3 +603,45 @@ def _url(name: str) -> str:
     from django.urls import reverse
 
     return reverse(name)
+
+
+@login_required
+@require_GET
+def thematic(request: HttpRequest) -> HttpResponse:
+    """Thematic commendation for the phase reviews (sơ kết 2025, tổng kết 2030): the units in
+    scope with the best THTK-CLP results over the whole phase (evaluation.board), still in
+    operation at the review, each with a link proposing it for a collective Bằng khen by the
+    unit above it."""
+    phase = request.GET.get("phase", "")
+    if phase not in board.PHASES:
+        phase = next(iter(board.PHASES))
+    first, last = board.PHASES[phase]
+    day = min(today(), engine.year_end(last))
+    found = board.phase_candidates(first, last, scope_for(request.user).unit_ids, limit=200)
+    open_ids = set(
+        OrgUnit.objects.at(day)
+        .filter(id__in=[c.unit_id for c in found])
+        .values_list("id", flat=True)
+    )
+    kept = [c for c in found if c.unit_id in open_ids][:THEMATIC_ROWS]
+    names = tree.names_at([c.unit_id for c in kept], day)
+    rows = []
+    for c in kept:
+        line = tree.ancestor_ids(c.unit_id, day)
+        parent = line[-1] if line else None
+        rows.append(
+            {
+                "candidate": c,
+                "name": names.get(c.unit_id, c.code),
+                "parent": parent,
+                "can_propose": parent is not None and can_propose(request.user, parent),
+            }
+        )
+    context = {
+        "phase": phase,
+        "phases": list(board.PHASES),
+        "review_year": last,
+        "rows": rows,
+        "form_code": THEMATIC_FORM,
+    }
+    return render(request, "awards/thematic.html", context)
