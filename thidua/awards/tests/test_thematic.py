@@ -11,6 +11,7 @@ from django.test import Client
 from thidua.awards.catalogue import load_catalogue
 from thidua.evaluation.catalogue import load_rubrics
 from thidua.evaluation.models import Assessment, Rubric
+from thidua.org.models import OrgUnit
 from thidua.reporting.testing import ReportingCast
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +26,11 @@ def phase(rcast: ReportingCast) -> ReportingCast:
     load_catalogue()
     rubric = Rubric.objects.first()
     c = rcast.cast
-    rows = [(c.pa, [78, 80, 81, 81]), (c.pc, [70, 70, 70, 70]), (c.pb1, [95, 95, 95, None])]
+    rows: list[tuple[OrgUnit, list[int | None]]] = [
+        (c.pa, [78, 80, 81, 81]),
+        (c.pc, [70, 70, 70, 70]),
+        (c.pb1, [95, 95, 95, None]),
+    ]
     for unit, totals in rows:
         for year, total in zip(range(2022, 2026), totals, strict=True):
             if total is not None:
