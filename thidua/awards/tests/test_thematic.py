@@ -24,7 +24,7 @@ def phase(rcast: ReportingCast) -> ReportingCast:
     on 01/07/2025, has one year only (not enough for the phase); PB-1 closed in 2025."""
     load_rubrics()
     load_catalogue()
-    rubric = Rubric.objects.first()
+    rubric = Rubric.objects.order_by("pk")[0]
     c = rcast.cast
     rows: list[tuple[OrgUnit, list[int | None]]] = [
         (c.pa, [78, 80, 81, 81]),
@@ -58,7 +58,7 @@ def test_it_lists_the_best_units_still_open_and_links_the_proposal(
     assert link in table
     form = client.get(
         "/awards/proposals/new/",
-        {"unit": c.root.pk, "year": 2025, "title": "BK_VKSTC_TT", "nominee": f"u:{c.pa.pk}"},
+        {"unit": str(c.root.pk), "year": "2025", "title": "BK_VKSTC_TT", "nominee": f"u:{c.pa.pk}"},
     )
     assert form.status_code == 200 and f'value="u:{c.pa.pk}"' in form.content.decode()
 
