@@ -41,6 +41,7 @@ from thidua.awards.models import (
     Title,
     TitleRule,
 )
+from thidua.demo.council import HistoryRound, build_history_rounds
 from thidua.lib.numbers import format_vn_number as n
 from thidua.org import tree
 from thidua.org.models import OrgUnit, Person, Position
@@ -205,11 +206,15 @@ def _cash(code: str, day: dt.date) -> Decimal:
     return engine.cash_amount(rule.cash_multiple, salary.amount)
 
 
-def build_history(rng: random.Random) -> int:
+def build_history(rng: random.Random) -> tuple[int, list[HistoryRound]]:
     """Award history 2022–2024 decided by the engine itself, year after year, so the chains
-    the 2025 rules look at are consistent with the facts."""
+    the 2025 rules look at are consistent with the facts. The council-voted titles of the demo's
+    councils then get their proposals, session, ballots and decision (demo/council.py); the
+    others (LĐTT, TTLĐTT, Kỷ niệm chương, CSTĐ cơ sở of provinces without a council in the
+    demo) stay imported history."""
     titles = dict(Title.objects.values_list("code", "id"))
     total = 0
+    rounds: list[HistoryRound] = []
     for year in (2022, 2023, 2024):
         decided = dt.date(year + 1, 1, 20)
         verdicts, staff, people = actions.evaluate_people(year, decided)
@@ -238,7 +243,10 @@ def build_history(rng: random.Random) -> int:
         created = AwardRecord.objects.bulk_create(records, batch_size=2000)
         _mark_used_initiatives(created, people, year)
         total += len(created)
-    return total
+        rounds += build_history_rounds(
+            random.Random(f"council-{year}"), year, created, staff.home, (verdicts, collective)
+        )
+    return total, rounds
 
 
 def _award(
@@ -386,7 +394,7 @@ def build_awards(rng: random.Random) -> list[str]:
     initiatives = build_initiatives(rng, people, strong)
     build_cases(rng, people)
     councils = build_councils()
-    history = build_history(rng)
+    history, rounds = build_history(rng)
     registrations = build_registrations(rng, strong)
     results = sum(actions.recompute_eligibility(y, as_of=DEMO_DAY) for y in YEARS)
     proposals = build_proposals()
@@ -397,7 +405,9 @@ def build_awards(rng: random.Random) -> list[str]:
     return [
         f"Danh hiệu, hình thức khen thưởng: {n(rules)} quy định theo thời kỳ; "
         f"{n(len(strong))} cán bộ hoàn thành xuất sắc nhiệm vụ; {n(initiatives)} sáng kiến.",
-        f"Hội đồng TĐKT: {n(len(councils))}; khen thưởng đã có 2022–2024: {n(history)}.",
+        f"Hội đồng TĐKT: {n(len(councils))}; khen thưởng đã có 2022–2024: {n(history)}, "
+        f"trong đó {n(sum(r.awards for r in rounds))} qua Hội đồng "
+        f"({n(len(rounds))} phiên họp, {n(len(rounds))} quyết định).",
         f"Đăng ký thi đua 2022–2026: {n(registrations)} danh hiệu; "
         f"{n(results)} kết quả xét điều kiện.",
         f"Đề nghị khen thưởng năm 2025 đã gửi: {n(proposals)}.",

@@ -1,19 +1,57 @@
 """Demo council round: each standing council meets on 15/01/2026 on the proposals of 2025 the
 awards demo submitted (one member absent, voting in writing), closes with quorum, and the
 issuing unit signs a decision numbered from its register (e.g. 05/QĐ-VKSTC) on 05/02/2026,
-after the 10-working-day consultation that Chiến sĩ thi đua toàn quốc needs."""
+after the 10-working-day consultation that Chiến sĩ thi đua toàn quốc needs.
+
+The award history 2022–2024 has its council chain too (`build_history_rounds`, called by the
+awards demo year by year): proposals, a closed session early the next year with its secret
+ballot, and an issued decision behind every council-voted award of the demo's two councils."""
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import json
 import random
 from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
 
 from thidua.accounts.models import User
-from thidua.awards.models import Council, CouncilMember, Proposal
-from thidua.council import actions
-from thidua.council.models import AgendaItem, CouncilSession, Decision
+from thidua.audit.chain import Change, record_many
+from thidua.awards import eligibility as engine
+from thidua.awards import facts
+from thidua.awards.models import (
+    AwardRecord,
+    BaseSalary,
+    Council,
+    CouncilMember,
+    NoBaseSalary,
+    Proposal,
+    ProposalTransition,
+    Title,
+    base_salary_on,
+)
+from thidua.council import actions, rules
+from thidua.council.models import (
+    AgendaItem,
+    BallotReceipt,
+    BallotVote,
+    CouncilSession,
+    Decision,
+    DecisionAwardee,
+    DecisionRegister,
+    Holiday,
+    SessionMember,
+)
+from thidua.lib.numbers import format_vn_number as n
 from thidua.org import tree
+from thidua.org.models import OrgUnit
 
 SESSION_DAY = dt.date(2026, 1, 15)
 DECISION_DAY = dt.date(2026, 2, 5)
@@ -111,22 +149,422 @@ def _decide(session: CouncilSession) -> Decision | None:
 
 
 def build_council(rng: random.Random) -> list[str]:
-    """One council round per council with submitted proposals; returns summary lines."""
+    """One council round per council with submitted proposals; returns summary lines: the
+    sessions of the history first (built with the award history, see below), then this round."""
+    lines = history_lines()
     agendas = _agendas()
     if not agendas:
-        return ["Hội đồng TĐKT: không có đề nghị nào đã gửi, không họp."]
-    lines = []
+        return [*lines, "Hội đồng TĐKT: không có đề nghị nào đã gửi, không họp."]
     for council, proposals in sorted(agendas.items(), key=lambda kv: kv[0].pk):
         session = _meet(rng, council, proposals)
         passed = session.items.filter(result=AgendaItem.Result.PASSED).count()
         decision = _decide(session)
         issued = (
-            f"; Quyết định số {decision.number_text} ({decision.awardees.count()} khen thưởng)"
+            f"; Quyết định số {decision.number_text} ({n(decision.awardees.count())} khen thưởng)"
             if decision
             else ""
         )
         lines.append(
             f"{council.name}, phiên họp {SESSION_DAY:%d/%m/%Y}: "
-            f"{passed}/{len(proposals)} đề nghị đạt{issued}."
+            f"{n(passed)}/{n(len(proposals))} đề nghị đạt{issued}."
         )
     return lines
+
+
+# ------------------------------------------------------------------ history 2022–2024
+#
+# The award history 2022–2024 comes out of the same chain as the 2025 round, written in bulk
+# (a few hundred proposals a year: through the actions one ballot at a time it would cost
+# minutes): proposal (awarded, with its transitions) → agenda item of a closed session early the
+# next year (members frozen, one absent voting in writing) → receipts and unlinked votes stored
+# as actions._store_ballot stores them → one issued decision per session, numbered from the
+# issuer's register, naming the AwardRecords. Councils of the demo: the sector council (CSTĐ
+# ngành, TTLĐXS and Cờ thi đua ngành everywhere, CSTĐ cơ sở of the supreme procuracy's own
+# departments) and Tuyên Quang's (CSTĐ cơ sở of its units). CSTĐ cơ sở of the other provinces,
+# whose councils the demo does not hold, stays imported history.
+
+COUNCIL_TITLES = (engine.CSTDCS, engine.CSTD_NGANH, engine.TTLDXS, engine.CO_NGANH)
+SECTOR_WIDE = (engine.CSTD_NGANH, engine.TTLDXS, engine.CO_NGANH)
+SECTOR_OWN_LEVELS = {"toi-cao", "don-vi-vkstc"}
+TITLES_JSON = Path(__file__).resolve().parents[1] / "awards" / "data" / "titles.json"
+
+
+Verdicts = tuple[dict[int, dict[str, engine.Verdict]], dict[int, dict[str, engine.Verdict]]]
+
+
+@dataclass
+class HistoryRound:
+    year: int
+    council: Council
+    session: CouncilSession
+    decision: Decision
+    awards: int
+    cash_unknown: bool
+
+
+def _session_day(year: int) -> dt.date:
+    """The council meets on the second Thursday of January of the following year."""
+    day = dt.date(year + 1, 1, 8)
+    return day + dt.timedelta(days=(3 - day.weekday()) % 7)
+
+
+@functools.cache
+def _regimes() -> list[tuple[dt.date, dt.date, str]]:
+    data = json.loads(TITLES_JSON.read_text(encoding="utf-8"))["regimes"]
+    return [
+        (
+            dt.date.fromisoformat(r["valid_from"]),
+            dt.date.fromisoformat(r["valid_to"] or "9999-12-31"),
+            r["basis"],
+        )
+        for r in data.values()
+    ]
+
+
+def _legal_bases(day: dt.date) -> str:
+    """The texts in force on the decision date (titles.json, regimes)."""
+    basis = next(b for start, end, b in _regimes() if start <= day < end)
+    return "\n".join(f"Căn cứ {part.strip()};" for part in basis.split(";"))
+
+
+def _cash_or_none(title: Title, day: dt.date) -> Decimal | None:
+    """None when no base salary is recorded for the day (before 01/07/2023 our sources give
+    none: emulation-rules.md §7): the cash is unknown, not zero."""
+    try:
+        return actions.cash_for(title, day)
+    except NoBaseSalary:
+        return None
+
+
+def _history_council(
+    award: AwardRecord,
+    code: str,
+    home: dict[int, int],
+    parents: dict[int, int | None],
+    levels: dict[int, str],
+    councils: dict[str, Council],
+    tq_units: set[int],
+) -> tuple[Council, int] | None:
+    """The council that voted on this award, and the proposing unit; None when the demo
+    holds no council for it."""
+    if award.unit_id is not None:
+        if code not in SECTOR_WIDE:
+            return None
+        return councils["VKSNDTC"], parents.get(award.unit_id) or award.unit_id
+    unit = home.get(award.person_id)  # type: ignore[arg-type]
+    if unit is None:
+        return None
+    if code in SECTOR_WIDE:
+        return councils["VKSNDTC"], unit
+    if unit in tq_units:
+        return councils["TQ"], unit
+    if levels.get(unit) in SECTOR_OWN_LEVELS:
+        return councils["VKSNDTC"], unit
+    return None
+
+
+def _agree_needed(members: int, threshold: Decimal | None) -> int:
+    return next(a for a in range(members + 1) if rules.ballot_passes(a, members, threshold))
+
+
+def build_history_rounds(
+    rng: random.Random,
+    year: int,
+    awards: list[AwardRecord],
+    home: dict[int, int],
+    verdicts: Verdicts,
+) -> list[HistoryRound]:
+    """The council chain behind the council-voted awards of `year` (see above). `home` is each
+    person's unit at the end of the year; `verdicts` the engine's verdicts (people's, units'),
+    kept in the proposal as its eligibility at proposal time."""
+    councils = {c.unit.code: c for c in Council.objects.select_related("unit")}
+    if not {"VKSNDTC", "TQ"} <= set(councils):
+        return []
+    end = dt.date(year, 12, 31)
+    parents = facts.parents_at(end)
+    levels = dict(OrgUnit.objects.values_list("id", "level__code"))
+    tq_units = set(tree.subtree_ids(councils["TQ"].unit_id, end))
+    titles = {t.pk: t for t in Title.objects.filter(code__in=COUNCIL_TITLES)}
+    by_council: dict[Council, list[tuple[AwardRecord, Title, int]]] = defaultdict(list)
+    for award in awards:
+        title = titles.get(award.title_id)
+        if title is None:
+            continue
+        found = _history_council(award, title.code, home, parents, levels, councils, tq_units)
+        if found is not None:
+            by_council[found[0]].append((award, title, found[1]))
+    rounds = []
+    for council in sorted(by_council, key=lambda c: c.pk):
+        rounds.append(_history_round(rng, year, council, by_council[council], verdicts))
+    return rounds
+
+
+def _history_round(
+    rng: random.Random,
+    year: int,
+    council: Council,
+    rows: list[tuple[AwardRecord, Title, int]],
+    verdicts: Verdicts,
+) -> HistoryRound:
+    day = _session_day(year)
+    holidays = set(Holiday.objects.values_list("day", flat=True))
+    decided = rules.add_working_days(day, 5, holidays)
+    secretary = _secretary(council)
+    admin = User.objects.get(username="admin")
+    proposals = Proposal.objects.bulk_create(
+        [
+            Proposal(
+                title=title,
+                year=year,
+                person_id=award.person_id,
+                unit_id=award.unit_id,
+                proposing_unit_id=proposing,
+                council=council,
+                status=Proposal.Status.AWARDED,
+                achievement_report=(
+                    f"Báo cáo thành tích năm {year} đề nghị tặng {title.name}: các tiêu chuẩn "
+                    "được xét từ dữ liệu của hệ thống (dữ liệu mẫu)."
+                ),
+                eligibility=_verdict_json(verdicts, award, title, year, day),
+                created_by=admin,
+            )
+            for award, title, proposing in rows
+        ],
+        batch_size=1000,
+    )
+    ids = [p.pk for p in proposals]
+    submitted = day - dt.timedelta(days=14)
+    mine = Proposal.objects.filter(year=year, council=council)  # this round's, by construction
+    mine.update(created_at=_at(submitted), updated_at=_at(decided))
+    steps = [
+        (Proposal.Status.DRAFT, Proposal.Status.SUBMITTED, submitted, admin, ""),
+        (Proposal.Status.SUBMITTED, Proposal.Status.IN_COUNCIL, day, secretary, ""),
+        (
+            Proposal.Status.IN_COUNCIL,
+            Proposal.Status.PASSED,
+            day,
+            secretary,
+            f"Phiên họp Hội đồng ngày {day:%d/%m/%Y}",
+        ),
+    ]
+    ProposalTransition.objects.bulk_create(
+        [
+            ProposalTransition(proposal_id=pid, from_status=a, to_status=b, by=who, reason=why)
+            for a, b, _on, who, why in steps
+            for pid in ids
+        ],
+        batch_size=4000,
+    )
+    for _a, b, on, _who, _why in steps:
+        ProposalTransition.objects.filter(proposal__in=mine, to_status=b).update(at=_at(on))
+
+    session = CouncilSession.objects.create(
+        council=council,
+        date=day,
+        place=_place(council),
+        status=CouncilSession.Status.CLOSED,
+        closed_on=day,
+        created_by=secretary,
+    )
+    seats = list(council.members_on(day).select_related("user", "person").order_by("id"))
+    members = SessionMember.objects.bulk_create(
+        SessionMember(
+            session=session,
+            seat=seat,
+            user=seat.user,
+            name=seat.person.full_name
+            if seat.person
+            else seat.user.get_full_name() or seat.user.username,
+            role=seat.role,
+        )
+        for seat in seats
+    )
+    ordinary = [m for m in members if m.role not in {"chair", "secretary"}]
+    absent = rng.choice(ordinary) if len(members) > 3 and ordinary else None
+    if absent is not None:
+        absent.present = False
+        absent.save(update_fields=["present"])
+    total = len(members)
+    items = []
+    rules_on_day = {t.pk: t.rule_on(day) for t in {title for _a, title, _u in rows}}
+    for position, proposal in enumerate(proposals, start=1):
+        rule = rules_on_day[proposal.title_id]
+        need = _agree_needed(total, rule.vote_threshold)
+        agree = max(need, total - rng.choices([0, 1, 2], [80, 15, 5])[0])
+        against = total - agree
+        disagree = rng.randint(0, against)
+        items.append(
+            AgendaItem(
+                session=session,
+                proposal=proposal,
+                position=position,
+                result=AgendaItem.Result.PASSED,
+                threshold=rule.vote_threshold,
+                members_total=total,
+                agree=agree,
+                disagree=disagree,
+                abstain=against - disagree,
+                written=1 if absent is not None else 0,
+            )
+        )
+    AgendaItem.objects.bulk_create(items, batch_size=1000)
+    receipts, votes = [], []
+    for item in items:
+        receipts += [BallotReceipt(session=session, item=item, member=m) for m in members]
+        choices = ["agree"] * item.agree + ["disagree"] * item.disagree
+        choices += ["abstain"] * item.abstain
+        rng.shuffle(choices)  # no order, no key (random UUID) ties a vote to a receipt
+        votes += [BallotVote(item=item, choice=c) for c in choices]
+    BallotReceipt.objects.bulk_create(receipts, batch_size=4000)
+    rng.shuffle(votes)
+    BallotVote.objects.bulk_create(votes, batch_size=4000)
+
+    supreme = council.unit.code in SYMBOLS
+    number = rng.randint(8, 30)
+    DecisionRegister.objects.update_or_create(
+        issuer=council.unit, year=decided.year, defaults={"next_number": number + 1}
+    )
+    chair = council.chair_on(day)
+    decision = Decision.objects.create(
+        issuer=council.unit,
+        issuer_name=tree.names_at([council.unit_id], decided)[council.unit_id],
+        governing_body="" if supreme else "Viện kiểm sát nhân dân tối cao",
+        session=session,
+        year=decided.year,
+        number=number,
+        symbol=SYMBOLS.get(council.unit.code, f"QĐ-VKS{council.unit.code}"),
+        date=decided,
+        place=_place(council),
+        signer_name=chair.user.get_full_name() if chair else "Lê Minh Trí",
+        signer_position="Phó Viện trưởng",
+        authority="KT.",
+        authority_of="Viện trưởng",
+        subject=f"Về việc tặng danh hiệu thi đua năm {year}",
+        legal_bases=_legal_bases(decided),
+        recipients="Như Điều 3;\nVụ Thi đua - Khen thưởng;\nLưu: VT, TĐKT.",
+        status=Decision.Status.ISSUED,
+        created_by=secretary,
+    )
+    unknown = False
+    awardees = []
+    cash_by_title = {t.pk: _cash_or_none(t, decided) for t in {title for _a, title, _u in rows}}
+    for item, proposal, (award, title, _unit) in zip(items, proposals, rows, strict=True):
+        cash = cash_by_title[title.pk]
+        unknown = unknown or cash is None
+        awardees.append(
+            DecisionAwardee(
+                decision=decision,
+                item=item,
+                proposal=proposal,
+                cash_amount=cash or Decimal(0),
+                award=award,
+            )
+        )
+    DecisionAwardee.objects.bulk_create(awardees, batch_size=1000)
+    # The awards now come from this decision: a few UPDATEs rather than one CASE per row.
+    named = DecisionAwardee.objects.filter(decision=decision)
+    for title_id, cash in cash_by_title.items():
+        AwardRecord.objects.filter(pk__in=named.values("award_id"), title_id=title_id).update(
+            proposal_id=Subquery(named.filter(award_id=OuterRef("pk")).values("proposal_id")),
+            decision_number=decision.number_text,
+            decided_on=decided,
+            cash_amount=cash or Decimal(0),  # the schema has no "unknown" (see history_lines)
+            source=AwardRecord.Source.DECISION,
+        )
+    ProposalTransition.objects.bulk_create(
+        [
+            ProposalTransition(
+                proposal_id=pid,
+                from_status=Proposal.Status.PASSED,
+                to_status=Proposal.Status.AWARDED,
+                by=secretary,
+                reason=decision.number_text,
+            )
+            for pid in ids
+        ],
+        batch_size=4000,
+    )
+    ProposalTransition.objects.filter(proposal__in=mine, to_status="awarded").update(
+        at=_at(decided)
+    )
+    record_many(
+        [
+            Change(
+                "council.session.closed",
+                "council.session",
+                session.pk,
+                after={"items": len(items), "members": total, "history": year},
+            ),
+            Change(
+                "council.decision.issue",
+                "council.decision",
+                decision.pk,
+                after={"number": decision.number_text, "awardees": len(awardees)},
+            ),
+        ],
+        by=secretary,
+        at=_at(decided),
+    )
+    return HistoryRound(year, council, session, decision, len(awardees), unknown)
+
+
+def _at(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(9)))
+
+
+def _verdict_json(
+    verdicts: Verdicts,
+    award: AwardRecord,
+    title: Title,
+    year: int,
+    day: dt.date,
+) -> dict[str, Any]:
+    people, units = verdicts
+    by_who = people.get(award.person_id) if award.person_id else units.get(award.unit_id)  # type: ignore[arg-type]
+    verdict = (by_who or {}).get(title.code)
+    reasons = [r.as_json() for r in verdict.reasons] if verdict else []
+    return {
+        "outcome": str(verdict.outcome) if verdict else "eligible",
+        "reasons": reasons,
+        "year": year,
+        "title": title.code,
+        "computed_on": (day - dt.timedelta(days=14)).isoformat(),
+    }
+
+
+def history_lines() -> list[str]:
+    """One line per council session of the history, from the database."""
+    lines = []
+    sessions = (
+        CouncilSession.objects.filter(date__lt=SESSION_DAY)
+        .select_related("council")
+        .order_by("date", "council_id")
+    )
+    for session in sessions:
+        for decision in session.decisions.all():
+            awardees = decision.awardees.count()
+            passed = session.items.filter(result=AgendaItem.Result.PASSED).count()
+            cash = sum(a.cash_amount for a in decision.awardees.all())
+            known = cash > 0 or _base_known(decision.date)
+            money = f"tiền thưởng {n(cash)} đồng" if known else "tiền thưởng: chưa rõ (*)"
+            lines.append(
+                f"{session.council.name}, phiên họp {session.date:%d/%m/%Y}: "
+                f"{n(passed)}/{n(session.items.count())} đề nghị đạt; "
+                f"Quyết định số {decision.number_text} "
+                f"ngày {decision.date:%d/%m/%Y} ({n(awardees)} khen thưởng; {money})."
+            )
+    first = BaseSalary.objects.order_by("valid_from").first()
+    if first is not None and any("chưa rõ (*)" in line for line in lines):
+        lines.append(
+            f"(*) Chưa có mức lương cơ sở trước {first.valid_from:%d/%m/%Y} trong nguồn: "
+            "tiền thưởng chưa xác định (lưu là 0)."
+        )
+    return lines
+
+
+def _base_known(day: dt.date) -> bool:
+    try:
+        base_salary_on(day)
+    except NoBaseSalary:
+        return False
+    return True

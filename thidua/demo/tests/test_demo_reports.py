@@ -1,11 +1,14 @@
 """The demo reports 2022 Q1 – 2026 Q3: coverage, a realistic status mix, figures that obey the
 validation rules and improve over phase 1, roll-ups that match the approved data, an intact
-audit chain. The sector is built once for the module (about half a minute) and rolled back."""
+audit chain; and the council chain behind the award history 2022–2025 that the emulation demo
+builds on these reports. The sector is built once for the module (about a minute) and rolled
+back."""
 
 from __future__ import annotations
 
 import datetime as dt
 import random
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
@@ -16,6 +19,18 @@ from django.db.models import Count, F, Sum
 
 from thidua.audit.chain import verify_chain
 from thidua.audit.models import AuditEvent
+from thidua.awards.facts import staff_at
+from thidua.awards.models import AwardRecord, BaseSalary, Proposal, ProposalTransition
+from thidua.council.models import (
+    AgendaItem,
+    BallotReceipt,
+    BallotVote,
+    Decision,
+    DecisionAwardee,
+    DecisionRegister,
+    SessionMember,
+)
+from thidua.council.rules import ballot_passes
 from thidua.demo.build import Demo, build_demo
 from thidua.demo.reports import AS_OF, LEAF_LEVELS
 from thidua.org import tree
@@ -249,3 +264,133 @@ def test_the_audit_chain_verifies(demo: Demo) -> None:
         "object_id", flat=True
     )
     assert sorted(int(i) for i in loaded) == sorted(Report.objects.values_list("id", flat=True))
+
+
+# ------------------------------------------------------------ the council chain 2022–2025
+
+COUNCIL_TITLES = ("CSTDCS", "CSTD_NGANH", "TTLDXS", "CO_NGANH")
+
+
+def _demo_council_jurisdiction(year: int) -> tuple[dict[int, int], set[int]]:
+    """Each person's unit at the end of `year`, and the units whose CSTĐ cơ sở one of the
+    demo's two councils votes on: Tuyên Quang's subtree and the supreme procuracy's own."""
+    end = dt.date(year, 12, 31)
+    home = staff_at(end).home
+    tq = OrgUnit.objects.get(code="TQ")
+    own = set(
+        OrgUnit.objects.filter(level__code__in=["toi-cao", "don-vi-vkstc"]).values_list(
+            "id", flat=True
+        )
+    )
+    return home, set(tree.subtree_ids(tq.pk, end)) | own
+
+
+def test_every_council_voted_award_has_its_proposal_session_ballots_and_decision(
+    demo: Demo,
+) -> None:
+    """Issue 4 item 11: the award history 2022–2025 comes out of the council chain for the
+    titles a council votes on, within the jurisdiction of the demo's councils."""
+    awards = AwardRecord.objects.filter(
+        year__range=(2022, 2025), title__code__in=COUNCIL_TITLES
+    ).select_related("title")
+    awardees = {
+        a.award_id: a
+        for a in DecisionAwardee.objects.select_related(
+            "decision__session__council__unit", "item", "proposal"
+        )
+    }
+    votes: dict[int, Counter[str]] = defaultdict(Counter)
+    for item_id, choice in BallotVote.objects.values_list("item_id", "choice"):
+        votes[item_id][choice] += 1
+    receipts = Counter(BallotReceipt.objects.values_list("item_id", flat=True))
+    members = Counter(SessionMember.objects.values_list("session_id", flat=True))
+    absent = Counter(
+        SessionMember.objects.filter(present=False).values_list("session_id", flat=True)
+    )
+    jurisdiction = {y: _demo_council_jurisdiction(y) for y in range(2022, 2026)}
+    chained: Counter[tuple[int, str]] = Counter()
+    for award in awards:
+        home, units = jurisdiction[award.year]
+        if award.source == AwardRecord.Source.IMPORTED:
+            # Only the CSTĐ cơ sở of provinces whose council the demo does not hold.
+            assert award.year < 2025 and award.title.code == "CSTDCS", award.pk
+            assert home[award.person_id] not in units, award.pk  # type: ignore[index]
+            continue
+        awardee = awardees[award.pk]
+        proposal, item, decision = awardee.proposal, awardee.item, awardee.decision
+        session = decision.session
+        assert session is not None and item.session_id == session.pk
+        assert proposal.pk == award.proposal_id and proposal.status == "awarded"
+        assert (proposal.title_id, proposal.year) == (award.title_id, award.year)
+        assert (proposal.person_id, proposal.unit_id) == (award.person_id, award.unit_id)
+        assert proposal.council_id == session.council_id
+        assert session.status == "closed" and session.date.year == award.year + 1
+        assert decision.status == "issued" and decision.number
+        assert session.date <= decision.date == award.decided_on
+        assert award.decision_number == decision.number_text
+        assert item.result == "passed" and item.decidable_on(decision.date)
+        total = members[session.pk]
+        assert item.members_total == total == receipts[item.pk] == sum(votes[item.pk].values())
+        assert item.agree == votes[item.pk]["agree"]
+        threshold = award.title.rule_on(session.date).vote_threshold
+        assert ballot_passes(votes[item.pk]["agree"], total, threshold), item.pk
+        assert item.written == absent[session.pk]
+        if award.person_id is not None and award.title.code == "CSTDCS":
+            assert home[award.person_id] in units
+        chained[(award.year, session.council.unit.code)] += 1
+    for year in range(2022, 2026):
+        assert chained[(year, "VKSNDTC")] and chained[(year, "TQ")], (year, chained)
+    history = Proposal.objects.filter(year__lt=2025)
+    assert set(history.values_list("status", flat=True)) == {"awarded"}
+    for code, outcome in history.values_list("title__code", "eligibility"):
+        assert outcome["title"] == code and outcome["outcome"] == "eligible"
+    assert history.count() == AwardRecord.objects.filter(year__lt=2025, source="decision").count()
+    steps = ProposalTransition.objects.filter(proposal__in=history)
+    assert steps.count() == 4 * history.count()
+
+
+def test_each_decision_number_is_used_once_per_issuer_and_year(demo: Demo) -> None:
+    issued = list(Decision.objects.values_list("issuer_id", "year", "number", "status"))
+    assert {s for *_k, s in issued} == {"issued"}
+    keys = [(issuer, year, number) for issuer, year, number, _s in issued]
+    assert all(number for *_k, number in keys) and len(keys) == len(set(keys)) == 8
+    assert {y for _i, y, _n in keys} == {2023, 2024, 2025, 2026}
+    for issuer, year, number in keys:
+        assert number is not None
+        register = DecisionRegister.objects.get(issuer_id=issuer, year=year)
+        assert register.next_number > number
+    numbers = AwardRecord.objects.filter(source="decision").values_list(
+        "decision_number", flat=True
+    )
+    texts = {d.number_text for d in Decision.objects.all()}
+    assert set(numbers) == texts
+
+
+def test_the_demo_ballots_keep_no_voter_link(demo: Demo) -> None:
+    """The schema check of council/tests/test_ballot.py, on the demo's 2022–2025 ballots."""
+    vote_table = BallotVote._meta.db_table
+    with connection.cursor() as cursor:
+        columns = connection.introspection.get_table_description(cursor, vote_table)
+        relations = connection.introspection.get_relations(cursor, vote_table)
+        receipt_columns = connection.introspection.get_table_description(
+            cursor, BallotReceipt._meta.db_table
+        )
+    assert {c.name for c in columns} == {"id", "item_id", "choice"}
+    assert {target for _, (_, target) in relations.items()} == {AgendaItem._meta.db_table}
+    receipt_names = {c.name for c in receipt_columns}
+    assert "choice" not in receipt_names and not receipt_names & {"vote_id", "ballotvote_id"}
+    ids = [str(i).replace("-", "") for i in BallotVote.objects.values_list("id", flat=True)]
+    assert len(ids) > 1000 and all(len(i) == 32 and int(i[12], 16) == 4 for i in ids)
+    ballots = AuditEvent.objects.filter(action__startswith="council.ballot.")
+    assert ballots.exists()  # the 2026 round goes through the actions
+    for event in ballots:
+        assert "choice" not in str(event.after) and "agree" not in str(event.after)
+
+
+def test_the_2022_cash_is_not_computed_from_a_base_salary_we_do_not_have(demo: Demo) -> None:
+    """No base salary before 01/07/2023 in our sources (emulation-rules.md §7): the summary says
+    the 2022 cash is unknown; the decisions of 2024 and 2025 carry the salary in force."""
+    assert not BaseSalary.objects.filter(valid_from__lt=dt.date(2023, 7, 1)).exists()
+    assert any("chưa rõ" in line for line in demo.emulation)
+    decided_2024 = AwardRecord.objects.filter(year=2023, source="decision", title__code="CSTDCS")
+    assert set(decided_2024.values_list("cash_amount", flat=True)) == {Decimal(1_800_000)}
