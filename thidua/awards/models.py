@@ -401,7 +401,13 @@ class AwardRecord(models.Model):
     decision_number = models.CharField(_("decision number"), max_length=60, blank=True)
     decided_on = models.DateField(_("decided on"))
     cash_amount = models.DecimalField(
-        _("cash amount (VND)"), max_digits=14, decimal_places=0, default=Decimal(0)
+        _("cash amount (VND)"),
+        max_digits=14,
+        decimal_places=0,
+        default=Decimal(0),
+        null=True,
+        blank=True,
+        help_text=_("Empty when unknown: no base salary is recorded for the decision date."),
     )
     proposal = models.ForeignKey(
         "Proposal", on_delete=models.PROTECT, null=True, blank=True, related_name="awards"

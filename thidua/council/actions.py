@@ -22,6 +22,7 @@ from thidua.awards import actions as awards_actions
 from thidua.awards.models import (
     AwardRecord,
     Council,
+    NoBaseSalary,
     Proposal,
     Title,
     TitleRule,
@@ -348,13 +349,18 @@ def create_decision(
     return decision
 
 
-def cash_for(title: Title, day: dt.date) -> Decimal:
+def cash_for(title: Title, day: dt.date) -> Decimal | None:
     """Cash = the title's multiple × the base salary in force on the decision date
-    (Decree 152/2025 Art. 50, 54; emulation-rules.md §4.7, §7), to the whole đồng."""
+    (Decree 152/2025 Art. 50, 54; emulation-rules.md §4.7, §7), to the whole đồng; None
+    (unknown, never 0) when no base salary is recorded for that day."""
     rule = _rule(title, day)
     if rule is None or not rule.cash_multiple:
         return Decimal(0)
-    return (rule.cash_multiple * base_salary_on(day)).quantize(Decimal(1), ROUND_HALF_UP)
+    try:
+        salary = base_salary_on(day)
+    except NoBaseSalary:
+        return None
+    return (rule.cash_multiple * salary).quantize(Decimal(1), ROUND_HALF_UP)
 
 
 def _add_awardee(decision: Decision, item: AgendaItem) -> DecisionAwardee:

@@ -56,7 +56,7 @@ class AwardeeOut(Schema):
     nominee: str
     title: str
     year: int
-    cash_amount: int
+    cash_amount: int | None
 
 
 class DecisionOut(Schema):
@@ -148,7 +148,7 @@ def _decision(decision: Decision) -> dict[str, Any]:
                 "nominee": str(a.proposal.nominee),
                 "title": a.proposal.title.name,
                 "year": a.proposal.year,
-                "cash_amount": int(a.cash_amount),
+                "cash_amount": None if a.cash_amount is None else int(a.cash_amount),
             }
             for a in awardees
         ],

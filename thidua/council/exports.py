@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from thidua.lib.dates import official_date
 from thidua.lib.documents import OfficialDocument, Paragraph, Signer, Table
 from thidua.lib.numbers import format_vn_number
@@ -16,6 +18,11 @@ ROLE_VI = {
     "secretary": "Thư ký",
 }
 RESULT_VI = {"passed": "Đạt", "rejected": "Không đạt", "pending": "Chưa biểu quyết"}
+
+
+def _cash_text(amount: Decimal | None) -> str:
+    """An amount in đồng, or "chưa xác định" when the base salary of the day is unknown."""
+    return "chưa xác định" if amount is None else format_vn_number(amount)
 
 
 def _nominee(item: AgendaItem) -> str:
@@ -131,16 +138,17 @@ def decision_document(decision: Decision) -> OfficialDocument:
         decision.awardees.select_related("proposal__title", "proposal__person", "proposal__unit")
     )
     rows = []
-    total = 0
+    total, unknown = 0, False
     for index, awardee in enumerate(awardees, 1):
-        total += int(awardee.cash_amount)
+        unknown = unknown or awardee.cash_amount is None
+        total += int(awardee.cash_amount or 0)
         rows.append(
             [
                 str(index),
                 _nominee(awardee.item),
                 awardee.proposal.title.name,
                 str(awardee.proposal.year),
-                format_vn_number(awardee.cash_amount),
+                _cash_text(awardee.cash_amount),
             ]
         )
     titles = sorted({a.proposal.title.name for a in awardees})
@@ -157,8 +165,16 @@ def decision_document(decision: Decision) -> OfficialDocument:
             numeric={3, 4},
         ),
         Paragraph(
-            f"Tiền thưởng tổng cộng {format_vn_number(total)} đồng, tính theo mức lương cơ sở "
-            f"áp dụng tại ngày ký Quyết định, chi từ quỹ thi đua, khen thưởng theo quy định.",
+            (
+                "Tiền thưởng tính theo mức lương cơ sở áp dụng tại ngày ký Quyết định (chưa xác "
+                "định được mức lương cơ sở tại ngày này), chi từ quỹ thi đua, khen thưởng theo "
+                "quy định."
+            )
+            if unknown
+            else (
+                f"Tiền thưởng tổng cộng {format_vn_number(total)} đồng, tính theo mức lương cơ sở "
+                f"áp dụng tại ngày ký Quyết định, chi từ quỹ thi đua, khen thưởng theo quy định."
+            ),
             lead="Điều 2.",
         ),
         Paragraph(

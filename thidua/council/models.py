@@ -276,7 +276,10 @@ class DecisionAwardee(models.Model):
     proposal = models.OneToOneField(
         Proposal, on_delete=models.PROTECT, related_name="decision_awardee"
     )
-    cash_amount = models.DecimalField(_("cash (VND)"), max_digits=14, decimal_places=0, default=0)
+    cash_amount = models.DecimalField(
+        _("cash (VND)"), max_digits=14, decimal_places=0, default=0, null=True, blank=True
+    )
+    """None when unknown: no base salary is recorded for the decision date."""
     award = models.OneToOneField(
         AwardRecord, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -296,7 +299,7 @@ class Revocation(models.Model):
     day = models.DateField(_("revoked on"))
     reason = models.TextField(_("reason"))
     cash_to_recover = models.DecimalField(
-        _("cash to recover (VND)"), max_digits=14, decimal_places=0
+        _("cash to recover (VND)"), max_digits=14, decimal_places=0, null=True, blank=True
     )
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 

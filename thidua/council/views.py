@@ -282,7 +282,8 @@ def decision_page(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "decision": decision,
         "awardees": awardees,
-        "total": sum(a.cash_amount for a in awardees),
+        "total": sum(a.cash_amount or 0 for a in awardees),
+        "total_unknown": any(a.cash_amount is None for a in awardees),
         "manage": access.can_manage(request.user, decision.issuer_id),
         "issue_form": IssueForm(),
         "revocations": {r.award_id: r for r in Revocation.objects.filter(decision=decision)},

@@ -195,14 +195,16 @@ def build_cases(rng: random.Random, people: list[tuple[int, str, int]]) -> None:
 
 
 @functools.cache
-def _cash(code: str, day: dt.date) -> Decimal:
+def _cash(code: str, day: dt.date) -> Decimal | None:
     title_ids = dict(Title.objects.values_list("code", "id"))
     rule = TitleRule.objects.filter(
         title_id=title_ids[code], valid_from__lte=day, valid_to__gt=day
     ).first()
     salary = BaseSalary.objects.filter(valid_from__lte=day, valid_to__gt=day).first()
-    if rule is None or salary is None:
-        return Decimal(0)  # history imported from before the base salaries thidua records
+    if rule is None:
+        return Decimal(0)
+    if salary is None:
+        return None  # unknown: no base salary recorded for the day (never 0)
     return engine.cash_amount(rule.cash_multiple, salary.amount)
 
 

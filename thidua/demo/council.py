@@ -35,7 +35,6 @@ from thidua.awards.models import (
     Proposal,
     ProposalTransition,
     Title,
-    base_salary_on,
 )
 from thidua.council import actions, rules
 from thidua.council.models import (
@@ -456,7 +455,7 @@ def _history_round(
                 decision=decision,
                 item=item,
                 proposal=proposal,
-                cash_amount=cash or Decimal(0),
+                cash_amount=cash,
                 award=award,
             )
         )
@@ -468,7 +467,7 @@ def _history_round(
             proposal_id=Subquery(named.filter(award_id=OuterRef("pk")).values("proposal_id")),
             decision_number=decision.number_text,
             decided_on=decided,
-            cash_amount=cash or Decimal(0),  # the schema has no "unknown" (see history_lines)
+            cash_amount=cash,  # None: unknown, no base salary recorded for the day
             source=AwardRecord.Source.DECISION,
         )
     ProposalTransition.objects.bulk_create(
@@ -544,8 +543,9 @@ def history_lines() -> list[str]:
         for decision in session.decisions.all():
             awardees = decision.awardees.count()
             passed = session.items.filter(result=AgendaItem.Result.PASSED).count()
-            cash = sum(a.cash_amount for a in decision.awardees.all())
-            known = cash > 0 or _base_known(decision.date)
+            amounts = [a.cash_amount for a in decision.awardees.all()]
+            cash = sum(a or 0 for a in amounts)
+            known = None not in amounts
             money = f"tiền thưởng {n(cash)} đồng" if known else "tiền thưởng: chưa rõ (*)"
             lines.append(
                 f"{session.council.name}, phiên họp {session.date:%d/%m/%Y}: "
@@ -557,14 +557,6 @@ def history_lines() -> list[str]:
     if first is not None and any("chưa rõ (*)" in line for line in lines):
         lines.append(
             f"(*) Chưa có mức lương cơ sở trước {first.valid_from:%d/%m/%Y} trong nguồn: "
-            "tiền thưởng chưa xác định (lưu là 0)."
+            "tiền thưởng chưa xác định (để trống, không ghi 0)."
         )
     return lines
-
-
-def _base_known(day: dt.date) -> bool:
-    try:
-        base_salary_on(day)
-    except NoBaseSalary:
-        return False
-    return True

@@ -18,7 +18,7 @@ from thidua.awards.models import AwardRecord, Proposal
 from thidua.council import actions, exports
 from thidua.council.models import AgendaItem, CouncilSession, Decision, Revocation
 from thidua.council.testing import DECISION_DAY, SESSION_DAY, World
-from thidua.lib.documents import render_docx, render_pdf
+from thidua.lib.documents import Paragraph, Table, render_docx, render_pdf
 
 FIELDS = {
     "issuer_name": "Viện kiểm sát nhân dân tối cao",
@@ -273,3 +273,19 @@ def test_the_minutes_give_counts_and_shares_and_no_voter_names_with_votes(world:
     ]
     text = _docx_text(render_docx(document))
     assert "BIÊN BẢN" in text and "có mặt: 4" in text and "Phạm Thu Hương" in text
+
+
+def test_the_cash_is_unknown_not_zero_without_a_base_salary(world: World) -> None:
+    """No base salary recorded for the decision date (before 01/07/2023 our sources give none,
+    emulation-rules.md §7): the amount is left unknown — never computed as 0."""
+    from thidua.awards.models import BaseSalary
+
+    BaseSalary.objects.filter(valid_from__lte=DECISION_DAY, valid_to__gt=DECISION_DAY).delete()
+    session = _closed_session(world)
+    decision = actions.issue_decision(_decision(world, session), by=world.secretary)
+    assert {a.cash_amount for a in AwardRecord.objects.all()} == {None}
+    body = exports.decision_document(decision).body
+    paragraphs = [b.text for b in body if isinstance(b, Paragraph)]
+    assert any("chưa xác định" in t for t in paragraphs)
+    tables = [b for b in body if isinstance(b, Table)]
+    assert tables and all(row[-1] == "chưa xác định" for row in tables[0].rows)

@@ -26,4 +26,6 @@ def test_the_demo_round_votes_and_issues_a_numbered_decision(world: World) -> No
 
 
 def test_the_demo_round_without_proposals_says_so(db: None) -> None:
-    assert build_council(random.Random(1)) == ["Hội đồng TĐKT: không có đề nghị nào đã gửi, không họp."]
+    assert build_council(random.Random(1)) == [
+        "Hội đồng TĐKT: không có đề nghị nào đã gửi, không họp."
+    ]

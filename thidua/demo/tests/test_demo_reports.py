@@ -392,5 +392,13 @@ def test_the_2022_cash_is_not_computed_from_a_base_salary_we_do_not_have(demo: D
     the 2022 cash is unknown; the decisions of 2024 and 2025 carry the salary in force."""
     assert not BaseSalary.objects.filter(valid_from__lt=dt.date(2023, 7, 1)).exists()
     assert any("chưa rõ" in line for line in demo.emulation)
+    decided_2023 = AwardRecord.objects.filter(decided_on__lt=dt.date(2023, 7, 1))
+    assert decided_2023.exists()
+    assert set(decided_2023.values_list("cash_amount", flat=True)) == {None}  # unknown, not 0
+    assert (
+        not DecisionAwardee.objects.filter(decision__date__lt=dt.date(2023, 7, 1))
+        .exclude(cash_amount=None)
+        .exists()
+    )
     decided_2024 = AwardRecord.objects.filter(year=2023, source="decision", title__code="CSTDCS")
     assert set(decided_2024.values_list("cash_amount", flat=True)) == {Decimal(1_800_000)}
