@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from thidua.audit.chain import record
+from thidua.lib.batch import gc_paused
 from thidua.lib.filetypes import sniff
 from thidua.lib.text import nfc
 from thidua.org import tree
@@ -236,6 +237,7 @@ def _total(result: engine.ResultFact | None) -> float:
     return float(result.total) if result is not None and result.total is not None else -1.0
 
 
+@gc_paused()
 def recompute_eligibility(year: int, *, as_of: dt.date | None = None, by: Any = None) -> int:
     """Compute every individual and collective eligibility of `year` for the whole sector and
     store it in EligibilityResult (replacing the year's rows); returns the rows written.

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from thidua.audit.chain import Change, record, record_many
+from thidua.lib.batch import gc_paused
 from thidua.lib.text import nfc
 from thidua.org import tree
 from thidua.org.models import OrgUnit
@@ -266,6 +267,7 @@ def finalise_assessment(a: Assessment, *, by: Any) -> Assessment:
 
 
 @transaction.atomic
+@gc_paused()
 def recompute_scores(year: int) -> int:
     """Recompute every computed criterion, total and grade of every assessment of the year
     from the approved figures, set-wise (a few queries for the whole year). Returns the number
