@@ -14,6 +14,7 @@ urlpatterns = [
     path("assessment/<int:pk>/<slug:action>/", views.transition, name="transition"),
     path("score/<int:pk>/self/", views.self_score, name="self_score"),
     path("score/<int:pk>/review/", views.review_score, name="review_score"),
+    path("score/<int:pk>/evidence/", views.evidence, name="evidence"),
     path("cluster/new/", views.cluster_new, name="cluster_new"),
     path("cluster/<int:pk>/", views.cluster_page, name="cluster"),
     path("cluster/<int:pk>/officers/", views.cluster_officers, name="cluster_officers"),

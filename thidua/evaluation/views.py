@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -520,3 +520,15 @@ def phase_page(request: HttpRequest) -> HttpResponse:
             "leaders": board.phase_leaders([c.unit_id for c in candidates], first, last),
         },
     )
+
+
+@login_required
+@require_GET
+def evidence(request: HttpRequest, pk: int) -> FileResponse:
+    """The evidence file of one score, for whoever may read its assessment (404 otherwise)."""
+    score = get_object_or_404(Score.objects.select_related("assessment"), pk=pk)
+    get_assessment_for_user(request.user, score.assessment_id)
+    if not score.evidence_file:
+        raise Http404
+    name = score.evidence_file.name.rsplit("/", 1)[-1]
+    return FileResponse(score.evidence_file.open("rb"), as_attachment=True, filename=name)

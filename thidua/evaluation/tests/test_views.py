@@ -256,6 +256,18 @@ def test_it_takes_a_pdf_as_evidence_and_refuses_other_files(
     client.post(url, {"points": "6", "evidence_file": pdf})
     score = _score(assessed, "A4")
     assert score.self_points == Decimal(6) and score.evidence_file.name.endswith(".pdf")
+    page = client.get(reverse("evaluation:assessment", args=[assessed.pk])).content.decode()
+    link = reverse("evaluation:evidence", args=[score.pk])
+    assert link in page
+    download = client.get(link)
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content).startswith(b"%PDF-1.4")  # type: ignore[attr-defined]
+    assert client.post(link).status_code == 405
+    client.force_login(ecast.cast.outsider)
+    assert client.get(link).status_code == 404
+    client.force_login(ecast.head)
+    empty = _score(assessed, "A1")
+    assert client.get(reverse("evaluation:evidence", args=[empty.pk])).status_code == 404
 
 
 def test_programme_and_phase_pages_respect_scope_and_methods(
