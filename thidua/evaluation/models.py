@@ -15,23 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from thidua.lib.dates import OPEN_END
 from thidua.org.models import EffectiveQuerySet, OrgUnit
-from thidua.reporting.models import Indicator
-
-
-class Bilingual(models.Model):
-    name = models.CharField(_("name"), max_length=500)
-    name_en = models.CharField(_("English name"), max_length=500, blank=True)
-
-    class Meta:
-        abstract = True
-
-    def __str__(self) -> str:
-        return self.display_name
-
-    @property
-    def display_name(self) -> str:
-        return self.name_en if get_language() == "en" and self.name_en else self.name
-
+from thidua.reporting.models import Bilingual, Indicator
 
 # --- programme ---------------------------------------------------------------------------
 
