@@ -11,13 +11,20 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
-from thidua.accounts.access import scope_for
+from thidua.accounts.access import get_unit_for_user, scope_for
 
 from . import actions, board
-from .access import can_edit_unit, can_review, get_assessment_for_user, require
+from .access import (
+    can_edit_unit,
+    can_review,
+    clusters_for_user,
+    get_assessment_for_user,
+    require,
+)
 from .forms import ReviewScoreForm
-from .models import Assessment, Score
+from .models import Assessment, Programme, Score
 from .rankings import MEASURES, rank
+from .targets import programme_progress
 
 router = Router(tags=["evaluation"])
 
@@ -54,6 +61,42 @@ class RankedOut(Schema):
     unit: str
     total: Decimal | None
     measure: Decimal | None
+
+
+class TargetOut(Schema):
+    indicator: str
+    kind: str
+    comparator: str
+    value: Decimal
+    status: str
+    achieved: Decimal | None
+    actual: Decimal | None
+    baseline: Decimal | None
+    quarters: int
+
+
+class ProgrammeOut(Schema):
+    unit: str
+    year: int
+    status: str
+    issued_on: str | None
+    key_tasks: str
+    measures: str
+    responsible_units: str
+    targets: list[TargetOut]
+
+
+class ClusterOut(Schema):
+    id: int
+    year: int
+    code: str
+    name: str
+    kind: str
+    organiser: str
+    chair: str | None
+    deputy: str | None
+    pact_signed_on: str | None
+    members: list[str]
 
 
 class ScoreIn(Schema):
@@ -174,3 +217,62 @@ def review_score(request: HttpRequest, score_id: int, payload: ReviewIn) -> dict
         raise _refused(exc) from exc
     a.refresh_from_db()
     return _out(a)
+
+
+@router.get(
+    "/evaluation/units/{unit_id}/programmes/{year}",
+    response=ProgrammeOut,
+    summary="A unit's THTK-CLP programme: targets and their progress from approved reports",
+)
+def programme(request: HttpRequest, unit_id: int, year: int) -> dict[str, object]:
+    unit = get_unit_for_user(request.user, unit_id)
+    found = Programme.objects.filter(unit=unit, year=year).first()
+    if found is None:
+        raise HttpError(404, f"Chưa có chương trình / no programme for {year}")
+    return {
+        "unit": unit.code,
+        "year": found.year,
+        "status": found.status,
+        "issued_on": found.issued_on.isoformat() if found.issued_on else None,
+        "key_tasks": found.key_tasks,
+        "measures": found.measures,
+        "responsible_units": found.responsible_units,
+        "targets": [
+            {
+                "indicator": row.target.indicator.code,
+                "kind": row.target.kind,
+                "comparator": row.target.comparator,
+                "value": row.target.value,
+                "status": row.progress.status,
+                "achieved": row.progress.achieved,
+                "actual": row.progress.actual,
+                "baseline": row.progress.baseline,
+                "quarters": row.quarters,
+            }
+            for row in programme_progress(found)
+        ],
+    }
+
+
+@router.get(
+    "/evaluation/clusters",
+    response=list[ClusterOut],
+    summary="Emulation clusters and blocks of a year that the caller can see",
+)
+def clusters(request: HttpRequest, year: int) -> list[dict[str, object]]:
+    found = clusters_for_user(request.user).filter(year=year).prefetch_related("memberships__unit")
+    return [
+        {
+            "id": c.pk,
+            "year": c.year,
+            "code": c.code,
+            "name": c.name,
+            "kind": c.kind,
+            "organiser": c.organiser.code,
+            "chair": c.chair.code if c.chair else None,
+            "deputy": c.deputy.code if c.deputy else None,
+            "pact_signed_on": c.pact_signed_on.isoformat() if c.pact_signed_on else None,
+            "members": sorted(m.unit.code for m in c.memberships.all()),
+        }
+        for c in found
+    ]

@@ -189,6 +189,38 @@ def test_it_drafts_and_approves_a_programme_and_shows_progress(
     assert 'data-indicator="CONF_SPEND" data-status="met"' in page  # 320 ≤ 1.000
     assert actions.recompute_scores(2026) == 0
     assert set(Target.objects.values_list("status", flat=True)) == {"met", "missed"}
+    # The same programme over the API, scoped like the page
+    api = f"/api/v1/evaluation/units/{unit.pk}/programmes/2026"
+    data = client.get(api).json()
+    assert data["status"] == "approved" and data["issued_on"] == "2025-12-20"
+    targets = {t["indicator"]: t for t in data["targets"]}
+    assert targets["SAV_CONF"]["status"] == "missed" and targets["CONF_SPEND"]["status"] == "met"
+    assert client.get(f"/api/v1/evaluation/units/{unit.pk}/programmes/2030").status_code == 404
+    client.force_login(ecast.cast.outsider)
+    assert client.get(api).status_code == 404
+
+
+def test_the_api_lists_the_clusters_the_caller_can_see(
+    client: Client, ecast: ReportingCast
+) -> None:
+    c = ecast.cast
+    actions.create_cluster(
+        by=c.admin,
+        year=2026,
+        code="cum-1",
+        name="Cụm thi đua số 1",
+        organiser=c.root,
+        members=[c.pa, c.pc],
+        pact_signed_on=dt.date(2026, 3, 29),
+    )
+    client.force_login(c.reviewer)  # PA's reviewer: PA is a member
+    data = client.get("/api/v1/evaluation/clusters", {"year": "2026"}).json()
+    assert [(d["code"], d["members"], d["pact_signed_on"]) for d in data] == [
+        ("cum-1", ["PA", "PC"], "2026-03-29")
+    ]
+    assert client.get("/api/v1/evaluation/clusters", {"year": "2025"}).json() == []
+    client.force_login(c.outsider)  # PC-1's user sees no cluster of its own
+    assert client.get("/api/v1/evaluation/clusters", {"year": "2026"}).json() == []
 
 
 def test_it_shows_clusters_rubrics_and_phase_candidates(
