@@ -22,13 +22,15 @@ import os
 import random
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import django
 
-from bench.bench_tree import _fresh_postgres, _server_version
+from bench import _db
+from bench._db import Fresh
+from bench.bench_tree import _server_version
 
 REPO = Path(__file__).resolve().parent.parent
 BENCH_DIR = REPO / "var" / "bench"
@@ -42,24 +44,14 @@ def say(message: str) -> None:
     print(f"bench_awards: {message}", file=sys.stderr, flush=True)
 
 
-def configure_database(postgres: bool) -> tuple[str, Callable[[], None]]:
-    os.environ["DJANGO_SETTINGS_MODULE"] = "thidua.settings"
-    os.environ["THIDUA_DEBUG"] = "False"
-    BENCH_DIR.mkdir(parents=True, exist_ok=True)
-    url = os.environ.get("BENCH_AWARDS_DATABASE_URL", "")
-    if postgres or url:
-        return _fresh_postgres(url or PG_DEFAULT_URL)
-    path = BENCH_DIR / "awards.sqlite3"
-    files = [path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")]
-    for f in files:
-        f.unlink(missing_ok=True)
-    os.environ["DATABASE_URL"] = f"sqlite:///{path}"
-
-    def cleanup() -> None:
-        for f in files:
-            f.unlink(missing_ok=True)
-
-    return str(path.relative_to(REPO)), cleanup
+def configure_database(postgres: bool) -> Fresh:
+    """Point DATABASE_URL at a fresh bench database (never the dev one): label and cleanup."""
+    return _db.configure_database(
+        postgres,
+        sqlite_name="awards.sqlite3",
+        url_variable="BENCH_AWARDS_DATABASE_URL",
+        pg_url=PG_DEFAULT_URL,
+    )
 
 
 def read_inputs(year: int) -> int:

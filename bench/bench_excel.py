@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import io
 import json
-import os
 import random
 import statistics
 import sys
@@ -28,6 +27,9 @@ from typing import Any
 
 import django
 
+from bench import _db
+from bench._db import Fresh
+
 REPO = Path(__file__).resolve().parent.parent
 BENCH_DIR = REPO / "var" / "bench"
 PG_DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/thidua_bench_excel"
@@ -38,27 +40,14 @@ RUNS = 3
 SEED = 20251001
 
 
-def configure_database(postgres: bool) -> tuple[str, Callable[[], None]]:
-    """Point DATABASE_URL at a fresh bench database (never the dev one)."""
-    os.environ["DJANGO_SETTINGS_MODULE"] = "thidua.settings"
-    os.environ["THIDUA_DEBUG"] = "False"
-    BENCH_DIR.mkdir(parents=True, exist_ok=True)
-    url = os.environ.get("BENCH_DATABASE_URL", "")
-    if postgres or url:
-        from bench.bench_tree import _fresh_postgres
-
-        return _fresh_postgres(url or PG_DEFAULT_URL)
-    path = BENCH_DIR / "excel.sqlite3"
-    files = [path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")]
-    for f in files:
-        f.unlink(missing_ok=True)
-    os.environ["DATABASE_URL"] = f"sqlite:///{path}"
-
-    def cleanup() -> None:
-        for f in files:
-            f.unlink(missing_ok=True)
-
-    return str(path.relative_to(REPO)), cleanup
+def configure_database(postgres: bool) -> Fresh:
+    """Point DATABASE_URL at a fresh bench database (never the dev one): label and cleanup."""
+    return _db.configure_database(
+        postgres,
+        sqlite_name="excel.sqlite3",
+        url_variable="BENCH_DATABASE_URL",
+        pg_url=PG_DEFAULT_URL,
+    )
 
 
 def build_reports() -> tuple[Any, list[Any]]:

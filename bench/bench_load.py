@@ -33,16 +33,18 @@ import subprocess
 import sys
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from http.cookies import SimpleCookie
 from importlib.metadata import version as package_version
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 import django
+
+from bench import _db
 
 REPO = Path(__file__).resolve().parent.parent
 BENCH_DIR = REPO / "var" / "bench"
@@ -66,31 +68,6 @@ BASELINE = "GET /accounts/login/ (baseline)"
 
 
 # --- database (before django.setup) --------------------------------------------------------
-
-
-def fresh_postgres(url: str) -> tuple[str, Callable[[], None]]:
-    """Drop and create the bench database; point DATABASE_URL at it; return label, cleanup."""
-    import psycopg
-    from psycopg import sql
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    if "bench" not in name:
-        sys.exit(f"refusing to drop database {name!r}: its name must contain 'bench'")
-    server = parts._replace(path="/postgres").geturl().replace("postgres://", "postgresql://", 1)
-
-    def run(statement: sql.Composed) -> None:
-        with psycopg.connect(server, autocommit=True) as conn:
-            conn.execute(statement)
-
-    run(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-    run(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    os.environ["DATABASE_URL"] = parts._replace(path=f"/{name}", query="").geturl()
-
-    def cleanup() -> None:
-        run(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-
-    return f"{parts.hostname}:{parts.port or 5432}/{name}", cleanup
 
 
 # --- the data ------------------------------------------------------------------------------
@@ -637,7 +614,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.environ["THIDUA_VAR_DIR"] = str(BENCH_DIR / "load-var")
     os.environ["THIDUA_SECRET_KEY"] = secrets.token_urlsafe(50)
     os.environ["THIDUA_ALLOWED_HOSTS"] = "127.0.0.1"
-    database, cleanup = fresh_postgres(os.environ.get("BENCH_DATABASE_URL", PG_DEFAULT_URL))
+    database, cleanup = _db.fresh_postgres(
+        os.environ.get("BENCH_DATABASE_URL", PG_DEFAULT_URL), keep_query=False
+    )
     servers: list[Server] = []
     try:
         return measure(args, database, servers)

@@ -33,11 +33,12 @@ from typing import Any
 
 import django
 
+from bench import _db
+from bench._db import Fresh
 from bench.bench_tree import (
     REORG,
     START,
     Node,
-    _fresh_postgres,
     _server_version,
     build,
     plan_merges,
@@ -68,25 +69,14 @@ MAX_CENTS = 1_000_000  # values 0,00 … 9.999,99 (million VND)
 # --- database selection (before django.setup) ---------------------------------------------
 
 
-def configure_database(postgres: bool) -> tuple[str, Callable[[], None]]:
-    """Point DATABASE_URL at a fresh bench database; return its label and a cleanup."""
-    os.environ["DJANGO_SETTINGS_MODULE"] = "thidua.settings"
-    os.environ["THIDUA_DEBUG"] = "False"
-    BENCH_DIR.mkdir(parents=True, exist_ok=True)
-    url = os.environ.get("BENCH_ROLLUPS_DATABASE_URL", "")
-    if postgres or url:
-        return _fresh_postgres(url or PG_DEFAULT_URL)
-    path = BENCH_DIR / "rollups.sqlite3"
-    files = [path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")]
-    for f in files:
-        f.unlink(missing_ok=True)
-    os.environ["DATABASE_URL"] = f"sqlite:///{path}"
-
-    def cleanup() -> None:
-        for f in files:
-            f.unlink(missing_ok=True)
-
-    return str(path.relative_to(REPO)), cleanup
+def configure_database(postgres: bool) -> Fresh:
+    """Point DATABASE_URL at a fresh bench database (never the dev one): label and cleanup."""
+    return _db.configure_database(
+        postgres,
+        sqlite_name="rollups.sqlite3",
+        url_variable="BENCH_ROLLUPS_DATABASE_URL",
+        pg_url=PG_DEFAULT_URL,
+    )
 
 
 # --- the data -------------------------------------------------------------------------------

@@ -24,10 +24,12 @@ from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
 
 import django
 from django.db import models
+
+from bench import _db
+from bench._db import Fresh
 
 REPO = Path(__file__).resolve().parent.parent
 BENCH_DIR = REPO / "var" / "bench"
@@ -76,49 +78,14 @@ Merge = tuple[Node, list[Node]]  # (target that continues, sources that close)
 # --- database selection (before django.setup) ---------------------------------------------
 
 
-def configure_database(postgres: bool) -> tuple[str, Callable[[], None]]:
-    """Point DATABASE_URL at a fresh bench database; return its label and a cleanup."""
-    os.environ["DJANGO_SETTINGS_MODULE"] = "thidua.settings"
-    os.environ["THIDUA_DEBUG"] = "False"  # no query log in connection.queries
-    BENCH_DIR.mkdir(parents=True, exist_ok=True)
-    url = os.environ.get("BENCH_DATABASE_URL", "")
-    if postgres or url:
-        return _fresh_postgres(url or PG_DEFAULT_URL)
-    path = BENCH_DIR / "tree.sqlite3"
-    files = [path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")]
-    for f in files:
-        f.unlink(missing_ok=True)
-    os.environ["DATABASE_URL"] = f"sqlite:///{path}"
-
-    def cleanup() -> None:
-        for f in files:
-            f.unlink(missing_ok=True)
-
-    return str(path.relative_to(REPO)), cleanup
-
-
-def _fresh_postgres(url: str) -> tuple[str, Callable[[], None]]:
-    import psycopg
-    from psycopg import sql
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/") or "thidua_bench"
-    if "bench" not in name:
-        sys.exit(f"refusing to drop database {name!r}: its name must contain 'bench'")
-    server = parts._replace(path="/postgres").geturl().replace("postgres://", "postgresql://", 1)
-
-    def run(statement: sql.Composed) -> None:
-        with psycopg.connect(server, autocommit=True) as conn:
-            conn.execute(statement)
-
-    run(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-    run(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    os.environ["DATABASE_URL"] = parts._replace(path=f"/{name}").geturl()
-
-    def cleanup() -> None:
-        run(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-
-    return f"{parts.hostname}:{parts.port or 5432}/{name}", cleanup
+def configure_database(postgres: bool) -> Fresh:
+    """Point DATABASE_URL at a fresh bench database (never the dev one): label and cleanup."""
+    return _db.configure_database(
+        postgres,
+        sqlite_name="tree.sqlite3",
+        url_variable="BENCH_DATABASE_URL",
+        pg_url=PG_DEFAULT_URL,
+    )
 
 
 # --- the synthetic tree -------------------------------------------------------------------
