@@ -113,7 +113,10 @@ def test_head_self_assesses_reviewer_changes_a_point_and_the_ranking_shows(
     ranking = reviewer.get_by_test_id("ranking")
     expect(ranking.locator("tr[data-unit='PA-R1'] td").first).to_have_text("1")
     expect(ranking.locator("tr[data-unit='PA-R1']")).to_contain_text("55,00")
-    reviewer.get_by_test_id("measure").select_option("per_billion")  # htmx swap, no reload
+    # htmx is a deferred script: wait until it has wired the page, then for its request
+    reviewer.wait_for_load_state("load")
+    with reviewer.expect_response(lambda r: "measure=per_billion" in r.url):
+        reviewer.get_by_test_id("measure").select_option("per_billion")  # htmx swap, no reload
     expect(reviewer.get_by_test_id("ranking").locator("tr[data-unit='PA-R1']")).to_contain_text(
         "20,00"
     )
