@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from thidua.accounts.access import scope_for, today
-from thidua.accounts.models import Role, RoleAssignment
+from thidua.accounts.models import Role
 from thidua.org import tree
 
 from .models import Proposal, Registration
@@ -19,11 +19,7 @@ APPROVERS: set[str] = {Role.UNIT_HEAD, Role.REVIEWER, Role.ADMIN}
 
 
 def _role_units(user: Any, roles: set[str]) -> set[int]:
-    return set(
-        RoleAssignment.objects.at(today())
-        .filter(user=user, role__in=roles)
-        .values_list("unit_id", flat=True)
-    )
+    return scope_for(user).role_units(roles)
 
 
 def _at_or_above(user: Any, unit_id: int, roles: set[str]) -> bool:
