@@ -22,6 +22,7 @@ from . import actions
 from .access import can_propose, get_proposal_for_user, proposals_for_user, require
 from .models import BaseSalary, EligibilityResult, Proposal, Title, TitleRule
 from .reasons import show
+from .verdicts import check_person
 
 router = Router(tags=["awards"])
 
@@ -141,7 +142,7 @@ def person_eligibility(request: HttpRequest, person_id: int, year: int) -> list[
     person = get_person_for_user(request.user, person_id)
     out = []
     for t in Title.objects.filter(subject="individual"):
-        v = actions.check_person(person, t, year)
+        v = check_person(person, t, year)
         out.append(
             {
                 "title": t.code,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_initiatives, views_proposals, views_registrations
 
 app_name = "awards"
 urlpatterns = [
@@ -8,25 +8,31 @@ urlpatterns = [
     path("catalogue/", views.catalogue, name="catalogue"),
     path("candidates/", views.candidates, name="candidates"),
     path("people/<int:pk>/", views.person_page, name="person"),
-    path("registrations/", views.registrations, name="registrations"),
-    path("registrations/<int:unit_id>/<int:year>/", views.registration_page, name="registration"),
+    path("registrations/", views_registrations.registrations, name="registrations"),
+    path(
+        "registrations/<int:unit_id>/<int:year>/",
+        views_registrations.registration_page,
+        name="registration",
+    ),
     path(
         "registrations/<int:pk>/move/<slug:to>/",
-        views.registration_move,
+        views_registrations.registration_move,
         name="registration_move",
     ),
-    path("proposals/", views.proposals, name="proposals"),
-    path("proposals/new/", views.proposal_new, name="proposal_new"),
-    path("proposals/<int:pk>/", views.proposal_page, name="proposal"),
-    path("proposals/<int:pk>/report/", views.proposal_report, name="proposal_report"),
-    path("proposals/<int:pk>/evidence/", views.proposal_evidence, name="proposal_evidence"),
+    path("proposals/", views_proposals.proposals, name="proposals"),
+    path("proposals/new/", views_proposals.proposal_new, name="proposal_new"),
+    path("proposals/<int:pk>/", views_proposals.proposal_page, name="proposal"),
+    path("proposals/<int:pk>/report/", views_proposals.proposal_report, name="proposal_report"),
+    path(
+        "proposals/<int:pk>/evidence/", views_proposals.proposal_evidence, name="proposal_evidence"
+    ),
     path(
         "proposals/<int:pk>/evidence/<int:evidence_id>/",
-        views.evidence_download,
+        views_proposals.evidence_download,
         name="evidence",
     ),
-    path("proposals/<int:pk>/move/<slug:to>/", views.proposal_move, name="proposal_move"),
-    path("initiatives/", views.initiatives, name="initiatives"),
+    path("proposals/<int:pk>/move/<slug:to>/", views_proposals.proposal_move, name="proposal_move"),
+    path("initiatives/", views_initiatives.initiatives, name="initiatives"),
     path("thematic/", views.thematic, name="thematic"),
     path("recompute/", views.recompute, name="recompute"),
 ]

@@ -22,6 +22,7 @@ from thidua.accounts.models import Role, RoleAssignment, User
 from thidua.audit.chain import Change, record_many
 from thidua.awards import actions
 from thidua.awards import eligibility as engine
+from thidua.awards import verdicts as read
 from thidua.awards.catalogue import load_catalogue, rules_for_year
 from thidua.awards.facts import staff_at
 from thidua.awards.models import (
@@ -219,8 +220,8 @@ def build_history(rng: random.Random) -> tuple[int, list[HistoryRound]]:
     rounds: list[HistoryRound] = []
     for year in (2022, 2023, 2024):
         decided = dt.date(year + 1, 1, 20)
-        verdicts, staff, people = actions.evaluate_people(year, decided)
-        collective = actions.evaluate_units(year, decided, people, verdicts, staff)
+        verdicts, staff, people = read.evaluate_people(year, decided)
+        collective = read.evaluate_units(year, decided, people, verdicts, staff)
         records: list[AwardRecord] = []
         for pid in sorted(verdicts):
             by_title = verdicts[pid]
