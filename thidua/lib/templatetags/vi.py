@@ -63,6 +63,12 @@ def vnexact(value: Decimal | None, decimals: int = 0) -> str:
 
 
 @register.filter
+def vninput(value: Decimal | None) -> str:
+    """A stored figure as the entry grid puts it in its input (read back unchanged)."""
+    return "" if value is None else numbers.format_vn_input(Decimal(value))
+
+
+@register.filter
 def vnfigure(value: object) -> str:
     """A figure stored as text or Decimal ("1234.5") shown the Vietnamese way ("1.234,5")."""
     if value is None or value == "":
