@@ -83,7 +83,17 @@ class Indicator(Bilingual):
     direction = models.CharField(
         _("direction"), max_length=10, choices=Direction.choices, default=Direction.NEUTRAL
     )
-    decimals = models.PositiveSmallIntegerField(_("decimals"), default=0)
+    decimals = models.PositiveSmallIntegerField(
+        _("decimals"), default=0, help_text=_("the most decimals a typed figure may carry")
+    )
+    minimum = models.DecimalField(
+        _("smallest value"),
+        max_digits=24,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        help_text=_("0 for figures that cannot be negative; empty when any value is possible"),
+    )
     formula = models.CharField(
         _("formula"),
         max_length=500,
