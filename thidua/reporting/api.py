@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
 from thidua.accounts.access import get_unit_for_user
@@ -41,6 +41,7 @@ class IndicatorOut(Schema):
     aggregation: str
     direction: str
     decimals: int
+    minimum: Decimal | None
     formula: str
     legal_basis: str
 
@@ -65,6 +66,7 @@ def list_indicators(request: HttpRequest) -> list[dict[str, Any]]:
                 )
             },
             "group": i.group.code,
+            "minimum": plain(i.minimum),
         }
         for i in Indicator.objects.select_related("group")
     ]
@@ -237,7 +239,14 @@ def report_detail(request: HttpRequest, report_id: int) -> dict[str, Any]:
 
 class ValueIn(Schema):
     indicator: str
-    value: str | None = None
+    value: str | None = Field(
+        None,
+        description=(
+            "The figure as Vietnamese users write it: 1.234.567,5 or 1234567,5 (a dot groups "
+            "thousands, a comma marks decimals); 1.5 or 1,234 are refused as ambiguous. At most "
+            "the indicator's `decimals`, not below its `minimum`. Empty or null clears the cell."
+        ),
+    )
     version: int
     comment: str | None = None
 
@@ -284,13 +293,14 @@ CHECKS = {
     "return": can_send_back,
     "reopen": can_send_back,
     "accept": can_accept,
+    "withdraw": can_submit,
 }
 
 
 @router.post(
     "/reports/{report_id}/{action}",
     response=ReportOut,
-    summary="Move a report: submit, approve, return, reopen or accept",
+    summary="Move a report: submit, withdraw, approve, return, reopen or accept",
 )
 def move_report(
     request: HttpRequest, report_id: int, action: str, payload: ReasonIn
@@ -302,6 +312,7 @@ def move_report(
         raise HttpError(403, "Không có quyền / not allowed")
     runs = {
         "submit": lambda: actions.submit_report(report, by=request.user),
+        "withdraw": lambda: actions.withdraw_report(report, by=request.user, reason=payload.reason),
         "approve": lambda: actions.approve_report(report, by=request.user),
         "accept": lambda: actions.accept_report(report, by=request.user),
         "return": lambda: actions.return_report(report, by=request.user, reason=payload.reason),

@@ -19,6 +19,7 @@ import contextlib
 import functools
 import io
 import logging
+import math
 import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -46,7 +47,7 @@ from thidua.lib.text import fold, nfc
 from thidua.org.imports import translations
 
 from .access import can_enter, reports_for_user
-from .actions import MAX_ABS_VALUE, parse_value
+from .actions import check_value, parse_value
 from .excel import COLUMNS, FORMAT, IDENTITY_SHEET, Identity
 from .models import DataValue, FormRow, ImportJob, Period, Report
 
@@ -337,23 +338,27 @@ def _at(row: list[Any], col: int | None) -> Any:
 # --- from cells to values ---------------------------------------------------------------------
 
 
-def cell_number(value: Any) -> Decimal | None:
-    """A cell's figure: numbers as they are, text read as a vi-VN number (1.234.567,5);
-    ValidationError (a message for the user) otherwise."""
+def cell_number(value: Any, indicator: FormIndicator | None = None) -> Decimal | None:
+    """A cell's figure, by the one rule of the entry page (actions.parse_value): text read as
+    a vi-VN number (1.234.567,5), numbers as Excel shows them (15 significant digits), both
+    within the indicator's decimals and smallest value; ValidationError (a message for the
+    user) otherwise."""
     if value is None or (isinstance(value, str) and value.strip() in {"", *NO_VALUE}):
         return None
+    decimals = indicator.decimals if indicator is not None else None
+    minimum = indicator.minimum if indicator is not None else None
     if isinstance(value, bool):
         raise ValidationError(_("A yes/no value is not a figure."))
     if isinstance(value, float):
-        number = Decimal(repr(value))
+        if not math.isfinite(value):
+            raise ValidationError(_("The number is too large to be a real figure."))
+        number = check_value(Decimal(f"{value:.15g}"), decimals=decimals, minimum=minimum)
     elif isinstance(value, int):
-        number = Decimal(value)
+        number = check_value(Decimal(value), decimals=decimals, minimum=minimum)
     elif isinstance(value, str):
-        number = parse_value(value.strip()) or Decimal(0)
+        number = parse_value(value.strip(), decimals=decimals, minimum=minimum) or Decimal(0)
     else:
         raise ValidationError(_("A date is not a figure."))
-    if not number.is_finite() or abs(number) >= MAX_ABS_VALUE:
-        raise ValidationError(_("The number is too large to be a real figure."))
     return number.quantize(PLACES)
 
 
@@ -369,7 +374,7 @@ def values_from(
         if indicators[found.code].is_derived:
             continue
         try:
-            values[found.code] = cell_number(found.value)
+            values[found.code] = cell_number(found.value, indicators[found.code])
         except ValidationError as exc:
             problems.append(cell_problem(layout.sheet, found.row, layout.value, exc.messages[0]))
         if layout.comment is not None:
@@ -421,15 +426,21 @@ class FormIndicator:
     pk: int
     code: str
     is_derived: bool
+    decimals: int | None = None
+    minimum: Decimal | None = None
 
 
 def form_indicators(report: Report) -> dict[str, FormIndicator]:
     """The indicators on the report's form, by code (one light query)."""
     rows = FormRow.objects.filter(section__form_id=report.form_id).order_by()
     return {
-        code: FormIndicator(pk, code, bool(formula))
-        for pk, code, formula in rows.values_list(
-            "indicator_id", "indicator__code", "indicator__formula"
+        code: FormIndicator(pk, code, bool(formula), decimals, minimum)
+        for pk, code, formula, decimals, minimum in rows.values_list(
+            "indicator_id",
+            "indicator__code",
+            "indicator__formula",
+            "indicator__decimals",
+            "indicator__minimum",
         )
     }
 

@@ -1,3 +1,4 @@
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -155,3 +156,53 @@ def test_it_shows_a_new_token_once_and_revokes_it(client: Client, rcast: Reporti
     assert secret not in client.get("/accounts/tokens/").content.decode()
     client.post("/accounts/tokens/", {"revoke": token.pk})
     assert Client().get("/api/v1/reports", **bearer(secret)).status_code == 401
+
+
+def test_it_reads_api_figures_by_the_rule_of_the_entry_page(
+    client: Client, rcast: ReportingCast
+) -> None:
+    c = rcast.cast
+    report = actions.open_report(c.regional, rcast.form, rcast.q3_2025, by=c.reporter)
+    _t, secret = issue_token(c.reporter, "x")
+
+    def put(code: str, value: str) -> Any:
+        return client.put(
+            f"/api/v1/reports/{report.pk}/values",
+            [{"indicator": code, "value": value, "version": 0}],
+            content_type="application/json",
+            HTTP_ACCEPT_LANGUAGE="en",
+            **bearer(secret),
+        )
+
+    for code, value, refusal in (
+        ("EST_RECURRENT", "1.5", "1,5"),  # was read as 1.5 while 1.234 was 1234
+        ("EST_RECURRENT", "1,234.5", "1.234,5"),  # was stored as 1,2345
+        ("STAFF_ACTUAL", "7,5", "“7,5”"),  # persons: whole numbers only
+        ("STAFF_ACTUAL", "-7", "“-7”"),  # cannot be negative
+    ):
+        refused = put(code, value)
+        assert refused.status_code == 422, value
+        assert refusal in refused.json()["detail"]
+    assert not report.values.exists()
+    assert put("EST_RECURRENT", "1.234.567,5").status_code == 200
+    assert report.values.get().value == Decimal("1234567.5")
+    indicators = {i["code"]: i for i in client.get("/api/v1/indicators", **bearer(secret)).json()}
+    assert indicators["STAFF_ACTUAL"]["minimum"] == "0"  # a decimal, as every figure
+    assert indicators["SAVING_RATE_RECURRENT"]["minimum"] is None  # a rate may be negative
+
+
+def test_it_withdraws_a_report_over_the_api(client: Client, rcast: ReportingCast) -> None:
+    c = rcast.cast
+    report = actions.open_report(c.regional, rcast.form, rcast.q3_2025, by=c.reporter)
+    actions.submit_report(report, by=rcast.head)
+    _t, reporter = issue_token(c.reporter, "reporter")
+    _t, head = issue_token(rcast.head, "head")
+    url = f"/api/v1/reports/{report.pk}/withdraw"
+    body = {"reason": "Sửa lại"}
+    refused = client.post(url, body, content_type="application/json", **bearer(reporter))
+    assert refused.status_code == 403  # only the unit head submits and withdraws
+    done = client.post(url, body, content_type="application/json", **bearer(head))
+    assert done.status_code == 200
+    assert done.json()["status"] == "draft"
+    again = client.post(url, body, content_type="application/json", **bearer(head))
+    assert again.status_code == 422  # a draft has nothing to withdraw

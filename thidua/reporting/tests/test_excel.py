@@ -88,7 +88,7 @@ def test_it_builds_a_protected_template_that_names_its_report(report: Report):
     assert ws[f"C{CODES['SAV_CONF']}"].value == "SAV_CONF"
     value = ws[f"E{CODES['SAV_CONF']}"]
     assert value.protection.locked is False
-    assert value.number_format == "#,##0"
+    assert value.number_format == "#,##0.00"  # amounts in million VND: 2 decimals
     assert ws[f"F{CODES['SAV_CONF']}"].protection.locked is True
     rate = ws[f"E{CODES['SAVING_RATE_RECURRENT']}"].value
     assert rate.startswith("=IFERROR(") and "E11" in rate and "E12" in rate

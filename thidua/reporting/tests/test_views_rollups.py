@@ -158,7 +158,7 @@ def test_it_exports_the_same_view_to_xlsx(client: Client, figures: ReportingCast
     number_cell = next(
         r for r in sheet.iter_rows() if r[1].value == figures.indicators["EST_RECURRENT"].name
     )[3]
-    assert number_cell.number_format == "#,##0"
+    assert number_cell.number_format == "#,##0.00"  # million VND, to ten thousand đồng
     bad = client.get(URL + "xlsx/", {"unit": str(c.pa.pk), "structure": "mapped", "on": "x"})
     assert bad.status_code == 200
     assert bad["Content-Type"].startswith("text/html")
