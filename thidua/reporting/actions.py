@@ -2,7 +2,7 @@
 rows, records one history row and one audit event (STYLE.md, "Where logic lives").
 
     draft ─submit→ submitted ─approve→ approved ─accept→ accepted
-      ↑               │return            │return/reopen     │reopen
+      ↑ ←─withdraw──┘ │return            │return/reopen     │reopen
       └── returned ←──┴──────────────────┴──────────────────┘
 """
 
@@ -20,7 +20,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from thidua.audit.chain import record
-from thidua.lib.numbers import InvalidNumber, format_vn_number, parse_vn_number
+from thidua.lib.numbers import InvalidNumber, check_number, format_vn_exact, parse_vn_number
 from thidua.lib.text import nfc
 from thidua.org import tree
 from thidua.org.models import OrgUnit
@@ -36,7 +36,7 @@ S = Report.Status
 ALLOWED: dict[str, set[str]] = {
     S.DRAFT: {S.SUBMITTED},
     S.RETURNED: {S.SUBMITTED},
-    S.SUBMITTED: {S.APPROVED, S.RETURNED},
+    S.SUBMITTED: {S.APPROVED, S.RETURNED, S.DRAFT},
     S.APPROVED: {S.ACCEPTED, S.RETURNED},
     S.ACCEPTED: {S.RETURNED},
 }
@@ -57,6 +57,8 @@ class SaveResult:
     findings: list[Finding]
     cells: Cells | None = None
     """The report's figures right after the save, which the findings were computed on."""
+    report_findings: tuple[Finding, ...] = ()
+    """Every finding of the report after the save (the cell's own are in `findings`)."""
 
 
 def _actor(by: Any) -> str:
@@ -109,20 +111,44 @@ def _check_cell(report: Report, indicator: Indicator) -> None:
         raise ValidationError(_("This indicator is not on the report's form."))
 
 
-def parse_value(text: str) -> Decimal | None:
-    """A vi-VN number from a cell; empty means no value."""
+def check_value(
+    value: Decimal,
+    *,
+    decimals: int | None = None,
+    minimum: Decimal | None = None,
+    text: str | None = None,
+) -> Decimal:
+    """A figure checked against its indicator's limits (`Indicator.decimals` and `minimum`,
+    see `thidua.lib.numbers.check_number`): ValidationError with the user's message if not."""
+    try:
+        number = check_number(value, decimals=decimals, minimum=minimum, text=text)
+    except InvalidNumber as exc:
+        raise ValidationError(exc.message) from exc
+    if abs(number) >= MAX_ABS_VALUE:
+        raise ValidationError(
+            _("%(text)s is too large to be a real figure.")
+            % {"text": text or format_vn_exact(number)}
+        )
+    return number
+
+
+def parse_value(
+    text: str, *, decimals: int | None = None, minimum: Decimal | None = None
+) -> Decimal | None:
+    """A vi-VN number from a cell, within the indicator's limits; empty means no value. The
+    one reading of typed figures: the entry page, the API and Excel text cells."""
     if not text.strip():
         return None
     try:
-        value = parse_vn_number(text)
+        value = parse_vn_number(text, decimals=decimals, minimum=minimum)
     except InvalidNumber as exc:
-        raise ValidationError(
-            _("“%(text)s” is not a number. Write for example 1.234.567 or 1234567,5.")
-            % {"text": text}
-        ) from exc
-    if abs(value) >= MAX_ABS_VALUE:
-        raise ValidationError(_("%(text)s is too large to be a real figure.") % {"text": text})
-    return value
+        raise ValidationError(exc.message) from exc
+    return check_value(value, text=text.strip())
+
+
+def parse_for(indicator: Indicator, text: str) -> Decimal | None:
+    """`parse_value` with the indicator's limits."""
+    return parse_value(text, decimals=indicator.decimals, minimum=indicator.minimum)
 
 
 def save_value(
@@ -141,7 +167,9 @@ def save_value(
         report, indicator, text, by=by, expected_version=expected_version, comment=comment
     )
     cells, findings = check_report(report, language=get_language() or "vi")
-    return SaveResult(cell, [f for f in findings if indicator.code in f.indicators], cells)
+    return SaveResult(
+        cell, [f for f in findings if indicator.code in f.indicators], cells, tuple(findings)
+    )
 
 
 @transaction.atomic
@@ -159,12 +187,12 @@ def store_value(
     silently."""
     report = _locked_report(report)
     _check_cell(report, indicator)
-    value = parse_value(text)
+    value = parse_for(indicator, text)
     cell, _created = DataValue.objects.select_for_update().get_or_create(
         report=report, indicator=indicator, defaults={"version": 0}
     )
     if cell.version != expected_version:
-        shown = format_vn_number(cell.value, indicator.decimals) if cell.value is not None else "—"
+        shown = format_vn_exact(cell.value) if cell.value is not None else "—"
         raise ConflictError(
             _(
                 "Someone saved this cell first (value now: %(value)s, by %(user)s). "
@@ -220,7 +248,9 @@ def save_narrative(
     return item
 
 
-def _move(report: Report, to: str, *, by: Any, reason: str = "") -> Report:
+def _move(
+    report: Report, to: str, *, by: Any, reason: str = "", event: str | None = None
+) -> Report:
     if to not in ALLOWED.get(report.status, set()):
         raise ValidationError(
             _("A report that is %(status)s cannot become %(to)s.")
@@ -234,12 +264,14 @@ def _move(report: Report, to: str, *, by: Any, reason: str = "") -> Report:
         report.submitted_at = now
     if to == S.APPROVED:
         report.approved_at = now
+    if to == S.DRAFT:
+        report.submitted_at = None
     report.save()
     Transition.objects.create(
         report=report, from_status=before, to_status=to, by=by, at=now, reason=nfc(reason)
     )
     record(
-        f"reporting.report.{to}",
+        event or f"reporting.report.{to}",
         by=by,
         object_type="reporting.report",
         object_id=report.pk,
@@ -263,6 +295,20 @@ def submit_report(report: Report, *, by: Any) -> Report:
     if problems:
         raise ValidationError([f.message for f in problems])
     return _move(report, S.SUBMITTED, by=by)
+
+
+@transaction.atomic
+def withdraw_report(report: Report, *, by: Any, reason: str = "") -> Report:
+    """Take a submitted report back to draft, so that the unit can correct it before the level
+    above has acted on it; once approved or returned, only the level above can send it back.
+    Recorded in the history and the audit trail like every step."""
+    report = _locked_report(report)
+    if report.status != S.SUBMITTED:
+        raise ValidationError(
+            _("Only a submitted report can be withdrawn; this one is %(status)s.")
+            % {"status": report.get_status_display().lower()}
+        )
+    return _move(report, S.DRAFT, by=by, reason=reason, event="reporting.report.withdrawn")
 
 
 def _children_pending(report: Report) -> list[Report | OrgUnit]:

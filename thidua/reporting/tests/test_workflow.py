@@ -153,3 +153,77 @@ def test_it_takes_the_annual_deadline_from_the_rule_in_force(rcast: ReportingCas
     report = actions.open_report(c.regional, rcast.annual, rcast.year_2026, by=c.reporter)
     assert report.deadline is not None
     assert report.deadline.isoformat() == "2027-02-28"
+
+
+def test_it_lets_the_head_withdraw_a_submitted_report_until_the_level_above_acts(
+    rcast: ReportingCast,
+) -> None:
+    c = rcast.cast
+    report = actions.open_report(c.regional, rcast.form, rcast.q3_2025, by=c.reporter)
+    fill(rcast, report, {"EST_RECURRENT": "1.200", "SETTLE_RECURRENT": "1.100"})
+    actions.submit_report(report, by=rcast.head)
+    actions.withdraw_report(report, by=rcast.head, reason="Sửa số tiết kiệm")
+    report.refresh_from_db()
+    assert (report.status, report.submitted_at) == (Report.Status.DRAFT, None)
+    assert report.is_editable
+    last = ReportTransition.objects.filter(report=report).order_by("-pk").first()
+    assert last is not None
+    assert (last.from_status, last.to_status, last.by, last.reason) == (
+        "submitted",
+        "draft",
+        rcast.head,
+        "Sửa số tiết kiệm",
+    )
+    from thidua.audit.models import AuditEvent
+
+    event = AuditEvent.objects.filter(action="reporting.report.withdrawn").get()
+    assert (event.object_id, event.before, event.after) == (
+        str(report.pk),
+        {"status": "submitted"},
+        {"status": "draft"},
+    )
+    # Once the level above has acted, only it can send the report back.
+    actions.submit_report(report, by=rcast.head)
+    actions.approve_report(report, by=c.reviewer)
+    with pytest.raises(ValidationError):
+        actions.withdraw_report(report, by=rcast.head)
+    assert Report.objects.get(pk=report.pk).status == Report.Status.APPROVED
+    assert verify_chain() is None
+
+
+@pytest.mark.parametrize(
+    ("code", "text", "refusal"),
+    [
+        ("STAFF_ACTUAL", "12,5", "whole number"),  # a count of persons
+        ("STAFF_ACTUAL", "-3", "cannot be negative"),
+        ("EST_RECURRENT", "1.5", "write 1,5"),
+        ("EST_RECURRENT", "1,234.5", "write 1.234,5"),
+        ("EST_RECURRENT", "1,234", "write 1.234"),
+        ("EST_RECURRENT", "12,345", "write 12.345"),
+        ("EST_RECURRENT", "-1", "cannot be negative"),
+    ],
+)
+def test_it_refuses_a_figure_outside_its_indicators_limits(
+    rcast: ReportingCast, code: str, text: str, refusal: str
+) -> None:
+    c = rcast.cast
+    report = actions.open_report(c.regional, rcast.form, rcast.q3_2025, by=c.reporter)
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        fill(rcast, report, {code: text})
+    assert refusal in refused.value.messages[0]
+    assert not report.values.exists()
+
+
+def test_it_takes_amounts_with_decimals_and_refuses_a_negative_saving(
+    rcast: ReportingCast,
+) -> None:
+    c = rcast.cast
+    report = actions.open_report(c.regional, rcast.form, rcast.q3_2025, by=c.reporter)
+    fill(rcast, report, {"EST_RECURRENT": "51,5", "CONF_SPEND": "1.234,25", "SAV_CONF": "0"})
+    assert {v.indicator.code: v.value for v in report.values.all()} == {
+        "SAV_CONF": Decimal(0),
+        "EST_RECURRENT": Decimal("51.5"),
+        "CONF_SPEND": Decimal("1234.25"),
+    }
+    with pytest.raises(ValidationError):  # an overspend goes on the spending indicators
+        fill(rcast, report, {"SAV_CONF": "-2,5"})
