@@ -27,6 +27,8 @@ from django.utils import translation
 from playwright.sync_api import Browser, Dialog, Locator, Page, Request, Response, Route, expect
 
 from thidua.accounts.access import today
+from thidua.audit.models import AuditEvent
+from thidua.lib.numbers import format_vn_number
 from thidua.reporting import actions
 from thidua.reporting.catalogue import deadline_for
 from thidua.reporting.models import DataValue, Report
@@ -155,15 +157,17 @@ def is_cell_post(report: Report, indicator_id: int) -> Callable[[Any], bool]:
 
 
 def mark_stale(page: Page, code: str) -> None:
-    """Tag the row as it is now, so that a re-rendered row is told apart from it."""
-    row(page, code).evaluate("el => { el.dataset.stale = 'yes'; }")
+    """Tag the cell's state as it is now, so that the state the save answers is told apart
+    from it (a save swaps the state, never the row: the inputs keep focus and text)."""
+    row(page, code).locator(".cell-state").evaluate("el => { el.dataset.stale = 'yes'; }")
 
 
 def expect_rerendered(page: Page, code: str, *, saved: bool = True) -> None:
     fresh = row(page, code)
-    expect(fresh).not_to_have_attribute("data-stale", "yes")
+    expect(fresh.locator(".cell-state")).not_to_have_attribute("data-stale", "yes")
     if saved:
         expect(fresh).to_have_class(re.compile(r"\brow-saved\b"))
+        expect(fresh.get_by_test_id("saved")).to_be_visible()
     else:
         expect(fresh).to_have_class(re.compile(r"\btable-danger\b"))
 
@@ -224,6 +228,8 @@ def accept_dialogs(page: Page) -> list[str]:
 
 def transition(page: Page, action: str, expected: str) -> None:
     page.get_by_test_id(action).click()
+    if action == "submit":  # submitting asks for confirmation first
+        page.get_by_test_id("confirm-submit").click()
     expect(status(page)).to_have_attribute("data-status", expected)
     expect(page.locator(".alert-danger")).to_have_count(0)
 
@@ -687,3 +693,120 @@ def test_reviewer_sees_the_figure_as_stored(
     page.goto(f"/reports/{report.pk}/")
     expect(status(page)).to_have_attribute("data-status", "submitted")
     expect(page.get_by_test_id("value-SETTLE_RECURRENT")).to_have_text("1.350,5", timeout=2_000)
+
+
+# 6. Numbers as Vietnamese users type them; confirm, withdraw; a phone (issue 8: 10, 11, 21).
+
+ENGLISH_WAY_MSGID = (
+    "“%(text)s” is written the English way. In Vietnamese a dot groups the thousands and a "
+    "comma marks the decimals: write %(vn)s."
+)
+
+
+def rate(estimate: str, settled: str) -> str:
+    """The derived saving rate as the page shows it (2 decimals)."""
+    est, settle = Decimal(estimate), Decimal(settled)
+    return format_vn_number((est - settle) / est * 100, 2)
+
+
+@pytest.mark.browser
+def test_numbers_are_read_the_vietnamese_way_and_the_page_follows_each_save(
+    people: Person, snap: Snap, live_rcast: ReportingCast, q3_report: Report
+) -> None:
+    rc, report = live_rcast, q3_report
+    page = people("reporter")
+    page.goto(f"/reports/{report.pk}/")
+    derived = page.get_by_test_id("value-SAVING_RATE_RECURRENT")
+    expect(derived).to_have_text("—")
+
+    # 1.5 is refused with the form to write, and kept in the cell; nothing is stored.
+    mark_stale(page, "EST_RECURRENT")
+    with page.expect_response(is_cell_post(report, rc.indicators["EST_RECURRENT"].pk)):
+        type_cell(page, "EST_RECURRENT", "1.5")
+    expect_rerendered(page, "EST_RECURRENT", saved=False)
+    expect(row(page, "EST_RECURRENT").get_by_test_id("cell-error")).to_have_text(
+        vi(ENGLISH_WAY_MSGID, text="1.5", vn="1,5")
+    )
+    expect(page.get_by_test_id("cell-EST_RECURRENT")).to_have_value("1.5")
+    assert cell(report, rc, "EST_RECURRENT") is None
+    snap(page, "refused-1.5")
+
+    # 1.234,5 is saved: "Saved" on the cell, the error gone.
+    save_cell(page, report, rc, "EST_RECURRENT", "1.234,5")
+    est_row = row(page, "EST_RECURRENT")
+    expect(est_row.get_by_test_id("saved")).to_have_text(vi("Saved"))
+    expect(est_row.get_by_test_id("cell-error")).to_have_count(0)
+    saved = cell(report, rc, "EST_RECURRENT")
+    assert saved is not None and saved.value == Decimal("1234.5")
+
+    # A settled figure over the estimate: the derived rate and the checks follow at once,
+    # while the user goes on typing a comment in the same row (focus and text stay).
+    settle = page.get_by_test_id("cell-SETTLE_RECURRENT")
+    comment = row(page, "SETTLE_RECURRENT").locator(".cell-comment")
+    mark_stale(page, "SETTLE_RECURRENT")
+    with page.expect_response(is_cell_post(report, rc.indicators["SETTLE_RECURRENT"].pk)):
+        settle.fill("1.300")
+        settle.press("Tab")
+        page.keyboard.type("Được bổ sung dự toán")
+    expect_rerendered(page, "SETTLE_RECURRENT")
+    expect(comment).to_be_focused()
+    expect(comment).to_have_value("Được bổ sung dự toán")
+    expect(derived).to_have_text(rate("1234.5", "1300"))
+    expect(page.get_by_test_id("findings")).to_contain_text(
+        OVER_ESTIMATE.replace("1.350,5", "1.300").replace("1.200", "1.234,5")
+    )
+    expect(row(page, "SETTLE_RECURRENT")).to_contain_text("1.234,5")
+    snap(page, "derived-and-checks-without-reload")
+
+    # Corrected: the rate follows again and the check goes, still without a reload.
+    comment.fill("")
+    save_cell(page, report, rc, "SETTLE_RECURRENT", "1.000")
+    expect(derived).to_have_text(rate("1234.5", "1000"))
+    expect(page.get_by_test_id("findings")).to_have_count(0)
+    save_cell(page, report, rc, "STAFF_ACTUAL", "12")
+    snap(page, "saved")
+
+    # The head submits: the confirmation lists the figures still empty, then it goes up.
+    head = people("head")
+    head.goto(f"/reports/{report.pk}/")
+    head.get_by_test_id("submit").click()
+    confirm = head.get_by_test_id("submit-confirm")
+    expect(confirm).to_contain_text(rc.cast.pa.name)
+    empty = confirm.get_by_test_id("confirm-empty")
+    for code in ("CONF_SPEND", "SAV_CONF", "INV_PLAN", "INV_DISBURSED"):
+        expect(empty).to_contain_text(rc.indicators[code].name)
+    expect(empty.locator("li")).to_have_count(4)
+    assert db_status(report) == Report.Status.DRAFT  # nothing sent before confirming
+    snap(head, "submit-confirmation")
+    confirm.get_by_test_id("confirm-submit").click()
+    expect(status(head)).to_have_attribute("data-status", "submitted")
+    expect(head.get_by_test_id("cell-EST_RECURRENT")).to_have_count(0)
+
+    # ... and withdraws it to correct a figure, before the province acts.
+    head.get_by_test_id("withdraw").click()
+    expect(status(head)).to_have_attribute("data-status", "draft")
+    expect(head.get_by_test_id("cell-EST_RECURRENT")).to_have_value("1.234,5")
+    assert db_status(report) == Report.Status.DRAFT
+    assert AuditEvent.objects.filter(
+        action="reporting.report.withdrawn", object_id=str(report.pk)
+    ).exists()
+    expect(head.get_by_test_id("transitions").locator("li").first).to_contain_text("head")
+    snap(head, "withdrawn")
+
+
+@pytest.mark.browser
+def test_the_entry_grid_fits_a_phone(
+    people: Person, snap: Snap, live_rcast: ReportingCast, q3_report: Report
+) -> None:
+    page = people("reporter")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"/reports/{q3_report.pk}/")
+    grid = page.get_by_test_id("grid")
+    expect(grid).to_be_visible()
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"the page scrolls sideways by {overflow} px"
+    comment = row(page, "STAFF_ACTUAL").locator(".cell-comment")
+    comment.scroll_into_view_if_needed()
+    box = comment.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
+    snap(page, "phone")

@@ -16,6 +16,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -149,6 +150,7 @@ def _page_context(request: HttpRequest, report: Report) -> dict[str, Any]:
         "today": today(),
         "can_enter": can_enter(user, report) and report.is_editable,
         "can_submit": can_submit(user, report) and report.is_editable,
+        "can_withdraw": can_submit(user, report) and report.status == Report.Status.SUBMITTED,
         "can_review": can_review(user, report),
         "can_send_back": can_send_back(user, report),
         "can_accept": can_accept(user, report),
@@ -165,8 +167,29 @@ def _page_context(request: HttpRequest, report: Report) -> dict[str, Any]:
 
 @login_required
 def report_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """The entry grid; with ?confirm=submit, what submitting will send (the htmx fragment, or
+    the page with it open when scripts are off)."""
     report = get_report_for_user(request.user, pk)
-    return render(request, "reporting/report.html", _page_context(request, report))
+    context = _page_context(request, report)
+    if request.GET.get("confirm") == "submit" and context["can_submit"]:
+        context["confirm"] = _submit_summary(report, context)
+        if request.headers.get("HX-Request"):
+            return render(request, "reporting/report.html#submit-confirm", context)
+    return render(request, "reporting/report.html", context)
+
+
+def _submit_summary(report: Report, context: dict[str, Any]) -> dict[str, Any]:
+    """What the head should know before submitting: the typed cells still empty, the open
+    warnings and what blocks, and the unit the report goes to."""
+    rows = [r for s in context["sections"] for r in s["rows"]]
+    findings: list[Finding] = context["findings"]
+    above = tree.ancestor_ids(report.unit_id, today())
+    return {
+        "empty": [r for r in rows if r["value"] is None and not r["indicator"].is_derived],
+        "warnings": [f for f in findings if f.severity != "blocking"],
+        "blocking": [f for f in findings if f.severity == "blocking"],
+        "above": tree.names_at(above[-1:], today()).get(above[-1], "") if above else "",
+    }
 
 
 @login_required
@@ -206,9 +229,33 @@ def save_cell(request: HttpRequest, pk: int, indicator_id: int) -> HttpResponse:
         if conflict is not None:
             row["version"] = conflict.version
     context = {"r": row, "report": report, "can_enter": True, "saved": not error}
-    response = render(request, "reporting/report.html#cell-row", context)
+    if result is not None and result.cells is not None:
+        context.update(_after_save(report, result))
+    response = render(request, "reporting/report.html#cell-saved", context)
     response.status_code = 409 if conflict is not None else 200
     return response
+
+
+def _after_save(report: Report, result: actions.SaveResult) -> dict[str, Any]:
+    """What a save changes elsewhere on the page, swapped in without a reload: the derived
+    figures, each row's findings and the checks at the top."""
+    assert result.cells is not None
+    findings = list(result.report_findings)
+    rows = FormRow.objects.filter(section__form_id=report.form_id).select_related("indicator")
+    indicators = [row.indicator for row in rows]
+    return {
+        "derived": [
+            {"indicator": ind, "value": result.cells.values.get(ind.code)}
+            for ind in indicators
+            if ind.is_derived
+        ],
+        "notes": [
+            {"indicator": ind, "findings": [f for f in findings if ind.code in f.indicators]}
+            for ind in indicators
+        ],
+        "findings": findings,
+        "checks_changed": True,
+    }
 
 
 def _saved_row(report: Report, indicator: Indicator, result: actions.SaveResult) -> dict[str, Any]:
@@ -310,6 +357,7 @@ def _narratives_below(report: Report) -> list[dict[str, Any]]:
 
 TRANSITIONS: dict[str, Transition] = {
     "submit": (can_submit, lambda r, u, reason: actions.submit_report(r, by=u)),
+    "withdraw": (can_submit, lambda r, u, why: actions.withdraw_report(r, by=u, reason=why)),
     "approve": (can_review, lambda r, u, reason: actions.approve_report(r, by=u)),
     "return": (can_send_back, lambda r, u, why: actions.return_report(r, by=u, reason=why)),
     "reopen": (can_send_back, lambda r, u, why: actions.reopen_report(r, by=u, reason=why)),
@@ -325,6 +373,9 @@ def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         raise Http404
     allowed, run = TRANSITIONS[action]
     require(allowed(request.user, report))
+    if action == "submit" and not request.POST.get("confirmed"):
+        # Submitting is confirmed on the page that lists what is still empty or open.
+        return redirect(reverse("reporting:report", args=[pk]) + "?confirm=submit#confirm")
     reason = request.POST.get("reason", "")
     try:
         run(report, request.user, reason)

@@ -69,8 +69,9 @@ def test_it_answers_409_with_the_newer_value(
     )
     assert response.status_code == 409
     body = response.content.decode()
-    assert "10" in body
-    assert 'value="99"' in body  # what the user typed is kept
+    assert "(giá trị hiện tại: 10, do head lưu)" in body
+    assert 'name="value"' not in body  # the input with what the user typed stays as it is
+    assert 'id="version-' in body and 'value="1"' in body  # "keep mine" saves over version 1
     assert report.values.get(indicator=ind).value == 10
 
 
@@ -85,7 +86,8 @@ def test_it_keeps_bad_text_and_explains(
     )
     body = response.content.decode()
     assert "không phải là số" in body or "is not a number" in body
-    assert 'value="mười hai"' in body
+    assert 'name="value"' not in body  # the input, with the text typed, is left as it is
+    assert 'data-state="error"' in body
     assert not report.values.exists()
 
 
@@ -124,7 +126,7 @@ def test_it_runs_transitions_from_the_page(
     client.force_login(rcast.cast.reporter)
     assert client.post(f"/reports/{report.pk}/transition/submit/").status_code == 404
     client.force_login(rcast.head)
-    client.post(f"/reports/{report.pk}/transition/submit/")
+    client.post(f"/reports/{report.pk}/transition/submit/", {"confirmed": "1"})
     client.force_login(rcast.cast.reviewer)
     client.post(f"/reports/{report.pk}/transition/return/", {"reason": ""})
     assert Report.objects.get(pk=report.pk).status == "submitted"  # a reason is required
@@ -200,3 +202,96 @@ def test_it_refuses_evidence_on_a_locked_report(
     png = SimpleUploadedFile("anh.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "image/png")
     assert client.post(f"/reports/{report.pk}/attachments/", {"file": png}).status_code == 404
     assert not Attachment.objects.exists()
+
+
+def test_it_updates_derived_rows_and_checks_when_a_cell_saves(
+    client: Client, rcast: ReportingCast, report: Report
+) -> None:
+    """Point 10: without a reload, the save answers the cell's "Saved" mark, the derived
+    figures and every row's findings, swapped out of band; never the row with its inputs."""
+    actions.save_value(
+        report, rcast.indicators["EST_RECURRENT"], "1.200", by=rcast.head, expected_version=0
+    )
+    client.force_login(rcast.cast.reporter)
+    settle = rcast.indicators["SETTLE_RECURRENT"]
+    response = client.post(
+        f"/reports/{report.pk}/cells/{settle.pk}/",
+        {"value": "1.350,5", "version": "0", "comment": ""},
+        HTTP_HX_REQUEST="true",
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert body.startswith(f'<span id="state-{settle.pk}"')
+    assert 'data-state="saved"' in body and 'data-value="1.350,5"' in body
+    assert 'data-testid="saved"' in body and "Đã lưu" in body
+    rate = rcast.indicators["SAVING_RATE_RECURRENT"]
+    assert (
+        f'<span id="value-{rate.pk}" data-testid="value-SAVING_RATE_RECURRENT" '
+        'hx-swap-oob="true">-12,54</span>'
+    ) in body
+    assert f'<div id="findings-{settle.pk}" hx-swap-oob="true"><div class="small text-danger">' in (
+        body
+    )
+    assert '<div id="checks" hx-swap-oob="true"><div class="alert' in body
+    assert 'name="value"' not in body and "cell-comment" not in body  # focus and typing stay
+
+
+def test_it_refuses_a_dot_that_is_not_a_thousands_separator(
+    client: Client, rcast: ReportingCast, report: Report
+) -> None:
+    client.force_login(rcast.cast.reporter)
+    ind = rcast.indicators["EST_RECURRENT"]
+    response = client.post(
+        f"/reports/{report.pk}/cells/{ind.pk}/",
+        {"value": "1.5", "version": "0", "comment": ""},
+        HTTP_HX_REQUEST="true",
+    )
+    body = response.content.decode()
+    assert 'data-state="error"' in body
+    assert "“1.5”" in body and "1,5" in body
+    assert not report.values.exists()
+
+
+def test_it_asks_to_confirm_a_submission_listing_empty_cells_and_warnings(
+    client: Client, rcast: ReportingCast, report: Report
+) -> None:
+    for code, text in (("EST_RECURRENT", "1.200"), ("SETTLE_RECURRENT", "1.100")):
+        actions.save_value(report, rcast.indicators[code], text, by=rcast.head, expected_version=0)
+    client.force_login(rcast.head)
+    unconfirmed = client.post(f"/reports/{report.pk}/transition/submit/")
+    assert unconfirmed["Location"] == f"/reports/{report.pk}/?confirm=submit#confirm"
+    assert Report.objects.get(pk=report.pk).status == "draft"
+    fragment = client.get(
+        f"/reports/{report.pk}/", {"confirm": "submit"}, HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert fragment.startswith('<div class="card border-danger')
+    assert rcast.cast.pa.name in fragment  # where it goes
+    assert 'data-testid="confirm-empty"' in fragment
+    for code in ("CONF_SPEND", "SAV_CONF", "INV_PLAN", "INV_DISBURSED", "STAFF_ACTUAL"):
+        assert rcast.indicators[code].name in fragment
+    assert rcast.indicators["EST_RECURRENT"].name not in fragment  # filled
+    assert rcast.indicators["SAVING_RATE_RECURRENT"].name not in fragment  # computed
+    assert 'name="confirmed" value="1"' in fragment
+    page = client.get(f"/reports/{report.pk}/", {"confirm": "submit"}).content.decode()
+    assert 'data-testid="submit-confirm"' in page and "<html" in page  # scripts off
+    client.post(f"/reports/{report.pk}/transition/submit/", {"confirmed": "1"})
+    assert Report.objects.get(pk=report.pk).status == "submitted"
+    client.force_login(rcast.cast.reporter)  # not the head: no confirmation to see
+    assert (
+        'data-testid="submit-confirm"'
+        not in client.get(f"/reports/{report.pk}/", {"confirm": "submit"}).content.decode()
+    )
+
+
+def test_it_lets_the_head_withdraw_from_the_page(
+    client: Client, rcast: ReportingCast, report: Report
+) -> None:
+    actions.submit_report(report, by=rcast.head)
+    client.force_login(rcast.cast.reporter)
+    assert 'data-testid="withdraw"' not in client.get(f"/reports/{report.pk}/").content.decode()
+    assert client.post(f"/reports/{report.pk}/transition/withdraw/").status_code == 404
+    client.force_login(rcast.head)
+    assert 'data-testid="withdraw"' in client.get(f"/reports/{report.pk}/").content.decode()
+    client.post(f"/reports/{report.pk}/transition/withdraw/")
+    assert Report.objects.get(pk=report.pk).status == "draft"
+    assert 'data-testid="withdraw"' not in client.get(f"/reports/{report.pk}/").content.decode()

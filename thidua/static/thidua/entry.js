@@ -2,6 +2,8 @@
 // version of the cell it was typed against, until the server confirms it; it is restored after
 // a reload (still against that version, so a newer colleague's figure is never overwritten
 // silently) and retried after a network error.
+// A save swaps only the cell's state ("Saved", the error), its version, the findings and the
+// derived figures: never the row, so the focus and what is being typed in the comment stay.
 (function () {
   "use strict";
   var PREFIX = "thidua:cell:";
@@ -34,6 +36,34 @@
     if (!form) { return; }
     form.querySelector(".cell-comment-shadow").value = comment.value;
     htmx.trigger(form, "change");
+  });
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var form = formOf(event);
+    if (form && field(form)) { form.dataset.sent = field(form).value; }
+  });
+  // Mark the row with the state the server answered, and show the figure as it was stored
+  // (1234 -> 1.234) unless the user has typed something else since.
+  function showState(form) {
+    var state = form.querySelector(".cell-state");
+    var row = form.closest("tr");
+    if (!state || !row) { return; }
+    var kind = state.dataset.state || "";
+    row.classList.toggle("row-saved", kind === "saved");
+    row.classList.toggle("table-danger", kind === "error" || kind === "conflict");
+    var input = field(form);
+    input.setAttribute("aria-invalid", kind === "error" || kind === "conflict" ? "true" : "false");
+    if (kind === "saved" && state.dataset.value !== undefined && input.value === form.dataset.sent) {
+      input.value = state.dataset.value;
+    }
+  }
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var form = formOf(event);
+    if (form && form.classList.contains("cell-form")) { showState(form); }
+  });
+  document.addEventListener("click", function (event) {
+    var cancel = event.target.closest && event.target.closest("[data-testid=confirm-cancel]");
+    var box = document.getElementById("confirm");
+    if (cancel && box) { event.preventDefault(); box.replaceChildren(); }
   });
   document.addEventListener("htmx:afterRequest", function (event) {
     var form = formOf(event);
