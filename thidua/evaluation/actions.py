@@ -160,6 +160,10 @@ def save_self_score(
     before = {"points": score.self_points, "violations": score.violations}
     if kind == Criterion.Kind.COMPUTED:
         raise ValidationError(_("This criterion is computed from approved figures."))
+    if kind == Criterion.Kind.DEDUCTION and score.criterion.formula:
+        raise ValidationError(
+            _("This deduction is counted from the reports' deadlines and submission dates.")
+        )
     if kind == Criterion.Kind.MANUAL:
         value = _points(points, "points")
         if value is not None and not (0 <= value <= score.criterion.max_points):

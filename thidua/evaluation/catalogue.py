@@ -26,7 +26,7 @@ def _date(text: str | None) -> dt.date:
 
 def _check_criterion(rubric: str, row: dict[str, Any]) -> None:
     where = f"{rubric} {row['code']}"
-    if row["kind"] == Criterion.Kind.COMPUTED:
+    if row["kind"] == Criterion.Kind.COMPUTED or row.get("formula"):
         problem = check_formula(row.get("formula", ""))
         if problem:
             raise ValidationError(f"{where}: {problem}")

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from thidua.org.models import TreePath
 from thidua.reporting.expressions import compile_expression
+from thidua.reporting.lateness import late_report_counts
 
 from . import scoring
 from .figures import YearFigures, indicators_for, year_figures
@@ -21,6 +22,9 @@ from .models import Assessment, Criterion, RubricGroup, Score
 SUBORDINATE_AVERAGE = "SUBORDINATE_AVERAGE"
 """Not an indicator: the average final-or-current total of the directly subordinate units
 assessed for the year (Circular 129/2017: results of the subordinate budget units)."""
+LATE_REPORTS = "LATE_REPORTS"
+"""Not an indicator: how many of the unit's own reports of the year were filed late or are
+overdue (reporting/lateness.py), counted for the late-reporting deduction."""
 RANKING_CODES = ("SAV_TOTAL", "EST_RECURRENT")
 
 
@@ -34,6 +38,15 @@ class RubricSpec:
     @property
     def by_group(self) -> dict[str, str]:
         return {spec.code: spec.group for _pk, spec in self.criteria}
+
+    @property
+    def counts_late_reports(self) -> bool:
+        return any(is_counted(c) and LATE_REPORTS in c.formula for _pk, c in self.criteria)
+
+
+def is_counted(spec: scoring.CriterionSpec) -> bool:
+    """A deduction whose violations a formula counts from data, never typed."""
+    return spec.kind == scoring.DEDUCTION and bool(spec.formula)
 
 
 def rubric_specs(rubric_ids: Collection[int]) -> dict[int, RubricSpec]:
@@ -66,13 +79,13 @@ def formula_codes(specs: Collection[RubricSpec]) -> set[str]:
         for _pk, c in spec.criteria:
             if c.kind == scoring.COMPUTED:
                 codes |= compile_expression(c.formula).codes
-    codes.discard(SUBORDINATE_AVERAGE)
+    codes -= {SUBORDINATE_AVERAGE, LATE_REPORTS}
     return codes
 
 
 def effective(spec: scoring.CriterionSpec, score: Score) -> tuple[Decimal, Decimal]:
     """(points after review, points as self-assessed) of one score row."""
-    if spec.kind == scoring.COMPUTED:
+    if spec.kind == scoring.COMPUTED or is_counted(spec):
         own = score.computed_points or Decimal(0)
     elif spec.kind == scoring.DEDUCTION:
         own = scoring.deduction_points(spec, score.violations)
@@ -106,6 +119,8 @@ class Batch:
         year: int,
         assessments: list[Assessment],
         figures: dict[int, YearFigures] | None = None,
+        *,
+        today: dt.date | None = None,
     ) -> None:
         self.year = year
         self.day = dt.date(year, 12, 31)
@@ -116,6 +131,9 @@ class Batch:
             codes = formula_codes(self.specs.values())
             figures = year_figures(year, indicators_for(codes), units)
         self.figures = figures
+        self.late: dict[int, int] = {}
+        if any(spec.counts_late_reports for spec in self.specs.values()):
+            self.late = late_report_counts(year, units, today=today or timezone.localdate())
         self.scores: dict[int, list[Score]] = defaultdict(list)
         for s in Score.objects.filter(assessment__in=[a.pk for a in assessments]):
             self.scores[s.assessment_id].append(s)
@@ -146,6 +164,7 @@ class Batch:
         for a in sorted(self.assessments, key=lambda x: -depth.get(x.unit_id, 0)):
             values = dict(self.figures.get(a.unit_id, YearFigures()).values)
             values[SUBORDINATE_AVERAGE] = self._subordinate_average(a.unit_id)
+            values[LATE_REPORTS] = Decimal(self.late.get(a.unit_id, 0))
             changed_scores += self._score(a, values)
             if self._total(a):
                 a.computed_at = now
@@ -159,6 +178,8 @@ class Batch:
         out = []
         for s in self.scores[a.pk]:
             c = kinds.get(s.criterion_id)
+            if c is not None and is_counted(c):
+                out += _counted(c, s, values)
             if c is None or c.kind != scoring.COMPUTED:
                 continue
             result = scoring.score_computed(c, values)
@@ -189,16 +210,34 @@ class Batch:
         return True
 
 
+def _counted(
+    spec: scoring.CriterionSpec, s: Score, values: dict[str, Decimal | None]
+) -> list[Score]:
+    """A counted deduction: the count as the value, the figures it read, the points."""
+    count = scoring.counted_violations(spec, values)
+    points = scoring.deduction_points(spec, count)
+    codes = compile_expression(spec.formula).codes
+    inputs = {k: (None if values.get(k) is None else str(values[k])) for k in sorted(codes)}
+    value = Decimal(count).quantize(Decimal("1e-6"))
+    if (s.computed_points, s.value, s.inputs) == (points, value, inputs):
+        return []
+    s.computed_points, s.value, s.inputs = points, value, inputs
+    return [s]
+
+
 def compute(
     year: int,
     assessments: list[Assessment],
     figures: dict[int, YearFigures] | None = None,
+    *,
+    today: dt.date | None = None,
 ) -> tuple[list[Score], list[Assessment]]:
     """Compute and save; returns the score rows and the assessments that changed. `figures`
-    (every unit's figures of the year) may be passed when already read."""
+    (every unit's figures of the year) may be passed when already read; `today` decides which
+    unsubmitted reports are overdue (default: the local date)."""
     if not assessments:
         return [], []
-    batch = Batch(year, assessments, figures)
+    batch = Batch(year, assessments, figures, today=today)
     scores, changed = batch.run()
     Score.objects.bulk_update(scores, ["computed_points", "value", "inputs"], batch_size=500)
     Assessment.objects.bulk_update(

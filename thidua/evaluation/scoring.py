@@ -15,7 +15,9 @@ A criterion scores in one of three ways:
   ([[threshold, points], …], best first: the points of the first threshold reached) or, with no
   thresholds, the value itself as points; always within 0 and the criterion's maximum;
 - manual: points entered by the unit, within 0 and the maximum, with evidence;
-- deduction: −points per violation, at most the criterion's maximum.
+- deduction: −points per violation, at most the criterion's maximum; the violations are typed,
+  or counted from data when the criterion has a formula (LATE_REPORTS: the unit's reports of
+  the year filed late or overdue, read from reporting).
 
 Group sums stay within 0 and the group's maximum (deduction groups within −maximum and 0); the
 total stays within 0 and 100.
@@ -114,6 +116,13 @@ def score_computed(spec: CriterionSpec, values: Mapping[str, Decimal | None]) ->
 def manual_points(spec: CriterionSpec, points: Decimal | None) -> Decimal:
     """Points entered by hand, within 0 and the criterion's maximum."""
     return _round(clamp(points or ZERO, ZERO, spec.max_points))
+
+
+def counted_violations(spec: CriterionSpec, values: Mapping[str, Decimal | None]) -> int:
+    """The violations of a deduction counted by its formula from data (never typed): a whole
+    number, 0 when the data are missing."""
+    value = evaluate(compile_expression(spec.formula), values)
+    return max(int(value), 0) if value is not None else 0
 
 
 def deduction_points(spec: CriterionSpec, violations: int | None) -> Decimal:

@@ -5,7 +5,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 
+from thidua.reporting.models import Indicator
+
+from . import wording
 from .figures import QUARTERS, YearFigures, indicators_for, year_figures
 from .models import Programme, Target
 from .progress import Progress, target_progress
@@ -17,6 +21,36 @@ class TargetRow:
     progress: Progress
     quarters: int
     """How many quarters of the year the figures cover."""
+
+    @property
+    def unit(self) -> str:
+        """The indicator's unit of measure as shown beside a figure (none for a count)."""
+        indicator = self.target.indicator
+        return "" if indicator.unit == Indicator.Unit.COUNT else str(indicator.get_unit_display())
+
+    def _figure(self, value: Decimal | None) -> str:
+        return wording.figure_words(value, self.unit, max(self.target.indicator.decimals, 2))
+
+    @property
+    def target_text(self) -> str:
+        t = self.target
+        return wording.target_words(
+            t.kind, t.comparator, t.value, self.unit, max(t.indicator.decimals, 2)
+        )
+
+    @property
+    def actual_text(self) -> str:
+        return self._figure(self.progress.actual)
+
+    @property
+    def baseline_text(self) -> str:
+        return self._figure(self.progress.baseline)
+
+    @property
+    def achieved_text(self) -> str:
+        if self.target.kind == Target.Kind.PERCENT_CHANGE:
+            return wording.change_words(self.progress.achieved)
+        return self._figure(self.progress.achieved)
 
 
 def _progress(target: Target, now: YearFigures, before: YearFigures | None) -> Progress:

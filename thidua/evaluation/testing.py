@@ -3,9 +3,12 @@ files and approves a quarterly report through the reporting workflow."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+from unittest import mock
 
 import pytest
+from django.utils import timezone
 
 from thidua.org.models import OrgUnit
 from thidua.reporting import actions as reporting
@@ -20,15 +23,28 @@ class EvaluationCast:
     rc: ReportingCast
 
 
-def approved(rc: ReportingCast, unit: OrgUnit, year: int, number: int, **values: str) -> Report:
-    """A quarterly report of `unit` with these figures, submitted and approved."""
+def approved(
+    rc: ReportingCast,
+    unit: OrgUnit,
+    year: int,
+    number: int,
+    *,
+    submitted: dt.datetime | None = None,
+    **values: str,
+) -> Report:
+    """A quarterly report of `unit` with these figures, submitted (by default the day after
+    the quarter ends, on time; or at `submitted`) and approved."""
     period = Period.objects.get(kind="quarter", year=year, number=number)
     report = reporting.open_report(unit, rc.form, period, by=rc.cast.reporter)
     for code, text in values.items():
         reporting.save_value(
             report, rc.indicators[code], text, by=rc.cast.reporter, expected_version=0
         )
-    reporting.submit_report(report, by=rc.head)
+    on = submitted or dt.datetime.combine(
+        period.end + dt.timedelta(days=1), dt.time(9), tzinfo=timezone.get_current_timezone()
+    )
+    with mock.patch("thidua.reporting.actions.timezone.now", return_value=on):
+        reporting.submit_report(report, by=rc.head)
     return reporting.approve_report(report, by=rc.top_reviewer)
 
 

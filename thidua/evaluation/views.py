@@ -168,7 +168,7 @@ def _score_rows(a: Assessment) -> list[dict[str, Any]]:
 
 def _own_points(s: Score) -> Any:
     c = s.criterion
-    if c.kind == Criterion.Kind.COMPUTED:
+    if c.kind == Criterion.Kind.COMPUTED or (c.kind == Criterion.Kind.DEDUCTION and c.formula):
         return s.computed_points
     if c.kind == Criterion.Kind.DEDUCTION:
         per = c.per_violation or c.max_points

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/attachments/", views.upload_attachment, name="attachments"),
     path("<int:pk>/attachments/<int:attachment_id>/", views.download_attachment, name="attachment"),
     path("open/", views.open_report_view, name="open"),
+    path("open/periods/", views.open_periods, name="open_periods"),
     path("completeness/", views.completeness, name="completeness"),
     path("rollups/", include("thidua.reporting.urls_rollups")),
     path("excel/", include("thidua.reporting.urls_excel")),

@@ -19,7 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from thidua.accounts.access import get_unit_for_user, scope_for, today
 from thidua.audit.chain import history, record
@@ -46,7 +46,14 @@ from .checks import (
     values_for,
     with_derived,
 )
-from .forms import AttachmentForm, CellForm, NarrativeForm, OpenReportForm, ReasonForm
+from .forms import (
+    AttachmentForm,
+    CellForm,
+    NarrativeForm,
+    OpenReportForm,
+    ReasonForm,
+    periods_for,
+)
 from .models import (
     Attachment,
     FormRow,
@@ -70,6 +77,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
         reports = reports.filter(period_id=int(period))
     page = Paginator(reports, 50).get_page(request.GET.get("page"))
     scope = scope_for(request.user)
+    forms = list(ReportForm.objects.at(today()))
     context = {
         "page": page,
         "statuses": Report.Status.choices,
@@ -79,10 +87,25 @@ def report_list(request: HttpRequest) -> HttpResponse:
         )[:40],
         "period": period,
         "home_units": scope.home_units,
-        "forms": ReportForm.objects.at(today()),
+        "forms": forms,
+        "open_periods": _open_periods(forms[0]) if forms else [],
         "today": today(),
     }
     return render(request, "reporting/list.html", context)
+
+
+def _open_periods(form: ReportForm) -> list[Period]:
+    return list(periods_for(form, upto=today().replace(month=12, day=31))[:40])
+
+
+@login_required
+@require_GET
+def open_periods(request: HttpRequest) -> HttpResponse:
+    """The period choices of the "open a report" form for the chosen form (htmx)."""
+    raw = request.GET.get("form", "")
+    form = ReportForm.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+    periods = _open_periods(form) if form is not None else []
+    return render(request, "reporting/list.html#open-periods", {"open_periods": periods})
 
 
 @login_required
@@ -90,7 +113,11 @@ def report_list(request: HttpRequest) -> HttpResponse:
 def open_report_view(request: HttpRequest) -> HttpResponse:
     form = OpenReportForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choose a unit, a form and a period."))
+        wrong = form.has_error("period", code="wrong_period")
+        messages.error(
+            request,
+            str(form.errors["period"][0]) if wrong else _("Choose a unit, a form and a period."),
+        )
         return redirect("reporting:list")
     unit = get_unit_for_user(request.user, form.cleaned_data["unit"], write=True)
     try:

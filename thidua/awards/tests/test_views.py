@@ -309,7 +309,7 @@ def test_it_shows_the_deadline_and_the_programmes_commitments_on_the_registratio
     client.post(url, {"item": ["u:TTLDTT"]})
     page = client.get(url).content.decode()
     assert "31/03/2026" in page and 'data-testid="registration-overdue"' in page
-    assert 'data-indicator="CONF_SPEND"' in page and "-10" in page
+    assert 'data-indicator="CONF_SPEND"' in page and "giảm ít nhất 10% so với năm trước" in page
     assert f"/evaluation/unit/{unit.pk}/programme/2026/" in page
     client.post(f"/awards/registrations/{Registration.objects.get(unit=unit).pk}/move/submitted/")
     page = client.get(url).content.decode()
