@@ -25,7 +25,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from thidua.lib.filetypes import BY_CONTENT_TYPE, Kind, RefusedFile, detect, download_name
 from thidua.lib.numbers import format_vn_number
 
-FORM_OVERHEAD = 1024 * 1024
+FORM_OVERHEAD = 64 * 1024
 """What a request may carry besides the file (boundaries, the other fields of the form)."""
 
 View = TypeVar("View", bound=Callable[..., HttpResponse])

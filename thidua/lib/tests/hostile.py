@@ -341,3 +341,45 @@ def real_docx() -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+# --- what the upload tests send --------------------------------------------------------------
+
+
+@functools.cache
+def hostile_evidence() -> dict[str, tuple[str, bytes, str]]:
+    """What the evidence tests upload: case → (file name, bytes, the reason it is refused)."""
+    return {
+        "zip bomb .odt": ("bao-cao.odt", odt_bomb(), "bomb"),
+        "zip bomb .docx": ("bao-cao.docx", ooxml_bomb(real_docx(), "word/media/anh.png"), "bomb"),
+        "zip bomb .xlsx": ("bang-ke.xlsx", ooxml_bomb(real_xlsx(), "xl/media/anh.png"), "bomb"),
+        ".xlsx with its VBA renamed": ("bang-ke.xlsx", xlsx_with_hidden_vba(real_xlsx()), "macros"),
+        ".xls with a VBA storage": ("bang-ke.xls", xls_with_vba(), "macros"),
+        ".xls with an Excel 4.0 macro sheet": ("bang-ke.xls", xls_with_macro_sheet(), "macros"),
+        ".doc with a VBA storage": ("to-trinh.doc", doc_with_vba(), "macros"),
+    }
+
+
+HOSTILE_EVIDENCE = (
+    "zip bomb .odt",
+    "zip bomb .docx",
+    "zip bomb .xlsx",
+    ".xlsx with its VBA renamed",
+    ".xls with a VBA storage",
+    ".xls with an Excel 4.0 macro sheet",
+    ".doc with a VBA storage",
+)
+
+
+def shown_refusal(reason: str) -> str:
+    """A refusal as a Vietnamese page shows it (HTML-escaped); it must be translated."""
+    from django.utils import translation
+    from django.utils.html import escape
+
+    from thidua.lib.filetypes import refusal_message
+
+    with translation.override("vi"):
+        vietnamese = refusal_message(reason)
+    with translation.override("en"):
+        assert vietnamese != refusal_message(reason), "the message has no Vietnamese"
+    return escape(vietnamese)
