@@ -23,6 +23,8 @@ import io
 import struct
 import zipfile
 import zlib
+from pathlib import Path
+from typing import Any
 
 ZEROS_MIB = 600
 """The size of the zip bombs' big member, in MiB."""
@@ -383,3 +385,32 @@ def shown_refusal(reason: str) -> str:
     with translation.override("en"):
         assert vietnamese != refusal_message(reason), "the message has no Vietnamese"
     return escape(vietnamese)
+
+
+def watch_kept_uploads(monkeypatch: Any) -> list[int]:
+    """Record the size of every chunk of an upload that Django's own handlers keep (in memory
+    or in a temporary file): an upload refused by the size guard from its first byte leaves
+    the list empty."""
+    from django.core.files.uploadhandler import MemoryFileUploadHandler, TemporaryFileUploadHandler
+
+    sizes: list[int] = []
+    in_memory = MemoryFileUploadHandler.receive_data_chunk
+    on_disk = TemporaryFileUploadHandler.receive_data_chunk
+
+    def memory(self: MemoryFileUploadHandler, raw_data: bytes, start: int) -> bytes | None:
+        if self.activated:
+            sizes.append(len(raw_data))
+        return in_memory(self, raw_data, start)
+
+    def disk(self: TemporaryFileUploadHandler, raw_data: bytes, start: int) -> bytes | None:
+        sizes.append(len(raw_data))
+        return on_disk(self, raw_data, start)
+
+    monkeypatch.setattr(MemoryFileUploadHandler, "receive_data_chunk", memory)
+    monkeypatch.setattr(TemporaryFileUploadHandler, "receive_data_chunk", disk)
+    return sizes
+
+
+def stored_files(media: Path) -> list[Path]:
+    """The files under a MEDIA_ROOT."""
+    return [p for p in media.rglob("*") if p.is_file()] if media.exists() else []

@@ -121,8 +121,8 @@ MACROS = {
     "xlsx: a vbaProject relationship": lambda: hostile.xlsx_with_hidden_vba(
         hostile.real_xlsx(), declare=False, payload=b"\x01" * 100
     ),
-    "xlsx: a VBA storage under a neutral name, undeclared": lambda: (
-        hostile.xlsx_with_hidden_vba(hostile.real_xlsx(), declare=False, relate=False)
+    "xlsx: a VBA storage under a neutral name, undeclared": lambda: hostile.xlsx_with_hidden_vba(
+        hostile.real_xlsx(), declare=False, relate=False
     ),
     "docx: an OLE object": lambda: _docx_with(relationship=OOXML_RELS + "oleObject"),
     "docx: an ActiveX control": lambda: _docx_with(

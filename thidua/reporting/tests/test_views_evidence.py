@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.files.uploadhandler import MemoryFileUploadHandler, TemporaryFileUploadHandler
 from django.test import Client
 from django.utils import translation
 from django.utils.html import escape
@@ -38,29 +37,9 @@ def media(settings, tmp_path: Path) -> Path:
     return Path(settings.MEDIA_ROOT)
 
 
-def _stored(media: Path) -> list[Path]:
-    return [p for p in media.rglob("*") if p.is_file()] if media.exists() else []
-
-
 @pytest.fixture
 def kept(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """The sizes of the chunks Django's own handlers keep, in memory or on disk."""
-    sizes: list[int] = []
-    in_memory = MemoryFileUploadHandler.receive_data_chunk
-    on_disk = TemporaryFileUploadHandler.receive_data_chunk
-
-    def memory(self: MemoryFileUploadHandler, raw_data: bytes, start: int) -> bytes | None:
-        if self.activated:
-            sizes.append(len(raw_data))
-        return in_memory(self, raw_data, start)
-
-    def disk(self: TemporaryFileUploadHandler, raw_data: bytes, start: int) -> bytes | None:
-        sizes.append(len(raw_data))
-        return on_disk(self, raw_data, start)
-
-    monkeypatch.setattr(MemoryFileUploadHandler, "receive_data_chunk", memory)
-    monkeypatch.setattr(TemporaryFileUploadHandler, "receive_data_chunk", disk)
-    return sizes
+    return hostile.watch_kept_uploads(monkeypatch)
 
 
 @pytest.mark.parametrize("case", hostile.HOSTILE_EVIDENCE)
@@ -75,7 +54,7 @@ def test_it_refuses_hostile_evidence_and_writes_nothing(
     assert hostile.shown_refusal(reason) in response.content.decode()
     assert not Attachment.objects.exists()
     assert not AuditEvent.objects.filter(action="reporting.attachment.add").exists()
-    assert _stored(media) == []
+    assert hostile.stored_files(media) == []
 
 
 def test_it_stores_and_serves_a_file_as_what_its_bytes_are(
@@ -86,7 +65,7 @@ def test_it_stores_and_serves_a_file_as_what_its_bytes_are(
     client.post(f"/reports/{report.pk}/attachments/", {"file": upload})
     item = Attachment.objects.get()
     assert (item.original_name, item.content_type) == ("bao-cao.pdf", "application/pdf")
-    assert [p.suffix for p in _stored(media)] == [".pdf"]
+    assert [p.suffix for p in hostile.stored_files(media)] == [".pdf"]
     download = client.get(f"/reports/{report.pk}/attachments/{item.pk}/")
     assert download["Content-Type"] == "application/pdf"
     assert download["Content-Disposition"] == 'attachment; filename="bao-cao.pdf"'
@@ -124,7 +103,7 @@ def test_it_refuses_an_oversized_file_before_keeping_any_of_it(
     with translation.override("vi"):
         assert escape("Tệp lớn hơn 10 MB.") in response.content.decode()
     assert kept == []
-    assert not Attachment.objects.exists() and _stored(media) == []
+    assert not Attachment.objects.exists() and hostile.stored_files(media) == []
 
 
 # --- the Excel import ------------------------------------------------------------------------
@@ -179,7 +158,7 @@ def test_the_excel_import_refuses_hostile_workbooks_at_the_upload(
     )
     assert response.status_code == 200
     assert fragment in response.content.decode()
-    assert not ImportJob.objects.exists() and _stored(media) == []
+    assert not ImportJob.objects.exists() and hostile.stored_files(media) == []
     assert not DataValue.objects.exists()
 
 
@@ -207,4 +186,13 @@ def test_the_excel_import_refuses_an_oversized_file_before_keeping_any_of_it(
     response = client.post(f"/reports/excel/upload/?report={report.pk}", {"file": big})
     assert escape("Tệp lớn hơn 1 MB.") in response.content.decode()
     assert kept == []
-    assert not ImportJob.objects.exists() and _stored(media) == []
+    assert not ImportJob.objects.exists() and hostile.stored_files(media) == []
+
+
+def test_the_size_guard_keeps_the_csrf_check(rcast: ReportingCast, report: Report, media: Path):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(rcast.cast.reporter)
+    upload = SimpleUploadedFile("bao-cao.pdf", hostile.PDF_BYTES)
+    response = client.post(f"/reports/{report.pk}/attachments/", {"file": upload})
+    assert response.status_code == 403
+    assert not Attachment.objects.exists()
