@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from thidua.audit.chain import record
 from thidua.lib.batch import gc_paused
-from thidua.lib.filetypes import sniff
+from thidua.lib.filetypes import RefusedFile, detect, download_name
 from thidua.lib.text import nfc
 from thidua.org import tree
 from thidua.org.models import OrgUnit, Person, Position
@@ -496,7 +496,8 @@ def move_proposal(proposal: Proposal, to: str, *, by: Any, reason: str = "") -> 
 def add_evidence(
     proposal: Proposal, name: str, data: bytes, *, by: Any, description: str = ""
 ) -> ProposalEvidence:
-    """Attach a file to the dossier; its type is recognised from its bytes."""
+    """Attach a file to the dossier; its type is recognised from its bytes (macros, embedded
+    programs and zip bombs refused) and it is stored under the extension of what it is."""
     if not proposal.is_editable:
         raise ValidationError(
             _("The proposal is %(status)s: its dossier is locked.")
@@ -506,18 +507,20 @@ def add_evidence(
         raise ValidationError(_("The file is empty."))
     if len(data) > MAX_EVIDENCE_BYTES:
         raise ValidationError(_("The file is larger than 20 MB."))
-    kind = sniff(data[:16], data)
-    if kind is None:
-        raise ValidationError(_("Only PDF, images and office documents are accepted."))
+    try:
+        kind = detect(data)
+    except RefusedFile as exc:
+        raise ValidationError(str(exc)) from exc
+    stored_name = download_name(nfc(name), kind)
     evidence = ProposalEvidence(
         proposal=proposal,
-        original_name=nfc(name)[:255],
-        content_type=kind,
+        original_name=stored_name[-255:],
+        content_type=kind.content_type,
         size=len(data),
         description=nfc(description)[:255],
         uploaded_by=by,
     )
-    evidence.file.save(nfc(name)[-100:], ContentFile(data), save=False)
+    evidence.file.save(stored_name[-100:], ContentFile(data), save=False)
     evidence.save()
     record(
         "awards.proposal.evidence",
@@ -526,7 +529,7 @@ def add_evidence(
         object_id=proposal.pk,
         after={
             "file": evidence.original_name,
-            "type": kind,
+            "type": kind.content_type,
             "size": len(data),
             "sha256": hashlib.sha256(data).hexdigest(),
         },

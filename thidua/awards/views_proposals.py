@@ -15,6 +15,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from thidua.accounts.access import get_unit_for_user, scope_for, today
+from thidua.lib.uploads import (
+    file_download,
+    guard_upload,
+    stored_kind,
+    too_large_message,
+    upload_too_large,
+)
 from thidua.org import tree
 from thidua.org.models import OrgUnit, Person
 
@@ -159,10 +166,13 @@ def proposal_report(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@guard_upload(actions.MAX_EVIDENCE_BYTES)
 def proposal_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = _editable(request, pk)
     form = EvidenceForm(request.POST, request.FILES)
     try:
+        if upload_too_large(request):
+            raise ValidationError(too_large_message(actions.MAX_EVIDENCE_BYTES))
         if not form.is_valid():
             raise ValidationError(_("Choose a file."))
         upload = form.cleaned_data["file"]
@@ -185,12 +195,8 @@ def proposal_evidence(request: HttpRequest, pk: int) -> HttpResponse:
 def evidence_download(request: HttpRequest, pk: int, evidence_id: int) -> FileResponse:
     proposal = get_proposal_for_user(request.user, pk)
     evidence = get_object_or_404(proposal.evidence, pk=evidence_id)
-    return FileResponse(
-        evidence.file.open("rb"),
-        as_attachment=True,
-        filename=evidence.original_name,
-        content_type=evidence.content_type,
-    )
+    kind = stored_kind(evidence.file, evidence.content_type, limit=actions.MAX_EVIDENCE_BYTES)
+    return file_download(evidence.file, evidence.original_name, kind)
 
 
 @login_required

@@ -9,8 +9,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from thidua.lib.filetypes import sniff
+from thidua.lib.filetypes import RefusedFile, detect, download_name
 from thidua.lib.numbers import InvalidNumber, parse_vn_number
+from thidua.lib.text import nfc
 from thidua.org.forms import VnDateField
 from thidua.reporting.models import Indicator
 
@@ -55,20 +56,20 @@ class SelfScoreForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False, max_length=2000)
 
     def clean_evidence_file(self) -> Any:
+        """The file, renamed with the extension of what its bytes are (the stored name is
+        how its kind is kept); refused when too large, of another kind or with macros."""
         upload = self.cleaned_data.get("evidence_file")
         if upload is None:
             return None
         if upload.size > MAX_EVIDENCE_BYTES:
             raise forms.ValidationError(_("The file is larger than 10 MB."))
-        data = upload.read()
+        data = upload.read(MAX_EVIDENCE_BYTES + 1)
         upload.seek(0)
-        if sniff(data[:16], data) is None:
-            raise forms.ValidationError(
-                _(
-                    "This file type is not accepted: send a PDF, an image or an "
-                    "office document without macros."
-                )
-            )
+        try:
+            kind = detect(data)
+        except RefusedFile as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        upload.name = download_name(nfc(upload.name or ""), kind)
         return upload
 
 

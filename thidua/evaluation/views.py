@@ -19,6 +19,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from thidua.accounts.access import get_unit_for_user, scope_for, today
 from thidua.lib.text import fold
+from thidua.lib.uploads import (
+    file_download,
+    guard_upload,
+    stored_kind,
+    too_large_message,
+    upload_too_large,
+)
 from thidua.org import tree
 from thidua.org.models import OrgUnit
 
@@ -37,6 +44,7 @@ from .access import (
 )
 from .catalogue import programme_due
 from .forms import (
+    MAX_EVIDENCE_BYTES,
     ClusterForm,
     OfficersForm,
     ProgrammeForm,
@@ -215,13 +223,17 @@ def _after_score(request: HttpRequest, a: Assessment) -> HttpResponse:
 
 @login_required
 @require_POST
+@guard_upload(MAX_EVIDENCE_BYTES)
 def self_score(request: HttpRequest, pk: int) -> HttpResponse:
-    """The unit's own points (manual, with evidence) or violations (deduction)."""
+    """The unit's own points (manual, with evidence) or violations (deduction); nothing is
+    saved when the evidence file is too large or refused."""
     score = get_object_or_404(Score.objects.select_related("criterion"), pk=pk)
     a = get_assessment_for_user(request.user, score.assessment_id)
     require(can_edit_unit(request.user, a.unit_id))
     form = SelfScoreForm(request.POST, request.FILES)
     try:
+        if upload_too_large(request):
+            raise ValidationError(too_large_message(MAX_EVIDENCE_BYTES))
         if not form.is_valid():
             raise ValidationError([e for errors in form.errors.values() for e in errors])
         data = form.cleaned_data
@@ -531,4 +543,5 @@ def evidence(request: HttpRequest, pk: int) -> FileResponse:
     if not score.evidence_file:
         raise Http404
     name = score.evidence_file.name.rsplit("/", 1)[-1]
-    return FileResponse(score.evidence_file.open("rb"), as_attachment=True, filename=name)
+    kind = stored_kind(score.evidence_file, limit=MAX_EVIDENCE_BYTES)
+    return file_download(score.evidence_file, name, kind)

@@ -21,14 +21,15 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from thidua.lib.dates import format_vn_date
+from thidua.lib.filetypes import (
+    RefusedFile,
+    check_container,
+    check_no_code,
+    ole_has_macros,
+)
 from thidua.lib.numbers import format_vn_number
 from thidua.lib.text import nfc
 
-MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
-"""An .xlsx whose parts add up to more than this when unzipped is refused (zip bomb)."""
-MAX_COMPRESSION_RATIO = 100
-"""…and so is one that unzips to more than this many times its packed size (past 1 MiB)."""
-MAX_ZIP_MEMBERS = 10_000
 MAX_ROWS = 200_000
 MAX_COLUMNS = 100
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -244,27 +245,39 @@ def _renumber(rows: list[tuple[int, list[str]]]) -> list[tuple[int, list[str]]]:
 
 
 def _check_zip(data: bytes) -> None:
-    """Refuse what is not a zip, a zip bomb, or a workbook that carries macros."""
+    """Refuse what is not a zip, a zip bomb, or a workbook that carries macros or embedded
+    programs, judged by its content types and relationships (thidua.lib.filetypes)."""
     if not data.startswith(b"PK\x03\x04"):
         raise SpreadsheetError(
             _("This file is not a real .xlsx workbook. Open it in Excel and save it as .xlsx.")
         )
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            members = archive.infolist()
+            check_no_code(archive, check_container(archive, len(data)))
+    except RefusedFile as exc:
+        raise SpreadsheetError(_workbook_refusal(exc.reason)) from exc
     except (zipfile.BadZipFile, ValueError, OSError) as exc:
-        raise SpreadsheetError(_("The .xlsx file is damaged and cannot be opened.")) from exc
-    unpacked = sum(m.file_size for m in members)
-    packed = sum(m.compress_size for m in members) or 1
-    too_big = unpacked > MAX_UNCOMPRESSED_BYTES or len(members) > MAX_ZIP_MEMBERS
-    if too_big or (unpacked > 1024 * 1024 and unpacked / packed > MAX_COMPRESSION_RATIO):
+        raise SpreadsheetError(_workbook_refusal("damaged")) from exc
+
+
+def _check_ole(data: bytes) -> None:
+    """Refuse a legacy workbook (OLE compound file) with a VBA project or macro sheets."""
+    try:
+        macros = ole_has_macros(data)
+    except RefusedFile as exc:
         raise SpreadsheetError(
-            _("The .xlsx file unpacks to an abnormal size and was refused as unsafe.")
-        )
-    if any(m.filename.lower().endswith("vbaproject.bin") for m in members):
-        raise SpreadsheetError(
-            _("The workbook contains macros. Save it as a plain .xlsx workbook without macros.")
-        )
+            _("The file is damaged or is not a spreadsheet; open it in Excel and save it again.")
+        ) from exc
+    if macros:
+        raise SpreadsheetError(_workbook_refusal("macros"))
+
+
+def _workbook_refusal(reason: str) -> str:
+    if reason == "bomb":
+        return _("The .xlsx file unpacks to an abnormal size and was refused as unsafe.")
+    if reason == "macros":
+        return _("The workbook contains macros. Save it as a plain .xlsx workbook without macros.")
+    return _("The .xlsx file is damaged and cannot be opened.")
 
 
 def _read_xlsx(data: bytes, prefer: Callable[[list[str]], bool] | None) -> Table:

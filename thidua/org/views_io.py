@@ -11,7 +11,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.uploadedfile import UploadedFile
-from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -22,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from thidua.accounts.access import require_admin, scope_for, today
 from thidua.lib.dates import InvalidDate, parse_vn_date
 from thidua.lib.spreadsheets import SpreadsheetError, read_table, too_large_message, upload_limit
+from thidua.lib.uploads import SizeLimitHandler
 
 from . import exports, imports
 from .models import Reorganisation
@@ -44,25 +44,6 @@ class UploadForm(forms.Form):
         if (upload.size or 0) > upload_limit():
             raise forms.ValidationError(too_large_message())
         return upload
-
-
-class SizeLimitHandler(FileUploadHandler):
-    """Stops keeping an uploaded file once it passes the upload limit, so a huge file is
-    neither held in memory nor written to disk; the page then says it was too large."""
-
-    def __init__(self, request: HttpRequest, limit: int) -> None:
-        super().__init__(request)
-        self.limit = limit
-        self.exceeded = False
-
-    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
-        if start + len(raw_data) > self.limit:
-            self.exceeded = True
-            raise SkipFile
-        return raw_data
-
-    def file_complete(self, file_size: int) -> None:
-        return None
 
 
 @require_http_methods(["GET", "POST"])

@@ -39,6 +39,7 @@ from thidua.audit.chain import Change, record_many
 from thidua.lib.encodings import to_unicode
 from thidua.lib.spreadsheets import (
     SpreadsheetError,
+    _check_ole,
     _check_zip,
     too_large_message,
     upload_limit,
@@ -129,8 +130,7 @@ def check_file(name: str, data: bytes) -> str:
             _("Upload an Excel file (.xlsx, .xls), a .ods file or a .zip of them.")
         )
     if data.startswith(OLE_MAGIC):
-        if "_VBA_PROJECT_CUR".encode("utf-16-le") in data:
-            raise SpreadsheetError(_macros())
+        _check_ole(data)
         return "xls"
     _check_zip(data)
     with zipfile.ZipFile(io.BytesIO(data)) as archive:

@@ -23,7 +23,15 @@ from django.views.decorators.http import require_GET, require_POST
 
 from thidua.accounts.access import get_unit_for_user, scope_for, today
 from thidua.audit.chain import history, record
-from thidua.lib.filetypes import sniff
+from thidua.lib.filetypes import Kind, RefusedFile, detect, download_name
+from thidua.lib.text import nfc
+from thidua.lib.uploads import (
+    file_download,
+    guard_upload,
+    stored_kind,
+    too_large_message,
+    upload_too_large,
+)
 from thidua.org import tree
 from thidua.org.models import OrgUnit
 
@@ -47,6 +55,7 @@ from .checks import (
     with_derived,
 )
 from .forms import (
+    MAX_ATTACHMENT_BYTES,
     AttachmentForm,
     CellForm,
     NarrativeForm,
@@ -420,60 +429,71 @@ def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @login_required
 @require_POST
+@guard_upload(MAX_ATTACHMENT_BYTES)
 def upload_attachment(request: HttpRequest, pk: int) -> HttpResponse:
+    """Evidence for a report, recognised by its bytes and stored under the extension of what
+    it is; an oversized or refused file writes nothing."""
     report = get_report_for_user(request.user, pk)
     require(can_enter(request.user, report) and report.is_editable)
+    if upload_too_large(request):
+        messages.error(request, too_large_message(MAX_ATTACHMENT_BYTES))
+        return redirect("reporting:report", pk=pk)
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
         for errors in form.errors.values():
             messages.error(request, " ".join(str(e) for e in errors))
         return redirect("reporting:report", pk=pk)
     upload = form.cleaned_data["file"]
-    data = upload.read()
-    kind = sniff(data[:16], data)
-    if kind is None:
-        messages.error(
-            request,
-            _(
-                "This file type is not accepted: send a PDF, an image or an "
-                "office document without macros."
-            ),
-        )
+    data = upload.read(MAX_ATTACHMENT_BYTES + 1)
+    try:
+        kind = detect(data)
+    except RefusedFile as exc:
+        messages.error(request, str(exc))
         return redirect("reporting:report", pk=pk)
-    indicator = Indicator.objects.filter(pk=form.cleaned_data["indicator"]).first()
+    _store_attachment(request, report, form.cleaned_data["indicator"], upload.name, data, kind)
+    messages.success(request, _("Evidence attached."))
+    return redirect("reporting:report", pk=pk)
+
+
+def _store_attachment(
+    request: HttpRequest,
+    report: Report,
+    indicator_pk: int | None,
+    name: str,
+    data: bytes,
+    kind: Kind,
+) -> None:
+    indicator = Indicator.objects.filter(pk=indicator_pk).first() if indicator_pk else None
     digest = hashlib.sha256(data).hexdigest()
+    stored_name = download_name(nfc(name), kind)
     with transaction.atomic():
         item = Attachment(  # type: ignore[misc]
             report=report,
             indicator=indicator,
-            original_name=upload.name[:255],
-            content_type=kind,
+            original_name=stored_name[-255:],
+            content_type=kind.content_type,
             size=len(data),
             sha256=digest,
             uploaded_by=request.user,
         )
-        item.file.save(upload.name, ContentFile(data), save=True)
+        item.file.save(stored_name, ContentFile(data), save=True)
         record(
             "reporting.attachment.add",
             by=request.user,
             object_type="reporting.report",
             object_id=report.pk,
-            after={"file": item.original_name, "sha256": digest},
+            after={"file": item.original_name, "sha256": digest, "type": kind.content_type},
         )
-    messages.success(request, _("Evidence attached."))
-    return redirect("reporting:report", pk=pk)
 
 
 @login_required
+@require_GET
 def download_attachment(request: HttpRequest, pk: int, attachment_id: int) -> FileResponse:
+    """The file as what it was detected to be (extension and type), always as an attachment."""
     report = get_report_for_user(request.user, pk)
     item = get_object_or_404(Attachment, pk=attachment_id, report=report)
-    return FileResponse(
-        item.file.open("rb"),
-        as_attachment=True,
-        filename=item.original_name,
-        content_type=item.content_type,
-    )
+    kind = stored_kind(item.file, item.content_type, limit=MAX_ATTACHMENT_BYTES)
+    return file_download(item.file, item.original_name, kind)
 
 
 @login_required

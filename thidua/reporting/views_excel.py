@@ -18,8 +18,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from thidua.accounts.access import today
 from thidua.accounts.models import Role, RoleAssignment
-from thidua.lib.spreadsheets import too_large_message, upload_limit
-from thidua.org.views_io import SizeLimitHandler
+from thidua.lib.spreadsheets import SpreadsheetError, too_large_message, upload_limit
+from thidua.lib.uploads import SizeLimitHandler
 
 from . import importing, tasks
 from .access import get_report_for_user, reports_for_user
@@ -37,14 +37,23 @@ class UploadForm(forms.Form):
     )
 
     def clean_file(self) -> UploadedFile:
-        """Refuse an oversized file or another type before the job is created."""
+        """Refuse an oversized file, another type, or an unsafe workbook (macros, zip bomb:
+        importing.check_file) before the job is created."""
         upload: UploadedFile = self.cleaned_data["file"]
         if (upload.size or 0) > upload_limit():
             raise forms.ValidationError(too_large_message())
-        if (upload.name or "").rsplit(".", 1)[-1].lower() not in EXTENSIONS:
+        name = upload.name or ""
+        if name.rsplit(".", 1)[-1].lower() not in EXTENSIONS:
             raise forms.ValidationError(
                 _("Upload an Excel file (.xlsx, .xls), a .ods file or a .zip of them.")
             )
+        if not importing.is_zip_upload(name):  # a hostile workbook is never stored or queued
+            data = upload.read(upload_limit() + 1)
+            upload.seek(0)
+            try:
+                importing.check_file(name, data)
+            except SpreadsheetError as exc:
+                raise forms.ValidationError(str(exc)) from exc
         return upload
 
 
