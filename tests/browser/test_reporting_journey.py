@@ -26,7 +26,7 @@ import pytest
 from django.utils import translation
 from playwright.sync_api import Browser, Dialog, Locator, Page, Request, Response, Route, expect
 
-from thidua.accounts.access import today
+from thidua.lib.dates import today
 from thidua.reporting import actions
 from thidua.reporting.catalogue import deadline_for
 from thidua.reporting.models import DataValue, Report

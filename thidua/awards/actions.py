@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from thidua.audit.chain import record
 from thidua.lib.batch import gc_paused
+from thidua.lib.dates import today
 from thidua.lib.filetypes import sniff
 from thidua.lib.text import nfc
 from thidua.org import tree
@@ -67,10 +68,6 @@ REGISTRATION_ALLOWED: dict[str, set[str]] = {
 }
 
 
-def _today() -> dt.date:
-    return timezone.localdate()
-
-
 # ---------------------------------------------------------------- eligibility
 
 
@@ -81,7 +78,7 @@ def recompute_eligibility(year: int, *, as_of: dt.date | None = None, by: Any = 
     Every LĐTT and CSTĐCS answer is stored; for the higher titles only the candidates
     (eligibility.is_candidate). The rows are written with one executemany: the ORM's
     bulk_create spends more time building 45,000 model objects than the engine."""
-    as_of = as_of or _today()
+    as_of = as_of or today()
     verdicts, staff, people = evaluate_people(year, as_of)
     collective = evaluate_units(year, as_of, people, verdicts, staff)
     titles = dict(Title.objects.values_list("code", "id"))
@@ -257,7 +254,7 @@ def move_registration(reg: Registration, to: str, *, by: Any, reason: str = "") 
     if to == R.APPROVED:
         reg.approved_by, reg.approved_at = by, timezone.now()
     if to == R.SUBMITTED:
-        reg.submitted_on = timezone.localdate()
+        reg.submitted_on = today()
     reg.save()
     _log_registration(reg, to, by, before=old, reason=reg.return_reason)
     return reg
@@ -341,7 +338,7 @@ def _verdict_json(v: engine.Verdict, title: Title, year: int) -> dict[str, Any]:
         "reasons": [r.as_json() for r in v.reasons],
         "year": year,
         "title": title.code,
-        "computed_on": _today().isoformat(),
+        "computed_on": today().isoformat(),
     }
 
 
@@ -386,7 +383,7 @@ def create_proposal(
     ):
         raise ValidationError(_("This nominee already received this title for this year."))
     verdict = check_person(person, title, year) if person else check_unit(unit, title, year)  # type: ignore[arg-type]
-    council = council or council_for(proposing_unit, _today())
+    council = council or council_for(proposing_unit, today())
     override = nfc(override_reason.strip())
     if not verdict.eligible:
         if not override:
@@ -401,7 +398,7 @@ def create_proposal(
                     "reasons": summary([r.as_json() for r in verdict.reasons]),
                 }
             )
-        if not is_chair(by, council, _today()):
+        if not is_chair(by, council, today()):
             raise ValidationError(_("Only the chair of the council can record an override."))
     proposal = Proposal(
         title=title,
@@ -552,7 +549,7 @@ def record_initiative(
     """Register a recognised initiative (sáng kiến) with its authors."""
     if not authors:
         raise ValidationError(_("An initiative needs at least one author."))
-    if recognised_on > _today():
+    if recognised_on > today():
         raise ValidationError(_("The recognition date is in the future."))
     initiative = Initiative(
         title=nfc(title.strip()),
