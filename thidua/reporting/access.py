@@ -34,6 +34,12 @@ def get_report_for_user(user: Any, pk: int) -> Report:
     return report
 
 
+def sees_report(user: Any, report: Report) -> bool:
+    """Whether the report's unit is in the user's scope: the check for work done on the user's
+    behalf outside a request (the Excel import job), where a 404 means nothing."""
+    return scope_for(user).sees(report.unit_id)
+
+
 def _role_units(user: Any, roles: set[str]) -> set[int]:
     return scope_for(user).role_units(roles)
 
