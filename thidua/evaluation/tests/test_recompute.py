@@ -18,6 +18,7 @@ from thidua.evaluation import actions
 from thidua.evaluation.catalogue import RUBRICS, load_rubrics, programme_due
 from thidua.evaluation.models import Criterion, Rubric
 from thidua.evaluation.testing import approved, regional_year
+from thidua.org import actions as org_actions
 from thidua.reporting.testing import ReportingCast
 
 pytestmark = pytest.mark.django_db
@@ -72,3 +73,20 @@ def test_the_fixture_loads_idempotently_and_refuses_a_bad_formula(db: None, tmp_
     with pytest.raises(ValidationError):
         load_rubrics(bad)
     assert list(before) == snapshot
+
+
+def test_a_back_dated_reorganisation_changes_the_scores(ecast: ReportingCast) -> None:
+    """Scores read the roll-ups through reporting.rollups, which first catches up with
+    reorganisations recorded after the figures were approved (issue 8, point 24)."""
+    c = ecast.cast
+    regional_year(ecast)  # PA-R1, under PA, files and gets approved all of 2026
+    pa = actions.open_assessment(c.pa, 2026, by=c.admin)
+    pc = actions.open_assessment(c.pc, 2026, by=c.admin)
+    before = {"pa": pa.total, "pc": pc.total}
+    # Recorded now, effective from the start of the year: PA-R1 worked under PC all along.
+    org_actions.move_unit(c.regional, c.pc, day=dt.date(2026, 1, 1), by=c.admin)
+    assert actions.recompute_scores(2026) >= 1
+    pa.refresh_from_db()
+    pc.refresh_from_db()
+    assert (pa.total, pc.total) != (before["pa"], before["pc"])
+    assert pc.total == before["pa"] and pa.total == before["pc"]
