@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from thidua.audit.chain import record
+from thidua.audit.workflow import check_move, move_status
 from thidua.lib.batch import gc_paused
 from thidua.lib.dates import today
 from thidua.lib.filetypes import sniff
@@ -239,24 +240,29 @@ def register_self(reg: Registration, person: Person, titles: Iterable[Title], *,
 def move_registration(reg: Registration, to: str, *, by: Any, reason: str = "") -> Registration:
     """submit (the unit), approve or return (the unit head or the level above)."""
     reg = Registration.objects.select_for_update().select_related("unit").get(pk=reg.pk)
-    old = reg.status
-    if to not in REGISTRATION_ALLOWED.get(old, set()):
-        raise ValidationError(
-            _("A registration that is %(status)s cannot go to that step.")
-            % {"status": reg.get_status_display().lower()}
-        )
+    refusal = _("A registration that is %(status)s cannot go to that step.") % {
+        "status": reg.get_status_display().lower()
+    }
+    check_move(reg, to, REGISTRATION_ALLOWED, refusal)
     if to == R.RETURNED and not reason.strip():
         raise ValidationError(_("Give the reason for returning it."))
     if to == R.SUBMITTED and not reg.items.exists():
         raise ValidationError(_("Register at least one title before submitting."))
-    reg.status = to
     reg.return_reason = nfc(reason.strip()) if to == R.RETURNED else ""
     if to == R.APPROVED:
         reg.approved_by, reg.approved_at = by, timezone.now()
     if to == R.SUBMITTED:
         reg.submitted_on = today()
-    reg.save()
-    _log_registration(reg, to, by, before=old, reason=reg.return_reason)
+    move_status(
+        reg,
+        to,
+        allowed=REGISTRATION_ALLOWED,
+        refusal=refusal,
+        object_type="awards.registration",
+        by=by,
+        reason=reg.return_reason,
+        after={"unit": reg.unit.code, "year": reg.year},
+    )
     return reg
 
 
@@ -458,33 +464,25 @@ def move_proposal(proposal: Proposal, to: str, *, by: Any, reason: str = "") -> 
     app calls it for in_council, passed, rejected and awarded."""
     proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
     old = proposal.status
-    if to not in ALLOWED.get(old, set()):
-        raise ValidationError(
-            _("A proposal that is %(status)s cannot go to that step.")
-            % {"status": proposal.get_status_display().lower()}
-        )
+    refusal = _("A proposal that is %(status)s cannot go to that step.") % {
+        "status": proposal.get_status_display().lower()
+    }
+    check_move(proposal, to, ALLOWED, refusal)
     if to == S.RETURNED and not reason.strip():
         raise ValidationError(_("Give the reason for returning it."))
     if to == S.SUBMITTED and old != S.IN_COUNCIL and not proposal.achievement_report.strip():
         raise ValidationError(_("Write the achievement report before submitting."))
-    proposal.status = to
     proposal.return_reason = nfc(reason.strip()) if to == S.RETURNED else proposal.return_reason
-    proposal.save(update_fields=["status", "return_reason", "updated_at"])
-    ProposalTransition.objects.create(
-        proposal=proposal,
-        from_status=old,
-        to_status=to,
-        by=by if getattr(by, "pk", None) else None,
-        reason=nfc(reason.strip()),
-    )
-    record(
-        f"awards.proposal.{to}",
-        by=by,
+    move_status(
+        proposal,
+        to,
+        allowed=ALLOWED,
+        refusal=refusal,
         object_type="awards.proposal",
-        object_id=proposal.pk,
-        before={"status": old},
-        after={"status": to},
-        reason=nfc(reason.strip()),
+        by=by,
+        reason=reason,
+        history=ProposalTransition,
+        fields=["return_reason", "updated_at"],
     )
     return proposal
 
