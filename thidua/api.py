@@ -16,14 +16,13 @@ from thidua.accounts.access import (
     get_unit_for_user,
     persons_for_user,
     scope_for,
-    today,
     units_for_user,
 )
 from thidua.accounts.tokens import TokenAuth
 from thidua.awards.api import router as awards_router
 from thidua.council.api import router as council_router
 from thidua.evaluation.api import router as evaluation_router
-from thidua.lib.dates import OPEN_END, InvalidDate, parse_vn_date
+from thidua.lib.dates import OPEN_END, InvalidDate, parse_vn_date, today
 from thidua.lib.text import fold
 from thidua.movements.access import get_movement_for_user, movements_for_user
 from thidua.org import tree

@@ -34,7 +34,6 @@ from django.db import connection
 from docx import Document
 from playwright.sync_api import Browser, Page, expect
 
-from thidua.accounts.access import today
 from thidua.accounts.models import User
 from thidua.awards.models import EligibilityResult, Proposal, Registration
 from thidua.council.models import (
@@ -46,6 +45,7 @@ from thidua.council.models import (
 )
 from thidua.demo.build import DEMO_PASSWORD, Demo, build_demo
 from thidua.evaluation.models import Assessment, Score
+from thidua.lib.dates import today
 from thidua.org.models import OrgUnit, Person
 
 from .conftest import ARTIFACTS, TIMEOUT_MS

@@ -26,8 +26,8 @@ import pytest
 from django.utils import translation
 from playwright.sync_api import Browser, Dialog, Locator, Page, Request, Response, Route, expect
 
-from thidua.accounts.access import today
 from thidua.audit.models import AuditEvent
+from thidua.lib.dates import today
 from thidua.lib.numbers import format_vn_number
 from thidua.reporting import actions
 from thidua.reporting.catalogue import deadline_for

@@ -11,16 +11,12 @@ from typing import Any
 
 from django.db.models import Max
 from django.http import Http404
-from django.utils import timezone
 
+from thidua.lib.dates import today
 from thidua.org import tree
 from thidua.org.models import OrgUnit, Person, Position, Reorganisation, TreePath
 
 from .models import ORG_ADMIN_ROLES, READ_ONLY_ROLES, Role, RoleAssignment
-
-
-def today() -> dt.date:
-    return timezone.localdate()
 
 
 @dataclass

@@ -12,10 +12,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from thidua.lib.dates import today
 from thidua.lib.text import fold
 
 from . import actions
-from .access import require_admin, today
+from .access import require_admin
 from .forms import LoginForm, RoleForm, UserCreateForm
 from .models import RoleAssignment, User
 

@@ -8,8 +8,9 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 
-from thidua.accounts.access import scope_for, today
+from thidua.accounts.access import scope_for
 from thidua.accounts.models import Role
+from thidua.lib.dates import today
 from thidua.org import tree
 
 from .models import Proposal, Registration

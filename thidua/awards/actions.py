@@ -25,7 +25,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from thidua.audit.chain import record
+from thidua.audit.workflow import check_move, move_status
 from thidua.lib.batch import gc_paused
+from thidua.lib.dates import today
 from thidua.lib.filetypes import RefusedFile, detect, download_name
 from thidua.lib.text import nfc
 from thidua.org import tree
@@ -67,10 +69,6 @@ REGISTRATION_ALLOWED: dict[str, set[str]] = {
 }
 
 
-def _today() -> dt.date:
-    return timezone.localdate()
-
-
 # ---------------------------------------------------------------- eligibility
 
 
@@ -81,7 +79,7 @@ def recompute_eligibility(year: int, *, as_of: dt.date | None = None, by: Any = 
     Every LĐTT and CSTĐCS answer is stored; for the higher titles only the candidates
     (eligibility.is_candidate). The rows are written with one executemany: the ORM's
     bulk_create spends more time building 45,000 model objects than the engine."""
-    as_of = as_of or _today()
+    as_of = as_of or today()
     verdicts, staff, people = evaluate_people(year, as_of)
     collective = evaluate_units(year, as_of, people, verdicts, staff)
     titles = dict(Title.objects.values_list("code", "id"))
@@ -242,24 +240,29 @@ def register_self(reg: Registration, person: Person, titles: Iterable[Title], *,
 def move_registration(reg: Registration, to: str, *, by: Any, reason: str = "") -> Registration:
     """submit (the unit), approve or return (the unit head or the level above)."""
     reg = Registration.objects.select_for_update().select_related("unit").get(pk=reg.pk)
-    old = reg.status
-    if to not in REGISTRATION_ALLOWED.get(old, set()):
-        raise ValidationError(
-            _("A registration that is %(status)s cannot go to that step.")
-            % {"status": reg.get_status_display().lower()}
-        )
+    refusal = _("A registration that is %(status)s cannot go to that step.") % {
+        "status": reg.get_status_display().lower()
+    }
+    check_move(reg, to, REGISTRATION_ALLOWED, refusal)
     if to == R.RETURNED and not reason.strip():
         raise ValidationError(_("Give the reason for returning it."))
     if to == R.SUBMITTED and not reg.items.exists():
         raise ValidationError(_("Register at least one title before submitting."))
-    reg.status = to
     reg.return_reason = nfc(reason.strip()) if to == R.RETURNED else ""
     if to == R.APPROVED:
         reg.approved_by, reg.approved_at = by, timezone.now()
     if to == R.SUBMITTED:
-        reg.submitted_on = timezone.localdate()
-    reg.save()
-    _log_registration(reg, to, by, before=old, reason=reg.return_reason)
+        reg.submitted_on = today()
+    move_status(
+        reg,
+        to,
+        allowed=REGISTRATION_ALLOWED,
+        refusal=refusal,
+        object_type="awards.registration",
+        by=by,
+        reason=reg.return_reason,
+        after={"unit": reg.unit.code, "year": reg.year},
+    )
     return reg
 
 
@@ -341,7 +344,7 @@ def _verdict_json(v: engine.Verdict, title: Title, year: int) -> dict[str, Any]:
         "reasons": [r.as_json() for r in v.reasons],
         "year": year,
         "title": title.code,
-        "computed_on": _today().isoformat(),
+        "computed_on": today().isoformat(),
     }
 
 
@@ -386,7 +389,7 @@ def create_proposal(
     ):
         raise ValidationError(_("This nominee already received this title for this year."))
     verdict = check_person(person, title, year) if person else check_unit(unit, title, year)  # type: ignore[arg-type]
-    council = council or council_for(proposing_unit, _today())
+    council = council or council_for(proposing_unit, today())
     override = nfc(override_reason.strip())
     if not verdict.eligible:
         if not override:
@@ -401,7 +404,7 @@ def create_proposal(
                     "reasons": summary([r.as_json() for r in verdict.reasons]),
                 }
             )
-        if not is_chair(by, council, _today()):
+        if not is_chair(by, council, today()):
             raise ValidationError(_("Only the chair of the council can record an override."))
     proposal = Proposal(
         title=title,
@@ -461,33 +464,25 @@ def move_proposal(proposal: Proposal, to: str, *, by: Any, reason: str = "") -> 
     app calls it for in_council, passed, rejected and awarded."""
     proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
     old = proposal.status
-    if to not in ALLOWED.get(old, set()):
-        raise ValidationError(
-            _("A proposal that is %(status)s cannot go to that step.")
-            % {"status": proposal.get_status_display().lower()}
-        )
+    refusal = _("A proposal that is %(status)s cannot go to that step.") % {
+        "status": proposal.get_status_display().lower()
+    }
+    check_move(proposal, to, ALLOWED, refusal)
     if to == S.RETURNED and not reason.strip():
         raise ValidationError(_("Give the reason for returning it."))
     if to == S.SUBMITTED and old != S.IN_COUNCIL and not proposal.achievement_report.strip():
         raise ValidationError(_("Write the achievement report before submitting."))
-    proposal.status = to
     proposal.return_reason = nfc(reason.strip()) if to == S.RETURNED else proposal.return_reason
-    proposal.save(update_fields=["status", "return_reason", "updated_at"])
-    ProposalTransition.objects.create(
-        proposal=proposal,
-        from_status=old,
-        to_status=to,
-        by=by if getattr(by, "pk", None) else None,
-        reason=nfc(reason.strip()),
-    )
-    record(
-        f"awards.proposal.{to}",
-        by=by,
+    move_status(
+        proposal,
+        to,
+        allowed=ALLOWED,
+        refusal=refusal,
         object_type="awards.proposal",
-        object_id=proposal.pk,
-        before={"status": old},
-        after={"status": to},
-        reason=nfc(reason.strip()),
+        by=by,
+        reason=reason,
+        history=ProposalTransition,
+        fields=["return_reason", "updated_at"],
     )
     return proposal
 
@@ -555,7 +550,7 @@ def record_initiative(
     """Register a recognised initiative (sáng kiến) with its authors."""
     if not authors:
         raise ValidationError(_("An initiative needs at least one author."))
-    if recognised_on > _today():
+    if recognised_on > today():
         raise ValidationError(_("The recognition date is in the future."))
     initiative = Initiative(
         title=nfc(title.strip()),

@@ -14,8 +14,8 @@ from django.utils import translation
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
-from thidua.accounts.access import get_person_for_user, get_unit_for_user, scope_for, today
-from thidua.lib.dates import InvalidDate, parse_vn_date
+from thidua.accounts.access import get_person_for_user, get_unit_for_user, scope_for
+from thidua.lib.dates import InvalidDate, parse_vn_date, today
 from thidua.org.models import OrgUnit, Person
 
 from . import actions

@@ -8,18 +8,13 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
-from django.utils import timezone
-
+from thidua.lib.dates import today
 from thidua.org.models import OrgUnit, Person
 
 from . import eligibility as engine
 from . import facts
 from .catalogue import rules_for_year
 from .models import EligibilityResult, Title
-
-
-def _today() -> dt.date:
-    return timezone.localdate()
 
 
 def evaluate_people(
@@ -189,7 +184,7 @@ def check_person(
     person: Person, title: Title, year: int, as_of: dt.date | None = None
 ) -> engine.Verdict:
     """The live verdict for one person and one title (the proposal check)."""
-    as_of = as_of or _today()
+    as_of = as_of or today()
     rules = rules_for_year(year)
     p = facts.person_facts(year, as_of, [person.pk])[person.pk]
     verdicts = engine.evaluate_person(p, year, rules, as_of)
@@ -208,7 +203,7 @@ def check_unit(
     unit: OrgUnit, title: Title, year: int, as_of: dt.date | None = None
 ) -> engine.Verdict:
     """The live verdict for one unit and one collective title."""
-    as_of = as_of or _today()
+    as_of = as_of or today()
     rules = rules_for_year(year)
     staff = facts.staff_at(engine.year_end(year), [unit.pk])
     people = facts.person_facts(year, as_of, list(staff.home))

@@ -15,15 +15,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from thidua.accounts.access import (
-    get_person_for_user,
-    get_unit_for_user,
-    require_admin,
-    scope_for,
-    today,
-)
+from thidua.accounts.access import get_person_for_user, get_unit_for_user, require_admin, scope_for
 from thidua.evaluation import board
-from thidua.lib.dates import InvalidDate, parse_vn_date
+from thidua.lib.dates import InvalidDate, parse_vn_date, today
 from thidua.org import tree
 from thidua.org.models import OrgUnit
 

@@ -14,7 +14,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from thidua.accounts.access import get_unit_for_user, scope_for, today
+from thidua.accounts.access import get_unit_for_user, scope_for
+from thidua.lib.dates import today
 from thidua.lib.uploads import (
     file_download,
     guard_upload,

@@ -13,9 +13,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from thidua.accounts.access import get_unit_for_user, scope_for, today
+from thidua.accounts.access import get_unit_for_user, scope_for
 from thidua.evaluation.models import Programme
 from thidua.evaluation.targets import programme_progress
+from thidua.lib.dates import today
 from thidua.org import tree
 from thidua.org.models import OrgUnit, Person
 

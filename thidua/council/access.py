@@ -10,9 +10,10 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from thidua.accounts.access import scope_for, today
+from thidua.accounts.access import scope_for
 from thidua.accounts.models import Role
 from thidua.awards.models import AwardRecord, CouncilMember
+from thidua.lib.dates import today
 from thidua.org.models import Position
 
 from .models import AgendaItem, CouncilSession, Decision

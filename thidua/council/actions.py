@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from thidua.audit.chain import record
+from thidua.audit.workflow import move_status
 from thidua.awards import actions as awards_actions
 from thidua.awards.models import (
     AwardRecord,
@@ -58,21 +59,15 @@ def _move_proposal(proposal: Proposal, to: str, *, by: Any, reason: str = "") ->
 
 
 def _move_session(session: CouncilSession, to: str, *, by: Any) -> None:
-    if to not in SESSION_MOVES[session.status]:
-        raise ValidationError(
-            _("The session is %(status)s: it cannot move to %(to)s.")
-            % {"status": session.get_status_display(), "to": S(to).label}
-        )
-    before = session.status
-    session.status = to
-    session.save(update_fields=["status", "closed_on"])
-    record(
-        f"council.session.{to}",
-        by=by,
+    move_status(
+        session,
+        to,
+        allowed=SESSION_MOVES,
+        refusal=_("The session is %(status)s: it cannot move to %(to)s.")
+        % {"status": session.get_status_display(), "to": S(to).label},
         object_type="council.session",
-        object_id=session.pk,
-        before={"status": before},
-        after={"status": to},
+        by=by,
+        fields=["closed_on"],
     )
 
 

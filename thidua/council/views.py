@@ -13,8 +13,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from thidua.accounts.access import get_person_for_user, get_unit_for_user, today
+from thidua.accounts.access import get_person_for_user, get_unit_for_user
 from thidua.awards.models import AwardRecord, Council, Proposal
+from thidua.lib.dates import today
 from thidua.lib.documents import OfficialDocument, render_docx, render_pdf
 
 from . import access, actions, exports, rules

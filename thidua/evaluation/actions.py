@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from thidua.audit.chain import Change, record, record_many
+from thidua.audit.workflow import move_status
 from thidua.lib.batch import gc_paused
 from thidua.lib.text import nfc
 from thidua.org import tree
@@ -52,27 +53,17 @@ MAX_TARGET = Decimal("1e12")
 
 
 def _move(a: Assessment, to: str, *, by: Any, reason: str = "") -> Assessment:
-    if to not in ALLOWED[a.status]:
-        raise ValidationError(_("This step is not possible for an assessment in this state."))
-    before = a.status
-    a.status = to
-    a.save(update_fields=["status"])
-    AssessmentTransition.objects.create(
-        assessment=a,
-        from_status=before,
-        to_status=to,
-        by=_user(by),
-        at=timezone.now(),
-        reason=reason,
-    )
-    record(
-        f"evaluation.assessment.{to}",
-        by=by,
+    move_status(
+        a,
+        to,
+        allowed=ALLOWED,
+        refusal=_("This step is not possible for an assessment in this state."),
         object_type="evaluation.assessment",
-        object_id=a.pk,
-        before={"status": before},
-        after={"status": to, "total": a.total},
+        by=by,
         reason=reason,
+        history=AssessmentTransition,
+        fields=[],
+        after={"total": a.total},
     )
     return a
 

@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from thidua.accounts.access import get_unit_for_user, scope_for, today
+from thidua.accounts.access import get_unit_for_user, scope_for
+from thidua.lib.dates import today
 from thidua.lib.text import fold
 from thidua.lib.uploads import (
     file_download,

@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import timezone
+
 OPEN_END = dt.date(9999, 12, 31)
 """The valid_to of anything still in force (half-open periods [valid_from, valid_to))."""
+
+
+def today() -> dt.date:
+    """Today in the site's time zone: the one place pages and commands read the calendar.
+    Actions and rules never call it; they take the day as a parameter."""
+    return timezone.localdate()
 
 
 class InvalidDate(ValueError):

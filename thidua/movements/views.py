@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from thidua.accounts.access import today
+from thidua.lib.dates import today
 
 from . import actions
 from .access import can_edit, get_movement_for_user, movements_for_user

@@ -6,9 +6,11 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from thidua.lib.dates import InvalidDate, parse_vn_date
+from thidua.lib.spreadsheets import too_large_message, upload_limit
 from thidua.lib.text import nfc
 
 from .models import OrgLevel, OrgUnit, Person
@@ -165,3 +167,23 @@ class PositionForm(forms.Form):
     unit = UnitCodeField(label=_("Unit code"))
     title = forms.CharField(label=_("Position"), max_length=120)
     day = VnDateField(label=_("From"))
+
+
+WHAT = {"units": _("Organisation tree"), "people": _("Staff records")}
+
+
+class ImportUploadForm(forms.Form):
+    """One upload: which format (`what`) and the file."""
+
+    what = forms.ChoiceField(choices=list(WHAT.items()), widget=forms.HiddenInput)
+    file = forms.FileField(
+        label=_("File (.xlsx or .csv)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )
+
+    def clean_file(self) -> UploadedFile:
+        """Refuse an oversized file before a byte is read (the type is judged on reading)."""
+        upload: UploadedFile = self.cleaned_data["file"]
+        if (upload.size or 0) > upload_limit():
+            raise forms.ValidationError(too_large_message())
+        return upload

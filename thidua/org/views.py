@@ -18,9 +18,8 @@ from thidua.accounts.access import (
     persons_for_user,
     require_admin,
     scope_for,
-    today,
 )
-from thidua.lib.dates import InvalidDate, parse_vn_date
+from thidua.lib.dates import InvalidDate, parse_vn_date, today
 from thidua.lib.text import fold
 
 from . import actions, tree

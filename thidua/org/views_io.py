@@ -7,43 +7,23 @@ import datetime as dt
 from collections import Counter
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.uploadedfile import UploadedFile
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
-from thidua.accounts.access import require_admin, scope_for, today
-from thidua.lib.dates import InvalidDate, parse_vn_date
+from thidua.accounts.access import require_admin, scope_for
+from thidua.lib.dates import InvalidDate, parse_vn_date, today
 from thidua.lib.spreadsheets import SpreadsheetError, read_table, too_large_message, upload_limit
 from thidua.lib.uploads import SizeLimitHandler
 
 from . import exports, imports
+from .forms import WHAT, ImportUploadForm
 from .models import Reorganisation
-
-WHAT = {"units": gettext_lazy("Organisation tree"), "people": gettext_lazy("Staff records")}
-
-
-class UploadForm(forms.Form):
-    """One upload: which format (`what`) and the file."""
-
-    what = forms.ChoiceField(choices=list(WHAT.items()), widget=forms.HiddenInput)
-    file = forms.FileField(
-        label=gettext_lazy("File (.xlsx or .csv)"),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
-    )
-
-    def clean_file(self) -> UploadedFile:
-        """Refuse an oversized file before a byte is read (the type is judged on reading)."""
-        upload: UploadedFile = self.cleaned_data["file"]
-        if (upload.size or 0) > upload_limit():
-            raise forms.ValidationError(too_large_message())
-        return upload
 
 
 @require_http_methods(["GET", "POST"])
@@ -62,13 +42,13 @@ def io_page(request: HttpRequest) -> HttpResponse:
 def _checked_io_page(request: HttpRequest, guard: SizeLimitHandler) -> HttpResponse:
     """GET shows the upload forms and export links; POST imports one file: on success a
     message and a redirect, otherwise the row-numbered problems and nothing written."""
-    uploads = {what: UploadForm(initial={"what": what}) for what in WHAT}
+    uploads = {what: ImportUploadForm(initial={"what": what}) for what in WHAT}
     what = request.POST.get("what", "")
     if request.method != "POST":
         return render(request, "org/io.html", _context(uploads, [], ""))
     if guard.exceeded:
         return render(request, "org/io.html", _context(uploads, [too_large_message()], what))
-    form = UploadForm(request.POST, request.FILES)
+    form = ImportUploadForm(request.POST, request.FILES)
     errors: list[str] = []
     if form.is_valid():
         result = _import(what, form.cleaned_data["file"], request.user)
@@ -120,7 +100,7 @@ def _summary(what: str, counts: Counter[str]) -> str:
     }
 
 
-def _context(uploads: dict[str, UploadForm], errors: list[str], what: str) -> dict[str, Any]:
+def _context(uploads: dict[str, ImportUploadForm], errors: list[str], what: str) -> dict[str, Any]:
     """Everything io.html shows, including the documented columns and their aliases."""
 
     def described(columns: tuple[imports.Column, ...]) -> list[dict[str, Any]]:

@@ -8,8 +8,9 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 
-from thidua.accounts.access import scope_for, today
+from thidua.accounts.access import scope_for
 from thidua.accounts.models import Role
+from thidua.lib.dates import today
 from thidua.org import tree
 
 from .models import Report
@@ -31,6 +32,12 @@ def get_report_for_user(user: Any, pk: int) -> Report:
     if not scope_for(user).sees(report.unit_id):
         raise Http404
     return report
+
+
+def sees_report(user: Any, report: Report) -> bool:
+    """Whether the report's unit is in the user's scope: the check for work done on the user's
+    behalf outside a request (the Excel import job), where a 404 means nothing."""
+    return scope_for(user).sees(report.unit_id)
 
 
 def _role_units(user: Any, roles: set[str]) -> set[int]:

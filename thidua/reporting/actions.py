@@ -20,6 +20,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from thidua.audit.chain import record
+from thidua.audit.workflow import check_move, move_status
 from thidua.lib.numbers import InvalidNumber, check_number, format_vn_exact, parse_vn_number
 from thidua.lib.text import nfc
 from thidua.org import tree
@@ -251,14 +252,12 @@ def save_narrative(
 def _move(
     report: Report, to: str, *, by: Any, reason: str = "", event: str | None = None
 ) -> Report:
-    if to not in ALLOWED.get(report.status, set()):
-        raise ValidationError(
-            _("A report that is %(status)s cannot become %(to)s.")
-            % {"status": report.get_status_display().lower(), "to": S(to).label.lower()}
-        )
-    before = report.status
+    refusal = _("A report that is %(status)s cannot become %(to)s.") % {
+        "status": report.get_status_display().lower(),
+        "to": S(to).label.lower(),
+    }
+    check_move(report, to, ALLOWED, refusal)
     now = timezone.now()
-    report.status = to
     report.version += 1
     if to == S.SUBMITTED:
         report.submitted_at = now
@@ -266,18 +265,17 @@ def _move(
         report.approved_at = now
     if to == S.DRAFT:
         report.submitted_at = None
-    report.save()
-    Transition.objects.create(
-        report=report, from_status=before, to_status=to, by=by, at=now, reason=nfc(reason)
-    )
-    record(
-        event or f"reporting.report.{to}",
-        by=by,
+    move_status(
+        report,
+        to,
+        allowed=ALLOWED,
+        refusal=refusal,
         object_type="reporting.report",
-        object_id=report.pk,
-        before={"status": before},
-        after={"status": to},
+        by=by,
         reason=reason,
+        history=Transition,
+        at=now,
+        event=event,
     )
     return report
 

@@ -34,7 +34,6 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from thidua.accounts.access import scope_for
 from thidua.audit.chain import Change, record_many
 from thidua.lib.encodings import to_unicode
 from thidua.lib.spreadsheets import (
@@ -47,7 +46,7 @@ from thidua.lib.spreadsheets import (
 from thidua.lib.text import fold, nfc
 from thidua.org.imports import translations
 
-from .access import can_enter, reports_for_user
+from .access import can_enter, reports_for_user, sees_report
 from .actions import check_value, parse_value
 from .excel import COLUMNS, FORMAT, IDENTITY_SHEET, Identity
 from .models import DataValue, FormRow, ImportJob, Period, Report
@@ -404,7 +403,7 @@ class ImportOutcome:
 def _scoped_report(report: Report, by: Any) -> Report:
     """The report locked for the transaction, if `by` may enter its figures now."""
     locked: Report | None = Report.objects.select_for_update().filter(pk=report.pk).first()
-    if locked is None or not scope_for(by).sees(locked.unit_id):
+    if locked is None or not sees_report(by, locked):
         raise ValidationError(_("The report was not found within your scope."))
     if not can_enter(by, locked):
         raise ValidationError(

@@ -26,7 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -444,6 +444,8 @@ class RollupResult:
     values: dict[str, Decimal | None] = field(default_factory=dict)
     reports: dict[str, int] = field(default_factory=dict)
     partial: set[str] = field(default_factory=set)
+    covered: set[int] = field(default_factory=set)
+    """The periods (ids) with figures behind them."""
 
     @property
     def includes_unapproved(self) -> bool:
@@ -597,6 +599,11 @@ def _combine(
         if any(c.partial for c in counted):
             result.partial.add(ind.code)
     result.values = _with_derived(values, indicators)
+    result.covered = {
+        pk
+        for pk, cells in per_period.items()
+        if any(c.reports.quantize(SHARE_PLACES) > 0 or c.partial for c in cells.values())
+    }
     derived = [i for i in indicators if i.formula]
     changed = True
     while changed:  # a derived figure is partial when any figure it reads is
@@ -636,3 +643,39 @@ def query(
     result = RollupResult(unit_id=unit_id, periods=periods, mapped_to=mapped_to)
     _combine(per_period, periods, chosen, result)
     return result
+
+
+def query_units(
+    periods: Sequence[Period],
+    indicators: Sequence[Indicator],
+    unit_ids: Collection[int] | None = None,
+) -> dict[int, RollupResult]:
+    """Approved figures over `periods` for many units at once, each on its subtree as it was
+    at each period's end: query() in bulk (one read of the roll-ups), for the units given or
+    every unit with approved figures. The roll-ups first catch up with reorganisations recorded
+    since they were built (ensure_current); figures combine across periods, round and derive
+    exactly as query() does."""
+    ensure_current()
+    chosen = with_inputs(indicators)
+    typed = [i for i in chosen if not i.formula]
+    periods = list(periods)
+    rows = Rollup.objects.filter(
+        period_id__in=[p.pk for p in periods], indicator_id__in=[i.pk for i in typed], reports__gt=0
+    )
+    if unit_ids is not None:
+        rows = rows.filter(unit_id__in=list(unit_ids))
+    averaged = any(i.aggregation == Indicator.Aggregation.WEIGHTED_AVERAGE for i in typed)
+    columns = ["unit_id", "period_id", "indicator_id", "reports", "total"]
+    per_unit: dict[int, PerPeriod] = {}
+    # the weighted columns cost a decimal conversion each: read them only when needed
+    for unit, period, indicator, reports, total, *weighted in rows.values_list(
+        *columns, *(["weighted", "weight"] if averaged else [])
+    ):
+        cells = per_unit.setdefault(unit, {p.pk: {} for p in periods})
+        w, wt = weighted or (ZERO, ZERO)
+        cells[period][indicator] = Cell(total, w, wt, Decimal(reports))
+    out = {}
+    for unit, per_period in per_unit.items():
+        out[unit] = RollupResult(unit_id=unit, periods=periods)
+        _combine(per_period, periods, chosen, out[unit])
+    return out

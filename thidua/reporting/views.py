@@ -21,8 +21,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from thidua.accounts.access import get_unit_for_user, scope_for, today
+from thidua.accounts.access import get_unit_for_user, scope_for
 from thidua.audit.chain import history, record
+from thidua.lib.dates import today
 from thidua.lib.filetypes import Kind, RefusedFile, detect, download_name
 from thidua.lib.text import nfc
 from thidua.lib.uploads import (

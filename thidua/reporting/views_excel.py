@@ -5,56 +5,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy
-from django.utils.translation import gettext as _
+from django.utils.translation import get_language
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
-from thidua.accounts.access import today
 from thidua.accounts.models import Role, RoleAssignment
-from thidua.lib.spreadsheets import SpreadsheetError, too_large_message, upload_limit
+from thidua.lib.dates import today
+from thidua.lib.spreadsheets import too_large_message, upload_limit
 from thidua.lib.uploads import SizeLimitHandler
 
 from . import importing, tasks
 from .access import get_report_for_user, reports_for_user
 from .excel import XLSX, build_template, template_filename
+from .forms import ExcelUploadForm
 from .models import ImportJob, Report
-
-ACCEPT = ".xlsx,.xls,.ods,.zip"
-EXTENSIONS = (*importing.SPREADSHEETS, "zip")
-
-
-class UploadForm(forms.Form):
-    file = forms.FileField(
-        label=gettext_lazy("Filled template (.xlsx, .xls, .ods) or a .zip of them"),
-        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
-    )
-
-    def clean_file(self) -> UploadedFile:
-        """Refuse an oversized file, another type, or an unsafe workbook (macros, zip bomb:
-        importing.check_file) before the job is created."""
-        upload: UploadedFile = self.cleaned_data["file"]
-        if (upload.size or 0) > upload_limit():
-            raise forms.ValidationError(too_large_message())
-        name = upload.name or ""
-        if name.rsplit(".", 1)[-1].lower() not in EXTENSIONS:
-            raise forms.ValidationError(
-                _("Upload an Excel file (.xlsx, .xls), a .ods file or a .zip of them.")
-            )
-        if not importing.is_zip_upload(name):  # a hostile workbook is never stored or queued
-            data = upload.read(upload_limit() + 1)
-            upload.seek(0)
-            try:
-                importing.check_file(name, data)
-            except SpreadsheetError as exc:
-                raise forms.ValidationError(str(exc)) from exc
-        return upload
 
 
 @require_GET
@@ -85,9 +53,9 @@ def _checked_upload(request: HttpRequest, guard: SizeLimitHandler) -> HttpRespon
     report = _report_from(request)
     if request.method != "POST":
         return render(
-            request, "reporting/excel_upload.html", _context(request, UploadForm(), report)
+            request, "reporting/excel_upload.html", _context(request, ExcelUploadForm(), report)
         )
-    form = UploadForm(request.POST, request.FILES)
+    form = ExcelUploadForm(request.POST, request.FILES)
     if guard.exceeded:
         form.add_error(None, too_large_message())
     elif form.is_valid():
@@ -111,7 +79,7 @@ def job_page(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(
         ImportJob.objects.select_related("report"), pk=pk, created_by_id=request.user.pk
     )
-    context = _context(request, UploadForm(), job.report) | _job_context(job)
+    context = _context(request, ExcelUploadForm(), job.report) | _job_context(job)
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "reporting/excel_upload.html#progress", context)
     return render(request, "reporting/excel_upload.html", context)
@@ -125,7 +93,7 @@ def _job_context(job: ImportJob) -> dict[str, Any]:
     }
 
 
-def _context(request: HttpRequest, form: UploadForm, report: Report | None) -> dict[str, Any]:
+def _context(request: HttpRequest, form: ExcelUploadForm, report: Report | None) -> dict[str, Any]:
     return {
         "form": form,
         "report": report,

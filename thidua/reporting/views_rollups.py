@@ -7,102 +7,24 @@ import datetime as dt
 import re
 from typing import Any
 
-from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from thidua.accounts.access import get_unit_for_user, scope_for, today
-from thidua.lib.dates import InvalidDate, format_vn_date, parse_vn_date
+from thidua.accounts.access import get_unit_for_user, scope_for
+from thidua.lib.dates import format_vn_date, today
 from thidua.org import tree
 from thidua.org.models import OrgUnit
 
 from .exports import XLSX, RollupTable, rollup_table, rollup_workbook
+from .forms import AS_WAS, MAPPED, RollupForm
 from .models import Period
-
-AS_WAS, MAPPED = "as_was", "mapped"
-MAX_QUARTERS = 20
 
 
 def _quarters() -> list[Period]:
     return list(Period.objects.filter(kind=Period.Kind.QUARTER).order_by("start"))
-
-
-class RollupForm(forms.Form):
-    """What to roll up: a year or a range of quarters, the structure, unapproved data."""
-
-    year = forms.TypedChoiceField(
-        label=gettext_lazy("Year"), coerce=int, required=False, empty_value=None
-    )
-    first = forms.TypedChoiceField(
-        label=gettext_lazy("From quarter"), coerce=int, required=False, empty_value=None
-    )
-    last = forms.TypedChoiceField(
-        label=gettext_lazy("To quarter"), coerce=int, required=False, empty_value=None
-    )
-    structure = forms.ChoiceField(
-        label=gettext_lazy("Structure"),
-        choices=[
-            (AS_WAS, gettext_lazy("As it was when the figures were reported")),
-            (MAPPED, gettext_lazy("Mapped onto the structure on the date")),
-        ],
-        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
-    )
-    on = forms.CharField(label=gettext_lazy("Structure on (dd/mm/yyyy)"), required=False)
-    unapproved = forms.BooleanField(
-        label=gettext_lazy("Include data not yet approved"),
-        required=False,
-        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
-    )
-
-    def __init__(self, *args: Any, quarters: list[Period], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.quarters = quarters
-        years = sorted({q.year for q in quarters})
-        self.fields["year"].choices = [("", _("Quarters below")), *[(y, str(y)) for y in years]]  # type: ignore[attr-defined]
-        choices = [("", "—"), *[(q.pk, q.label) for q in quarters]]
-        self.fields["first"].choices = choices  # type: ignore[attr-defined]
-        self.fields["last"].choices = choices  # type: ignore[attr-defined]
-
-    def clean_on(self) -> dt.date | None:
-        text = self.cleaned_data["on"].strip()
-        if not text:
-            return None
-        try:
-            return parse_vn_date(text)
-        except InvalidDate as exc:
-            raise forms.ValidationError(
-                _("“%(text)s” is not a date. Write it as dd/mm/yyyy, for example 01/01/2026.")
-                % {"text": text}
-            ) from exc
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("structure") == MAPPED and "on" in data and data["on"] is None:
-            self.add_error("on", _("Give the date of the structure to map onto (dd/mm/yyyy)."))
-        data["periods"] = self._periods(data)
-        return data
-
-    def _periods(self, data: dict[str, Any]) -> list[Period]:
-        if data.get("year"):
-            return [q for q in self.quarters if q.year == data["year"]]
-        by_pk = {q.pk: q for q in self.quarters}
-        first, last = by_pk.get(data.get("first") or 0), by_pk.get(data.get("last") or 0)
-        if first is None or last is None:
-            self.add_error("year", _("Choose a year, or the first and the last quarter."))
-            return []
-        chosen = [q for q in self.quarters if first.start <= q.start <= last.start]
-        if not chosen:
-            self.add_error("last", _("The last quarter comes before the first one."))
-        elif len(chosen) > MAX_QUARTERS:
-            self.add_error(
-                "last", _("Choose at most %(n)s quarters at a time.") % {"n": MAX_QUARTERS}
-            )
-        return chosen
 
 
 def _with_defaults(params: QueryDict, quarters: list[Period]) -> QueryDict:

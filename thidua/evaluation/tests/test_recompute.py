@@ -1,11 +1,10 @@
-"""recompute_scores works set-wise; the rubric fixture loads and refuses a bad formula; the
-demo generator and the phase candidates run on the small cast."""
+"""recompute_scores works set-wise; the rubric fixture loads and refuses a bad formula (the demo
+generator and the phase candidates: thidua/demo/tests/test_demo_evaluation.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import random
 from decimal import Decimal
 from pathlib import Path
 
@@ -15,11 +14,11 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from thidua.demo.evaluation import build_evaluation
-from thidua.evaluation import actions, board
+from thidua.evaluation import actions
 from thidua.evaluation.catalogue import RUBRICS, load_rubrics, programme_due
-from thidua.evaluation.models import Assessment, Criterion, Programme, Rubric
+from thidua.evaluation.models import Criterion, Rubric
 from thidua.evaluation.testing import approved, regional_year
+from thidua.org import actions as org_actions
 from thidua.reporting.testing import ReportingCast
 
 pytestmark = pytest.mark.django_db
@@ -76,26 +75,18 @@ def test_the_fixture_loads_idempotently_and_refuses_a_bad_formula(db: None, tmp_
     assert list(before) == snapshot
 
 
-def test_the_demo_generator_and_the_phase_candidates(ecast: ReportingCast) -> None:
+def test_a_back_dated_reorganisation_changes_the_scores(ecast: ReportingCast) -> None:
+    """Scores read the roll-ups through reporting.rollups, which first catches up with
+    reorganisations recorded after the figures were approved (issue 8, point 24)."""
     c = ecast.cast
-    for year in (2024, 2025):
-        for q in (1, 2, 3, 4):
-            approved(
-                ecast,
-                c.pc1,
-                year,
-                q,
-                EST_RECURRENT="500",
-                SETTLE_RECURRENT="480",
-                CONF_SPEND="10",
-                SAV_CONF="2",
-            )
-    lines = build_evaluation(random.Random(7))
-    assert len(lines) == 3
-    assert Programme.objects.filter(unit=c.pc1, year=2025, status="approved").exists()
-    finals = Assessment.objects.filter(unit=c.pc1, status="final")
-    assert sorted(finals.values_list("year", flat=True)) == [2024, 2025]
-    assert actions.recompute_scores(2025) == 0  # the demo's scores are the engine's
-    candidates = board.phase_candidates(2022, 2025)
-    assert [x.code for x in candidates] == ["PC-1"]
-    assert candidates[0].years == 2
+    regional_year(ecast)  # PA-R1, under PA, files and gets approved all of 2026
+    pa = actions.open_assessment(c.pa, 2026, by=c.admin)
+    pc = actions.open_assessment(c.pc, 2026, by=c.admin)
+    before = {"pa": pa.total, "pc": pc.total}
+    # Recorded now, effective from the start of the year: PA-R1 worked under PC all along.
+    org_actions.move_unit(c.regional, c.pc, day=dt.date(2026, 1, 1), by=c.admin)
+    assert actions.recompute_scores(2026) >= 1
+    pa.refresh_from_db()
+    pc.refresh_from_db()
+    assert (pa.total, pc.total) != (before["pa"], before["pc"])
+    assert pc.total == before["pa"] and pa.total == before["pc"]

@@ -1,4 +1,5 @@
-"""The demo council round on the test world: a session, written votes, a numbered decision."""
+"""The demo council round on the council's test world: a session, written votes, a
+numbered decision."""
 
 from __future__ import annotations
 
