@@ -9,7 +9,6 @@ __all__ = ["world"]
 
 
 @pytest.fixture(autouse=True)
-def _ballot_keys(settings: Any, tmp_path: Path) -> Path:
+def _ballot_keys(settings: Any, tmp_path: Path) -> None:
     """Each test's session keys in its own directory, never in var/."""
     settings.BALLOT_KEY_DIR = tmp_path / "ballot-keys"
-    return settings.BALLOT_KEY_DIR

@@ -113,8 +113,8 @@ def _election(world: World, choices: Sequence[str], committed: Callable[[], None
             committed()
     actions.close_session(session, by=world.secretary, day=SESSION_DAY)
     committed()
-    item = session.items.order_by("position").first()
-    assert item is not None and (item.agree, item.disagree, item.abstain) == (2, 2, 1)
+    first = session.items.order_by("position").first()
+    assert first is not None and (first.agree, first.disagree, first.abstain) == (2, 2, 1)
 
 
 def _fresh_world() -> World:
