@@ -218,7 +218,7 @@ def test_it_refuses_to_count_without_the_key_and_writes_nothing(world: World) ->
     item = _items(session)[0]
     actions.cast_ballot(item, user=world.chair, choice="agree")
     (ballot.key_dir() / f"session-{session.pk}.key").unlink()
-    with pytest.raises(ValidationError, match="key"):
+    with pytest.raises(ValidationError, match="khóa bỏ phiếu"):
         actions.close_session(session, by=world.secretary, day=CLOSE_DAY)
     session.refresh_from_db()
     assert session.status == "open" and BallotVote.objects.count() == 1
@@ -229,7 +229,7 @@ def test_a_sealed_vote_moved_to_another_item_does_not_count(world: World) -> Non
     sector, national, _flag = _items(session)
     actions.cast_ballot(sector, user=world.chair, choice="agree")
     BallotVote.objects.filter(item=sector).update(item=national)
-    with pytest.raises(ValidationError, match="altered"):
+    with pytest.raises(ValidationError, match="bị sửa"):
         actions.close_session(session, by=world.secretary, day=CLOSE_DAY)
 
 
