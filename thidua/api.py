@@ -9,6 +9,7 @@ import datetime as dt
 from django.http import HttpRequest
 from ninja import NinjaAPI, Schema
 from ninja.errors import HttpError
+from ninja.params.functions import Query
 from ninja.security import django_auth
 
 from thidua.accounts.access import (
@@ -17,6 +18,7 @@ from thidua.accounts.access import (
     persons_for_user,
     scope_for,
     units_for_user,
+    year_period,
 )
 from thidua.accounts.tokens import TokenAuth
 from thidua.awards.api import router as awards_router
@@ -161,9 +163,14 @@ def _person_out(
 
 @api.get("/people", response=list[PersonOut], summary="Staff in the caller's scope")
 def list_people(
-    request: HttpRequest, q: str | None = None, limit: int = 100, offset: int = 0
+    request: HttpRequest,
+    q: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+    year: int | None = Query(None, ge=1900, le=2100),
 ) -> list[dict[str, object]]:
-    qs = persons_for_user(request.user)
+    """Today's staff by default; with `year`, those who held a position in scope that year."""
+    qs = persons_for_user(request.user, period=year_period(year) if year else None)
     for word in fold(q or "").split():
         qs = qs.filter(search_key__contains=word)
     people = list(qs.order_by("search_key", "code")[offset : offset + min(limit, 1000)])
@@ -174,8 +181,12 @@ def list_people(
 
 
 @api.get("/people/{person_id}", response=PersonOut, summary="One staff record")
-def person_detail(request: HttpRequest, person_id: int) -> dict[str, object]:
-    person = get_person_for_user(request.user, person_id)
+def person_detail(
+    request: HttpRequest, person_id: int, year: int | None = Query(None, ge=1900, le=2100)
+) -> dict[str, object]:
+    person = get_person_for_user(
+        request.user, person_id, period=year_period(year) if year else None
+    )
     return _person_out(
         person.pk, person.code, person.full_name, list(person.positions.order_by("valid_from"))
     )

@@ -156,6 +156,9 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = VAR_DIR / "media"
+# The private keys of open council sessions' ballots: outside the database and its backups
+# (docs/decisions/0005-secret-ballot.md). Every app server must see the same directory.
+BALLOT_KEY_DIR = Path(env.str("THIDUA_BALLOT_KEY_DIR", default=str(VAR_DIR / "ballot-keys")))
 WHITENOISE_USE_FINDERS = not PRODUCTION
 
 # Uploads: 20 MB is the product's limit for any imported file.

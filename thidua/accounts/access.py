@@ -9,7 +9,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Max
+from django.db.models import Exists, Max, Min, OuterRef
 from django.http import Http404
 
 from thidua.lib.dates import today
@@ -150,26 +150,56 @@ def units_for_user(user: Any) -> Any:
     return qs if scope.unit_ids is None else qs.filter(id__in=scope.unit_ids)
 
 
-def get_person_for_user(user: Any, pk: int) -> Person:
-    """A staff record is visible when any of the person's positions lies in the scope."""
-    scope = scope_for(user)
-    try:
-        person = Person.objects.get(pk=pk)
-    except Person.DoesNotExist as exc:
-        raise Http404 from exc
+Period = tuple[dt.date, dt.date]
+"""A half-open period [start, end) of days, as the tree's validity periods."""
+
+
+def year_period(year: int) -> Period:
+    return dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
+
+
+def _held_in_scope(scope: Scope, period: Period) -> Exists:
+    """The person held a position in a unit of the scope during some day of `period`."""
+    start, end = period
+    positions = Position.objects.filter(
+        person=OuterRef("pk"), valid_from__lt=end, valid_to__gt=start
+    )
     if scope.unit_ids is not None:
-        units = set(Position.objects.filter(person=person).values_list("unit_id", flat=True))
-        if not units & scope.unit_ids:
-            raise Http404
+        positions = positions.filter(unit_id__in=scope.unit_ids)
+    return Exists(positions)
+
+
+def _role_period(user: Any) -> Period:
+    """From the start of the user's roles in force today to today, included."""
+    day = today()
+    start = RoleAssignment.objects.at(day).filter(user=user).aggregate(m=Min("valid_from"))["m"]
+    return (start or day + dt.timedelta(days=1)), day + dt.timedelta(days=1)
+
+
+def get_person_for_user(user: Any, pk: int, *, period: Period | None = None) -> Person:
+    """A staff record, visible when the person held a position in the user's scope during
+    `period` (the period the page views), by default while the user has held the roles in
+    force today: not someone who left the units before, nor a colleague elsewhere
+    (docs/architecture.md, the scope rule)."""
+    scope = scope_for(user)
+    people = Person.objects.filter(pk=pk)
+    if scope.unit_ids is not None:
+        people = people.filter(_held_in_scope(scope, period or _role_period(user)))
+    person = people.first()
+    if person is None:
+        raise Http404
     return person
 
 
-def persons_for_user(user: Any) -> Any:
+def persons_for_user(user: Any, *, period: Period | None = None) -> Any:
+    """People who held a position in the user's scope during `period`; by default today, so
+    the lists show today's staff. Administrators see every record unless a period is asked."""
     scope = scope_for(user)
-    qs = Person.objects.all()
-    if scope.unit_ids is None:
-        return qs
-    return qs.filter(positions__unit_id__in=scope.unit_ids).distinct()
+    people = Person.objects.all()
+    if scope.unit_ids is None and period is None:
+        return people
+    day = today()
+    return people.filter(_held_in_scope(scope, period or (day, day + dt.timedelta(days=1))))
 
 
 def require_admin(user: Any) -> None:

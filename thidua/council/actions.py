@@ -9,7 +9,7 @@ rows and writes one audit event (STYLE.md, "Where logic lives").
 from __future__ import annotations
 
 import datetime as dt
-import random
+from collections import Counter
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -32,7 +32,7 @@ from thidua.awards.models import (
 from thidua.lib.text import nfc
 from thidua.org.models import OrgUnit
 
-from . import rules
+from . import ballot, rules
 from .models import (
     AgendaItem,
     BallotReceipt,
@@ -49,7 +49,6 @@ from .models import (
 S = CouncilSession.Status
 P = Proposal.Status
 SESSION_MOVES: dict[str, set[str]] = {S.PLANNED: {S.OPEN}, S.OPEN: {S.CLOSED}, S.CLOSED: set()}
-_shuffle = random.SystemRandom().shuffle
 
 
 def _move_proposal(proposal: Proposal, to: str, *, by: Any, reason: str = "") -> None:
@@ -163,10 +162,15 @@ def add_agenda_item(session: CouncilSession, proposal: Proposal, *, by: Any) -> 
 
 @transaction.atomic
 def open_session(session: CouncilSession, *, by: Any) -> CouncilSession:
-    """Open the ballot: members may vote on every item of the agenda."""
+    """Open the ballot: members may vote on every item of the agenda. A fresh key pair seals
+    this session's votes: the public half on the session, the private half in a file outside
+    the database until the close (docs/decisions/0005-secret-ballot.md)."""
     if not session.items.exists():
         raise ValidationError(_("The agenda is empty."))
+    private, session.ballot_key = ballot.new_key_pair()
+    session.save(update_fields=["ballot_key"])
     _move_session(session, S.OPEN, by=by)
+    ballot.store_private_key(session.pk, private)
     return session
 
 
@@ -187,16 +191,14 @@ def _check_ballot(item: AgendaItem, member: SessionMember | None, *, written: bo
 
 
 def _store_ballot(item: AgendaItem, member: SessionMember, choice: str) -> None:
-    """The receipt and the vote in one transaction. The item's votes are then rewritten in a
-    random order with fresh random keys, so that neither the insertion order (SQLite rowid,
-    PostgreSQL ctid) nor the key links a vote to the receipt written with it."""
+    """The receipt and the sealed vote in one commit. Whoever reads that commit (a WAL, a
+    backup) learns who voted and when, and a ciphertext of fixed size that only the session's
+    private key, never in the database, opens."""
     if choice not in BallotVote.Choice.values:
         raise ValidationError(_("Unknown choice."))
     BallotReceipt.objects.create(session=item.session, item=item, member=member)
-    votes = [*BallotVote.objects.filter(item=item).values_list("choice", flat=True), choice]
-    _shuffle(votes)
-    BallotVote.objects.filter(item=item).delete()
-    BallotVote.objects.bulk_create(BallotVote(item=item, choice=c) for c in votes)
+    sealed = ballot.seal(bytes(item.session.ballot_key), choice, item.pk)
+    BallotVote.objects.create(item=item, sealed=sealed)
 
 
 @transaction.atomic
@@ -242,10 +244,40 @@ def _rule(title: Title, day: dt.date) -> TitleRule | None:
         return None
 
 
-def _tally(item: AgendaItem, members: int, day: dt.date, holidays: set[dt.date]) -> None:
-    counts = dict.fromkeys(BallotVote.Choice.values, 0)
-    for choice in BallotVote.objects.filter(item=item).values_list("choice", flat=True):
-        counts[choice] += 1
+def _open_ballots(session: CouncilSession) -> dict[int, Counter[str]]:
+    """Each item's choices, opened in memory with the session's private key: only these totals
+    are ever stored. Refused, with nothing written, when the key is not on this server."""
+    sealed = list(BallotVote.objects.filter(item__session=session).values_list("item_id", "sealed"))
+    counts: dict[int, Counter[str]] = {}
+    if not sealed:
+        return counts
+    try:
+        private = ballot.load_private_key(session.pk, bytes(session.ballot_key))
+    except ballot.BallotKeyMissing as exc:
+        raise ValidationError(
+            _(
+                "The ballot key of this session is not on this server: the votes cannot be "
+                "counted. Ask the administrator to restore the key file, or vote again."
+            )
+        ) from exc
+    for item_id, vote in sealed:
+        try:
+            choice = ballot.unseal(private, bytes(vote), item_id)
+        except ballot.BallotUnreadable as exc:
+            raise ValidationError(
+                _("A ballot cannot be read: it was altered after it was cast.")
+            ) from exc
+        counts.setdefault(item_id, Counter())[choice] += 1
+    return counts
+
+
+def _tally(
+    item: AgendaItem,
+    counts: Counter[str],
+    members: int,
+    day: dt.date,
+    holidays: set[dt.date],
+) -> None:
     # Absent members vote in writing, present ones on screen (_check_ballot).
     written = item.receipts.filter(member__present=False).count()
     rule = _rule(item.proposal.title, day)
@@ -265,7 +297,9 @@ def _tally(item: AgendaItem, members: int, day: dt.date, holidays: set[dt.date])
 @transaction.atomic
 def close_session(session: CouncilSession, *, by: Any, day: dt.date) -> CouncilSession:
     """Close the ballot and count: an item passes when its "agree" votes reach the title's
-    threshold over ALL council members (Decree 98/2023 Art. 30(7)). Refused without quorum."""
+    threshold over ALL council members (Decree 98/2023 Art. 30(7)). Refused without quorum.
+    The sealed votes are opened in memory; the item totals are stored, the sealed votes deleted
+    and, once committed, the session's private key destroyed."""
     CouncilSession.objects.select_for_update().filter(pk=session.pk).first()  # lock, then read
     session.refresh_from_db()
     members = session.members.count()
@@ -282,11 +316,15 @@ def close_session(session: CouncilSession, *, by: Any, day: dt.date) -> CouncilS
                 "den": session.quorum_denominator,
             }
         )
+    counts = _open_ballots(session)
     session.closed_on = day
     _move_session(session, S.CLOSED, by=by)
     holidays = set(Holiday.objects.values_list("day", flat=True))
+    # Only the totals outlive the close: no row keeps a choice, in any order.
+    BallotVote.objects.filter(item__session=session).delete()
+    transaction.on_commit(lambda: ballot.destroy_private_key(session.pk))
     for item in session.items.select_related("proposal__title"):
-        _tally(item, members, session.date, holidays)
+        _tally(item, counts.get(item.pk, Counter()), members, session.date, holidays)
         to = P.PASSED if item.result == AgendaItem.Result.PASSED else P.REJECTED
         _move_proposal(
             item.proposal,

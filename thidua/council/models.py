@@ -1,9 +1,12 @@
 """Council sessions, the secret ballot, the minutes, and decisions with their register.
 
 The ballot keeps two tables that share no key: `BallotReceipt` proves that a member voted on an
-item; `BallotVote` holds a choice with a random UUID key, no voter, no time and no sequence.
-Receipt and vote are written in one transaction, and the item's votes are rewritten in random
-order on every cast, so not even the row order links them (see actions.cast_ballot).
+item; `BallotVote` holds the choice sealed to the session's key (`ballot.py`), whose private half
+the database never holds, with a random UUID key, no voter and no time. Receipt and sealed vote
+are written in one commit: whoever copies every committed state (the SQLite WAL, PostgreSQL's
+WAL or a backup) sees who voted and when, never what. At closing the votes are opened in memory,
+only the item's totals are stored, the sealed votes are deleted and the key destroyed
+(docs/decisions/0005-secret-ballot.md).
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from thidua.awards.models import AwardRecord, Council, CouncilMember, Proposal
 from thidua.lib.numbers import format_vn_number
 from thidua.org.models import OrgUnit
 
-from . import rules
+from . import ballot, rules
 
 
 class Holiday(models.Model):
@@ -55,6 +58,9 @@ class CouncilSession(models.Model):
     quorum_numerator = models.PositiveSmallIntegerField(_("quorum numerator"), default=2)
     quorum_denominator = models.PositiveSmallIntegerField(_("quorum denominator"), default=3)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    ballot_key = models.BinaryField(_("ballot public key"), max_length=32, blank=True, default=b"")
+    """The public half of the session's X25519 key, set at opening; the private half is a file
+    outside the database (ballot.store_private_key)."""
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -164,7 +170,8 @@ class BallotReceipt(models.Model):
 
 
 class BallotVote(models.Model):
-    """One choice on one item. No voter, no time, no sequence: the key is random."""
+    """One sealed choice on one item, until the session closes. No voter, no time, and a
+    ciphertext of the same size for every choice: the key is random."""
 
     class Choice(models.TextChoices):
         AGREE = "agree", _("Agree")
@@ -173,7 +180,7 @@ class BallotVote(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="votes")
-    choice = models.CharField(_("choice"), max_length=8, choices=Choice.choices)
+    sealed = models.BinaryField(_("sealed choice"), max_length=ballot.SEALED_SIZE)
     # Whether a ballot came in writing is known from its receipt (an absent member's): kept
     # off the vote, where with a single absent member it would name that member's choice.
 

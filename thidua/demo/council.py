@@ -40,7 +40,6 @@ from thidua.council import actions, rules
 from thidua.council.models import (
     AgendaItem,
     BallotReceipt,
-    BallotVote,
     CouncilSession,
     Decision,
     DecisionAwardee,
@@ -175,8 +174,8 @@ def build_council(rng: random.Random) -> list[str]:
 # The award history 2022–2024 comes out of the same chain as the 2025 round, written in bulk
 # (a few hundred proposals a year: through the actions one ballot at a time it would cost
 # minutes): proposal (awarded, with its transitions) → agenda item of a closed session early the
-# next year (members frozen, one absent voting in writing) → receipts and unlinked votes stored
-# as actions._store_ballot stores them → one issued decision per session, numbered from the
+# next year (members frozen, one absent voting in writing) → receipts and the items' totals, as
+# actions.close_session leaves them → one issued decision per session, numbered from the
 # issuer's register, naming the AwardRecords. Councils of the demo: the sector council (CSTĐ
 # ngành, TTLĐXS and Cờ thi đua ngành everywhere, CSTĐ cơ sở of the supreme procuracy's own
 # departments) and Tuyên Quang's (CSTĐ cơ sở of its units). CSTĐ cơ sở of the other provinces,
@@ -407,16 +406,11 @@ def _history_round(
             )
         )
     AgendaItem.objects.bulk_create(items, batch_size=1000)
-    receipts, votes = [], []
-    for item in items:
-        receipts += [BallotReceipt(session=session, item=item, member=m) for m in members]
-        choices = ["agree"] * item.agree + ["disagree"] * item.disagree
-        choices += ["abstain"] * item.abstain
-        rng.shuffle(choices)  # no order, no key (random UUID) ties a vote to a receipt
-        votes += [BallotVote(item=item, choice=c) for c in choices]
+    # A closed session keeps who voted and the items' totals, never a vote (actions.close_session).
+    receipts = [
+        BallotReceipt(session=session, item=item, member=m) for item in items for m in members
+    ]
     BallotReceipt.objects.bulk_create(receipts, batch_size=4000)
-    rng.shuffle(votes)
-    BallotVote.objects.bulk_create(votes, batch_size=4000)
 
     supreme = council.unit.code in SYMBOLS
     number = rng.randint(8, 30)

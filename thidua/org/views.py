@@ -18,6 +18,7 @@ from thidua.accounts.access import (
     persons_for_user,
     require_admin,
     scope_for,
+    year_period,
 )
 from thidua.lib.dates import InvalidDate, parse_vn_date, today
 from thidua.lib.text import fold
@@ -152,7 +153,10 @@ def unit_page(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def people(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
-    persons = persons_for_user(request.user)
+    year = request.GET.get("year", "").strip()
+    # Today's staff by default; a year shows who was in the user's units that year.
+    period = year_period(int(year)) if year.isdigit() and 1900 <= int(year) <= 2100 else None
+    persons = persons_for_user(request.user, period=period)
     for word in fold(query).split():
         persons = persons.filter(search_key__contains=word)
     page = Paginator(persons.order_by("search_key", "code"), 50).get_page(request.GET.get("page"))
@@ -162,7 +166,8 @@ def people(request: HttpRequest) -> HttpResponse:
         .values_list("person_id", "unit__name")
     )
     template = "org/people.html#list" if request.htmx else "org/people.html"  # type: ignore[attr-defined]
-    return render(request, template, {"page": page, "q": query, "current": current})
+    context = {"page": page, "q": query, "year": year if period else "", "current": current}
+    return render(request, template, context)
 
 
 @login_required

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -10,14 +11,13 @@ from django.db import connection
 
 from thidua.audit.models import AuditEvent
 from thidua.awards.models import Proposal
-from thidua.council import actions
+from thidua.council import actions, ballot
 from thidua.council.models import (
     AgendaItem,
     BallotReceipt,
     BallotVote,
     CouncilSession,
     Holiday,
-    SessionMember,
 )
 from thidua.council.testing import SESSION_DAY, World
 
@@ -148,7 +148,9 @@ def test_it_sets_a_consultation_period_in_working_days(world: World) -> None:
 
 
 def test_the_database_keeps_no_link_between_a_voter_and_a_vote(world: World) -> None:
-    """Issue 4 item 8: inspect the schema and the rows of the ballot store."""
+    """Issue 4 item 8, issue 8 point 3: the ballot store holds sealed votes of one size, with
+    no voter, no time, and no plain choice. The commit-by-commit proof is in
+    test_ballot_secrecy.py."""
     session = _open_session(world)
     item = _items(session)[0]
     for user, choice in zip(
@@ -161,12 +163,12 @@ def test_the_database_keeps_no_link_between_a_voter_and_a_vote(world: World) -> 
         relations = connection.introspection.get_relations(cursor, vote_table)
         cursor.execute(f"SELECT * FROM {vote_table}")
         rows = cursor.fetchall()
-    names = {c.name for c in columns}
-    assert names == {"id", "item_id", "choice"}
+    names = [c.name for c in columns]
+    assert set(names) == {"id", "item_id", "sealed"}
     # The only foreign key leads to the agenda item, never to a member, user or receipt.
     assert {target for _, (_, target) in relations.items()} == {AgendaItem._meta.db_table}
     # No column can hold a time or a sequence (the exact column set above): the key is random.
-    ids = [str(row[0]).replace("-", "") for row in rows]
+    ids = [str(row[names.index("id")]).replace("-", "") for row in rows]
     assert len(ids) == 5 and all(len(i) == 32 and int(i[12], 16) == 4 for i in ids)  # UUID v4
     receipt_names = {
         c.name
@@ -175,29 +177,69 @@ def test_the_database_keeps_no_link_between_a_voter_and_a_vote(world: World) -> 
         )
     }
     assert "choice" not in receipt_names and not receipt_names & {"vote_id", "ballotvote_id"}
-    # Every vote row is indistinguishable apart from its choice.
-    choice_at = [c.name for c in columns].index("choice")
-    assert sorted(row[choice_at] for row in rows) == [
-        "abstain",
-        "agree",
-        "agree",
-        "agree",
-        "disagree",
-    ]
+    # Every sealed vote has the same size whatever the choice, and no two are alike.
+    sealed = [bytes(row[names.index("sealed")]) for row in rows]
+    assert {len(s) for s in sealed} == {ballot.SEALED_SIZE} and len(set(sealed)) == 5
+    assert not any(word in s for s in sealed for word in (b"agree", b"disagree", b"abstain"))
     # The audit trail names the voters and never a choice.
     for event in AuditEvent.objects.filter(action="council.ballot.cast"):
         assert "choice" not in str(event.after) and "agree" not in str(event.after)
     assert BallotReceipt.objects.filter(item=item).count() == 5
 
 
-def test_it_rewrites_the_votes_so_row_order_does_not_follow_voting_order(world: World) -> None:
-    """After each cast, every vote of the item gets a fresh random key: the first voter's vote
-    is not the row that was there before the second voter voted."""
+def test_closing_keeps_only_the_totals_and_destroys_the_key(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    session = _open_session(world, absent=("member_b",))
+    item = _items(session)[0]
+    key_file = ballot.key_dir() / f"session-{session.pk}.key"
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    private = key_file.read_bytes()
+    assert bytes(session.ballot_key) not in (b"", private)  # only the public half is stored
+    for user, choice in zip(
+        [world.chair, world.vice, world.member_a, world.secretary],
+        ["agree", "disagree", "abstain", "agree"],
+        strict=True,
+    ):
+        actions.cast_ballot(item, user=user, choice=choice)
+    absent = session.members.get(user=world.member_b)
+    actions.record_written_ballot(item, absent, choice="agree", by=world.secretary)
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.close_session(session, by=world.secretary, day=CLOSE_DAY)
+    item.refresh_from_db()
+    assert (item.agree, item.disagree, item.abstain, item.written) == (3, 1, 1, 1)
+    assert not BallotVote.objects.exists()  # no row keeps a choice, in any order
+    assert BallotReceipt.objects.filter(item=item).count() == 5  # who voted stays
+    assert not key_file.exists()
+
+
+def test_it_refuses_to_count_without_the_key_and_writes_nothing(world: World) -> None:
     session = _open_session(world)
     item = _items(session)[0]
     actions.cast_ballot(item, user=world.chair, choice="agree")
-    first_ids = set(BallotVote.objects.filter(item=item).values_list("id", flat=True))
-    actions.cast_ballot(item, user=world.vice, choice="agree")
-    second_ids = set(BallotVote.objects.filter(item=item).values_list("id", flat=True))
-    assert len(second_ids) == 2 and not first_ids & second_ids
-    assert SessionMember.objects.filter(session=session).count() == 5
+    (ballot.key_dir() / f"session-{session.pk}.key").unlink()
+    with pytest.raises(ValidationError, match="khóa bỏ phiếu"):
+        actions.close_session(session, by=world.secretary, day=CLOSE_DAY)
+    session.refresh_from_db()
+    assert session.status == "open" and BallotVote.objects.count() == 1
+
+
+def test_a_sealed_vote_moved_to_another_item_does_not_count(world: World) -> None:
+    session = _open_session(world)
+    sector, national, _flag = _items(session)
+    actions.cast_ballot(sector, user=world.chair, choice="agree")
+    BallotVote.objects.filter(item=sector).update(item=national)
+    with pytest.raises(ValidationError, match="bị sửa"):
+        actions.close_session(session, by=world.secretary, day=CLOSE_DAY)
+
+
+@pytest.mark.parametrize("choice", BallotVote.Choice.values)
+def test_a_sealed_vote_opens_only_with_its_key_and_item(choice: str) -> None:
+    private, public = ballot.new_key_pair()
+    other, _public = ballot.new_key_pair()
+    sealed = ballot.seal(public, choice, 7)
+    assert len(sealed) == ballot.SEALED_SIZE
+    assert ballot.unseal(private, sealed, 7) == choice
+    for key, item_id in [(other, 7), (private, 8)]:
+        with pytest.raises(ballot.BallotUnreadable):
+            ballot.unseal(key, sealed, item_id)

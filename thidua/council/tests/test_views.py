@@ -15,7 +15,7 @@ from docx import Document
 
 from thidua.accounts.models import Role, RoleAssignment, User
 from thidua.awards.models import AwardRecord, Proposal
-from thidua.council import actions
+from thidua.council import actions, ballot
 from thidua.council.models import BallotReceipt, BallotVote, CouncilSession, Decision
 from thidua.council.testing import DECISION_DAY, SESSION_DAY, World
 from thidua.testing import PASSWORD, START
@@ -168,7 +168,10 @@ def test_the_secretary_records_a_written_vote_and_attendance(client: Client, wor
     client.post(
         reverse("council:written_vote", args=[item.pk]), {"member": member.pk, "choice": "agree"}
     )
-    assert BallotVote.objects.get(item=item).choice == "agree"
+    session.refresh_from_db()
+    private = ballot.load_private_key(session.pk, bytes(session.ballot_key))
+    sealed = bytes(BallotVote.objects.get(item=item).sealed)
+    assert ballot.unseal(private, sealed, item.pk) == "agree"
     assert item.receipts.get().member == member  # the absent member's receipt: in writing
 
 
