@@ -10,16 +10,25 @@ nothing: no version bump, no audit event).
 
 Accepted: .xlsx (Excel, LibreOffice), legacy .xls, .ods, read with python-calamine; numbers
 typed as text with Vietnamese separators (1.234.567,5); merged header cells; blank or moved
-rows; notes typed in the legacy TCVN3/VNI encodings (converted to Unicode).
+rows; notes typed in the legacy TCVN3/VNI encodings (converted to Unicode, by the cell's font
+when the file has one: thidua/lib/encodings.py).
+
+Refused, never read as something else: a cell whose formula gave an error (#DIV/0!, Err:502:
+python-calamine reads it as blank, so thidua.lib.spreadsheets.cell_facts looks again); a
+workbook with the form on two sheets; a note on a computed row; a cell changed on the site
+since the file was downloaded (the template carries each cell's version); a file whose visible
+period line names another period than its identity.
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import functools
 import io
 import logging
 import math
+import re
 import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -27,6 +36,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
@@ -36,10 +46,15 @@ from django.utils.translation import gettext as _
 
 from thidua.accounts.access import scope_for
 from thidua.audit.chain import Change, record_many
-from thidua.lib.encodings import to_unicode
+from thidua.lib.dates import format_vn_date
+from thidua.lib.encodings import column_to_unicode
+from thidua.lib.numbers import format_vn_number
 from thidua.lib.spreadsheets import (
+    CellFacts,
+    Position,
     SpreadsheetError,
     _check_zip,
+    cell_facts,
     too_large_message,
     upload_limit,
 )
@@ -48,7 +63,7 @@ from thidua.org.imports import translations
 
 from .access import can_enter, reports_for_user
 from .actions import check_value, parse_value
-from .excel import COLUMNS, FORMAT, IDENTITY_SHEET, Identity
+from .excel import COLUMNS, FORMAT, IDENTITY_SHEET, VERSION_PREFIX, Identity
 from .models import DataValue, FormRow, ImportJob, Period, Report
 
 log = logging.getLogger(__name__)
@@ -61,6 +76,9 @@ MAX_SHEET_ROWS = 10_000
 MAX_SHEET_COLUMNS = 200
 MAX_ERRORS = 100
 PLACES = Decimal("0.000001")
+STALLED_AFTER = dt.timedelta(minutes=3)
+"""A running job whose heartbeat (updated_at, written before and after each file) is older
+than this was stopped with its worker."""
 NO_VALUE = {"-", "–", "—"}
 """What Vietnamese tables write for "no figure"; read as an empty cell."""
 
@@ -173,12 +191,18 @@ def read_identity(book: Any) -> tuple[Identity, dict[str, str]]:
     if IDENTITY_SHEET not in book.sheet_names:
         raise ImportProblems([_not_a_template()])
     facts: dict[str, str] = {}
-    for row in _grid(book, IDENTITY_SHEET)[:50]:
+    for row in _grid(book, IDENTITY_SHEET):
         if len(row) >= 2 and isinstance(row[0], str):
-            facts[row[0].strip()] = str(row[1]).strip()
+            facts[row[0].strip()] = _fact(row[1])
     if facts.get("format") != FORMAT:
         raise ImportProblems([_not_a_template()])
-    identity = Identity(facts.get("unit", ""), facts.get("form", ""), facts.get("period", ""))
+    identity = Identity(
+        facts.get("unit", ""),
+        facts.get("form", ""),
+        facts.get("period", ""),
+        versions=_versions(facts),
+        format_version=facts.get("version", "1"),
+    )
     if not identity.checks(facts.get("checksum", "")):
         raise ImportProblems(
             [
@@ -189,6 +213,25 @@ def read_identity(book: Any) -> tuple[Identity, dict[str, str]]:
             ]
         )
     return identity, facts
+
+
+def _fact(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # a version number retyped or re-saved as a number
+    return str(value).strip()
+
+
+def _versions(facts: dict[str, str]) -> tuple[tuple[str, int], ...]:
+    """The cells' versions at download (`cell:<code>` rows); a bad one voids the file."""
+    try:
+        found = {
+            key.removeprefix(VERSION_PREFIX): int(value)
+            for key, value in facts.items()
+            if key.startswith(VERSION_PREFIX)
+        }
+    except ValueError as exc:
+        raise ImportProblems([_not_a_template()]) from exc
+    return tuple(sorted(found.items()))
 
 
 def _not_a_template() -> str:
@@ -276,17 +319,19 @@ def find_layout(
     """The visible sheet that holds the form's codes, and its value and comment columns
     (found by their titles; otherwise where the template put them, shifted as the code
     column was)."""
-    best: tuple[int, str, int, list[list[Any]]] | None = None
+    carrying: list[tuple[int, str, int, list[list[Any]]]] = []
     for meta in book.sheets_metadata:
         if meta.name == IDENTITY_SHEET:
             continue
         grid = _grid(book, meta.name)
-        found = _code_column(grid, codes)
-        if found and (best is None or found[1] > best[0]):
-            best = (found[1], meta.name, found[0], grid)
-    if best is None:
+        if found := _code_column(grid, codes):
+            carrying.append((found[1], meta.name, found[0], grid))
+    if not carrying:
         raise ImportProblems([_("No indicator code of the report's form was found in the file.")])
-    _count, name, code_col, grid = best
+    forms = [name for count, name, _c, _g in carrying if count >= min(2, len(codes))]
+    if len(forms) > 1:
+        raise ImportProblems([_two_sheets(forms)])
+    _count, name, code_col, grid = max(carrying, key=lambda found: found[0])
     first = min(r for r, row in enumerate(grid) if _has_code(row, code_col, codes))
     shift = code_col - (_column_index(facts.get("code_column", "")) or code_col)
     value = _header_column(grid, first, "value")
@@ -297,6 +342,14 @@ def find_layout(
     if comment is None and (hinted := _column_index(facts.get("comment_column", ""))) is not None:
         comment = hinted + shift
     return Layout(name, code_col, value, comment), grid
+
+
+def _two_sheets(names: list[str]) -> str:
+    return _(
+        "The form's indicator codes are on more than one sheet (%(sheets)s), so it cannot be "
+        "told which figures are meant. Keep the figures on one sheet only (delete the copy or "
+        "move its figures into the original) and upload the file again."
+    ) % {"sheets": ", ".join(f"‘{n}’" for n in names)}
 
 
 def _has_code(row: list[Any], col: int, codes: set[str]) -> bool:
@@ -335,6 +388,44 @@ def _at(row: list[Any], col: int | None) -> Any:
     return row[col] if col is not None and col < len(row) else ""
 
 
+# --- the visible period line ------------------------------------------------------------------
+
+
+def check_period_line(grid: list[list[Any]], layout: Layout, identity: Identity) -> None:
+    """Refuse a file whose visible period line ("Kỳ báo cáo: Quý 3/2026 …") names another
+    period than its identity: an old file retitled for a new period would otherwise
+    overwrite the old period's report. A file whose line was deleted is not refused."""
+    year, kind, number = _period_parts(identity.period)
+    period = Period(year=year, kind=kind, number=number)
+    first = min((found.row for found in layout.rows), default=len(grid))
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            pattern, expected = _period_pattern(), period.label
+        for row in grid[:first]:
+            for cell in row:
+                if not isinstance(cell, str) or not (match := pattern.match(cell)):
+                    continue
+                shown = " ".join(match["label"].split())
+                if fold(shown) != fold(expected):
+                    raise ImportProblems([_other_period(shown, period)])
+                return
+
+
+def _period_pattern() -> re.Pattern[str]:
+    """The period line of the active language, with the label to capture."""
+    template = _("Reporting period: %(label)s (%(start)s – %(end)s)")
+    prefix = template.split("%(label)s", 1)[0].strip()
+    return re.compile(rf"^\s*{re.escape(prefix)}\s*(?P<label>[^(]+?)\s*(\(.*)?$", re.IGNORECASE)
+
+
+def _other_period(shown: str, period: Period) -> str:
+    return _(
+        "The file's period line reads “%(shown)s”, but this is the file of %(period)s (its "
+        "identification says so). Download the template of the report you mean and copy the "
+        "figures into it."
+    ) % {"shown": shown, "period": period.label}
+
+
 # --- from cells to values ---------------------------------------------------------------------
 
 
@@ -362,34 +453,89 @@ def cell_number(value: Any, indicator: FormIndicator | None = None) -> Decimal |
     return number.quantize(PLACES)
 
 
+def cells_to_check(layout: Layout) -> set[Position]:
+    """The value and note cells of the found rows (their errors and fonts are looked up)."""
+    columns = [c for c in (layout.value, layout.comment) if c is not None]
+    return {(found.row, col) for found in layout.rows for col in columns}
+
+
 def values_from(
-    layout: Layout, indicators: dict[str, FormIndicator]
+    layout: Layout,
+    indicators: dict[str, FormIndicator],
+    facts: dict[Position, CellFacts] | None = None,
 ) -> tuple[dict[str, Decimal | None], dict[str, str]]:
     """The typed figures and notes of the file, by indicator code; every unreadable cell is
-    reported. Derived indicators are computed by the server and skipped."""
+    reported: a formula error, a figure that is not a number, a note on a computed row.
+    Derived figures are computed by the server and skipped."""
+    facts = facts or {}
     values: dict[str, Decimal | None] = {}
-    comments: dict[str, str] = {}
     problems: list[str] = []
     for found in layout.rows:
-        if indicators[found.code].is_derived:
+        indicator = indicators[found.code]
+        problems += _errors(layout, found, facts, derived=indicator.is_derived)
+        if indicator.is_derived:
+            if layout.comment is not None and _note_text(found.comment):
+                problems.append(_derived_note(layout, found, indicator))
+            continue
+        if (found.row, layout.value) in facts and facts[found.row, layout.value].error:
             continue
         try:
             values[found.code] = cell_number(found.value, indicators[found.code])
         except ValidationError as exc:
             problems.append(cell_problem(layout.sheet, found.row, layout.value, exc.messages[0]))
-        if layout.comment is not None:
-            comments[found.code] = _note(found.comment)
     if problems:
         raise ImportProblems(problems[:MAX_ERRORS])
-    return values, comments
+    return values, _notes(layout, indicators, facts)
 
 
-def _note(value: Any) -> str:
+def _errors(
+    layout: Layout, found: FoundRow, facts: dict[Position, CellFacts], *, derived: bool
+) -> list[str]:
+    """A cell whose formula failed is refused by name (python-calamine reads it as blank,
+    which would erase the stored figure). A derived figure is the server's to compute."""
+    columns = [c for c in (None if derived else layout.value, layout.comment) if c is not None]
+    return [
+        cell_problem(layout.sheet, found.row, col, _("formula error %(error)s") % {"error": e})
+        for col in columns
+        if (e := facts.get((found.row, col), CellFacts()).error)
+    ]
+
+
+def _derived_note(layout: Layout, found: FoundRow, indicator: FormIndicator) -> str:
+    assert layout.comment is not None
+    return cell_problem(
+        layout.sheet,
+        found.row,
+        layout.comment,
+        _(
+            "“%(name)s” is computed from a formula, so a note on its row is not kept. Write "
+            "the explanation beside one of the figures it is computed from."
+        )
+        % {"name": indicator.name},
+    )
+
+
+def _note_text(value: Any) -> str:
     if value is None or value == "":
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return nfc(to_unicode(str(value))).strip()
+    return str(value)
+
+
+def _notes(
+    layout: Layout, indicators: dict[str, FormIndicator], facts: dict[Position, CellFacts]
+) -> dict[str, str]:
+    """The notes of the typed rows in Unicode; legacy TCVN3/VNI text is converted by the
+    cell's font, else by what the whole column shows."""
+    if layout.comment is None:
+        return {}
+    rows = [f for f in layout.rows if not indicators[f.code].is_derived]
+    cells = [
+        (_note_text(f.comment), facts.get((f.row, layout.comment), CellFacts()).font) for f in rows
+    ]
+    texts = column_to_unicode(cells)
+    return {f.code: nfc(text).strip() for f, text in zip(rows, texts, strict=True)}
 
 
 # --- writing ----------------------------------------------------------------------------------
@@ -428,21 +574,46 @@ class FormIndicator:
     is_derived: bool
     decimals: int | None = None
     minimum: Decimal | None = None
+    name: str = ""
 
 
 def form_indicators(report: Report) -> dict[str, FormIndicator]:
     """The indicators on the report's form, by code (one light query)."""
     rows = FormRow.objects.filter(section__form_id=report.form_id).order_by()
+    english = translation.get_language() == "en"
     return {
-        code: FormIndicator(pk, code, bool(formula), decimals, minimum)
-        for pk, code, formula, decimals, minimum in rows.values_list(
+        code: FormIndicator(
+            pk, code, bool(formula), decimals, minimum, (english and name_en) or name
+        )
+        for pk, code, formula, decimals, minimum, name, name_en in rows.values_list(
             "indicator_id",
             "indicator__code",
             "indicator__formula",
             "indicator__decimals",
             "indicator__minimum",
+            "indicator__name",
+            "indicator__name_en",
         )
     }
+
+
+@dataclass(frozen=True)
+class Stale:
+    """A cell changed on the site since the file was downloaded, that the file would change
+    back: the stored cell, and what the file holds."""
+
+    code: str
+    current: DataValue
+    value: Decimal | None
+    comment: str
+
+
+class StaleFile(Exception):
+    """The file is older than some stored cells it would overwrite; nothing was written."""
+
+    def __init__(self, cells: list[Stale]) -> None:
+        super().__init__(cells)
+        self.cells = cells
 
 
 @dataclass
@@ -462,11 +633,16 @@ def import_report_values(
     by: Any,
     comments: dict[str, str] | None = None,
     source: str = "",
+    known: dict[str, int] | None = None,
 ) -> ImportOutcome:
     """Write a report's figures (and notes) from one file, all or nothing: the report is
     locked, must be editable and in `by`'s scope; only changed cells are written, each with
     its version bumped, under one batch of audit events. Unchanged cells are not touched, so
-    importing the same file twice changes nothing the second time."""
+    importing the same file twice changes nothing the second time.
+
+    `known` holds the cells' versions when the file was downloaded (codes absent: none
+    stored then): a cell changed on the site since then that the file would change again
+    is refused with StaleFile, as the entry page refuses an edit of a newer cell."""
     report = _scoped_report(report, by)
     comments = comments or {}
     indicators = form_indicators(report)
@@ -483,6 +659,8 @@ def import_report_values(
         cell.indicator_id: cell
         for cell in DataValue.objects.select_for_update().filter(report=report)
     }
+    if known is not None:
+        _refuse_stale(existing, indicators, values, comments, known)
     writes = _Writes()
     now = timezone.now()
     for code in sorted({*values, *comments}):
@@ -504,6 +682,25 @@ def import_report_values(
     reason = _("Excel import: %(file)s") % {"file": source} if source else ""
     record_many(writes.events, by=by, reason=reason)
     return ImportOutcome(len(writes.events), len({*values, *comments}) - len(writes.events))
+
+
+def _refuse_stale(
+    existing: dict[int, DataValue],
+    indicators: dict[str, FormIndicator],
+    values: dict[str, Decimal | None],
+    comments: dict[str, str],
+    known: dict[str, int],
+) -> None:
+    stale = []
+    for code in sorted({*values, *comments}):
+        cell = existing.get(indicators[code].pk)
+        if cell is None or cell.version <= known.get(code, 0):
+            continue
+        value, comment = values.get(code, cell.value), comments.get(code, cell.comment)
+        if value != cell.value or comment != cell.comment:
+            stale.append(Stale(code, cell, value, comment))
+    if stale:
+        raise StaleFile(stale)
 
 
 def _change(
@@ -581,15 +778,24 @@ def import_file(name: str, data: bytes, *, by: Any, report: Report | None = None
     """Check, read and import one workbook; its result, never an exception for a bad file."""
     result = FileResult(name)
     try:
-        check_file(name, data)
+        kind = check_file(name, data)
         book = open_book(data)
         identity, facts = read_identity(book)
         target = resolve_report(identity, by, report)
         result.report, result.report_id = str(target), target.pk
         indicators = form_indicators(target)
         layout, grid = find_layout(book, facts, set(indicators))
-        values, comments = values_from(read_rows(layout, grid, set(indicators)), indicators)
-        outcome = import_report_values(target, values, by=by, comments=comments, source=name)
+        layout = read_rows(layout, grid, set(indicators))
+        check_period_line(grid, layout, identity)
+        details = cell_facts(kind, data, layout.sheet, cells_to_check(layout))
+        values, comments = values_from(layout, indicators, details)
+        known = dict(identity.versions)
+        try:
+            outcome = import_report_values(
+                target, values, by=by, comments=comments, source=name, known=known
+            )
+        except StaleFile as exc:
+            raise ImportProblems(stale_messages(exc.cells, layout, indicators)) from exc
     except SpreadsheetError as exc:
         result.errors = [str(exc)]
     except ImportProblems as exc:
@@ -599,6 +805,59 @@ def import_file(name: str, data: bytes, *, by: Any, report: Report | None = None
     else:
         result.ok, result.changed, result.unchanged = True, outcome.changed, outcome.unchanged
     return result
+
+
+def stale_messages(
+    cells: list[Stale], layout: Layout, indicators: dict[str, FormIndicator]
+) -> list[str]:
+    """One message per cell changed on the site since the download: the cell, both values
+    and who changed it when."""
+    rows = {found.code: found.row for found in layout.rows}
+    messages = []
+    for stale in cells:
+        places = indicators[stale.code].decimals
+        current = stale.current
+        if stale.value != current.value or layout.comment is None:
+            col, shown = layout.value, (_shown(current.value, places), _shown(stale.value, places))
+        else:
+            col, shown = layout.comment, (_quoted(current.comment), _quoted(stale.comment))
+        problem = _(
+            "changed on the site after this file was downloaded: it now holds %(now)s (by "
+            "%(who)s, %(when)s), the file %(file)s. Download the template again, or change the "
+            "figure on the report's page."
+        ) % {
+            "now": shown[0],
+            "file": shown[1],
+            "who": _person(current.updated_by),
+            "when": _when(current.updated_at),
+        }
+        messages.append(cell_problem(layout.sheet, rows[stale.code], col, problem))
+    return messages[:MAX_ERRORS]
+
+
+def _shown(value: Decimal | None, places: int | None) -> str:
+    if value is None:
+        return _("no figure")
+    if places is None:  # an indicator without a rule: as many decimals as it holds
+        places = max(0, -int(value.normalize().as_tuple().exponent))
+    return format_vn_number(value, places)
+
+
+def _quoted(text: str) -> str:
+    return f"“{text}”" if text else _("no note")
+
+
+def _person(user: Any) -> str:
+    if user is None:
+        return _("someone")
+    return str(user.get_full_name() or user.username)
+
+
+def _when(moment: dt.datetime | None) -> str:
+    if moment is None:
+        return ""
+    local = timezone.localtime(moment)
+    return f"{local:%H:%M} {format_vn_date(local.date())}"
 
 
 def is_zip_upload(name: str) -> bool:
@@ -685,18 +944,19 @@ def import_upload(
     *,
     by: Any,
     report: Report | None = None,
-    progress: Callable[[int, list[FileResult]], None] | None = None,
+    progress: Callable[[list[str], list[FileResult]], None] | None = None,
 ) -> list[FileResult]:
-    """Import an upload file by file, each in its own transaction. `progress(total, results)`
-    is called once the files are counted and after each file."""
+    """Import an upload file by file, each in its own transaction. `progress(names, results)`
+    is called once the files are listed, before each file (a heartbeat) and after it."""
     results: list[FileResult] = []
     with upload_files(name, data) as files:
-        if progress:
-            progress(len(files), results)
+        names = [member for member, _read in files]
         for member, read in files:
-            results.append(_import_member(member, read, by=by, report=report))
             if progress:
-                progress(len(files), results)
+                progress(names, results)
+            results.append(_import_member(member, read, by=by, report=report))
+        if progress:
+            progress(names, results)
     return results
 
 
@@ -750,11 +1010,12 @@ def _run(job: ImportJob) -> list[dict[str, Any]]:
     with job.file.open("rb") as stored:
         data = stored.read(upload_limit() + 1)
 
-    def progress(total: int, results: list[FileResult]) -> None:
+    def progress(names: list[str], results: list[FileResult]) -> None:
+        waiting = [pending(n) for n in names[len(results) :]]
         ImportJob.objects.filter(pk=job.pk).update(
-            total_files=total,
+            total_files=len(names),
             done_files=len(results),
-            results=[r.as_json() for r in results],
+            results=[r.as_json() for r in results] + waiting,
             updated_at=timezone.now(),
         )
 
@@ -764,8 +1025,37 @@ def _run(job: ImportJob) -> list[dict[str, Any]]:
         )
     except SpreadsheetError as exc:
         results = [FileResult(job.original_name, errors=[str(exc)])]
-        progress(1, results)
+        progress([job.original_name], results)
     return [r.as_json() for r in results]
+
+
+def pending(name: str) -> dict[str, Any]:
+    """A file of the upload not imported yet (nor written at all)."""
+    return FileResult(name).as_json() | {"pending": True}
+
+
+def fail_stalled_jobs(now: dt.datetime, *, by: Any = None) -> int:
+    """Close the jobs whose worker was stopped (kill -9, a restart): running, with no
+    heartbeat for STALLED_AFTER. Each is marked failed with the files it had not imported
+    still listed as waiting, so its page says which to send again; its stored upload is
+    deleted. Called when the worker starts, every minute by it, and by the import pages
+    (for `by`'s jobs) in case no worker runs. Returns how many were closed."""
+    stalled = ImportJob.objects.filter(
+        status=ImportJob.Status.RUNNING, updated_at__lt=now - STALLED_AFTER
+    )
+    if by is not None:
+        stalled = stalled.filter(created_by_id=by.pk)
+    closed = 0
+    for job in stalled:
+        # Conditional: a worker that was only slow and writes again keeps its job.
+        if ImportJob.objects.filter(pk=job.pk, updated_at=job.updated_at).update(
+            status=ImportJob.Status.FAILED, finished_at=now
+        ):
+            closed += 1
+            log.warning("Import job %s stalled (worker stopped); marked failed", job.pk)
+            if job.file:
+                default_storage.delete(job.file.name)
+    return closed
 
 
 def _finish(job: ImportJob, status: str, results: list[dict[str, Any]] | None) -> None:
@@ -778,9 +1068,10 @@ def _finish(job: ImportJob, status: str, results: list[dict[str, Any]] | None) -
 
 
 def summary(results: list[dict[str, Any]]) -> dict[str, int]:
-    """Counts for the page: files imported, refused, figures changed."""
+    """Counts for the page: files imported, refused, not reached, figures changed."""
     return {
         "imported": sum(1 for r in results if r["ok"]),
-        "refused": sum(1 for r in results if not r["ok"]),
+        "refused": sum(1 for r in results if not r["ok"] and not r.get("pending")),
+        "pending": sum(1 for r in results if r.get("pending")),
         "changed": sum(r["changed"] for r in results),
     }

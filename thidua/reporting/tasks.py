@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from huey.contrib.djhuey import db_task
+from django.db import close_old_connections
+from django.utils import timezone
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task, on_startup
 
 from . import importing
 
@@ -11,3 +14,21 @@ from . import importing
 def run_import_job(job_id: int) -> None:
     """Import one uploaded Excel file or zip (reporting/importing.py: run_job)."""
     importing.run_job(job_id)
+
+
+@on_startup()
+def close_stalled_imports() -> None:
+    """A worker that starts closes the imports a stopped worker left running (kill -9 or a
+    restart: huey does not run a task again), so that no page shows "Importing" forever."""
+    close_old_connections()
+    try:
+        importing.fail_stalled_jobs(timezone.now())
+    finally:
+        close_old_connections()
+
+
+@db_periodic_task(crontab(minute="*"))
+def close_stalled_imports_every_minute() -> None:
+    """The same check every minute: a job stopped a moment before the worker restarted has a
+    fresh heartbeat at start-up and is stalled only a few minutes later."""
+    importing.fail_stalled_jobs(timezone.now())

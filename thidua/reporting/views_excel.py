@@ -74,6 +74,7 @@ def _checked_upload(request: HttpRequest, guard: SizeLimitHandler) -> HttpRespon
     """GET: the form (for one report with ?report=). POST: store the file, queue the import
     and go to the job's progress page."""
     report = _report_from(request)
+    importing.fail_stalled_jobs(timezone.now(), by=request.user)
     if request.method != "POST":
         return render(
             request, "reporting/excel_upload.html", _context(request, UploadForm(), report)
@@ -98,7 +99,9 @@ def _report_from(request: HttpRequest) -> Report | None:
 @require_GET
 @login_required
 def job_page(request: HttpRequest, pk: int) -> HttpResponse:
-    """An upload's progress and results; htmx polls the progress fragment every second."""
+    """An upload's progress and results; htmx polls the progress fragment every second. A job
+    whose worker was stopped is closed here too (the worker may be down for good)."""
+    importing.fail_stalled_jobs(timezone.now(), by=request.user)
     job = get_object_or_404(
         ImportJob.objects.select_related("report"), pk=pk, created_by_id=request.user.pk
     )
@@ -109,10 +112,11 @@ def job_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _job_context(job: ImportJob) -> dict[str, Any]:
+    counts = importing.summary(job.results)
     return {
         "job": job,
-        "stalled": job.is_stalled(timezone.now()),
-        "counts": importing.summary(job.results),
+        "stalled": job.status == ImportJob.Status.FAILED and counts["pending"] > 0,
+        "counts": counts,
     }
 
 
