@@ -822,9 +822,9 @@ def stale_messages(
         else:
             col, shown = layout.comment, (_quoted(current.comment), _quoted(stale.comment))
         problem = _(
-            "changed on the site after this file was downloaded: it now holds %(now)s (by "
-            "%(who)s, %(when)s), the file %(file)s. Download the template again, or change the "
-            "figure on the report's page."
+            "changed on the site after this file was downloaded: the site has %(now)s "
+            "(changed by %(who)s at %(when)s), the file has %(file)s. Nothing was written; "
+            "download the template again, or correct the figure on the report's page."
         ) % {
             "now": shown[0],
             "file": shown[1],
@@ -848,9 +848,11 @@ def _quoted(text: str) -> str:
 
 
 def _person(user: Any) -> str:
+    """Who changed a cell, by name: the staff record's, else the account's."""
     if user is None:
         return _("someone")
-    return str(user.get_full_name() or user.username)
+    person = getattr(user, "person", None)
+    return str((person and person.full_name) or user.get_full_name() or user.username)
 
 
 def _when(moment: dt.datetime | None) -> str:
