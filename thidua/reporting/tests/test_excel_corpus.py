@@ -11,7 +11,7 @@ import io
 import shutil
 import subprocess
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
 
@@ -56,8 +56,16 @@ def libreoffice(tmp_path_factory: pytest.TempPathFactory) -> Convert:
         for name, data in files.items():
             (work / "in" / f"{name}.xlsx").write_bytes(data)
         subprocess.run(
-            [SOFFICE, f"-env:UserInstallation={profile}", "--headless", "--convert-to", to]
-            + ["--outdir", str(work / "out"), *sorted(str(p) for p in (work / "in").iterdir())],
+            [
+                SOFFICE,
+                f"-env:UserInstallation={profile}",
+                "--headless",
+                "--convert-to",
+                to,
+                "--outdir",
+                str(work / "out"),
+                *sorted(str(p) for p in (work / "in").iterdir()),
+            ],
             check=True,
             capture_output=True,
             timeout=180,
@@ -82,7 +90,7 @@ def report(rcast: ReportingCast) -> Report:
 
 def filled(
     report: Report,
-    cells: dict[str, object],
+    cells: Mapping[str, object],
     *,
     fonts: dict[str, str] | None = None,
     edit: Callable[[openpyxl.Workbook], None] | None = None,
