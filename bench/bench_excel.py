@@ -164,7 +164,7 @@ def main() -> int:
     from django.core.management import call_command
     from django.db import connection
 
-    from thidua.reporting.importing import import_upload
+    from thidua.reporting.uploads import import_upload
     from thidua.reporting.models import DataValue
 
     call_command("migrate", verbosity=0)

@@ -141,13 +141,18 @@ def to_unicode(text: str, *, font: str | None = None, fallback: str | None = Non
 def legacy_encoding(text: str, fallback: str | None = None) -> str | None:
     """The table that turns `text` into Vietnamese: the only one that does, else `fallback`
     (the column's), else viparse's character model; None when nothing fits."""
-    fits = [name for name in ENCODINGS if reads_as_vietnamese(_converted(text, name))]
+    fits = _fitting(text)
     if len(fits) == 1:
         return fits[0]
     if fallback in fits or (not fits and fallback):
         return fallback
     encoding: str | None = detect_encoding_by_content(text, charmaps()).encoding
     return encoding
+
+
+def _fitting(text: str) -> list[str]:
+    """The legacy tables that turn `text` into Vietnamese."""
+    return [name for name in ENCODINGS if reads_as_vietnamese(_converted(text, name))]
 
 
 def column_to_unicode(cells: Sequence[tuple[str, str | None]]) -> list[str]:
@@ -158,6 +163,9 @@ def column_to_unicode(cells: Sequence[tuple[str, str | None]]) -> list[str]:
     fallback: str | None = max(set(fonts), key=fonts.count) if fonts else None
     if fallback is None:
         legacy = [t for t, _f in cells if could_be_legacy(t) and not reads_as_vietnamese(t)]
-        if legacy:
+        clear = [enc for t in legacy if len(fits := _fitting(t)) == 1 for enc in fits]
+        if clear:
+            fallback = max(set(clear), key=clear.count)
+        elif legacy:
             fallback = detect_encoding_by_content(" ".join(legacy), charmaps()).encoding
     return [to_unicode(text, font=font, fallback=fallback) for text, font in cells]

@@ -7,13 +7,13 @@ from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task, on_startup
 
-from . import importing
+from . import uploads
 
 
 @db_task()
 def run_import_job(job_id: int) -> None:
     """Import one uploaded Excel file or zip (reporting/importing.py: run_job)."""
-    importing.run_job(job_id)
+    uploads.run_job(job_id)
 
 
 @on_startup()
@@ -22,7 +22,7 @@ def close_stalled_imports() -> None:
     restart: huey does not run a task again), so that no page shows "Importing" forever."""
     close_old_connections()
     try:
-        importing.fail_stalled_jobs(timezone.now())
+        uploads.fail_stalled_jobs(timezone.now())
     finally:
         close_old_connections()
 
@@ -31,4 +31,4 @@ def close_stalled_imports() -> None:
 def close_stalled_imports_every_minute() -> None:
     """The same check every minute: a job stopped a moment before the worker restarted has a
     fresh heartbeat at start-up and is stalled only a few minutes later."""
-    importing.fail_stalled_jobs(timezone.now())
+    uploads.fail_stalled_jobs(timezone.now())

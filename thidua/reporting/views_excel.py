@@ -21,7 +21,7 @@ from thidua.accounts.models import Role, RoleAssignment
 from thidua.lib.spreadsheets import too_large_message, upload_limit
 from thidua.org.views_io import SizeLimitHandler
 
-from . import importing, tasks
+from . import importing, tasks, uploads
 from .access import get_report_for_user, reports_for_user
 from .excel import XLSX, build_template, template_filename
 from .models import ImportJob, Report
@@ -74,7 +74,7 @@ def _checked_upload(request: HttpRequest, guard: SizeLimitHandler) -> HttpRespon
     """GET: the form (for one report with ?report=). POST: store the file, queue the import
     and go to the job's progress page."""
     report = _report_from(request)
-    importing.fail_stalled_jobs(timezone.now(), by=request.user)
+    uploads.fail_stalled_jobs(timezone.now(), by=request.user)
     if request.method != "POST":
         return render(
             request, "reporting/excel_upload.html", _context(request, UploadForm(), report)
@@ -83,7 +83,7 @@ def _checked_upload(request: HttpRequest, guard: SizeLimitHandler) -> HttpRespon
     if guard.exceeded:
         form.add_error(None, too_large_message())
     elif form.is_valid():
-        job = importing.create_job(
+        job = uploads.create_job(
             form.cleaned_data["file"], by=request.user, report=report, language=get_language()
         )
         tasks.run_import_job(job.pk)
@@ -101,7 +101,7 @@ def _report_from(request: HttpRequest) -> Report | None:
 def job_page(request: HttpRequest, pk: int) -> HttpResponse:
     """An upload's progress and results; htmx polls the progress fragment every second. A job
     whose worker was stopped is closed here too (the worker may be down for good)."""
-    importing.fail_stalled_jobs(timezone.now(), by=request.user)
+    uploads.fail_stalled_jobs(timezone.now(), by=request.user)
     job = get_object_or_404(
         ImportJob.objects.select_related("report"), pk=pk, created_by_id=request.user.pk
     )
@@ -112,7 +112,7 @@ def job_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _job_context(job: ImportJob) -> dict[str, Any]:
-    counts = importing.summary(job.results)
+    counts = uploads.summary(job.results)
     return {
         "job": job,
         "stalled": job.status == ImportJob.Status.FAILED and counts["pending"] > 0,

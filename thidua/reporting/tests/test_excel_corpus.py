@@ -23,11 +23,12 @@ from django.utils import timezone, translation
 from openpyxl.styles import Font
 
 from thidua.org import actions as org_actions
-from thidua.reporting import actions, importing, tasks
+from thidua.reporting import actions, tasks, uploads
 from thidua.reporting.excel import HEADER_ROW, IDENTITY_SHEET, build_template
-from thidua.reporting.importing import import_file, import_upload
+from thidua.reporting.importing import import_file
 from thidua.reporting.models import DataValue, ImportJob, Period, Report
 from thidua.reporting.testing import ReportingCast
+from thidua.reporting.uploads import import_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -384,29 +385,29 @@ def test_a_killed_worker_leaves_a_job_that_is_closed_and_says_what_to_send_again
     )
     job = ImportJob(created_by=c.reporter, original_name="ca-quy.zip", size=len(upload))
     job.file.save("ca-quy.zip", ContentFile(upload))
-    real = importing._import_member
+    real = uploads._import_member
 
     def killed_on_the_second(name, read, **kwargs):
         if name.startswith("2-"):
             raise SystemExit("kill -9")  # nothing after this line runs in a killed worker
         return real(name, read, **kwargs)
 
-    monkeypatch.setattr(importing, "_import_member", killed_on_the_second)
+    monkeypatch.setattr(uploads, "_import_member", killed_on_the_second)
     with pytest.raises(SystemExit):
-        importing.run_job(job.pk)
+        uploads.run_job(job.pk)
     job.refresh_from_db()
     assert job.status == "running" and [r.get("pending", False) for r in job.results] == [
         False,
         True,
         True,
     ]
-    assert importing.fail_stalled_jobs(timezone.now()) == 0  # its heartbeat is fresh
-    later = timezone.now() + importing.STALLED_AFTER + dt.timedelta(seconds=1)
+    assert uploads.fail_stalled_jobs(timezone.now()) == 0  # its heartbeat is fresh
+    later = timezone.now() + uploads.STALLED_AFTER + dt.timedelta(seconds=1)
     ImportJob.objects.filter(pk=job.pk).update(updated_at=timezone.now() - dt.timedelta(hours=1))
     tasks.close_stalled_imports()  # the worker's start-up hook
     job.refresh_from_db()
     assert job.status == "failed" and not (media / job.file.name).exists()
-    assert importing.fail_stalled_jobs(later) == 0  # closed once
+    assert uploads.fail_stalled_jobs(later) == 0  # closed once
     client.cookies["thidua_language"] = "en"
     client.force_login(c.reporter)
     page = client.get(f"/reports/excel/jobs/{job.pk}/").content.decode()
@@ -422,7 +423,7 @@ def test_an_import_page_closes_a_stalled_job_when_no_worker_runs(
     c = rcast.cast
     job = ImportJob(created_by=c.reporter, original_name="a.xlsx", status="running")
     job.file.save("a.xlsx", ContentFile(b"PK"))
-    job.results = [importing.pending("a.xlsx")]
+    job.results = [uploads.pending("a.xlsx")]
     job.total_files = 1
     job.save()
     fresh = ImportJob.objects.create(
