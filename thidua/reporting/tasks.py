@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from django.db import close_old_connections
 from django.utils import timezone
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task, on_startup
+from huey.contrib.djhuey import close_db, db_periodic_task, db_task, on_startup
 
 from . import uploads
 
@@ -17,14 +16,11 @@ def run_import_job(job_id: int) -> None:
 
 
 @on_startup()
+@close_db
 def close_stalled_imports() -> None:
     """A worker that starts closes the imports a stopped worker left running (kill -9 or a
     restart: huey does not run a task again), so that no page shows "Importing" forever."""
-    close_old_connections()
-    try:
-        uploads.fail_stalled_jobs(timezone.now())
-    finally:
-        close_old_connections()
+    uploads.fail_stalled_jobs(timezone.now())
 
 
 @db_periodic_task(crontab(minute="*"))

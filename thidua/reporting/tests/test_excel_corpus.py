@@ -404,6 +404,9 @@ def test_a_killed_worker_leaves_a_job_that_is_closed_and_says_what_to_send_again
     assert uploads.fail_stalled_jobs(timezone.now()) == 0  # its heartbeat is fresh
     later = timezone.now() + uploads.STALLED_AFTER + dt.timedelta(seconds=1)
     ImportJob.objects.filter(pk=job.pk).update(updated_at=timezone.now() - dt.timedelta(hours=1))
+    from huey.contrib.djhuey import HUEY
+
+    monkeypatch.setattr(HUEY, "immediate", True)  # keeps the test's database connection
     tasks.close_stalled_imports()  # the worker's start-up hook
     job.refresh_from_db()
     assert job.status == "failed" and not (media / job.file.name).exists()
