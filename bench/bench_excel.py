@@ -164,8 +164,8 @@ def main() -> int:
     from django.core.management import call_command
     from django.db import connection
 
-    from thidua.reporting.importing import import_upload
     from thidua.reporting.models import DataValue
+    from thidua.reporting.uploads import import_upload
 
     call_command("migrate", verbosity=0)
     print(f"database: {connection.vendor} ({label})")

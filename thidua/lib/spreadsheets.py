@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -60,11 +61,18 @@ class Table:
 
 @dataclass(frozen=True)
 class Sheet:
-    """One worksheet to write: a name, the header and the data rows."""
+    """One worksheet to write: a name, the header and the data rows, and title lines above
+    the header (then a blank row) when given."""
 
     name: str
     header: list[str]
     rows: list[list[Cell]]
+    title: list[str] = field(default_factory=list)
+
+    @property
+    def header_row(self) -> int:
+        """The header's row, 0-based."""
+        return len(self.title) + 1 if self.title else 0
 
 
 def upload_limit() -> int:
@@ -323,9 +331,50 @@ def _sheet_table(ws: Any) -> Table | None:
 # --- Writing -------------------------------------------------------------------------------
 
 
+def is_formula_like(text: str) -> bool:
+    """Whether a spreadsheet could run this text as a formula (=, +, -, @ …)."""
+    return text.startswith(FORMULA_STARTS)
+
+
 def safe_text(value: str) -> str:
-    """Text that a spreadsheet will not run: '=1+1' becomes "'=1+1"."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
+    """Text for a CSV cell that a spreadsheet will not run: '=1+1' becomes "'=1+1"."""
+    return "'" + value if is_formula_like(value) else value
+
+
+class XlsxFormats:
+    """XlsxWriter formats of one workbook, made once for each set of properties."""
+
+    def __init__(self, book: Any, **base: Any) -> None:
+        self.book, self.base = book, base
+        self.made: dict[tuple[tuple[str, Any], ...], Any] = {}
+
+    def __call__(self, **props: Any) -> Any:
+        key = tuple(sorted((self.base | props).items()))
+        if key not in self.made:
+            self.made[key] = self.book.add_format(dict(key))
+        return self.made[key]
+
+
+def write_text(
+    ws: Any,
+    at: tuple[int, int],
+    text: str,
+    formats: XlsxFormats,
+    *,
+    to: tuple[int, int] | None = None,
+    **props: Any,
+) -> None:
+    """Write text (into the cell `at`, or the merged range `at`–`to`; 0-based) so that no
+    spreadsheet runs it: formula-like text gets Excel's quote prefix, the hidden apostrophe
+    Excel itself adds when one types '=…, so it stays text even when the cell is edited.
+    Every text written to an .xlsx by the app goes through here."""
+    if is_formula_like(text):
+        props = props | {"quote_prefix": True}
+    fmt = formats(**props)
+    if to is None:
+        ws.write_string(*at, text, fmt)
+    else:
+        ws.merge_range(*at, *to, text, fmt)
 
 
 def _csv_cell(value: Cell) -> str:
@@ -358,47 +407,235 @@ def write_xlsx(sheets: Sequence[Sheet]) -> bytes:
         "strings_to_numbers": False,
     }
     book = xlsxwriter.Workbook(buffer, options)
-    formats = {
-        "bold": book.add_format({"bold": True}),
-        "date": book.add_format({"num_format": "dd/mm/yyyy"}),
-        "quoted": book.add_format({"quote_prefix": True}),
-    }
+    formats = XlsxFormats(book)
     for sheet in sheets:
         _write_sheet(book, sheet, formats)
     book.close()
     return buffer.getvalue()
 
 
-def _write_sheet(book: Any, sheet: Sheet, formats: dict[str, Any]) -> None:
+def _write_sheet(book: Any, sheet: Sheet, formats: XlsxFormats) -> None:
     """Fill one worksheet and size its columns to their content (capped at 60)."""
     ws = book.add_worksheet(_sheet_name(sheet.name))
+    for r, line in enumerate(sheet.title):
+        write_text(ws, (r, 0), line, formats, bold=r == 0, font_size=14 if r == 0 else 11)
+    top = sheet.header_row
     widths = [len(h) for h in sheet.header]
     for col, title in enumerate(sheet.header):
-        ws.write_string(0, col, title, formats["bold"])
-    for r, row in enumerate(sheet.rows, start=1):
+        write_text(ws, (top, col), title, formats, bold=True)
+    for r, row in enumerate(sheet.rows, start=top + 1):
         for col, value in enumerate(row):
             _write_cell(ws, r, col, value, formats)
             if col < len(widths):
                 widths[col] = max(widths[col], len(_csv_cell(value)))
-    ws.freeze_panes(1, 0)
+    ws.freeze_panes(top + 1, 0)
     for col, width in enumerate(widths):
         ws.set_column(col, col, min(max(width, 8), 60) + 2)
 
 
-def _write_cell(ws: Any, row: int, col: int, value: Cell, formats: dict[str, Any]) -> None:
+def _write_cell(ws: Any, row: int, col: int, value: Cell, formats: XlsxFormats) -> None:
     if value is None or value == "":
         return
     if isinstance(value, dt.date):
-        ws.write_datetime(row, col, value, formats["date"])
+        ws.write_datetime(row, col, value, formats(num_format="dd/mm/yyyy"))
     elif isinstance(value, int | float):
         ws.write_number(row, col, value)
-    elif value.startswith(FORMULA_STARTS):
-        ws.write_string(row, col, value, formats["quoted"])
     else:
-        ws.write_string(row, col, value)
+        write_text(ws, (row, col), value, formats)
 
 
 def _sheet_name(name: str) -> str:
     """Excel sheet names: at most 31 characters, none of []:*?/\\."""
     cleaned = "".join(" " if ch in "[]:*?/\\" else ch for ch in name).strip()
     return cleaned[:31] or "Sheet"
+
+
+# --- What a value reader does not tell: formula errors and fonts ------------------------------
+
+ERROR_TEXT = re.compile(r"^(#[A-Z0-9/]+[!?]|#N/A|#GETTING_DATA|Err:\d{3})$")
+"""How Excel (#DIV/0!, #N/A …) and LibreOffice (Err:502 …) show a formula that failed."""
+
+
+@dataclass(frozen=True)
+class CellFacts:
+    """What python-calamine does not report about a cell: the error a formula gave (it
+    reads such a cell as blank) and the cell's font name."""
+
+    error: str | None = None
+    font: str | None = None
+
+
+Position = tuple[int, int]
+"""A cell as (row, column), 0-based from A1."""
+
+
+def cell_facts(
+    kind: str, data: bytes, sheet: str, cells: set[Position]
+) -> dict[Position, CellFacts]:
+    """Errors and fonts of `cells` of one sheet of a checked workbook ("xlsx", "ods" or
+    "xls"); cells with neither are left out. A file that cannot be read this way tells
+    nothing (its values were already read)."""
+    if not cells:
+        return {}
+    readers = {"xlsx": _xlsx_facts, "ods": _ods_facts, "xls": _xls_facts}
+    try:
+        return {p: f for p, f in readers[kind](data, sheet, cells).items() if f != CellFacts()}
+    except Exception:  # a reader's failure on an odd file must not stop the import
+        return {}
+
+
+def _xlsx_facts(data: bytes, sheet: str, cells: set[Position]) -> dict[Position, CellFacts]:
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    try:
+        ws = book[sheet]
+        last = max(r for r, _c in cells) + 1
+        found: dict[Position, CellFacts] = {}
+        for r, row in enumerate(ws.iter_rows(min_row=1, max_row=last), start=0):
+            for cell in row:
+                column = getattr(cell, "column", None)
+                if column is None or (r, column - 1) not in cells:
+                    continue
+                error = str(cell.value) if cell.data_type == "e" else None
+                font = cell.font.name if cell.font is not None else None
+                found[(r, column - 1)] = CellFacts(error, font or None)
+        return found
+    finally:
+        book.close()
+
+
+def _xls_facts(data: bytes, sheet: str, cells: set[Position]) -> dict[Position, CellFacts]:
+    import xlrd
+
+    book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True)
+    ws = book.sheet_by_name(sheet)
+    found: dict[Position, CellFacts] = {}
+    for r, c in cells:
+        if r >= ws.nrows or c >= ws.ncols:
+            continue
+        cell = ws.cell(r, c)
+        error = None
+        if cell.ctype == xlrd.XL_CELL_ERROR:
+            error = xlrd.error_text_from_code.get(cell.value, "#VALUE!")
+        font = book.font_list[book.xf_list[cell.xf_index].font_index].name
+        found[(r, c)] = CellFacts(error, font or None)
+    return found
+
+
+_ODS = {
+    "table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0",
+    "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
+    "style": "urn:oasis:names:tc:opendocument:xmlns:style:1.0",
+    "text": "urn:oasis:names:tc:opendocument:xmlns:text:1.0",
+    "svg": "urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0",
+    "calcext": "urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0",
+}
+MAX_REPEAT = 100_000
+"""Repeated rows/columns counted at most this far (LibreOffice pads to 1,048,576 rows)."""
+
+
+def _q(prefix: str, name: str) -> str:
+    return f"{{{_ODS[prefix]}}}{name}"
+
+
+@dataclass
+class _OdsStyles:
+    """Font of each cell or text style (style name -> font family), parents followed."""
+
+    faces: dict[str, str] = field(default_factory=dict)
+    fonts: dict[str, str] = field(default_factory=dict)
+    parents: dict[str, str] = field(default_factory=dict)
+
+    def read(self, element: Any) -> None:
+        if element.tag == _q("style", "font-face"):
+            family = element.get(_q("svg", "font-family"), "").strip("'\"")
+            self.faces[element.get(_q("style", "name"), "")] = family
+        elif element.tag == _q("style", "style"):
+            name = element.get(_q("style", "name"), "")
+            if parent := element.get(_q("style", "parent-style-name")):
+                self.parents[name] = parent
+            props = element.find(_q("style", "text-properties"))
+            if props is not None and (font := props.get(_q("style", "font-name"))):
+                self.fonts[name] = font
+
+    def font(self, style: str | None) -> str | None:
+        for _depth in range(10):
+            if not style:
+                return None
+            if style in self.fonts:
+                return self.faces.get(self.fonts[style], self.fonts[style])
+            style = self.parents.get(style)
+        return None
+
+
+def _ods_facts(data: bytes, sheet: str, cells: set[Position]) -> dict[Position, CellFacts]:
+    from defusedxml.ElementTree import iterparse  # type: ignore[import-untyped]
+
+    styles = _OdsStyles()
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        with archive.open("styles.xml") as part:
+            for _event, element in iterparse(part):
+                styles.read(element)
+        with archive.open("content.xml") as part:
+            return _ods_cells(iterparse(part, events=("start", "end")), styles, sheet, cells)
+
+
+def _ods_cells(
+    events: Any, styles: _OdsStyles, sheet: str, cells: set[Position]
+) -> dict[Position, CellFacts]:
+    """Walk content.xml's rows and cells (repeats counted) in the named table."""
+    found: dict[Position, CellFacts] = {}
+    last = max(r for r, _c in cells)
+    inside, row, col = False, 0, 0
+    column_styles: list[str | None] = []
+    for event, element in events:
+        tag = element.tag
+        if event == "start":
+            if tag == _q("table", "table"):
+                inside = element.get(_q("table", "name")) == sheet
+            continue
+        if not inside:
+            styles.read(element)
+            if tag == _q("table", "table-row"):
+                element.clear()
+            continue
+        if tag == _q("table", "table-column"):
+            repeat = min(int(element.get(_q("table", "number-columns-repeated"), "1")), 1024)
+            column_styles += [element.get(_q("table", "default-cell-style-name"))] * repeat
+        elif tag in (_q("table", "table-cell"), _q("table", "covered-table-cell")):
+            repeat = min(int(element.get(_q("table", "number-columns-repeated"), "1")), MAX_REPEAT)
+            for c in range(col, col + repeat):
+                if (row, c) in cells:
+                    found[(row, c)] = _ods_cell(element, styles, column_styles, c)
+            col += repeat
+            element.clear()
+        elif tag == _q("table", "table-row"):
+            row += min(int(element.get(_q("table", "number-rows-repeated"), "1")), MAX_REPEAT)
+            col = 0
+            element.clear()
+            if row > last:
+                break
+        elif tag == _q("table", "table"):
+            break
+    return found
+
+
+def _ods_cell(
+    element: Any, styles: _OdsStyles, column_styles: list[str | None], col: int
+) -> CellFacts:
+    text = "".join(element.itertext()).strip()
+    error = None
+    if element.get(_q("calcext", "value-type")) == "error" or (
+        element.get(_q("table", "formula")) and ERROR_TEXT.match(text)
+    ):
+        error = text or "#VALUE!"
+    style = element.get(_q("table", "style-name"))
+    if style is None and col < len(column_styles):
+        style = column_styles[col]
+    font = None
+    for span in element.iter(_q("text", "span")):
+        font = styles.font(span.get(_q("text", "style-name")))
+        if font:
+            break
+    return CellFacts(error, font or styles.font(style))

@@ -21,8 +21,12 @@ by mistake, not against a determined user; the server recomputes derived values 
 scope on upload anyway.
 
 A very hidden sheet "_thidua" identifies the file: format version, unit code, form code,
-period key, the columns used, and an HMAC of the identity (SECRET_KEY, salted) so that an
-edited identity is refused on upload.
+period key, the version of each stored cell at download (so that an upload never reverts a
+figure or note changed on the site since), the columns used, and an HMAC of all that
+(SECRET_KEY, salted) so that an edited identity is refused on upload.
+
+Every text goes through thidua.lib.spreadsheets.write_text: text that looks like a formula
+(=, +, -, @) is written with Excel's quote prefix and never runs.
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from thidua.lib.dates import format_vn_date
+from thidua.lib.spreadsheets import XlsxFormats, write_text
 
 from .checks import (
     Values,
@@ -59,10 +64,13 @@ from .expressions import (
     Ref,
     compile_expression,
 )
-from .models import FormRow, FormSection, Indicator, Period, Report
+from .models import DataValue, FormRow, FormSection, Indicator, Period, Report
 
 FORMAT = "thidua-report-template"
-VERSION = "1"
+VERSION = "2"
+"""2 adds the cells' versions (a file of version 1 is read as knowing none)."""
+VERSION_PREFIX = "cell:"
+"""Identity rows `cell:<indicator code>` hold the version of that stored cell."""
 IDENTITY_SHEET = "_thidua"
 HMAC_SALT = "thidua.reporting.excel.identity"
 MAX_ABS = 10**15 - 1
@@ -86,18 +94,27 @@ LAST_COLUMN = len(COLUMNS) - 1
 
 @dataclass(frozen=True)
 class Identity:
-    """What a template is for: unit code, form code and period key (see `period_key`)."""
+    """What a template is for: unit code, form code and period key (see `period_key`), and
+    the version of each stored cell when it was downloaded (codes absent: no stored cell)."""
 
     unit: str
     form: str
     period: str
+    versions: tuple[tuple[str, int], ...] = ()
+    format_version: str = VERSION
 
     def checksum(self) -> str:
-        payload = f"{VERSION}|{self.unit}|{self.form}|{self.period}"
+        payload = f"{self.format_version}|{self.unit}|{self.form}|{self.period}"
+        if self.format_version != "1":
+            payload += "|" + ";".join(f"{code}={n}" for code, n in self.versions)
         return salted_hmac(HMAC_SALT, payload, algorithm="sha256").hexdigest()[:32]
 
     def checks(self, checksum: str) -> bool:
         return constant_time_compare(self.checksum(), checksum.strip().lower())
+
+    def version_of(self, code: str) -> int:
+        """The cell's version when the file was downloaded; 0 if it was not stored then."""
+        return dict(self.versions).get(code, 0)
 
 
 def period_key(period: Period) -> str:
@@ -106,7 +123,12 @@ def period_key(period: Period) -> str:
 
 
 def identity_for(report: Report) -> Identity:
-    return Identity(report.unit.code, report.form.code, period_key(report.period))
+    versions = DataValue.objects.filter(report=report, version__gt=0).values_list(
+        "indicator__code", "version"
+    )
+    return Identity(
+        report.unit.code, report.form.code, period_key(report.period), tuple(sorted(versions))
+    )
 
 
 def column_letter(index: int) -> str:
@@ -270,75 +292,49 @@ class _Sheet:
     def __init__(self, book: Any, report: Report) -> None:
         self.book, self.report = book, report
         self.ws = book.add_worksheet(_("Report")[:31])
-        self.formats: dict[str, Any] = {}
+        self.formats = XlsxFormats(
+            book, font_name="Times New Roman", font_size=12, valign="vcenter"
+        )
 
-    def fmt(self, name: str, **props: Any) -> Any:
-        if name not in self.formats:
-            base = {"font_name": "Times New Roman", "font_size": 12, "valign": "vcenter"}
-            self.formats[name] = self.book.add_format(base | props)
-        return self.formats[name]
+    def fmt(self, **props: Any) -> Any:
+        return self.formats(**props)
+
+    def text(
+        self, at: tuple[int, int], text: str, *, to: tuple[int, int] | None = None, **props: Any
+    ) -> None:
+        write_text(self.ws, at, text, self.formats, to=to, **props)
 
     def header(self) -> None:
-        unit, ws, last = self.report.unit, self.ws, LAST_COLUMN
-        bold_c = self.fmt("bold_c", bold=True, align="center")
-        ws.merge_range(0, 0, 0, 2, unit.name.upper(), bold_c)
-        ws.merge_range(0, 4, 0, last, _("SOCIALIST REPUBLIC OF VIETNAM"), bold_c)
-        ws.merge_range(
-            1,
-            0,
-            1,
-            2,
-            _("Unit code: %(code)s") % {"code": unit.code},
-            self.fmt("c", align="center"),
-        )
-        ws.merge_range(
-            1,
-            4,
-            1,
-            last,
-            _("Independence - Freedom - Happiness"),
-            self.fmt("motto", bold=True, align="center", underline=True),
-        )
+        unit, last = self.report.unit, LAST_COLUMN
+        centre: dict[str, Any] = {"bold": True, "align": "center"}
+        self.text((0, 0), unit.name.upper(), to=(0, 2), **centre)
+        self.text((0, 4), _("SOCIALIST REPUBLIC OF VIETNAM"), to=(0, last), **centre)
+        code = _("Unit code: %(code)s") % {"code": unit.code}
+        self.text((1, 0), code, to=(1, 2), align="center")
+        motto = _("Independence - Freedom - Happiness")
+        self.text((1, 4), motto, to=(1, last), underline=True, **centre)
         title = _("REPORT ON THE PRACTICE OF THRIFT AND ANTI-WASTE")
-        ws.merge_range(
-            3, 0, 3, last, title, self.fmt("title", bold=True, align="center", font_size=14)
-        )
+        self.text((3, 0), title, to=(3, last), font_size=14, **centre)
         form = self.report.form
-        ws.merge_range(
-            4,
-            0,
-            4,
-            last,
-            f"{form.display_name} ({form.code})",
-            self.fmt("bold_c2", bold=True, align="center"),
-        )
-        period = self.report.period
-        text = _("Reporting period: %(label)s (%(start)s – %(end)s)") % {
-            "label": period.label,
-            "start": format_vn_date(period.start),
-            "end": format_vn_date(period.end),
-        }
-        ws.merge_range(5, 0, 5, last, text, self.fmt("c", align="center"))
+        self.text((4, 0), f"{form.display_name} ({form.code})", to=(4, last), **centre)
+        self.text((5, 0), period_line(self.report.period), to=(5, last), align="center")
         help_text = _(
             "Type figures only in the yellow cells of the “This period” column (for example "
             "1.234.567,5); add notes in the last column. Do not change the indicator codes."
         )
-        ws.merge_range(
-            6,
-            0,
-            6,
-            last,
-            help_text,
-            self.fmt("help", italic=True, align="center", text_wrap=True, font_size=11),
-        )
-        ws.set_row(6, 32)
-        head = self.fmt(
-            "head", bold=True, align="center", border=1, text_wrap=True, bg_color="#D9E1F2"
-        )
+        help_props: dict[str, Any] = {
+            "italic": True,
+            "align": "center",
+            "text_wrap": True,
+            "font_size": 11,
+        }
+        self.text((6, 0), help_text, to=(6, last), **help_props)
+        self.ws.set_row(6, 32)
+        head: dict[str, Any] = {**centre, "border": 1, "text_wrap": True, "bg_color": "#D9E1F2"}
         for col, (_key, label, width) in enumerate(COLUMNS):
-            ws.write_string(HEADER_ROW - 1, col, str(label), head)
-            ws.set_column(col, col, width)
-        ws.set_row(HEADER_ROW - 1, 36)
+            self.text((HEADER_ROW - 1, col), str(label), **head)
+            self.ws.set_column(col, col, width)
+        self.ws.set_row(HEADER_ROW - 1, 36)
 
     def table(self, lines: list[Line], figures: Figures) -> int:
         """Write the rows; returns the last row written (0-based)."""
@@ -359,54 +355,33 @@ class _Sheet:
         return first + len(lines) - 1
 
     def section_row(self, row: int, line: Line) -> None:
-        bold = self.fmt("section", bold=True, border=1, bg_color="#F2F2F2")
-        self.ws.write_string(
-            row,
-            0,
-            line.number,
-            self.fmt("section_c", bold=True, border=1, align="center", bg_color="#F2F2F2"),
-        )
-        self.ws.merge_range(row, 1, row, LAST_COLUMN, line.title, bold)
+        shaded: dict[str, Any] = {"bold": True, "border": 1, "bg_color": "#F2F2F2"}
+        self.text((row, 0), line.number, align="center", **shaded)
+        self.text((row, 1), line.title, to=(row, LAST_COLUMN), **shaded)
 
     def indicator_row(
         self, row: int, line: Line, ind: Indicator, figures: Figures, refs: CellRefs
     ) -> None:
-        ws, cols = self.ws, COLUMN_INDEX
-        text = self.fmt("text", border=1, text_wrap=True)
-        ws.write_string(
-            row, cols["number"], line.number, self.fmt("num_c", border=1, align="center")
-        )
-        ws.write_string(row, cols["name"], line.title, text)
-        ws.write_string(
-            row,
-            cols["code"],
-            ind.code,
-            self.fmt("code", border=1, font_name="Consolas", font_size=10),
-        )
-        ws.write_string(
-            row,
-            cols["unit"],
-            str(ind.get_unit_display()),
-            self.fmt("unit", border=1, align="center"),
-        )
+        cols = COLUMN_INDEX
+        self.text((row, cols["number"]), line.number, border=1, align="center")
+        self.text((row, cols["name"]), line.title, border=1, text_wrap=True)
+        code_font: dict[str, Any] = {"font_name": "Consolas", "font_size": 10}
+        self.text((row, cols["code"]), ind.code, border=1, **code_font)
+        self.text((row, cols["unit"]), str(ind.get_unit_display()), border=1, align="center")
         self.value_cell(row, ind, figures.current.get(ind.code), refs)
-        reference = self.fmt(
-            f"ref{ind.decimals}",
-            border=1,
-            num_format=number_format(ind.decimals),
-            font_color="#595959",
-        )
+        reference = self.fmt(border=1, num_format=number_format(ind.decimals), font_color="#595959")
         for key, values in (("previous", figures.previous), ("last_year", figures.last_year)):
-            _write_number(ws, row, cols[key], values.get(ind.code), reference)
-        comment = self.fmt("comment", border=1, text_wrap=True, locked=False)
-        ws.write_string(row, cols["comment"], figures.comments.get(ind.code, ""), comment)
+            _write_number(self.ws, row, cols[key], values.get(ind.code), reference)
+        # A computed row keeps no note (as on the entry page): its note cell is locked.
+        note: dict[str, Any] = {"locked": False} if not ind.is_derived else {"bg_color": "#E7E6E6"}
+        comment = figures.comments.get(ind.code, "")
+        self.text((row, cols["comment"]), comment, border=1, text_wrap=True, **note)
 
     def value_cell(self, row: int, ind: Indicator, value: Decimal | None, refs: CellRefs) -> None:
         col, places = COLUMN_INDEX["value"], ind.decimals
         if ind.is_derived:
             formula = _formula_for(ind, refs)
             fmt = self.fmt(
-                f"derived{places}",
                 border=1,
                 num_format=number_format(places),
                 bg_color="#E7E6E6",
@@ -419,7 +394,6 @@ class _Sheet:
                 self.ws.write_formula(row, col, formula, fmt, shown)
             return
         fmt = self.fmt(
-            f"input{places}",
             border=1,
             num_format=number_format(places),
             bg_color="#FFF2CC",
@@ -429,15 +403,15 @@ class _Sheet:
         self.ws.data_validation(row, col, row, col, _number_validation())
 
     def footer(self, row: int) -> None:
-        ws, last = self.ws, LAST_COLUMN
+        last = LAST_COLUMN
         place = _("…………, day …… month …… year ……")
-        ws.merge_range(row, 4, row, last, place, self.fmt("place", italic=True, align="center"))
-        bold_c = self.fmt("bold_c", bold=True, align="center")
-        ws.merge_range(row + 1, 0, row + 1, 2, _("PREPARED BY"), bold_c)
-        ws.merge_range(row + 1, 4, row + 1, last, _("HEAD OF UNIT"), bold_c)
-        hint = self.fmt("sign", italic=True, align="center", font_size=11)
-        ws.merge_range(row + 2, 0, row + 2, 2, _("(Signature, full name)"), hint)
-        ws.merge_range(row + 2, 4, row + 2, last, _("(Signature, full name, seal)"), hint)
+        self.text((row, 4), place, to=(row, last), italic=True, align="center")
+        bold: dict[str, Any] = {"bold": True, "align": "center"}
+        self.text((row + 1, 0), _("PREPARED BY"), to=(row + 1, 2), **bold)
+        self.text((row + 1, 4), _("HEAD OF UNIT"), to=(row + 1, last), **bold)
+        hint: dict[str, Any] = {"italic": True, "align": "center", "font_size": 11}
+        self.text((row + 2, 0), _("(Signature, full name)"), to=(row + 2, 2), **hint)
+        self.text((row + 2, 4), _("(Signature, full name, seal)"), to=(row + 2, last), **hint)
 
     def finish(self, last_row: int) -> None:
         ws = self.ws
@@ -448,6 +422,15 @@ class _Sheet:
         ws.fit_to_pages(1, 0)
         ws.protect("", {"format_columns": True, "format_rows": True, "select_locked_cells": True})
         ws.activate()
+
+
+def period_line(period: Period) -> str:
+    """The visible line naming the period, in the active language (checked on upload)."""
+    return _("Reporting period: %(label)s (%(start)s – %(end)s)") % {
+        "label": period.label,
+        "start": format_vn_date(period.start),
+        "end": format_vn_date(period.end),
+    }
 
 
 def _formula_for(ind: Indicator, refs: CellRefs) -> str | None:
@@ -481,10 +464,11 @@ def _number_validation() -> dict[str, Any]:
 def _identity_sheet(book: Any, identity: Identity) -> None:
     """The very hidden sheet that tells the importer what the file is for."""
     ws = book.add_worksheet(IDENTITY_SHEET)
+    formats = XlsxFormats(book)
     cols = COLUMN_INDEX
     rows: list[tuple[str, str]] = [
         ("format", FORMAT),
-        ("version", VERSION),
+        ("version", identity.format_version),
         ("unit", identity.unit),
         ("form", identity.form),
         ("period", identity.period),
@@ -492,10 +476,11 @@ def _identity_sheet(book: Any, identity: Identity) -> None:
         ("value_column", column_letter(cols["value"])),
         ("comment_column", column_letter(cols["comment"])),
         ("header_row", str(HEADER_ROW)),
+        *((f"{VERSION_PREFIX}{code}", str(n)) for code, n in identity.versions),
         ("checksum", identity.checksum()),
     ]
     for r, (key, value) in enumerate(rows):
-        ws.write_string(r, 0, key)
-        ws.write_string(r, 1, value)
+        write_text(ws, (r, 0), key, formats)
+        write_text(ws, (r, 1), value, formats)
     ws.protect()
     ws.very_hidden()

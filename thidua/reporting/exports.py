@@ -17,7 +17,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from thidua.lib.dates import format_vn_date
-from thidua.lib.spreadsheets import Cell, Sheet, safe_text, write_xlsx
+from thidua.lib.spreadsheets import Cell, Sheet, write_xlsx
 from thidua.org import tree
 from thidua.org.models import OrgUnit
 
@@ -259,7 +259,7 @@ def title_lines(table: RollupTable, today: dt.date) -> list[str]:
     return lines
 
 
-def table_sheet(table: RollupTable) -> Sheet:
+def table_sheet(table: RollupTable, title: list[str] | None = None) -> Sheet:
     header = [
         _("No."),
         _("Indicator"),
@@ -282,27 +282,24 @@ def table_sheet(table: RollupTable) -> Sheet:
                     *[_number(c) for c in row.children],
                 ]
             )
-    return Sheet(name=_("Roll-up"), header=header, rows=rows)
+    return Sheet(name=_("Roll-up"), header=header, rows=rows, title=title or [])
 
 
 def rollup_workbook(table: RollupTable, *, today: dt.date) -> bytes:
     """The roll-up as an .xlsx: title lines, then the table with numbers formatted by each
     indicator's decimals and unapproved figures shaded."""
-    data = write_xlsx([table_sheet(table)])
-    return _official_layout(data, table, title_lines(table, today))
+    sheet = table_sheet(table, title_lines(table, today))
+    return _official_layout(write_xlsx([sheet]), table, sheet.header_row)
 
 
-def _official_layout(data: bytes, table: RollupTable, lines: list[str]) -> bytes:
+def _official_layout(data: bytes, table: RollupTable, top: int) -> bytes:
+    """Number formats, bold group rows and shading on the table whose header is on the
+    0-based row `top` (the title lines are written by write_xlsx, as all text is)."""
     import openpyxl
     from openpyxl.styles import Font, PatternFill
 
     book = openpyxl.load_workbook(io.BytesIO(data))
     ws = book.worksheets[0]
-    top = len(lines) + 1  # the title lines and a blank row above the header
-    ws.insert_rows(1, amount=top)
-    for i, line in enumerate(lines, start=1):
-        cell = ws.cell(row=i, column=1, value=safe_text(line))
-        cell.font = Font(bold=i == 1, size=14 if i == 1 else 11)
     ws.freeze_panes = ws.cell(row=top + 2, column=LEADING_COLUMNS + 1)
     shade = PatternFill("solid", fgColor=PARTIAL_FILL)
     r = top + 2

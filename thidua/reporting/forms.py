@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from thidua.lib.dates import InvalidDate, parse_vn_date
 from thidua.lib.spreadsheets import SpreadsheetError, too_large_message, upload_limit
 
-from . import importing
+from . import importing, uploads
 from .models import Period, ReportForm
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
@@ -98,7 +98,7 @@ class ExcelUploadForm(forms.Form):
             raise forms.ValidationError(
                 gettext("Upload an Excel file (.xlsx, .xls), a .ods file or a .zip of them.")
             )
-        if not importing.is_zip_upload(name):  # a hostile workbook is never stored or queued
+        if not uploads.is_zip_upload(name):  # a hostile workbook is never stored or queued
             data = upload.read(upload_limit() + 1)
             upload.seek(0)
             try:

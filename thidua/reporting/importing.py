@@ -1,4 +1,5 @@
-"""Importing filled Excel templates (reporting/excel.py): one workbook, or a zip of many.
+"""Importing one filled Excel template (reporting/excel.py); a zip of many and the background
+job are in reporting/uploads.py.
 
 Each file is checked and read first (hostile files refused: over 20 MB, zip bombs, macros,
 external links); the report it is for comes from its identification sheet and must be in the
@@ -10,36 +11,47 @@ nothing: no version bump, no audit event).
 
 Accepted: .xlsx (Excel, LibreOffice), legacy .xls, .ods, read with python-calamine; numbers
 typed as text with Vietnamese separators (1.234.567,5); merged header cells; blank or moved
-rows; notes typed in the legacy TCVN3/VNI encodings (converted to Unicode).
+rows; notes typed in the legacy TCVN3/VNI encodings (converted to Unicode, by the cell's font
+when the file has one: thidua/lib/encodings.py).
+
+Refused, never read as something else: a cell whose formula gave an error (#DIV/0!, Err:502:
+python-calamine reads it as blank, so thidua.lib.spreadsheets.cell_facts looks again); a
+workbook with the form on two sheets; a note on a computed row; a cell changed on the site
+since the file was downloaded (the template carries each cell's version); a file whose visible
+period line names another period than its identity.
 """
 
 from __future__ import annotations
 
-import contextlib
+import datetime as dt
 import functools
 import io
 import logging
 import math
+import re
 import zipfile
 from collections import Counter
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
-from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from thidua.audit.chain import Change, record_many
-from thidua.lib.encodings import to_unicode
+from thidua.lib.dates import format_vn_date
+from thidua.lib.encodings import column_to_unicode
+from thidua.lib.numbers import format_vn_number
 from thidua.lib.spreadsheets import (
+    CellFacts,
+    Position,
     SpreadsheetError,
     _check_ole,
     _check_zip,
+    cell_facts,
     too_large_message,
     upload_limit,
 )
@@ -48,15 +60,13 @@ from thidua.org.imports import translations
 
 from .access import can_enter, reports_for_user, sees_report
 from .actions import check_value, parse_value
-from .excel import COLUMNS, FORMAT, IDENTITY_SHEET, Identity
-from .models import DataValue, FormRow, ImportJob, Period, Report
+from .excel import COLUMNS, FORMAT, IDENTITY_SHEET, VERSION_PREFIX, Identity
+from .models import DataValue, FormRow, Period, Report
 
 log = logging.getLogger(__name__)
 
 SPREADSHEETS = ("xlsx", "xlsm", "xls", "ods")
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-MAX_FILES_IN_ZIP = 1000
-MAX_ZIP_UNPACKED = 1024 * 1024 * 1024
 MAX_SHEET_ROWS = 10_000
 MAX_SHEET_COLUMNS = 200
 MAX_ERRORS = 100
@@ -172,12 +182,18 @@ def read_identity(book: Any) -> tuple[Identity, dict[str, str]]:
     if IDENTITY_SHEET not in book.sheet_names:
         raise ImportProblems([_not_a_template()])
     facts: dict[str, str] = {}
-    for row in _grid(book, IDENTITY_SHEET)[:50]:
+    for row in _grid(book, IDENTITY_SHEET):
         if len(row) >= 2 and isinstance(row[0], str):
-            facts[row[0].strip()] = str(row[1]).strip()
+            facts[row[0].strip()] = _fact(row[1])
     if facts.get("format") != FORMAT:
         raise ImportProblems([_not_a_template()])
-    identity = Identity(facts.get("unit", ""), facts.get("form", ""), facts.get("period", ""))
+    identity = Identity(
+        facts.get("unit", ""),
+        facts.get("form", ""),
+        facts.get("period", ""),
+        versions=_versions(facts),
+        format_version=facts.get("version", "1"),
+    )
     if not identity.checks(facts.get("checksum", "")):
         raise ImportProblems(
             [
@@ -188,6 +204,25 @@ def read_identity(book: Any) -> tuple[Identity, dict[str, str]]:
             ]
         )
     return identity, facts
+
+
+def _fact(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # a version number retyped or re-saved as a number
+    return str(value).strip()
+
+
+def _versions(facts: dict[str, str]) -> tuple[tuple[str, int], ...]:
+    """The cells' versions at download (`cell:<code>` rows); a bad one voids the file."""
+    try:
+        found = {
+            key.removeprefix(VERSION_PREFIX): int(value)
+            for key, value in facts.items()
+            if key.startswith(VERSION_PREFIX)
+        }
+    except ValueError as exc:
+        raise ImportProblems([_not_a_template()]) from exc
+    return tuple(sorted(found.items()))
 
 
 def _not_a_template() -> str:
@@ -275,17 +310,19 @@ def find_layout(
     """The visible sheet that holds the form's codes, and its value and comment columns
     (found by their titles; otherwise where the template put them, shifted as the code
     column was)."""
-    best: tuple[int, str, int, list[list[Any]]] | None = None
+    carrying: list[tuple[int, str, int, list[list[Any]]]] = []
     for meta in book.sheets_metadata:
         if meta.name == IDENTITY_SHEET:
             continue
         grid = _grid(book, meta.name)
-        found = _code_column(grid, codes)
-        if found and (best is None or found[1] > best[0]):
-            best = (found[1], meta.name, found[0], grid)
-    if best is None:
+        if found := _code_column(grid, codes):
+            carrying.append((found[1], meta.name, found[0], grid))
+    if not carrying:
         raise ImportProblems([_("No indicator code of the report's form was found in the file.")])
-    _count, name, code_col, grid = best
+    forms = [name for count, name, _c, _g in carrying if count >= min(2, len(codes))]
+    if len(forms) > 1:
+        raise ImportProblems([_two_sheets(forms)])
+    _count, name, code_col, grid = max(carrying, key=lambda found: found[0])
     first = min(r for r, row in enumerate(grid) if _has_code(row, code_col, codes))
     shift = code_col - (_column_index(facts.get("code_column", "")) or code_col)
     value = _header_column(grid, first, "value")
@@ -296,6 +333,14 @@ def find_layout(
     if comment is None and (hinted := _column_index(facts.get("comment_column", ""))) is not None:
         comment = hinted + shift
     return Layout(name, code_col, value, comment), grid
+
+
+def _two_sheets(names: list[str]) -> str:
+    return _(
+        "The form's indicator codes are on more than one sheet (%(sheets)s), so it cannot be "
+        "told which figures are meant. Keep the figures on one sheet only (delete the copy or "
+        "move its figures into the original) and upload the file again."
+    ) % {"sheets": ", ".join(f"‘{n}’" for n in names)}
 
 
 def _has_code(row: list[Any], col: int, codes: set[str]) -> bool:
@@ -334,6 +379,44 @@ def _at(row: list[Any], col: int | None) -> Any:
     return row[col] if col is not None and col < len(row) else ""
 
 
+# --- the visible period line ------------------------------------------------------------------
+
+
+def check_period_line(grid: list[list[Any]], layout: Layout, identity: Identity) -> None:
+    """Refuse a file whose visible period line ("Kỳ báo cáo: Quý 3/2026 …") names another
+    period than its identity: an old file retitled for a new period would otherwise
+    overwrite the old period's report. A file whose line was deleted is not refused."""
+    year, kind, number = _period_parts(identity.period)
+    period = Period(year=year, kind=kind, number=number)
+    first = min((found.row for found in layout.rows), default=len(grid))
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            pattern, expected = _period_pattern(), period.label
+        for row in grid[:first]:
+            for cell in row:
+                if not isinstance(cell, str) or not (match := pattern.match(cell)):
+                    continue
+                shown = " ".join(match["label"].split())
+                if fold(shown) != fold(expected):
+                    raise ImportProblems([_other_period(shown, period)])
+                return
+
+
+def _period_pattern() -> re.Pattern[str]:
+    """The period line of the active language, with the label to capture."""
+    template = _("Reporting period: %(label)s (%(start)s – %(end)s)")
+    prefix = template.split("%(label)s", 1)[0].strip()
+    return re.compile(rf"^\s*{re.escape(prefix)}\s*(?P<label>[^(]+?)\s*(\(.*)?$", re.IGNORECASE)
+
+
+def _other_period(shown: str, period: Period) -> str:
+    return _(
+        "The file's period line reads “%(shown)s”, but this is the file of %(period)s (its "
+        "identification says so). Download the template of the report you mean and copy the "
+        "figures into it."
+    ) % {"shown": shown, "period": period.label}
+
+
 # --- from cells to values ---------------------------------------------------------------------
 
 
@@ -361,34 +444,89 @@ def cell_number(value: Any, indicator: FormIndicator | None = None) -> Decimal |
     return number.quantize(PLACES)
 
 
+def cells_to_check(layout: Layout) -> set[Position]:
+    """The value and note cells of the found rows (their errors and fonts are looked up)."""
+    columns = [c for c in (layout.value, layout.comment) if c is not None]
+    return {(found.row, col) for found in layout.rows for col in columns}
+
+
 def values_from(
-    layout: Layout, indicators: dict[str, FormIndicator]
+    layout: Layout,
+    indicators: dict[str, FormIndicator],
+    facts: dict[Position, CellFacts] | None = None,
 ) -> tuple[dict[str, Decimal | None], dict[str, str]]:
     """The typed figures and notes of the file, by indicator code; every unreadable cell is
-    reported. Derived indicators are computed by the server and skipped."""
+    reported: a formula error, a figure that is not a number, a note on a computed row.
+    Derived figures are computed by the server and skipped."""
+    facts = facts or {}
     values: dict[str, Decimal | None] = {}
-    comments: dict[str, str] = {}
     problems: list[str] = []
     for found in layout.rows:
-        if indicators[found.code].is_derived:
+        indicator = indicators[found.code]
+        problems += _errors(layout, found, facts, derived=indicator.is_derived)
+        if indicator.is_derived:
+            if layout.comment is not None and _note_text(found.comment):
+                problems.append(_derived_note(layout, found, indicator))
+            continue
+        if (found.row, layout.value) in facts and facts[found.row, layout.value].error:
             continue
         try:
             values[found.code] = cell_number(found.value, indicators[found.code])
         except ValidationError as exc:
             problems.append(cell_problem(layout.sheet, found.row, layout.value, exc.messages[0]))
-        if layout.comment is not None:
-            comments[found.code] = _note(found.comment)
     if problems:
         raise ImportProblems(problems[:MAX_ERRORS])
-    return values, comments
+    return values, _notes(layout, indicators, facts)
 
 
-def _note(value: Any) -> str:
+def _errors(
+    layout: Layout, found: FoundRow, facts: dict[Position, CellFacts], *, derived: bool
+) -> list[str]:
+    """A cell whose formula failed is refused by name (python-calamine reads it as blank,
+    which would erase the stored figure). A derived figure is the server's to compute."""
+    columns = [c for c in (None if derived else layout.value, layout.comment) if c is not None]
+    return [
+        cell_problem(layout.sheet, found.row, col, _("formula error %(error)s") % {"error": e})
+        for col in columns
+        if (e := facts.get((found.row, col), CellFacts()).error)
+    ]
+
+
+def _derived_note(layout: Layout, found: FoundRow, indicator: FormIndicator) -> str:
+    assert layout.comment is not None
+    return cell_problem(
+        layout.sheet,
+        found.row,
+        layout.comment,
+        _(
+            "“%(name)s” is computed from a formula, so a note on its row is not kept. Write "
+            "the explanation beside one of the figures it is computed from."
+        )
+        % {"name": indicator.name},
+    )
+
+
+def _note_text(value: Any) -> str:
     if value is None or value == "":
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return nfc(to_unicode(str(value))).strip()
+    return str(value)
+
+
+def _notes(
+    layout: Layout, indicators: dict[str, FormIndicator], facts: dict[Position, CellFacts]
+) -> dict[str, str]:
+    """The notes of the typed rows in Unicode; legacy TCVN3/VNI text is converted by the
+    cell's font, else by what the whole column shows."""
+    if layout.comment is None:
+        return {}
+    rows = [f for f in layout.rows if not indicators[f.code].is_derived]
+    cells = [
+        (_note_text(f.comment), facts.get((f.row, layout.comment), CellFacts()).font) for f in rows
+    ]
+    texts = column_to_unicode(cells)
+    return {f.code: nfc(text).strip() for f, text in zip(rows, texts, strict=True)}
 
 
 # --- writing ----------------------------------------------------------------------------------
@@ -427,21 +565,46 @@ class FormIndicator:
     is_derived: bool
     decimals: int | None = None
     minimum: Decimal | None = None
+    name: str = ""
 
 
 def form_indicators(report: Report) -> dict[str, FormIndicator]:
     """The indicators on the report's form, by code (one light query)."""
     rows = FormRow.objects.filter(section__form_id=report.form_id).order_by()
+    english = translation.get_language() == "en"
     return {
-        code: FormIndicator(pk, code, bool(formula), decimals, minimum)
-        for pk, code, formula, decimals, minimum in rows.values_list(
+        code: FormIndicator(
+            pk, code, bool(formula), decimals, minimum, (english and name_en) or name
+        )
+        for pk, code, formula, decimals, minimum, name, name_en in rows.values_list(
             "indicator_id",
             "indicator__code",
             "indicator__formula",
             "indicator__decimals",
             "indicator__minimum",
+            "indicator__name",
+            "indicator__name_en",
         )
     }
+
+
+@dataclass(frozen=True)
+class Stale:
+    """A cell changed on the site since the file was downloaded, that the file would change
+    back: the stored cell, and what the file holds."""
+
+    code: str
+    current: DataValue
+    value: Decimal | None
+    comment: str
+
+
+class StaleFile(Exception):
+    """The file is older than some stored cells it would overwrite; nothing was written."""
+
+    def __init__(self, cells: list[Stale]) -> None:
+        super().__init__(cells)
+        self.cells = cells
 
 
 @dataclass
@@ -461,11 +624,16 @@ def import_report_values(
     by: Any,
     comments: dict[str, str] | None = None,
     source: str = "",
+    known: dict[str, int] | None = None,
 ) -> ImportOutcome:
     """Write a report's figures (and notes) from one file, all or nothing: the report is
     locked, must be editable and in `by`'s scope; only changed cells are written, each with
     its version bumped, under one batch of audit events. Unchanged cells are not touched, so
-    importing the same file twice changes nothing the second time."""
+    importing the same file twice changes nothing the second time.
+
+    `known` holds the cells' versions when the file was downloaded (codes absent: none
+    stored then): a cell changed on the site since then that the file would change again
+    is refused with StaleFile, as the entry page refuses an edit of a newer cell."""
     report = _scoped_report(report, by)
     comments = comments or {}
     indicators = form_indicators(report)
@@ -482,6 +650,8 @@ def import_report_values(
         cell.indicator_id: cell
         for cell in DataValue.objects.select_for_update().filter(report=report)
     }
+    if known is not None:
+        _refuse_stale(existing, indicators, values, comments, known)
     writes = _Writes()
     now = timezone.now()
     for code in sorted({*values, *comments}):
@@ -505,6 +675,25 @@ def import_report_values(
     return ImportOutcome(len(writes.events), len({*values, *comments}) - len(writes.events))
 
 
+def _refuse_stale(
+    existing: dict[int, DataValue],
+    indicators: dict[str, FormIndicator],
+    values: dict[str, Decimal | None],
+    comments: dict[str, str],
+    known: dict[str, int],
+) -> None:
+    stale = []
+    for code in sorted({*values, *comments}):
+        cell = existing.get(indicators[code].pk)
+        if cell is None or cell.version <= known.get(code, 0):
+            continue
+        value, comment = values.get(code, cell.value), comments.get(code, cell.comment)
+        if value != cell.value or comment != cell.comment:
+            stale.append(Stale(code, cell, value, comment))
+    if stale:
+        raise StaleFile(stale)
+
+
 def _change(
     cell: DataValue, code: str, values: dict[str, Decimal | None], comments: dict[str, str]
 ) -> Change | None:
@@ -519,7 +708,7 @@ def _change(
     return Change("reporting.value.set", "reporting.report", cell.report_id, before, after)
 
 
-# --- one file, a zip, a job ---------------------------------------------------------------------
+# --- one file ---------------------------------------------------------------------
 
 
 def resolve_report(identity: Identity, by: Any, expected: Report | None) -> Report:
@@ -580,15 +769,24 @@ def import_file(name: str, data: bytes, *, by: Any, report: Report | None = None
     """Check, read and import one workbook; its result, never an exception for a bad file."""
     result = FileResult(name)
     try:
-        check_file(name, data)
+        kind = check_file(name, data)
         book = open_book(data)
         identity, facts = read_identity(book)
         target = resolve_report(identity, by, report)
         result.report, result.report_id = str(target), target.pk
         indicators = form_indicators(target)
         layout, grid = find_layout(book, facts, set(indicators))
-        values, comments = values_from(read_rows(layout, grid, set(indicators)), indicators)
-        outcome = import_report_values(target, values, by=by, comments=comments, source=name)
+        layout = read_rows(layout, grid, set(indicators))
+        check_period_line(grid, layout, identity)
+        details = cell_facts(kind, data, layout.sheet, cells_to_check(layout))
+        values, comments = values_from(layout, indicators, details)
+        known = dict(identity.versions)
+        try:
+            outcome = import_report_values(
+                target, values, by=by, comments=comments, source=name, known=known
+            )
+        except StaleFile as exc:
+            raise ImportProblems(stale_messages(exc.cells, layout, indicators)) from exc
     except SpreadsheetError as exc:
         result.errors = [str(exc)]
     except ImportProblems as exc:
@@ -600,186 +798,56 @@ def import_file(name: str, data: bytes, *, by: Any, report: Report | None = None
     return result
 
 
-def is_zip_upload(name: str) -> bool:
-    return name.lower().endswith(".zip")
+def stale_messages(
+    cells: list[Stale], layout: Layout, indicators: dict[str, FormIndicator]
+) -> list[str]:
+    """One message per cell changed on the site since the download: the cell, both values
+    and who changed it when."""
+    rows = {found.code: found.row for found in layout.rows}
+    messages = []
+    for stale in cells:
+        places = indicators[stale.code].decimals
+        current = stale.current
+        if stale.value != current.value or layout.comment is None:
+            col, shown = layout.value, (_shown(current.value, places), _shown(stale.value, places))
+        else:
+            col, shown = layout.comment, (_quoted(current.comment), _quoted(stale.comment))
+        problem = _(
+            "changed on the site after this file was downloaded: the site has %(now)s "
+            "(changed by %(who)s at %(when)s), the file has %(file)s. Nothing was written; "
+            "download the template again, or correct the figure on the report's page."
+        ) % {
+            "now": shown[0],
+            "file": shown[1],
+            "who": _person(current.updated_by),
+            "when": _when(current.updated_at),
+        }
+        messages.append(cell_problem(layout.sheet, rows[stale.code], col, problem))
+    return messages[:MAX_ERRORS]
 
 
-def open_zip(data: bytes) -> zipfile.ZipFile:
-    """A zip upload, opened once for all its members."""
-    if len(data) > upload_limit():
-        raise SpreadsheetError(too_large_message())
-    try:
-        return zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, ValueError, OSError) as exc:
-        raise SpreadsheetError(_("The .zip file is damaged and cannot be opened.")) from exc
+def _shown(value: Decimal | None, places: int | None) -> str:
+    if value is None:
+        return _("no figure")
+    if places is None:  # an indicator without a rule: as many decimals as it holds
+        places = max(0, -int(value.normalize().as_tuple().exponent))
+    return format_vn_number(value, places)
 
 
-def zip_members(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
-    """The files of a zip upload, checked for number and size before any is unpacked."""
-    members = [m for m in archive.infolist() if not m.is_dir() and not _is_clutter(m.filename)]
-    if len(members) > MAX_FILES_IN_ZIP:
-        raise SpreadsheetError(
-            _("The .zip file holds more than %(n)s files. Split it.") % {"n": MAX_FILES_IN_ZIP}
-        )
-    if sum(m.file_size for m in members) > MAX_ZIP_UNPACKED:
-        raise SpreadsheetError(
-            _("The .zip file unpacks to an abnormal size and was refused as unsafe.")
-        )
-    if not members:
-        raise SpreadsheetError(_("The .zip file holds no spreadsheet."))
-    return sorted(members, key=lambda m: m.filename)
+def _quoted(text: str) -> str:
+    return f"“{text}”" if text else _("no note")
 
 
-def _is_clutter(filename: str) -> bool:
-    base = filename.rsplit("/", 1)[-1]
-    return (
-        filename.startswith("__MACOSX/")
-        or base.startswith(("._", "~$"))
-        or base in {".DS_Store", "Thumbs.db"}
-    )
+def _person(user: Any) -> str:
+    """Who changed a cell, by name: the staff record's, else the account's."""
+    if user is None:
+        return _("someone")
+    person = getattr(user, "person", None)
+    return str((person and person.full_name) or user.get_full_name() or user.username)
 
 
-def member_name(info: zipfile.ZipInfo) -> str:
-    """The member's name as its author typed it: zips made on Windows store names in the
-    OEM code page without saying so; most of ours are UTF-8."""
-    name = info.filename
-    if not info.flag_bits & 0x800:
-        with contextlib.suppress(UnicodeError):
-            name = name.encode("cp437").decode("utf-8")
-    return nfc(name)
-
-
-def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
-    """A member's bytes, never more than the upload limit whatever its header claims."""
-    limit = upload_limit()
-    if info.file_size > limit:
-        raise SpreadsheetError(too_large_message())
-    try:
-        with archive.open(info) as member:
-            content: bytes = member.read(limit + 1)
-    except (zipfile.BadZipFile, ValueError, OSError, NotImplementedError) as exc:
-        raise SpreadsheetError(_("The .zip file is damaged and cannot be opened.")) from exc
-    if len(content) > limit:
-        raise SpreadsheetError(too_large_message())
-    return content
-
-
-Files = list[tuple[str, Callable[[], bytes]]]
-
-
-@contextlib.contextmanager
-def upload_files(name: str, data: bytes) -> Iterator[Files]:
-    """(name, reader) for each file of an upload: the file itself, or each zip member."""
-    if not is_zip_upload(name):
-        yield [(name, lambda: data)]
-        return
-    with open_zip(data) as archive:
-        members = zip_members(archive)
-        yield [(member_name(i), functools.partial(read_member, archive, i)) for i in members]
-
-
-def import_upload(
-    name: str,
-    data: bytes,
-    *,
-    by: Any,
-    report: Report | None = None,
-    progress: Callable[[int, list[FileResult]], None] | None = None,
-) -> list[FileResult]:
-    """Import an upload file by file, each in its own transaction. `progress(total, results)`
-    is called once the files are counted and after each file."""
-    results: list[FileResult] = []
-    with upload_files(name, data) as files:
-        if progress:
-            progress(len(files), results)
-        for member, read in files:
-            results.append(_import_member(member, read, by=by, report=report))
-            if progress:
-                progress(len(files), results)
-    return results
-
-
-def _import_member(
-    name: str, read: Callable[[], bytes], *, by: Any, report: Report | None
-) -> FileResult:
-    if is_zip_upload(name):
-        return FileResult(name, errors=[_("A .zip inside the .zip is not accepted.")])
-    try:
-        return import_file(name, read(), by=by, report=report)
-    except SpreadsheetError as exc:
-        return FileResult(name, errors=[str(exc)])
-
-
-def create_job(upload: UploadedFile, *, by: Any, report: Report | None, language: str) -> ImportJob:
-    """Store an upload and its job, waiting for the worker (tasks.run_import_job)."""
-    name = nfc((upload.name or "upload").rsplit("/", 1)[-1])[-200:]
-    job = ImportJob(
-        created_by=by,
-        report=report,
-        original_name=name,
-        size=upload.size or 0,
-        language=language or "vi",
-    )
-    job.file.save(name, upload, save=False)
-    job.save()
-    return job
-
-
-def run_job(job_id: int) -> None:
-    """Run one ImportJob (from the background worker): progress and results are saved after
-    each file, in the uploader's language. A stop in the middle leaves every file either
-    imported whole or not at all."""
-    job = ImportJob.objects.select_related("created_by", "report").get(pk=job_id)
-    if job.is_finished:
-        return
-    with translation.override(job.language):
-        ImportJob.objects.filter(pk=job.pk).update(
-            status=ImportJob.Status.RUNNING, updated_at=timezone.now()
-        )
-        try:
-            results = _run(job)
-        except Exception:
-            log.exception("Import job %s failed", job.pk)
-            _finish(job, ImportJob.Status.FAILED, None)
-            raise
-        _finish(job, ImportJob.Status.DONE, results)
-
-
-def _run(job: ImportJob) -> list[dict[str, Any]]:
-    with job.file.open("rb") as stored:
-        data = stored.read(upload_limit() + 1)
-
-    def progress(total: int, results: list[FileResult]) -> None:
-        ImportJob.objects.filter(pk=job.pk).update(
-            total_files=total,
-            done_files=len(results),
-            results=[r.as_json() for r in results],
-            updated_at=timezone.now(),
-        )
-
-    try:
-        results = import_upload(
-            job.original_name, data, by=job.created_by, report=job.report, progress=progress
-        )
-    except SpreadsheetError as exc:
-        results = [FileResult(job.original_name, errors=[str(exc)])]
-        progress(1, results)
-    return [r.as_json() for r in results]
-
-
-def _finish(job: ImportJob, status: str, results: list[dict[str, Any]] | None) -> None:
-    fields: dict[str, Any] = {"status": status, "finished_at": timezone.now()}
-    if results is not None:
-        fields |= {"results": results, "total_files": len(results), "done_files": len(results)}
-    ImportJob.objects.filter(pk=job.pk).update(**fields)
-    if job.file:
-        default_storage.delete(job.file.name)
-
-
-def summary(results: list[dict[str, Any]]) -> dict[str, int]:
-    """Counts for the page: files imported, refused, figures changed."""
-    return {
-        "imported": sum(1 for r in results if r["ok"]),
-        "refused": sum(1 for r in results if not r["ok"]),
-        "changed": sum(r["changed"] for r in results),
-    }
+def _when(moment: dt.datetime | None) -> str:
+    if moment is None:
+        return ""
+    local = timezone.localtime(moment)
+    return f"{local:%H:%M} {format_vn_date(local.date())}"

@@ -18,7 +18,7 @@ from thidua.lib.dates import today
 from thidua.lib.spreadsheets import too_large_message, upload_limit
 from thidua.lib.uploads import SizeLimitHandler
 
-from . import importing, tasks
+from . import tasks, uploads
 from .access import get_report_for_user, reports_for_user
 from .excel import XLSX, build_template, template_filename
 from .forms import ExcelUploadForm
@@ -51,6 +51,7 @@ def _checked_upload(request: HttpRequest, guard: SizeLimitHandler) -> HttpRespon
     """GET: the form (for one report with ?report=). POST: store the file, queue the import
     and go to the job's progress page."""
     report = _report_from(request)
+    uploads.fail_stalled_jobs(timezone.now(), by=request.user)
     if request.method != "POST":
         return render(
             request, "reporting/excel_upload.html", _context(request, ExcelUploadForm(), report)
@@ -59,7 +60,7 @@ def _checked_upload(request: HttpRequest, guard: SizeLimitHandler) -> HttpRespon
     if guard.exceeded:
         form.add_error(None, too_large_message())
     elif form.is_valid():
-        job = importing.create_job(
+        job = uploads.create_job(
             form.cleaned_data["file"], by=request.user, report=report, language=get_language()
         )
         tasks.run_import_job(job.pk)
@@ -75,7 +76,9 @@ def _report_from(request: HttpRequest) -> Report | None:
 @require_GET
 @login_required
 def job_page(request: HttpRequest, pk: int) -> HttpResponse:
-    """An upload's progress and results; htmx polls the progress fragment every second."""
+    """An upload's progress and results; htmx polls the progress fragment every second. A job
+    whose worker was stopped is closed here too (the worker may be down for good)."""
+    uploads.fail_stalled_jobs(timezone.now(), by=request.user)
     job = get_object_or_404(
         ImportJob.objects.select_related("report"), pk=pk, created_by_id=request.user.pk
     )
@@ -86,10 +89,11 @@ def job_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _job_context(job: ImportJob) -> dict[str, Any]:
+    counts = uploads.summary(job.results)
     return {
         "job": job,
-        "stalled": job.is_stalled(timezone.now()),
-        "counts": importing.summary(job.results),
+        "stalled": job.status == ImportJob.Status.FAILED and counts["pending"] > 0,
+        "counts": counts,
     }
 
 

@@ -7,7 +7,13 @@ import unicodedata
 
 import pytest
 
-from thidua.lib.encodings import charmaps, could_be_legacy, to_unicode
+from thidua.lib.encodings import (
+    charmaps,
+    column_to_unicode,
+    could_be_legacy,
+    is_syllable,
+    to_unicode,
+)
 
 PHRASES = [
     # (Unicode, TCVN3 as a .VnTime cell reads, VNI as a VNI-Times cell reads)
@@ -99,3 +105,62 @@ def test_it_fixes_the_vni_letters_viparse_lacks():
     assert (table["aú"], table["AÚ"], table["î"], table["Î"]) == ("ẳ", "Ẳ", "ỵ", "Ỵ")
     assert "yï" not in table
     assert to_unicode("Ñöôøng thaúng, chaúng haïn") == "Đường thẳng, chẳng hạn"
+
+
+@pytest.mark.parametrize(
+    ("word", "syllable"),
+    [
+        ("máy", True),
+        ("hoá", True),
+        ("hóa", True),
+        ("thuở", True),
+        ("quyết", True),
+        ("nghiêng", True),
+        ("ĐƯỜNG", True),
+        ("Việt", True),
+        ("maý", False),  # the tone belongs on the main vowel
+        ("Maõ", False),  # VNI "Mã": the tone letter follows the vowel
+        ("Vaên", False),  # VNI "Văn"
+        ("chÝnh", False),  # TCVN3 read as Latin-1 mixes the cases
+        ("Hµ", False),
+        ("cauc", False),
+    ],
+)
+def test_it_knows_a_vietnamese_syllable(word: str, syllable: bool):
+    assert is_syllable(word) is syllable
+
+
+@pytest.mark.parametrize(
+    ("text", "font", "expected"),
+    [
+        ("Bæ sung", ".VnTime", "Bổ sung"),  # reads as VNI "Bỉ sung" too: the font decides
+        ("Bæ sung", "VNI-Times", "Bỉ sung"),
+        ("Hµ Néi", ".VnTimeH", "HÀ NỘI"),  # the capitals font of TCVN3
+        ("Vaên phoøng phaåm", ".VnTime", "Văn phòng phẩm"),  # VNI pasted into a .VnTime cell
+        ("Chi phí hành chính", ".VnTime", "Chi phí hành chính"),  # Unicode in a reused old cell
+        ("Hội nghị trực tuyến", "VNI-Times", "Hội nghị trực tuyến"),
+        ("Ghi chuù", "Times New Roman", "Ghi chú"),  # content decides when the font is not legacy
+    ],
+)
+def test_it_reads_a_cell_by_its_font_and_never_converts_unicode(text, font, expected):
+    assert to_unicode(text, font=font) == expected
+
+
+@pytest.mark.parametrize(
+    ("vni", "unicode"),
+    [
+        ("Vaên phoøng phaåm", "Văn phòng phẩm"),  # viparse's model reads these as TCVN3
+        ("Baõo", "Bão"),
+        ("Mua maùy tiùnh", "Mua máy tính"),
+        ("Taäp huaán", "Tập huấn"),
+    ],
+)
+def test_it_never_decodes_a_vni_note_as_tcvn3(vni: str, unicode: str):
+    assert to_unicode(vni) == unicode
+
+
+def test_a_column_decides_what_one_note_cannot():
+    column = [("Bæ sung", None), ("Gi¶m so víi cïng kú", None), ("Chi phí", None)]
+    assert column_to_unicode(column) == ["Bổ sung", "Giảm so với cùng kỳ", "Chi phí"]
+    vni_column = [("Bæ sung", None), ("Coäng hoaø xaõ hoäi", None)]
+    assert column_to_unicode(vni_column)[0] == "Bỉ sung"

@@ -20,9 +20,10 @@ from django.utils import translation
 from thidua.audit.models import AuditEvent
 from thidua.reporting import actions, importing
 from thidua.reporting.excel import HEADER_ROW, IDENTITY_SHEET, XLSX, build_template
-from thidua.reporting.importing import import_file, import_report_values, import_upload
+from thidua.reporting.importing import import_file, import_report_values
 from thidua.reporting.models import DataValue, ImportJob, Report
 from thidua.reporting.testing import ReportingCast
+from thidua.reporting.uploads import import_upload
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,7 @@ from django.utils.html import escape
 
 from thidua.audit.models import AuditEvent
 from thidua.lib.tests import hostile
-from thidua.reporting import importing
+from thidua.reporting import uploads
 from thidua.reporting.excel import build_template
 from thidua.reporting.forms import MAX_ATTACHMENT_BYTES
 from thidua.reporting.models import Attachment, DataValue, ImportJob, Report
@@ -171,7 +171,7 @@ def test_the_excel_import_refuses_hostile_workbooks_inside_a_zip(
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
         archive.writestr(name, data)
     with translation.override("vi"):
-        results = importing.import_upload("cac-don-vi.zip", buffer.getvalue(), by=rcast.head)
+        results = uploads.import_upload("cac-don-vi.zip", buffer.getvalue(), by=rcast.head)
     assert [r.ok for r in results] == [False]
     assert fragment in results[0].errors[0]
     assert not DataValue.objects.exists()
