@@ -22,7 +22,8 @@ def test_it_writes_last_used_at_at_most_once_a_minute(
     start = timezone.now()
 
     def use_at(seconds: int) -> list[str]:
-        monkeypatch.setattr(tokens.timezone, "now", lambda: start + dt.timedelta(seconds=seconds))
+        moment = start + dt.timedelta(seconds=seconds)
+        monkeypatch.setattr("thidua.accounts.tokens.timezone.now", lambda: moment)
         with CaptureQueriesContext(connection) as queries:
             assert tokens.user_for_token(secret) == cast.reporter
         return [q["sql"] for q in queries.captured_queries if q["sql"].startswith("UPDATE")]
