@@ -1,6 +1,8 @@
 """Login lockout per user name and address, the trusted proxy, and the administrator's unlock
 (issue 8, point 4)."""
 
+from typing import Any
+
 import pytest
 from django.test import Client, RequestFactory, override_settings
 
@@ -14,7 +16,9 @@ LOGIN = "/accounts/login/"
 
 
 def log_in(client: Client, username: str, password: str, ip: str, forwarded: str = "") -> int:
-    extra = {"REMOTE_ADDR": ip} | ({"HTTP_X_FORWARDED_FOR": forwarded} if forwarded else {})
+    extra: dict[str, Any] = {"REMOTE_ADDR": ip}
+    if forwarded:
+        extra["HTTP_X_FORWARDED_FOR"] = forwarded
     response = client.post(LOGIN, {"username": username, "password": password}, **extra)
     client.logout()
     return response.status_code
