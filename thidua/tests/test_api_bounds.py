@@ -15,7 +15,7 @@ from thidua.reporting.testing import ROWS, ReportingCast
 pytestmark = pytest.mark.django_db
 
 
-def bearer(user: Any) -> dict[str, str]:
+def bearer(user: Any) -> dict[str, Any]:
     _token, secret = issue_token(user, "test")
     return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
 
