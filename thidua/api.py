@@ -9,7 +9,6 @@ import datetime as dt
 from django.http import HttpRequest
 from ninja import NinjaAPI, Schema
 from ninja.errors import HttpError
-from ninja.params.functions import Query
 from ninja.security import django_auth
 
 from thidua.accounts.access import (
@@ -24,6 +23,16 @@ from thidua.accounts.tokens import TokenAuth
 from thidua.awards.api import router as awards_router
 from thidua.council.api import router as council_router
 from thidua.evaluation.api import router as evaluation_router
+from thidua.lib.api import (
+    Offset,
+    PageSize,
+    PathId,
+    QueryCode,
+    QueryDate,
+    QueryText,
+    QueryYear,
+    answers,
+)
 from thidua.lib.dates import OPEN_END, InvalidDate, parse_vn_date, today
 from thidua.lib.text import fold
 from thidua.movements.access import get_movement_for_user, movements_for_user
@@ -72,9 +81,16 @@ def _unit_out(unit: OrgUnit, name: str | None = None) -> dict[str, object]:
     }
 
 
-@api.get("/units", response=list[UnitOut], summary="Units in the caller's scope open on a date")
+@api.get(
+    "/units",
+    response=answers(list[UnitOut], 422),
+    summary="Units in the caller's scope open on a date",
+)
 def list_units(
-    request: HttpRequest, date: str | None = None, level: str | None = None, q: str | None = None
+    request: HttpRequest,
+    date: QueryDate | None = None,
+    level: QueryCode | None = None,
+    q: QueryText | None = None,
 ) -> list[dict[str, object]]:
     day = _day(date)
     qs = units_for_user(request.user).at(day).select_related("level")
@@ -87,8 +103,12 @@ def list_units(
     return [_unit_out(u, names.get(u.pk)) for u in units]
 
 
-@api.get("/units/{unit_id}", response=UnitDetailOut, summary="One unit on a date")
-def unit_detail(request: HttpRequest, unit_id: int, date: str | None = None) -> dict[str, object]:
+@api.get(
+    "/units/{unit_id}", response=answers(UnitDetailOut, 404, 422), summary="One unit on a date"
+)
+def unit_detail(
+    request: HttpRequest, unit_id: PathId, date: QueryDate | None = None
+) -> dict[str, object]:
     unit = get_unit_for_user(request.user, unit_id)
     day, scope = _day(date), scope_for(request.user)
     version = tree.version_at(unit.pk, day)
@@ -107,8 +127,12 @@ def unit_detail(request: HttpRequest, unit_id: int, date: str | None = None) -> 
     }
 
 
-@api.get("/units/{unit_id}/subtree", response=list[int], summary="Ids of the subtree on a date")
-def unit_subtree(request: HttpRequest, unit_id: int, date: str | None = None) -> list[int]:
+@api.get(
+    "/units/{unit_id}/subtree",
+    response=answers(list[int], 404, 422),
+    summary="Ids of the subtree on a date",
+)
+def unit_subtree(request: HttpRequest, unit_id: PathId, date: QueryDate | None = None) -> list[int]:
     get_unit_for_user(request.user, unit_id)
     scope = scope_for(request.user)
     return [i for i in tree.subtree_ids(unit_id, _day(date)) if scope.sees(i)]
@@ -116,11 +140,11 @@ def unit_subtree(request: HttpRequest, unit_id: int, date: str | None = None) ->
 
 @api.get(
     "/units/{unit_id}/successors",
-    response=list[UnitOut],
+    response=answers(list[UnitOut], 404, 422),
     summary="Where the unit's work is on a date (following merges and splits)",
 )
 def unit_successors(
-    request: HttpRequest, unit_id: int, date: str | None = None
+    request: HttpRequest, unit_id: PathId, date: QueryDate | None = None
 ) -> list[dict[str, object]]:
     get_unit_for_user(request.user, unit_id)
     scope = scope_for(request.user)
@@ -161,28 +185,28 @@ def _person_out(
     }
 
 
-@api.get("/people", response=list[PersonOut], summary="Staff in the caller's scope")
+@api.get("/people", response=answers(list[PersonOut], 422), summary="Staff in the caller's scope")
 def list_people(
     request: HttpRequest,
-    q: str | None = None,
-    limit: int = 100,
-    offset: int = 0,
-    year: int | None = Query(None, ge=1900, le=2100),
+    q: QueryText | None = None,
+    limit: PageSize = 100,
+    offset: Offset = 0,
+    year: QueryYear | None = None,
 ) -> list[dict[str, object]]:
     """Today's staff by default; with `year`, those who held a position in scope that year."""
     qs = persons_for_user(request.user, period=year_period(year) if year else None)
     for word in fold(q or "").split():
         qs = qs.filter(search_key__contains=word)
-    people = list(qs.order_by("search_key", "code")[offset : offset + min(limit, 1000)])
+    people = list(qs.order_by("search_key", "code")[offset : offset + limit])
     positions: dict[int, list[Position]] = {}
     for p in Position.objects.filter(person__in=people).order_by("valid_from"):
         positions.setdefault(p.person_id, []).append(p)
     return [_person_out(p.pk, p.code, p.full_name, positions.get(p.pk, [])) for p in people]
 
 
-@api.get("/people/{person_id}", response=PersonOut, summary="One staff record")
+@api.get("/people/{person_id}", response=answers(PersonOut, 404, 422), summary="One staff record")
 def person_detail(
-    request: HttpRequest, person_id: int, year: int | None = Query(None, ge=1900, le=2100)
+    request: HttpRequest, person_id: PathId, year: QueryYear | None = None
 ) -> dict[str, object]:
     person = get_person_for_user(
         request.user, person_id, period=year_period(year) if year else None
@@ -230,13 +254,21 @@ class MovementDetailOut(MovementOut):
     milestones: list[MilestoneOut]
 
 
-@api.get("/movements", response=list[MovementOut], summary="Movements the caller takes part in")
+@api.get(
+    "/movements",
+    response=answers(list[MovementOut]),
+    summary="Movements the caller takes part in",
+)
 def list_movements(request: HttpRequest) -> object:
     return list(movements_for_user(request.user))
 
 
-@api.get("/movements/{movement_id}", response=MovementDetailOut, summary="A movement's plan")
-def movement_detail(request: HttpRequest, movement_id: int) -> object:
+@api.get(
+    "/movements/{movement_id}",
+    response=answers(MovementDetailOut, 404, 422),
+    summary="A movement's plan",
+)
+def movement_detail(request: HttpRequest, movement_id: PathId) -> object:
     movement = get_movement_for_user(request.user, movement_id)
     return {
         **MovementOut.from_orm(movement).dict(),

@@ -125,7 +125,14 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AXES_FAILURE_LIMIT = env.int("THIDUA_LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+# Failures count per user name at one address: one person's typos lock neither the office
+# behind the same proxy nor that name elsewhere; an administrator can lift a lockout.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "thidua.accounts.lockouts.client_ip"
+# Reverse proxies in front of the app whose forwarded-for header is trusted (0: none, the
+# connection's address counts) and the header they set, as a request.META key.
+THIDUA_TRUSTED_PROXIES = env.int("THIDUA_TRUSTED_PROXIES", default=0)
+THIDUA_PROXY_IP_HEADER = env.str("THIDUA_PROXY_IP_HEADER", default="HTTP_X_FORWARDED_FOR")
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_RESET_ON_SUCCESS = True
 

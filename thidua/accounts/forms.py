@@ -66,3 +66,10 @@ class RoleForm(forms.Form):
             valid_from=data["valid_from"],
             valid_to=data["valid_to"],
         )
+
+
+class UnlockForm(forms.Form):
+    """The user name and address of a lockout to lift."""
+
+    username = forms.CharField(max_length=255)
+    ip_address = forms.GenericIPAddressField(required=False)

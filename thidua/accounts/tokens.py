@@ -3,6 +3,7 @@ the token's user, as the pages do."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 from typing import Any
@@ -15,6 +16,8 @@ from ninja.security import HttpBearer
 from .models import ApiToken, User
 
 PREFIX = "thd_"
+LAST_USED_EVERY = dt.timedelta(minutes=1)
+"""How stale `last_used_at` may be: a write per request would make every API read a write."""
 
 
 def _digest(secret: str) -> str:
@@ -44,7 +47,12 @@ def user_for_token(secret: str) -> User | None:
     )
     if token is None:
         return None
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_EVERY:
+        # Conditional, so that parallel requests of one token write it once.
+        ApiToken.objects.filter(pk=token.pk, last_used_at=token.last_used_at).update(
+            last_used_at=now
+        )
     return token.user
 
 

@@ -17,7 +17,8 @@ from thidua.lib.text import fold
 
 from . import actions
 from .access import require_admin
-from .forms import LoginForm, RoleForm, UserCreateForm
+from .forms import LoginForm, RoleForm, UnlockForm, UserCreateForm
+from .lockouts import lockouts
 from .models import RoleAssignment, User
 
 
@@ -105,6 +106,35 @@ def role_end(request: HttpRequest, pk: int, role_pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Role ended."))
     return redirect("accounts:user_detail", pk=pk)
+
+
+@login_required
+def lockout_list(request: HttpRequest) -> HttpResponse:
+    """Logins locked after too many failed attempts, each with a button to lift it."""
+    require_admin(request.user)
+    return render(request, "accounts/lockout_list.html", {"lockouts": lockouts()})
+
+
+@login_required
+@require_POST
+def lockout_unlock(request: HttpRequest) -> HttpResponse:
+    require_admin(request.user)
+    form = UnlockForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("This login is not locked."))
+        return redirect("accounts:lockouts")
+    username, address = form.cleaned_data["username"], form.cleaned_data["ip_address"] or None
+    try:
+        actions.unlock_login(username, address, by=request.user)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        messages.error(request, "; ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("Unlocked %(username)s at %(address)s: they can log in again.")
+            % {"username": username, "address": address or "—"},
+        )
+    return redirect("accounts:lockouts")
 
 
 @login_required

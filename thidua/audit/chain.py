@@ -14,6 +14,9 @@ Writers are serialised, so two transactions can neither take the same number nor
 - SQLite: the project opens every transaction with BEGIN IMMEDIATE (`transaction_mode` in
   settings), which takes the database's single write lock before the first read.
 The primary key on `seq` is the backstop if either ever fails.
+
+The head exists from installation on (`install_head`, run after every migrate), so a missing
+head always means rows were deleted, even from an empty log.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import datetime as dt
 import decimal
 import hashlib
 import json
+import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -30,7 +34,7 @@ from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection
 from django.db.models import CharField
 from django.db.transaction import TransactionManagementError
 from django.utils import timezone
@@ -39,6 +43,8 @@ from django.utils.translation import gettext as _
 from thidua.lib.text import nfc
 
 from .models import AuditEvent, AuditEventQuerySet, AuditHead
+
+logger = logging.getLogger(__name__)
 
 GENESIS = "0" * 64
 # The advisory lock's key: "thidua" in ASCII, so other advisory locks can keep clear of it.
@@ -251,11 +257,31 @@ def _lock_and_read_head() -> tuple[int, str, bool]:
             raise ImproperlyConfigured("The audit chain needs SQLite's IMMEDIATE transactions.")
     else:
         raise NotImplementedError(f"No audit chain lock for {connection.vendor}.")
-    head = AuditHead.objects.filter(pk=AuditHead.SINGLETON).values_list("seq", "hash").first()
-    if head is not None:
-        return head[0], head[1], True
-    last = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
-    return (last[0], last[1], False) if last is not None else (0, GENESIS, False)
+    head = _read_head()
+    if head is None:
+        last = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
+        return (last[0], last[1], False) if last is not None else (0, GENESIS, False)
+    beyond = AuditEvent.objects.filter(seq__gt=head[0]).order_by("-seq").values_list("seq")
+    intruder = beyond.first()
+    if intruder is not None:
+        # Rows the application did not write sit past the head: number past them, so audited
+        # writes go on (linking to the head, which keeps the break visible to audit_verify).
+        logger.warning("Audit events beyond the chain head up to %s; run audit_verify.", intruder)
+        return intruder[0], head[1], True
+    return head[0], head[1], True
+
+
+def _read_head() -> tuple[int, str] | None:
+    return AuditHead.objects.filter(pk=AuditHead.SINGLETON).values_list("seq", "hash").first()
+
+
+def install_head(using: str = DEFAULT_DB_ALIAS) -> None:
+    """Give a new, empty log its head (number 0, the genesis hash), so that a log emptied
+    later, head and all, is told apart from one never written. Runs after every migrate;
+    changes nothing once the log has a head or any event."""
+    heads, events = AuditHead.objects.using(using), AuditEvent.objects.using(using)
+    if not heads.exists() and not events.exists():
+        heads.create(pk=AuditHead.SINGLETON, seq=0, hash=GENESIS)
 
 
 def _move_head(seq: int, hash_: str, exists: bool) -> None:
@@ -279,8 +305,8 @@ def verify_chain(batch_size: int = 5000) -> BrokenLink | None:
 def check_chain(batch_size: int = 5000) -> ChainCheck:
     """Stream the events in order (`batch_size` rows in memory at a time), recompute each hash
     and its link to the one before, and compare with the head. The head is read first: events
-    appended while the check runs are checked like the others."""
-    head = AuditHead.objects.filter(pk=AuditHead.SINGLETON).values_list("seq", "hash").first()
+    appended while the check runs are checked like the others, once the head shows them."""
+    head = _read_head()
     rows = (
         AuditEvent.objects.order_by("seq")
         .values(*HASHED_FIELDS, "hash")
@@ -288,7 +314,13 @@ def check_chain(batch_size: int = 5000) -> ChainCheck:
     )
     count, prev_hash = 0, GENESIS
     for row in rows:
-        broken = _check_link(row, count + 1, prev_hash) or _check_against_head(row, head)
+        if head is not None and row["seq"] > head[0]:
+            head = _read_head()  # a writer may have moved it since the check began
+        broken = (
+            _check_link(row, count + 1, prev_hash)
+            or _check_beyond_head(row, head)
+            or _check_against_head(row, head)
+        )
         if broken is not None:
             return ChainCheck(count, broken)
         count, prev_hash = count + 1, row["hash"]
@@ -313,6 +345,19 @@ def _check_link(row: Mapping[str, Any], expected_seq: int, prev_hash: str) -> Br
     return None
 
 
+def _check_beyond_head(row: Mapping[str, Any], head: tuple[int, str] | None) -> BrokenLink | None:
+    if head is None or row["seq"] <= head[0]:
+        return None
+    return _broken(
+        row,
+        _(
+            "Event %(seq)s comes after the chain head (event %(head)s): "
+            "the application did not write it."
+        )
+        % {"seq": row["seq"], "head": head[0]},
+    )
+
+
 def _check_against_head(row: Mapping[str, Any], head: tuple[int, str] | None) -> BrokenLink | None:
     if head is None or row["seq"] != head[0] or row["hash"] == head[1]:
         return None
@@ -323,8 +368,7 @@ def _check_against_head(row: Mapping[str, Any], head: tuple[int, str] | None) ->
 
 def _check_end(last_seq: int, head: tuple[int, str] | None) -> BrokenLink | None:
     if head is None:
-        if last_seq == 0:
-            return None
+        # The head is installed with the database: without it, rows were deleted.
         return BrokenLink(last_seq, _("The chain head is missing."))
     if last_seq >= head[0]:
         return None

@@ -15,6 +15,18 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from thidua.accounts.access import get_person_for_user, get_unit_for_user, scope_for
+from thidua.lib.api import (
+    Code,
+    Id,
+    LongText,
+    PathId,
+    QueryCode,
+    QueryDate,
+    QueryId,
+    QueryYear,
+    Year,
+    answers,
+)
 from thidua.lib.dates import InvalidDate, parse_vn_date, today
 from thidua.org.models import OrgUnit, Person
 
@@ -56,8 +68,12 @@ class TitleOut(Schema):
     rule: RuleOut | None
 
 
-@router.get("/awards/titles", response=list[TitleOut], summary="Titles with the rule in force")
-def titles(request: HttpRequest, date: str | None = None) -> list[dict[str, Any]]:
+@router.get(
+    "/awards/titles",
+    response=answers(list[TitleOut], 422),
+    summary="Titles with the rule in force",
+)
+def titles(request: HttpRequest, date: QueryDate | None = None) -> list[dict[str, Any]]:
     try:
         day = parse_vn_date(date) if date else today()
     except InvalidDate as exc:
@@ -104,9 +120,17 @@ class EligibilityOut(Schema):
     reasons: list[ReasonOut]
 
 
-@router.get("/awards/eligibility", response=list[EligibilityOut], summary="Stored eligibility")
+@router.get(
+    "/awards/eligibility",
+    response=answers(list[EligibilityOut], 404, 422),
+    summary="Stored eligibility",
+)
 def eligibility(
-    request: HttpRequest, year: int, title: str, unit: int | None = None, outcome: str | None = None
+    request: HttpRequest,
+    year: QueryYear,
+    title: QueryCode,
+    unit: QueryId | None = None,
+    outcome: QueryCode | None = None,
 ) -> list[dict[str, Any]]:
     rows = EligibilityResult.objects.filter(year=year, title__code=title).select_related("title")
     scope = scope_for(request.user)
@@ -135,10 +159,12 @@ def eligibility(
 
 @router.get(
     "/awards/people/{person_id}/eligibility",
-    response=list[EligibilityOut],
+    response=answers(list[EligibilityOut], 404, 422),
     summary="A person's answer for every individual title, computed now",
 )
-def person_eligibility(request: HttpRequest, person_id: int, year: int) -> list[dict[str, Any]]:
+def person_eligibility(
+    request: HttpRequest, person_id: PathId, year: QueryYear
+) -> list[dict[str, Any]]:
     person = get_person_for_user(request.user, person_id)
     out = []
     for t in Title.objects.filter(subject="individual"):
@@ -185,9 +211,11 @@ def _proposal_out(p: Proposal) -> dict[str, Any]:
     }
 
 
-@router.get("/awards/proposals", response=list[ProposalOut], summary="Proposals in scope")
+@router.get(
+    "/awards/proposals", response=answers(list[ProposalOut], 422), summary="Proposals in scope"
+)
 def list_proposals(
-    request: HttpRequest, year: int | None = None, status: str | None = None
+    request: HttpRequest, year: QueryYear | None = None, status: QueryCode | None = None
 ) -> list[dict[str, Any]]:
     qs = proposals_for_user(request.user)
     if year is not None:
@@ -198,15 +226,19 @@ def list_proposals(
 
 
 class ProposalIn(Schema):
-    title: str
-    year: int
-    proposing_unit_id: int
-    person_id: int | None = None
-    unit_id: int | None = None
-    override_reason: str = ""
+    title: Code
+    year: Year
+    proposing_unit_id: Id
+    person_id: Id | None = None
+    unit_id: Id | None = None
+    override_reason: LongText = ""
 
 
-@router.post("/awards/proposals", response={201: ProposalOut}, summary="Propose a nominee")
+@router.post(
+    "/awards/proposals",
+    response=answers(ProposalOut, 400, 403, 404, 422, status=201),
+    summary="Propose a nominee",
+)
 def create_proposal(request: HttpRequest, payload: ProposalIn) -> Status[dict[str, Any]]:
     unit = get_unit_for_user(request.user, payload.proposing_unit_id, write=True)
     require(can_propose(request.user, unit.pk))
@@ -234,8 +266,12 @@ def create_proposal(request: HttpRequest, payload: ProposalIn) -> Status[dict[st
     return Status(201, _proposal_out(proposal))
 
 
-@router.post("/awards/proposals/{proposal_id}/submit", response=ProposalOut, summary="Submit")
-def submit_proposal(request: HttpRequest, proposal_id: int) -> dict[str, Any]:
+@router.post(
+    "/awards/proposals/{proposal_id}/submit",
+    response=answers(ProposalOut, 403, 404, 422),
+    summary="Submit",
+)
+def submit_proposal(request: HttpRequest, proposal_id: PathId) -> dict[str, Any]:
     proposal = get_proposal_for_user(request.user, proposal_id)
     require(can_propose(request.user, proposal.proposing_unit_id))
     try:

@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
+from thidua.lib.api import Code, PathId, answers
 from thidua.lib.dates import format_vn_date
 
 from . import access, actions
@@ -45,7 +46,7 @@ class SessionOut(Schema):
 
 
 class VoteIn(Schema):
-    choice: str
+    choice: Code
 
 
 class VoteOut(Schema):
@@ -106,20 +107,28 @@ def _session(session: CouncilSession) -> dict[str, Any]:
 
 
 @router.get(
-    "/council/sessions", response=list[SessionOut], summary="Council sessions I sit in or run"
+    "/council/sessions",
+    response=answers(list[SessionOut]),
+    summary="Council sessions I sit in or run",
 )
 def list_sessions(request: HttpRequest) -> list[dict[str, Any]]:
     sessions = access.sessions_for_user(request.user).order_by("-date", "-id")[:100]
     return [_session(s) for s in sessions]
 
 
-@router.get("/council/sessions/{session_id}", response=SessionOut, summary="One session")
-def get_session(request: HttpRequest, session_id: int) -> dict[str, Any]:
+@router.get(
+    "/council/sessions/{session_id}", response=answers(SessionOut, 404, 422), summary="One session"
+)
+def get_session(request: HttpRequest, session_id: PathId) -> dict[str, Any]:
     return _session(access.get_session_for_user(request.user, session_id))
 
 
-@router.post("/council/items/{item_id}/vote", response=VoteOut, summary="Cast my secret vote")
-def vote(request: HttpRequest, item_id: int, payload: VoteIn) -> dict[str, bool]:
+@router.post(
+    "/council/items/{item_id}/vote",
+    response=answers(VoteOut, 400, 404, 422),
+    summary="Cast my secret vote",
+)
+def vote(request: HttpRequest, item_id: PathId, payload: VoteIn) -> dict[str, bool]:
     item = access.get_item_for_user(request.user, item_id)
     form = VoteForm(payload.dict())
     if not form.is_valid():
@@ -155,12 +164,18 @@ def _decision(decision: Decision) -> dict[str, Any]:
     }
 
 
-@router.get("/council/decisions", response=list[DecisionOut], summary="Commendation decisions")
+@router.get(
+    "/council/decisions", response=answers(list[DecisionOut]), summary="Commendation decisions"
+)
 def list_decisions(request: HttpRequest) -> list[dict[str, Any]]:
     decisions = access.decisions_for_user(request.user).order_by("-date", "-id")[:100]
     return [_decision(d) for d in decisions]
 
 
-@router.get("/council/decisions/{decision_id}", response=DecisionOut, summary="One decision")
-def get_decision(request: HttpRequest, decision_id: int) -> dict[str, Any]:
+@router.get(
+    "/council/decisions/{decision_id}",
+    response=answers(DecisionOut, 404, 422),
+    summary="One decision",
+)
+def get_decision(request: HttpRequest, decision_id: PathId) -> dict[str, Any]:
     return _decision(access.get_decision_for_user(request.user, decision_id))

@@ -4,14 +4,24 @@ actions as the pages."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Annotated
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
 from thidua.accounts.access import get_unit_for_user, scope_for
+from thidua.lib.api import (
+    LongText,
+    PathId,
+    PathYear,
+    QueryCode,
+    QueryYear,
+    ShortText,
+    answers,
+)
 
 from . import actions, board
 from .access import (
@@ -100,15 +110,15 @@ class ClusterOut(Schema):
 
 
 class ScoreIn(Schema):
-    points: str | None = None
-    violations: int | None = None
-    evidence_link: str = ""
-    note: str = ""
+    points: Annotated[str, Field(max_length=20)] | None = None
+    violations: Annotated[int, Field(ge=0, le=100_000)] | None = None
+    evidence_link: ShortText = ""
+    note: ShortText = ""
 
 
 class ReviewIn(Schema):
-    points: str | None = None
-    reason: str = ""
+    points: Annotated[str, Field(max_length=20)] | None = None
+    reason: LongText = ""
 
 
 def _out(a: Assessment) -> dict[str, object]:
@@ -148,19 +158,21 @@ def _refused(exc: ValidationError) -> HttpError:
 
 @router.get(
     "/evaluation/assessments/{assessment_id}",
-    response=AssessmentOut,
+    response=answers(AssessmentOut, 404, 422),
     summary="An assessment with every score and how it was reached",
 )
-def assessment(request: HttpRequest, assessment_id: int) -> dict[str, object]:
+def assessment(request: HttpRequest, assessment_id: PathId) -> dict[str, object]:
     return _out(get_assessment_for_user(request.user, assessment_id))
 
 
 @router.get(
     "/evaluation/rankings/{year}",
-    response=list[RankedOut],
+    response=answers(list[RankedOut], 422),
     summary="Units of the caller's scope ranked by a measure (ties broken, see docs)",
 )
-def rankings(request: HttpRequest, year: int, measure: str = "total") -> list[dict[str, object]]:
+def rankings(
+    request: HttpRequest, year: PathYear, measure: QueryCode = "total"
+) -> list[dict[str, object]]:
     if measure not in MEASURES:
         raise HttpError(422, f"Thước đo không hợp lệ / unknown measure: {measure}")
     entries = board.entries(year, scope_for(request.user).unit_ids)
@@ -172,10 +184,10 @@ def rankings(request: HttpRequest, year: int, measure: str = "total") -> list[di
 
 @router.post(
     "/evaluation/scores/{score_id}/self",
-    response=AssessmentOut,
+    response=answers(AssessmentOut, 400, 403, 404, 422),
     summary="The unit's own points (manual, with evidence) or violations",
 )
-def self_score(request: HttpRequest, score_id: int, payload: ScoreIn) -> dict[str, object]:
+def self_score(request: HttpRequest, score_id: PathId, payload: ScoreIn) -> dict[str, object]:
     score = get_object_or_404(Score.objects.select_related("criterion"), pk=score_id)
     a = get_assessment_for_user(request.user, score.assessment_id)
     require(can_edit_unit(request.user, a.unit_id))
@@ -196,10 +208,10 @@ def self_score(request: HttpRequest, score_id: int, payload: ScoreIn) -> dict[st
 
 @router.post(
     "/evaluation/scores/{score_id}/review",
-    response=AssessmentOut,
+    response=answers(AssessmentOut, 400, 403, 404, 422),
     summary="The level above changes a criterion's points, with a reason",
 )
-def review_score(request: HttpRequest, score_id: int, payload: ReviewIn) -> dict[str, object]:
+def review_score(request: HttpRequest, score_id: PathId, payload: ReviewIn) -> dict[str, object]:
     score = get_object_or_404(Score.objects.select_related("criterion"), pk=score_id)
     a = get_assessment_for_user(request.user, score.assessment_id)
     require(can_review(request.user, a))
@@ -221,10 +233,10 @@ def review_score(request: HttpRequest, score_id: int, payload: ReviewIn) -> dict
 
 @router.get(
     "/evaluation/units/{unit_id}/programmes/{year}",
-    response=ProgrammeOut,
+    response=answers(ProgrammeOut, 404, 422),
     summary="A unit's THTK-CLP programme: targets and their progress from approved reports",
 )
-def programme(request: HttpRequest, unit_id: int, year: int) -> dict[str, object]:
+def programme(request: HttpRequest, unit_id: PathId, year: PathYear) -> dict[str, object]:
     unit = get_unit_for_user(request.user, unit_id)
     found = Programme.objects.filter(unit=unit, year=year).first()
     if found is None:
@@ -256,10 +268,10 @@ def programme(request: HttpRequest, unit_id: int, year: int) -> dict[str, object
 
 @router.get(
     "/evaluation/clusters",
-    response=list[ClusterOut],
+    response=answers(list[ClusterOut], 422),
     summary="Emulation clusters and blocks of a year that the caller can see",
 )
-def clusters(request: HttpRequest, year: int) -> list[dict[str, object]]:
+def clusters(request: HttpRequest, year: QueryYear) -> list[dict[str, object]]:
     found = clusters_for_user(request.user).filter(year=year).prefetch_related("memberships__unit")
     return [
         {

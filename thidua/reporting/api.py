@@ -4,16 +4,30 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Body, Field, Path, Query, Router, Schema
 from ninja.errors import HttpError
 
 from thidua.accounts.access import get_unit_for_user
+from thidua.lib.api import (
+    DATE_TEXT,
+    MAX_ID,
+    Code,
+    Id,
+    LongText,
+    Offset,
+    PathId,
+    QueryCode,
+    QueryId,
+    QueryYear,
+    Version,
+    answers,
+)
 from thidua.lib.dates import InvalidDate, parse_vn_date
 
 from . import actions, rollups
@@ -26,7 +40,7 @@ from .access import (
     get_report_for_user,
     reports_for_user,
 )
-from .models import Indicator, Period, Report, ReportForm
+from .models import FormRow, Indicator, Period, Report, ReportForm
 
 router = Router(tags=["reporting"])
 
@@ -46,7 +60,7 @@ class IndicatorOut(Schema):
     legal_basis: str
 
 
-@router.get("/indicators", response=list[IndicatorOut], summary="The indicator catalogue")
+@router.get("/indicators", response=answers(list[IndicatorOut]), summary="The indicator catalogue")
 def list_indicators(request: HttpRequest) -> list[dict[str, Any]]:
     return [
         {
@@ -93,7 +107,7 @@ class FormOut(Schema):
     narrative_parts: list[str]
 
 
-@router.get("/forms", response=list[FormOut], summary="Report forms and their layout")
+@router.get("/forms", response=answers(list[FormOut]), summary="Report forms and their layout")
 def list_forms(request: HttpRequest) -> list[dict[str, Any]]:
     out = []
     for form in ReportForm.objects.prefetch_related(
@@ -133,9 +147,9 @@ class PeriodOut(Schema):
     label: str
 
 
-@router.get("/periods", response=list[PeriodOut], summary="Reporting periods")
+@router.get("/periods", response=answers(list[PeriodOut], 422), summary="Reporting periods")
 def list_periods(
-    request: HttpRequest, year: int | None = None, kind: str | None = None
+    request: HttpRequest, year: QueryYear | None = None, kind: QueryCode | None = None
 ) -> list[Period]:
     qs = Period.objects.all()
     if year:
@@ -186,14 +200,16 @@ def _report_out(report: Report) -> dict[str, Any]:
     }
 
 
-@router.get("/reports", response=list[ReportOut], summary="Reports in the caller's scope")
+@router.get(
+    "/reports", response=answers(list[ReportOut], 422), summary="Reports in the caller's scope"
+)
 def list_reports(
     request: HttpRequest,
-    period_id: int | None = None,
-    unit_id: int | None = None,
-    status: str | None = None,
-    limit: int = 100,
-    offset: int = 0,
+    period_id: QueryId | None = None,
+    unit_id: QueryId | None = None,
+    status: QueryCode | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Offset = 0,
 ) -> list[dict[str, Any]]:
     qs = reports_for_user(request.user).order_by("-period__end", "unit__code")
     if period_id:
@@ -202,13 +218,13 @@ def list_reports(
         qs = qs.filter(unit_id=unit_id)
     if status:
         qs = qs.filter(status=status)
-    return [_report_out(r) for r in qs[offset : offset + min(limit, 500)]]
+    return [_report_out(r) for r in qs[offset : offset + limit]]
 
 
 class OpenIn(Schema):
-    unit_id: int
-    form_id: int
-    period_id: int
+    unit_id: Id
+    form_id: Id
+    period_id: Id
 
 
 def plain(value: Decimal | None) -> Decimal | None:
@@ -220,7 +236,11 @@ def _refuse(exc: ValidationError, code: int = 422) -> HttpError:
     return HttpError(code, "; ".join(exc.messages))
 
 
-@router.post("/reports", response=ReportOut, summary="Open (or fetch) a unit's report")
+@router.post(
+    "/reports",
+    response=answers(ReportOut, 400, 404, 422),
+    summary="Open (or fetch) a unit's report",
+)
 def open_report(request: HttpRequest, payload: OpenIn) -> dict[str, Any]:
     unit = get_unit_for_user(request.user, payload.unit_id, write=True)
     form = get_object_or_404(ReportForm, pk=payload.form_id)
@@ -232,14 +252,18 @@ def open_report(request: HttpRequest, payload: OpenIn) -> dict[str, Any]:
     return _report_out(report)
 
 
-@router.get("/reports/{report_id}", response=ReportOut, summary="A report and its values")
-def report_detail(request: HttpRequest, report_id: int) -> dict[str, Any]:
+@router.get(
+    "/reports/{report_id}",
+    response=answers(ReportOut, 404, 422),
+    summary="A report and its values",
+)
+def report_detail(request: HttpRequest, report_id: PathId) -> dict[str, Any]:
     return _report_out(get_report_for_user(request.user, report_id))
 
 
 class ValueIn(Schema):
-    indicator: str
-    value: str | None = Field(
+    indicator: Code
+    value: Annotated[str, Field(max_length=50)] | None = Field(
         None,
         description=(
             "The figure as Vietnamese users write it: 1.234.567,5 or 1234567,5 (a dot groups "
@@ -247,19 +271,48 @@ class ValueIn(Schema):
             "the indicator's `decimals`, not below its `minimum`. Empty or null clears the cell."
         ),
     )
-    version: int
-    comment: str | None = None
+    version: Version
+    comment: LongText | None = None
+
+
+MAX_ENTRIES = 1000
+"""More rows than any form has: the declared bound; each form's own row count is checked too."""
+
+
+def _check_entries(report: Report, payload: list[ValueIn]) -> None:
+    """At most one entry per row of the report's form, each row once."""
+    rows = FormRow.objects.filter(section__form_id=report.form_id).count()
+    if len(payload) > rows:
+        raise HttpError(
+            422,
+            f"Biểu mẫu chỉ có {rows} dòng, nhưng gửi {len(payload)} số liệu / "
+            f"the form has {rows} rows but {len(payload)} entries were sent",
+        )
+    seen: set[str] = set()
+    for item in payload:
+        if item.indicator in seen:
+            raise HttpError(
+                422,
+                f"Chỉ tiêu {item.indicator} được gửi nhiều lần / "
+                f"indicator {item.indicator} was sent more than once",
+            )
+        seen.add(item.indicator)
 
 
 @router.put(
     "/reports/{report_id}/values",
-    response=ReportOut,
-    summary="Save values (all or nothing); a stale version answers 409",
+    response=answers(ReportOut, 400, 403, 404, 409, 422),
+    summary="Save values (all or nothing, at most one per form row); a stale version answers 409",
 )
-def save_values(request: HttpRequest, report_id: int, payload: list[ValueIn]) -> dict[str, Any]:
+def save_values(
+    request: HttpRequest,
+    report_id: PathId,
+    payload: Annotated[list[ValueIn], Body(max_length=MAX_ENTRIES)],
+) -> dict[str, Any]:
     report = get_report_for_user(request.user, report_id)
     if not can_enter(request.user, report):
         raise HttpError(403, "Không có quyền nhập số liệu / not allowed to enter figures")
+    _check_entries(report, payload)
     codes = {i.code: i for i in Indicator.objects.filter(code__in=[v.indicator for v in payload])}
     try:
         with transaction.atomic():
@@ -284,7 +337,7 @@ def save_values(request: HttpRequest, report_id: int, payload: list[ValueIn]) ->
 
 
 class ReasonIn(Schema):
-    reason: str = ""
+    reason: LongText = ""
 
 
 CHECKS = {
@@ -299,11 +352,14 @@ CHECKS = {
 
 @router.post(
     "/reports/{report_id}/{action}",
-    response=ReportOut,
+    response=answers(ReportOut, 400, 403, 404, 422),
     summary="Move a report: submit, withdraw, approve, return, reopen or accept",
 )
 def move_report(
-    request: HttpRequest, report_id: int, action: str, payload: ReasonIn
+    request: HttpRequest,
+    report_id: PathId,
+    action: Annotated[str, Path(max_length=20)],
+    payload: ReasonIn,
 ) -> dict[str, Any]:
     report = get_report_for_user(request.user, report_id)
     if action not in CHECKS:
@@ -333,21 +389,41 @@ class RollupOut(Schema):
     values: dict[str, Decimal | None]
 
 
-@router.get("/rollups", response=RollupOut, summary="Totals for a subtree over periods")
+MAX_PERIODS = 60
+"""Fifteen years of quarters: more than any comparison asks for."""
+MAX_INDICATORS = 500
+
+
+@router.get(
+    "/rollups", response=answers(RollupOut, 404, 422), summary="Totals for a subtree over periods"
+)
 def rollup(
     request: HttpRequest,
-    unit_id: int,
-    period_ids: str,
-    indicators: str = "",
-    mapped_to: str | None = None,
+    unit_id: QueryId,
+    period_ids: Annotated[
+        str,
+        Query(description="comma-separated period ids", pattern=r"^[0-9]{1,19}(,[0-9]{1,19})*$"),
+    ],
+    indicators: Annotated[
+        str,
+        Query(description="comma-separated indicator codes", pattern=r"^[A-Za-z0-9_,.-]*$"),
+    ] = "",
+    mapped_to: Annotated[str, Query(max_length=10, pattern=DATE_TEXT)] | None = None,
     include_unapproved: bool = False,
 ) -> dict[str, Any]:
     get_unit_for_user(request.user, unit_id)
-    ids = [int(p) for p in period_ids.split(",") if p.strip().isdigit()]
+    ids = {int(p) for p in period_ids.split(",")}
+    codes = {c for c in indicators.split(",") if c}
+    if len(ids) > MAX_PERIODS or len(codes) > MAX_INDICATORS or max(ids) > MAX_ID:
+        raise HttpError(
+            422,
+            f"Tối đa {MAX_PERIODS} kỳ và {MAX_INDICATORS} chỉ tiêu / "
+            f"at most {MAX_PERIODS} periods and {MAX_INDICATORS} indicators",
+        )
     periods = list(Period.objects.filter(id__in=ids))
     if not periods:
         raise HttpError(422, "Cần ít nhất một kỳ báo cáo / give at least one period id")
-    wanted = list(Indicator.objects.filter(code__in=indicators.split(","))) if indicators else None
+    wanted = list(Indicator.objects.filter(code__in=codes)) if codes else None
     try:
         day = parse_vn_date(mapped_to) if mapped_to else None
     except InvalidDate as exc:

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import translation
 
 from thidua.audit.chain import Change, record_many
-from thidua.audit.models import AuditEvent
+from thidua.audit.models import AuditEvent, AuditHead
 
 pytestmark = pytest.mark.django_db
 
@@ -72,3 +72,13 @@ def test_it_names_a_deleted_tail_in_english() -> None:
         "Audit log chain broken at event 3: "
         "The log ends at event 2 but its head is event 3: events were deleted."
     )
+
+
+def test_it_fails_on_an_empty_log_without_its_head() -> None:
+    AuditHead.objects.all().delete()
+
+    with pytest.raises(CommandError) as failure:
+        call_command("audit_verify", language="en")
+
+    assert failure.value.returncode == 1
+    assert str(failure.value) == "Audit log chain broken: The chain head is missing."

@@ -15,6 +15,7 @@ from django.db import connection, transaction
 from django.db.transaction import TransactionManagementError
 from django.utils import translation
 
+from thidua.audit import chain
 from thidua.audit.chain import (
     GENESIS,
     BrokenLink,
@@ -368,3 +369,58 @@ def test_it_serialises_concurrent_writers_on_a_sqlite_file(tmp_path: Path) -> No
 
     result = json.loads(run.stdout)
     assert result == {"errors": [], "seqs": list(range(1, 101)), "broken": None}
+
+
+def forge_after(event: AuditEvent) -> AuditEvent:
+    """An event appended after `event` with a correctly computed hash, behind the app's back."""
+    fields = {name: getattr(event, name) for name in ("at", "action", "object_type")}
+    forged = AuditEvent(seq=event.seq + 1, object_id="7", prev_hash=event.hash, **fields)
+    forged.hash = link_hash(vars(forged))
+    AuditEvent.objects.bulk_create([forged])
+    return forged
+
+
+def test_it_catches_an_event_appended_after_the_head() -> None:
+    events = record_values(3)
+    forge_after(events[-1])
+
+    assert broken_at() == (
+        4,
+        "Event 4 comes after the chain head (event 3): the application did not write it.",
+    )
+
+
+def test_it_goes_on_recording_past_an_event_beyond_the_head() -> None:
+    events = record_values(3)
+    forge_after(events[-1])
+
+    (event,) = record_values(1)
+
+    assert event.seq == 5
+    assert event.prev_hash == events[-1].hash
+    assert broken_at() is not None
+
+
+def test_it_accepts_events_appended_while_it_checks(monkeypatch: pytest.MonkeyPatch) -> None:
+    events = record_values(3)
+    real = chain._read_head
+    heads = iter([(2, events[1].hash)])  # the head as it was when the check began
+    monkeypatch.setattr(chain, "_read_head", lambda: next(heads, None) or real())
+
+    assert broken_at() is None
+
+
+def test_it_installs_the_head_of_a_new_log() -> None:
+    assert AuditHead.objects.get().seq == 0
+    assert AuditHead.objects.get().hash == GENESIS
+    (event,) = record_values(1)
+    assert event.seq == 1
+    assert verify_chain() is None
+
+
+def test_it_reports_an_emptied_log_without_its_head() -> None:
+    record_values(2)
+    AuditEvent.objects.all().delete()
+    AuditHead.objects.all().delete()
+
+    assert verify_in_english() == BrokenLink(0, "The chain head is missing.")

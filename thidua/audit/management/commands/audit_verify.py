@@ -46,6 +46,8 @@ class Command(BaseCommand):
                     "reason": broken.reason,
                 }
             )
+        if broken.seq == 0:
+            raise CommandError(_("Audit log chain broken: %(reason)s") % {"reason": broken.reason})
         raise CommandError(
             _("Audit log chain broken at event %(seq)s: %(reason)s")
             % {"seq": broken.seq, "reason": broken.reason}
