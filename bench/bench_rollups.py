@@ -589,7 +589,7 @@ def measure_approvals(world: World) -> list[dict[str, Any]]:
             spent.append((time.perf_counter() - t0) * 1000)
 
     reports = list(Report.objects.filter(pk__in=world.submitted).order_by("pk"))
-    rollups.apply_report = timed_apply  # type: ignore[assignment]
+    rollups.apply_report = timed_apply
     try:
         approve_ms = timed(lambda r: actions.approve_report(r, by=None), reports, warmup=0)
         approve_apply = list(spent)
@@ -599,7 +599,7 @@ def measure_approvals(world: World) -> list[dict[str, Any]]:
         )
         back_apply = list(spent)
     finally:
-        rollups.apply_report = apply  # type: ignore[assignment]
+        rollups.apply_report = apply
     return [
         approval_line("approve_report", approve_ms, approve_apply),
         approval_line("return_report", back_ms, back_apply),

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.http import HttpRequest
 from ninja import NinjaAPI, Schema
 from ninja.errors import HttpError
 from ninja.security import django_auth
@@ -19,6 +18,7 @@ from thidua.accounts.access import (
     units_for_user,
     year_period,
 )
+from thidua.accounts.requests import AuthedHttpRequest
 from thidua.accounts.tokens import TokenAuth
 from thidua.awards.api import router as awards_router
 from thidua.council.api import router as council_router
@@ -87,7 +87,7 @@ def _unit_out(unit: OrgUnit, name: str | None = None) -> dict[str, object]:
     summary="Units in the caller's scope open on a date",
 )
 def list_units(
-    request: HttpRequest,
+    request: AuthedHttpRequest,
     date: QueryDate | None = None,
     level: QueryCode | None = None,
     q: QueryText | None = None,
@@ -107,7 +107,7 @@ def list_units(
     "/units/{unit_id}", response=answers(UnitDetailOut, 404, 422), summary="One unit on a date"
 )
 def unit_detail(
-    request: HttpRequest, unit_id: PathId, date: QueryDate | None = None
+    request: AuthedHttpRequest, unit_id: PathId, date: QueryDate | None = None
 ) -> dict[str, object]:
     unit = get_unit_for_user(request.user, unit_id)
     day, scope = _day(date), scope_for(request.user)
@@ -132,7 +132,9 @@ def unit_detail(
     response=answers(list[int], 404, 422),
     summary="Ids of the subtree on a date",
 )
-def unit_subtree(request: HttpRequest, unit_id: PathId, date: QueryDate | None = None) -> list[int]:
+def unit_subtree(
+    request: AuthedHttpRequest, unit_id: PathId, date: QueryDate | None = None
+) -> list[int]:
     get_unit_for_user(request.user, unit_id)
     scope = scope_for(request.user)
     return [i for i in tree.subtree_ids(unit_id, _day(date)) if scope.sees(i)]
@@ -144,7 +146,7 @@ def unit_subtree(request: HttpRequest, unit_id: PathId, date: QueryDate | None =
     summary="Where the unit's work is on a date (following merges and splits)",
 )
 def unit_successors(
-    request: HttpRequest, unit_id: PathId, date: QueryDate | None = None
+    request: AuthedHttpRequest, unit_id: PathId, date: QueryDate | None = None
 ) -> list[dict[str, object]]:
     get_unit_for_user(request.user, unit_id)
     scope = scope_for(request.user)
@@ -187,7 +189,7 @@ def _person_out(
 
 @api.get("/people", response=answers(list[PersonOut], 422), summary="Staff in the caller's scope")
 def list_people(
-    request: HttpRequest,
+    request: AuthedHttpRequest,
     q: QueryText | None = None,
     limit: PageSize = 100,
     offset: Offset = 0,
@@ -206,7 +208,7 @@ def list_people(
 
 @api.get("/people/{person_id}", response=answers(PersonOut, 404, 422), summary="One staff record")
 def person_detail(
-    request: HttpRequest, person_id: PathId, year: QueryYear | None = None
+    request: AuthedHttpRequest, person_id: PathId, year: QueryYear | None = None
 ) -> dict[str, object]:
     person = get_person_for_user(
         request.user, person_id, period=year_period(year) if year else None
@@ -259,7 +261,7 @@ class MovementDetailOut(MovementOut):
     response=answers(list[MovementOut]),
     summary="Movements the caller takes part in",
 )
-def list_movements(request: HttpRequest) -> object:
+def list_movements(request: AuthedHttpRequest) -> object:
     return list(movements_for_user(request.user))
 
 
@@ -268,7 +270,7 @@ def list_movements(request: HttpRequest) -> object:
     response=answers(MovementDetailOut, 404, 422),
     summary="A movement's plan",
 )
-def movement_detail(request: HttpRequest, movement_id: PathId) -> object:
+def movement_detail(request: AuthedHttpRequest, movement_id: PathId) -> object:
     movement = get_movement_for_user(request.user, movement_id)
     return {
         **MovementOut.from_orm(movement).dict(),

@@ -20,6 +20,7 @@ from .access import require_admin
 from .forms import LoginForm, RoleForm, UnlockForm, UserCreateForm
 from .lockouts import lockouts
 from .models import RoleAssignment, User
+from .requests import AuthedHttpRequest
 
 
 @axes_dispatch
@@ -33,12 +34,12 @@ def login_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedHttpRequest) -> HttpResponse:
     return redirect("movements:list")
 
 
 @login_required
-def user_list(request: HttpRequest) -> HttpResponse:
+def user_list(request: AuthedHttpRequest) -> HttpResponse:
     require_admin(request.user)
     query = request.GET.get("q", "").strip()
     users = User.objects.select_related("person").order_by("username")
@@ -51,7 +52,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def user_create(request: HttpRequest) -> HttpResponse:
+def user_create(request: AuthedHttpRequest) -> HttpResponse:
     require_admin(request.user)
     form = UserCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -74,7 +75,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def user_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     require_admin(request.user)
     account = get_object_or_404(User.objects.select_related("person"), pk=pk)
     form = RoleForm(request.POST or None, initial={"valid_from": today()})
@@ -96,7 +97,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def role_end(request: HttpRequest, pk: int, role_pk: int) -> HttpResponse:
+def role_end(request: AuthedHttpRequest, pk: int, role_pk: int) -> HttpResponse:
     require_admin(request.user)
     assignment = get_object_or_404(RoleAssignment, pk=role_pk, user_id=pk)
     try:
@@ -109,7 +110,7 @@ def role_end(request: HttpRequest, pk: int, role_pk: int) -> HttpResponse:
 
 
 @login_required
-def lockout_list(request: HttpRequest) -> HttpResponse:
+def lockout_list(request: AuthedHttpRequest) -> HttpResponse:
     """Logins locked after too many failed attempts, each with a button to lift it."""
     require_admin(request.user)
     return render(request, "accounts/lockout_list.html", {"lockouts": lockouts()})
@@ -117,7 +118,7 @@ def lockout_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def lockout_unlock(request: HttpRequest) -> HttpResponse:
+def lockout_unlock(request: AuthedHttpRequest) -> HttpResponse:
     require_admin(request.user)
     form = UnlockForm(request.POST)
     if not form.is_valid():
@@ -125,7 +126,7 @@ def lockout_unlock(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:lockouts")
     username, address = form.cleaned_data["username"], form.cleaned_data["ip_address"] or None
     try:
-        actions.unlock_login(username, address, by=request.user)  # type: ignore[arg-type]
+        actions.unlock_login(username, address, by=request.user)
     except ValidationError as exc:
         messages.error(request, "; ".join(exc.messages))
     else:
@@ -138,17 +139,17 @@ def lockout_unlock(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def tokens(request: HttpRequest) -> HttpResponse:
+def tokens(request: AuthedHttpRequest) -> HttpResponse:
     """Personal API tokens: create (the secret is shown once) and revoke."""
     from .tokens import issue_token, revoke_token
 
     secret = None
     if request.method == "POST":
         if request.POST.get("revoke", "").isdigit():
-            token = get_object_or_404(request.user.api_tokens, pk=int(request.POST["revoke"]))  # type: ignore[union-attr]
+            token = get_object_or_404(request.user.api_tokens, pk=int(request.POST["revoke"]))
             revoke_token(token)
             messages.success(request, _("Token revoked."))
             return redirect("accounts:tokens")
-        _token, secret = issue_token(request.user, request.POST.get("name", "").strip())  # type: ignore[arg-type]
-    items = request.user.api_tokens.all()  # type: ignore[union-attr]
+        _token, secret = issue_token(request.user, request.POST.get("name", "").strip())
+    items = request.user.api_tokens.all()
     return render(request, "accounts/tokens.html", {"tokens": items, "secret": secret})

@@ -9,12 +9,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
 from django.utils import translation
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from thidua.accounts.access import get_person_for_user, get_unit_for_user, scope_for
+from thidua.accounts.requests import AuthedHttpRequest
 from thidua.lib.api import (
     Code,
     Id,
@@ -73,7 +73,7 @@ class TitleOut(Schema):
     response=answers(list[TitleOut], 422),
     summary="Titles with the rule in force",
 )
-def titles(request: HttpRequest, date: QueryDate | None = None) -> list[dict[str, Any]]:
+def titles(request: AuthedHttpRequest, date: QueryDate | None = None) -> list[dict[str, Any]]:
     try:
         day = parse_vn_date(date) if date else today()
     except InvalidDate as exc:
@@ -126,7 +126,7 @@ class EligibilityOut(Schema):
     summary="Stored eligibility",
 )
 def eligibility(
-    request: HttpRequest,
+    request: AuthedHttpRequest,
     year: QueryYear,
     title: QueryCode,
     unit: QueryId | None = None,
@@ -163,7 +163,7 @@ def eligibility(
     summary="A person's answer for every individual title, computed now",
 )
 def person_eligibility(
-    request: HttpRequest, person_id: PathId, year: QueryYear
+    request: AuthedHttpRequest, person_id: PathId, year: QueryYear
 ) -> list[dict[str, Any]]:
     person = get_person_for_user(request.user, person_id)
     out = []
@@ -215,7 +215,7 @@ def _proposal_out(p: Proposal) -> dict[str, Any]:
     "/awards/proposals", response=answers(list[ProposalOut], 422), summary="Proposals in scope"
 )
 def list_proposals(
-    request: HttpRequest, year: QueryYear | None = None, status: QueryCode | None = None
+    request: AuthedHttpRequest, year: QueryYear | None = None, status: QueryCode | None = None
 ) -> list[dict[str, Any]]:
     qs = proposals_for_user(request.user)
     if year is not None:
@@ -239,7 +239,7 @@ class ProposalIn(Schema):
     response=answers(ProposalOut, 400, 403, 404, 422, status=201),
     summary="Propose a nominee",
 )
-def create_proposal(request: HttpRequest, payload: ProposalIn) -> Status[dict[str, Any]]:
+def create_proposal(request: AuthedHttpRequest, payload: ProposalIn) -> Status[dict[str, Any]]:
     unit = get_unit_for_user(request.user, payload.proposing_unit_id, write=True)
     require(can_propose(request.user, unit.pk))
     title = Title.objects.filter(code=payload.title).first()
@@ -271,7 +271,7 @@ def create_proposal(request: HttpRequest, payload: ProposalIn) -> Status[dict[st
     response=answers(ProposalOut, 403, 404, 422),
     summary="Submit",
 )
-def submit_proposal(request: HttpRequest, proposal_id: PathId) -> dict[str, Any]:
+def submit_proposal(request: AuthedHttpRequest, proposal_id: PathId) -> dict[str, Any]:
     proposal = get_proposal_for_user(request.user, proposal_id)
     require(can_propose(request.user, proposal.proposing_unit_id))
     try:

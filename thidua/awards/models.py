@@ -230,7 +230,7 @@ class RegistrationDeadline(BilingualNote, models.Model):
 
 def registration_due(year: int) -> RegistrationDeadline | None:
     """The deadline rule in force on 1 January of the registration's year."""
-    return RegistrationDeadline.objects.at(dt.date(year, 1, 1)).first()  # type: ignore[no-any-return]
+    return RegistrationDeadline.objects.at(dt.date(year, 1, 1)).first()
 
 
 class NoBaseSalary(LookupError):

@@ -10,12 +10,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from thidua.accounts.access import get_person_for_user, get_unit_for_user, require_admin, scope_for
+from thidua.accounts.requests import AuthedHttpRequest
 from thidua.evaluation import board
 from thidua.lib.dates import InvalidDate, parse_vn_date, today
 from thidua.org import tree
@@ -33,7 +34,7 @@ THEMATIC_FORM = "BK_VKSTC_TT"  # Bằng khen of the Prosecutor General, collecti
 THEMATIC_ROWS = 20
 
 
-def year_param(request: HttpRequest, default: int | None = None) -> int:
+def year_param(request: AuthedHttpRequest, default: int | None = None) -> int:
     text = request.GET.get("year", "")
     if text.isdigit() and 2019 <= int(text) <= 2100:
         return int(text)
@@ -44,13 +45,13 @@ def years_offered() -> list[int]:
     return list(range(today().year, 2021, -1))
 
 
-def fragment(request: HttpRequest, template: str, name: str) -> str:
+def fragment(request: AuthedHttpRequest, template: str, name: str) -> str:
     return f"{template}#{name}" if getattr(request, "htmx", False) else template
 
 
 @login_required
 @require_GET
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthedHttpRequest) -> HttpResponse:
     year = year_param(request)
     scope = scope_for(request.user)
     rows = EligibilityResult.objects.filter(year=year, outcome="eligible")
@@ -75,7 +76,7 @@ def _count() -> Any:
 
 @login_required
 @require_GET
-def catalogue(request: HttpRequest) -> HttpResponse:
+def catalogue(request: AuthedHttpRequest) -> HttpResponse:
     """Titles and forms with the rule in force on a date, the base salary and the amount."""
     try:
         day = parse_vn_date(request.GET["on"]) if request.GET.get("on") else today()
@@ -96,7 +97,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     return render(request, "awards/catalogue.html", context)
 
 
-def scope_units(request: HttpRequest, year: int) -> tuple[OrgUnit | None, list[int] | None]:
+def scope_units(request: AuthedHttpRequest, year: int) -> tuple[OrgUnit | None, list[int] | None]:
     """The unit chosen (?unit=) and its subtree at the end of the year, or the whole scope."""
     text = request.GET.get("unit", "")
     if text.isdigit():
@@ -108,7 +109,7 @@ def scope_units(request: HttpRequest, year: int) -> tuple[OrgUnit | None, list[i
 
 @login_required
 @require_GET
-def candidates(request: HttpRequest) -> HttpResponse:
+def candidates(request: AuthedHttpRequest) -> HttpResponse:
     """The candidates the data proposes for a title, a year and a unit's subtree, with the
     reasons; refusals and holds too when asked (?outcome=)."""
     year = year_param(request)
@@ -146,7 +147,7 @@ def candidates(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def person_page(request: HttpRequest, pk: int) -> HttpResponse:
+def person_page(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """A person's answer for every individual title of a year, computed now, with reasons."""
     person = get_person_for_user(request.user, pk)
     year = year_param(request)
@@ -172,7 +173,7 @@ def person_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def recompute(request: HttpRequest) -> HttpResponse:
+def recompute(request: AuthedHttpRequest) -> HttpResponse:
     """Administrators recompute a year's eligibility for the sector."""
     require_admin(request.user)
     year = request.POST.get("year", "")
@@ -194,7 +195,7 @@ def _url(name: str) -> str:
 
 @login_required
 @require_GET
-def thematic(request: HttpRequest) -> HttpResponse:
+def thematic(request: AuthedHttpRequest) -> HttpResponse:
     """Thematic commendation for the phase reviews (sơ kết 2025, tổng kết 2030): the units in
     scope with the best THTK-CLP results over the whole phase (evaluation.board), still in
     operation at the review, each with a link proposing it for a collective Bằng khen by the

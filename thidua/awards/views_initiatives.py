@@ -6,11 +6,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from thidua.accounts.access import get_unit_for_user, scope_for
+from thidua.accounts.requests import AuthedHttpRequest
 from thidua.org.models import Person
 
 from . import actions
@@ -20,7 +21,7 @@ from .views import fragment
 
 
 @login_required
-def initiatives(request: HttpRequest) -> HttpResponse:
+def initiatives(request: AuthedHttpRequest) -> HttpResponse:
     """The register of initiatives in scope; POST records one."""
     if request.method not in {"GET", "POST"}:
         return HttpResponse(status=405)
@@ -46,7 +47,7 @@ def initiatives(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _record_initiative(request: HttpRequest, form: InitiativeForm) -> bool:
+def _record_initiative(request: AuthedHttpRequest, form: InitiativeForm) -> bool:
     if not form.is_valid():
         return False
     data = form.cleaned_data

@@ -9,12 +9,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from thidua.accounts.access import get_unit_for_user, scope_for
+from thidua.accounts.requests import AuthedHttpRequest
 from thidua.lib.dates import today
 from thidua.lib.uploads import (
     file_download,
@@ -44,7 +45,7 @@ from .views import fragment
 
 @login_required
 @require_GET
-def proposals(request: HttpRequest) -> HttpResponse:
+def proposals(request: AuthedHttpRequest) -> HttpResponse:
     qs = proposals_for_user(request.user).order_by("-year", "status", "-id")
     status = request.GET.get("status", "")
     if status in Proposal.Status.values:
@@ -68,7 +69,7 @@ def _nominees(unit: OrgUnit, year: int) -> list[tuple[str, str]]:
 
 
 @login_required
-def proposal_new(request: HttpRequest) -> HttpResponse:
+def proposal_new(request: AuthedHttpRequest) -> HttpResponse:
     """The proposal form for a unit (?unit=), prefilled from a candidate list link."""
     if request.method not in {"GET", "POST"}:
         return HttpResponse(status=405)
@@ -97,7 +98,9 @@ def proposal_new(request: HttpRequest) -> HttpResponse:
     return _create_proposal(request, unit, context)
 
 
-def _create_proposal(request: HttpRequest, unit: OrgUnit, context: dict[str, Any]) -> HttpResponse:
+def _create_proposal(
+    request: AuthedHttpRequest, unit: OrgUnit, context: dict[str, Any]
+) -> HttpResponse:
     form = ProposalForm(request.POST)
     if not form.is_valid():
         context["errors"] = [e for errs in form.errors.values() for e in errs]
@@ -129,7 +132,7 @@ def _create_proposal(request: HttpRequest, unit: OrgUnit, context: dict[str, Any
 
 @login_required
 @require_GET
-def proposal_page(request: HttpRequest, pk: int) -> HttpResponse:
+def proposal_page(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     proposal = get_proposal_for_user(request.user, pk)
     context = {
         "p": proposal,
@@ -144,7 +147,7 @@ def proposal_page(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "awards/proposal.html", context)
 
 
-def _editable(request: HttpRequest, pk: int) -> Proposal:
+def _editable(request: AuthedHttpRequest, pk: int) -> Proposal:
     proposal = get_proposal_for_user(request.user, pk)
     require(can_propose(request.user, proposal.proposing_unit_id))
     return proposal
@@ -152,7 +155,7 @@ def _editable(request: HttpRequest, pk: int) -> Proposal:
 
 @login_required
 @require_POST
-def proposal_report(request: HttpRequest, pk: int) -> HttpResponse:
+def proposal_report(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     proposal = _editable(request, pk)
     form = ReportForm(request.POST)
     try:
@@ -168,7 +171,7 @@ def proposal_report(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 @guard_upload(actions.MAX_EVIDENCE_BYTES)
-def proposal_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+def proposal_evidence(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     proposal = _editable(request, pk)
     form = EvidenceForm(request.POST, request.FILES)
     try:
@@ -193,7 +196,7 @@ def proposal_evidence(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def evidence_download(request: HttpRequest, pk: int, evidence_id: int) -> FileResponse:
+def evidence_download(request: AuthedHttpRequest, pk: int, evidence_id: int) -> FileResponse:
     proposal = get_proposal_for_user(request.user, pk)
     evidence = get_object_or_404(proposal.evidence, pk=evidence_id)
     kind = stored_kind(evidence.file, evidence.content_type, limit=actions.MAX_EVIDENCE_BYTES)
@@ -202,7 +205,7 @@ def evidence_download(request: HttpRequest, pk: int, evidence_id: int) -> FileRe
 
 @login_required
 @require_POST
-def proposal_move(request: HttpRequest, pk: int, to: str) -> HttpResponse:
+def proposal_move(request: AuthedHttpRequest, pk: int, to: str) -> HttpResponse:
     """submit or withdraw (the proposing unit), return (the level above)."""
     proposal = get_proposal_for_user(request.user, pk)
     if to in {Proposal.Status.SUBMITTED, Proposal.Status.WITHDRAWN}:

@@ -8,12 +8,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from thidua.accounts.access import get_unit_for_user, scope_for
+from thidua.accounts.requests import AuthedHttpRequest
 from thidua.evaluation.models import Programme
 from thidua.evaluation.targets import programme_progress
 from thidua.lib.dates import today
@@ -35,7 +36,7 @@ from .views import fragment, scope_units, year_param
 
 @login_required
 @require_GET
-def registrations(request: HttpRequest) -> HttpResponse:
+def registrations(request: AuthedHttpRequest) -> HttpResponse:
     """The level above's consolidated list: every unit below, its status and counts."""
     year = year_param(request, today().year)
     unit, unit_ids = scope_units(request, year)
@@ -74,7 +75,7 @@ def registrations(request: HttpRequest) -> HttpResponse:
     return render(request, fragment(request, "awards/registrations.html", "table"), context)
 
 
-def _registration_context(request: HttpRequest, reg: Registration) -> dict[str, Any]:
+def _registration_context(request: AuthedHttpRequest, reg: Registration) -> dict[str, Any]:
     staff = actions.unit_staff(reg.unit, reg.year)
     items = list(reg.items.select_related("title"))
     chosen = {(i.person_id, i.title.code) for i in items}
@@ -83,7 +84,7 @@ def _registration_context(request: HttpRequest, reg: Registration) -> dict[str, 
     people = [
         {"person": p, "titles": [(t, (p.pk, t.code) in chosen) for t in individual]} for p in staff
     ]
-    mine = getattr(request.user, "person_id", None)
+    mine = request.user.person_id
     deadline = registration_due(reg.year)
     due = deadline.due_on(reg.year) if deadline else None
     programme = Programme.objects.filter(unit=reg.unit, year=reg.year).first()
@@ -106,7 +107,7 @@ def _registration_context(request: HttpRequest, reg: Registration) -> dict[str, 
 
 
 @login_required
-def registration_page(request: HttpRequest, unit_id: int, year: int) -> HttpResponse:
+def registration_page(request: AuthedHttpRequest, unit_id: int, year: int) -> HttpResponse:
     """GET shows the unit's registration; POST saves the titles ticked."""
     if request.method not in {"GET", "POST"}:
         return HttpResponse(status=405)
@@ -129,12 +130,12 @@ def registration_page(request: HttpRequest, unit_id: int, year: int) -> HttpResp
     return _save_registration(request, reg)
 
 
-def _save_registration(request: HttpRequest, reg: Registration) -> HttpResponse:
+def _save_registration(request: AuthedHttpRequest, reg: Registration) -> HttpResponse:
     titles = {t.code: t for t in Title.objects.all()}
     picked = [v.split(":") for v in request.POST.getlist("item")]
     try:
-        if request.POST.get("self") and getattr(request.user, "person_id", None):
-            person = get_object_or_404(Person, pk=request.user.person_id)  # type: ignore[union-attr]
+        if request.POST.get("self") and request.user.person_id:
+            person = get_object_or_404(Person, pk=request.user.person_id)
             chosen = [titles[c] for p, c in picked if p == str(person.pk) and c in titles]
             actions.register_self(reg, person, chosen, by=request.user)
         else:
@@ -156,7 +157,7 @@ def _save_registration(request: HttpRequest, reg: Registration) -> HttpResponse:
 
 @login_required
 @require_POST
-def registration_move(request: HttpRequest, pk: int, to: str) -> HttpResponse:
+def registration_move(request: AuthedHttpRequest, pk: int, to: str) -> HttpResponse:
     reg = get_registration_for_user(request.user, pk)
     if to == Registration.Status.SUBMITTED:
         require(can_edit_registration(request.user, reg))

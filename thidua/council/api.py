@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
+from thidua.accounts.requests import AuthedHttpRequest
 from thidua.lib.api import Code, PathId, answers
 from thidua.lib.dates import format_vn_date
 
@@ -111,7 +111,7 @@ def _session(session: CouncilSession) -> dict[str, Any]:
     response=answers(list[SessionOut]),
     summary="Council sessions I sit in or run",
 )
-def list_sessions(request: HttpRequest) -> list[dict[str, Any]]:
+def list_sessions(request: AuthedHttpRequest) -> list[dict[str, Any]]:
     sessions = access.sessions_for_user(request.user).order_by("-date", "-id")[:100]
     return [_session(s) for s in sessions]
 
@@ -119,7 +119,7 @@ def list_sessions(request: HttpRequest) -> list[dict[str, Any]]:
 @router.get(
     "/council/sessions/{session_id}", response=answers(SessionOut, 404, 422), summary="One session"
 )
-def get_session(request: HttpRequest, session_id: PathId) -> dict[str, Any]:
+def get_session(request: AuthedHttpRequest, session_id: PathId) -> dict[str, Any]:
     return _session(access.get_session_for_user(request.user, session_id))
 
 
@@ -128,7 +128,7 @@ def get_session(request: HttpRequest, session_id: PathId) -> dict[str, Any]:
     response=answers(VoteOut, 400, 404, 422),
     summary="Cast my secret vote",
 )
-def vote(request: HttpRequest, item_id: PathId, payload: VoteIn) -> dict[str, bool]:
+def vote(request: AuthedHttpRequest, item_id: PathId, payload: VoteIn) -> dict[str, bool]:
     item = access.get_item_for_user(request.user, item_id)
     form = VoteForm(payload.dict())
     if not form.is_valid():
@@ -167,7 +167,7 @@ def _decision(decision: Decision) -> dict[str, Any]:
 @router.get(
     "/council/decisions", response=answers(list[DecisionOut]), summary="Commendation decisions"
 )
-def list_decisions(request: HttpRequest) -> list[dict[str, Any]]:
+def list_decisions(request: AuthedHttpRequest) -> list[dict[str, Any]]:
     decisions = access.decisions_for_user(request.user).order_by("-date", "-id")[:100]
     return [_decision(d) for d in decisions]
 
@@ -177,5 +177,5 @@ def list_decisions(request: HttpRequest) -> list[dict[str, Any]]:
     response=answers(DecisionOut, 404, 422),
     summary="One decision",
 )
-def get_decision(request: HttpRequest, decision_id: PathId) -> dict[str, Any]:
+def get_decision(request: AuthedHttpRequest, decision_id: PathId) -> dict[str, Any]:
     return _decision(access.get_decision_for_user(request.user, decision_id))

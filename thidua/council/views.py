@@ -8,12 +8,14 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from thidua.accounts.access import get_person_for_user, get_unit_for_user
+from thidua.accounts.models import User
+from thidua.accounts.requests import AuthedHttpRequest
 from thidua.awards.models import AwardRecord, Council, Proposal
 from thidua.lib.dates import today
 from thidua.lib.documents import OfficialDocument, render_docx, render_pdf
@@ -25,12 +27,12 @@ from .models import AgendaItem, BallotReceipt, CouncilSession, Revocation, Sessi
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def _refused(request: HttpRequest, exc: ValidationError) -> None:
+def _refused(request: AuthedHttpRequest, exc: ValidationError) -> None:
     for message in exc.messages:
         messages.error(request, message)
 
 
-def _councils_for(user: Any) -> Any:
+def _councils_for(user: User) -> Any:
     units = access._managed_units(user)
     qs = Council.objects.select_related("unit")
     return qs if units is None else qs.filter(unit_id__in=units)
@@ -38,7 +40,7 @@ def _councils_for(user: Any) -> Any:
 
 @require_GET
 @login_required
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthedHttpRequest) -> HttpResponse:
     sessions = access.sessions_for_user(request.user).order_by("-date", "-id")[:50]
     decisions = access.decisions_for_user(request.user).order_by("-date", "-id")[:50]
     secretary = access.is_secretary(request.user)
@@ -49,7 +51,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def session_new(request: HttpRequest) -> HttpResponse:
+def session_new(request: AuthedHttpRequest) -> HttpResponse:
     if not access.is_secretary(request.user):
         raise Http404
     form = SessionForm(request.POST, councils=_councils_for(request.user))
@@ -71,10 +73,10 @@ def session_new(request: HttpRequest) -> HttpResponse:
     return render(request, "council/index.html", context, status=422)
 
 
-def _session_context(request: HttpRequest, session: CouncilSession) -> dict[str, Any]:
+def _session_context(request: AuthedHttpRequest, session: CouncilSession) -> dict[str, Any]:
     user = request.user
     manage = access.can_manage(user, session.council.unit_id)
-    me = session.members.filter(user_id=getattr(user, "pk", 0)).first()
+    me = session.members.filter(user_id=user.pk).first()
     items = list(
         session.items.select_related("proposal__title", "proposal__person", "proposal__unit")
     )
@@ -121,14 +123,16 @@ def _session_context(request: HttpRequest, session: CouncilSession) -> dict[str,
 
 @require_GET
 @login_required
-def session_page(request: HttpRequest, pk: int) -> HttpResponse:
+def session_page(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     session = access.get_session_for_user(request.user, pk)
-    template = "council/session.html#items" if request.htmx else "council/session.html"  # type: ignore[attr-defined]
+    template = "council/session.html#items" if request.htmx else "council/session.html"
     return render(request, template, _session_context(request, session))
 
 
-def _back(request: HttpRequest, session: CouncilSession, fragment: str = "items") -> HttpResponse:
-    if request.htmx:  # type: ignore[attr-defined]
+def _back(
+    request: AuthedHttpRequest, session: CouncilSession, fragment: str = "items"
+) -> HttpResponse:
+    if request.htmx:
         return render(
             request, f"council/session.html#{fragment}", _session_context(request, session)
         )
@@ -137,7 +141,7 @@ def _back(request: HttpRequest, session: CouncilSession, fragment: str = "items"
 
 @require_POST
 @login_required
-def attendance(request: HttpRequest, pk: int, member_id: int) -> HttpResponse:
+def attendance(request: AuthedHttpRequest, pk: int, member_id: int) -> HttpResponse:
     session = access.get_session_for_user(request.user, pk, manage=True)
     try:
         member = session.members.get(pk=member_id)
@@ -152,7 +156,7 @@ def attendance(request: HttpRequest, pk: int, member_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def add_item(request: HttpRequest, pk: int) -> HttpResponse:
+def add_item(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     session = access.get_session_for_user(request.user, pk, manage=True)
     try:
         proposal = Proposal.objects.get(pk=int(request.POST.get("proposal", "0") or 0))
@@ -166,7 +170,7 @@ def add_item(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def move_session(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+def move_session(request: AuthedHttpRequest, pk: int, step: str) -> HttpResponse:
     session = access.get_session_for_user(request.user, pk, manage=True)
     try:
         if step == "open":
@@ -183,7 +187,7 @@ def move_session(request: HttpRequest, pk: int, step: str) -> HttpResponse:
 
 @require_POST
 @login_required
-def vote(request: HttpRequest, item_id: int) -> HttpResponse:
+def vote(request: AuthedHttpRequest, item_id: int) -> HttpResponse:
     item = access.get_item_for_user(request.user, item_id)
     form = VoteForm(request.POST)
     if not form.is_valid():
@@ -199,7 +203,7 @@ def vote(request: HttpRequest, item_id: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def written_vote(request: HttpRequest, item_id: int) -> HttpResponse:
+def written_vote(request: AuthedHttpRequest, item_id: int) -> HttpResponse:
     item = access.get_item_for_user(request.user, item_id, manage=True)
     form = WrittenVoteForm(request.POST)
     if form.is_valid():
@@ -232,7 +236,7 @@ def _file(document: OfficialDocument, fmt: str) -> HttpResponse:
 
 @require_GET
 @login_required
-def minutes(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+def minutes(request: AuthedHttpRequest, pk: int, fmt: str) -> HttpResponse:
     session = access.get_session_for_user(request.user, pk)
     if session.status != CouncilSession.Status.CLOSED:
         raise Http404
@@ -246,7 +250,7 @@ def _passed_items(session: CouncilSession) -> Any:
 
 
 @login_required
-def decision_new(request: HttpRequest, pk: int) -> HttpResponse:
+def decision_new(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     session = access.get_session_for_user(request.user, pk, manage=True)
     if request.method not in ("GET", "POST"):
         return HttpResponse(status=405)
@@ -275,7 +279,7 @@ def decision_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @login_required
-def decision_page(request: HttpRequest, pk: int) -> HttpResponse:
+def decision_page(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     decision = access.get_decision_for_user(request.user, pk)
     awardees = decision.awardees.select_related(
         "proposal__title", "proposal__person", "proposal__unit", "award"
@@ -289,13 +293,13 @@ def decision_page(request: HttpRequest, pk: int) -> HttpResponse:
         "issue_form": IssueForm(),
         "revocations": {r.award_id: r for r in Revocation.objects.filter(decision=decision)},
     }
-    template = "council/decision.html#awardees" if request.htmx else "council/decision.html"  # type: ignore[attr-defined]
+    template = "council/decision.html#awardees" if request.htmx else "council/decision.html"
     return render(request, template, context)
 
 
 @require_POST
 @login_required
-def decision_issue(request: HttpRequest, pk: int) -> HttpResponse:
+def decision_issue(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     decision = access.get_decision_for_user(request.user, pk, manage=True)
     form = IssueForm(request.POST)
     if form.is_valid():
@@ -311,13 +315,13 @@ def decision_issue(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @login_required
-def decision_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+def decision_file(request: AuthedHttpRequest, pk: int, fmt: str) -> HttpResponse:
     decision = access.get_decision_for_user(request.user, pk)
     return _file(exports.decision_document(decision), fmt)
 
 
 @login_required
-def revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def revoke(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     award = access.get_award_for_user(request.user, pk)
     if request.method not in ("GET", "POST"):
         return HttpResponse(status=405)
@@ -340,7 +344,7 @@ def revoke(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "council/revoke.html", {"form": form, "award": award})
 
 
-def _history(request: HttpRequest, awards: Any, subject: object, kind: str) -> HttpResponse:
+def _history(request: AuthedHttpRequest, awards: Any, subject: object, kind: str) -> HttpResponse:
     awards = awards.select_related("title").order_by("-year", "-decided_on")
     recovered = {r.award_id: r for r in Revocation.objects.filter(award__in=awards)}
     context = {
@@ -350,19 +354,19 @@ def _history(request: HttpRequest, awards: Any, subject: object, kind: str) -> H
         "revocations": recovered,
         "can_revoke": access.is_secretary(request.user),
     }
-    template = "council/history.html#awards" if request.htmx else "council/history.html"  # type: ignore[attr-defined]
+    template = "council/history.html#awards" if request.htmx else "council/history.html"
     return render(request, template, context)
 
 
 @require_GET
 @login_required
-def person_history(request: HttpRequest, pk: int) -> HttpResponse:
+def person_history(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     person = get_person_for_user(request.user, pk)
     return _history(request, AwardRecord.objects.filter(person=person), person, "person")
 
 
 @require_GET
 @login_required
-def unit_history(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_history(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     unit = get_unit_for_user(request.user, pk)
     return _history(request, AwardRecord.objects.filter(unit=unit), unit, "unit")

@@ -7,12 +7,12 @@ from decimal import Decimal
 from typing import Annotated
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
 from thidua.accounts.access import get_unit_for_user, scope_for
+from thidua.accounts.requests import AuthedHttpRequest
 from thidua.lib.api import (
     LongText,
     PathId,
@@ -161,7 +161,7 @@ def _refused(exc: ValidationError) -> HttpError:
     response=answers(AssessmentOut, 404, 422),
     summary="An assessment with every score and how it was reached",
 )
-def assessment(request: HttpRequest, assessment_id: PathId) -> dict[str, object]:
+def assessment(request: AuthedHttpRequest, assessment_id: PathId) -> dict[str, object]:
     return _out(get_assessment_for_user(request.user, assessment_id))
 
 
@@ -171,7 +171,7 @@ def assessment(request: HttpRequest, assessment_id: PathId) -> dict[str, object]
     summary="Units of the caller's scope ranked by a measure (ties broken, see docs)",
 )
 def rankings(
-    request: HttpRequest, year: PathYear, measure: QueryCode = "total"
+    request: AuthedHttpRequest, year: PathYear, measure: QueryCode = "total"
 ) -> list[dict[str, object]]:
     if measure not in MEASURES:
         raise HttpError(422, f"Thước đo không hợp lệ / unknown measure: {measure}")
@@ -187,7 +187,7 @@ def rankings(
     response=answers(AssessmentOut, 400, 403, 404, 422),
     summary="The unit's own points (manual, with evidence) or violations",
 )
-def self_score(request: HttpRequest, score_id: PathId, payload: ScoreIn) -> dict[str, object]:
+def self_score(request: AuthedHttpRequest, score_id: PathId, payload: ScoreIn) -> dict[str, object]:
     score = get_object_or_404(Score.objects.select_related("criterion"), pk=score_id)
     a = get_assessment_for_user(request.user, score.assessment_id)
     require(can_edit_unit(request.user, a.unit_id))
@@ -211,7 +211,9 @@ def self_score(request: HttpRequest, score_id: PathId, payload: ScoreIn) -> dict
     response=answers(AssessmentOut, 400, 403, 404, 422),
     summary="The level above changes a criterion's points, with a reason",
 )
-def review_score(request: HttpRequest, score_id: PathId, payload: ReviewIn) -> dict[str, object]:
+def review_score(
+    request: AuthedHttpRequest, score_id: PathId, payload: ReviewIn
+) -> dict[str, object]:
     score = get_object_or_404(Score.objects.select_related("criterion"), pk=score_id)
     a = get_assessment_for_user(request.user, score.assessment_id)
     require(can_review(request.user, a))
@@ -236,7 +238,7 @@ def review_score(request: HttpRequest, score_id: PathId, payload: ReviewIn) -> d
     response=answers(ProgrammeOut, 404, 422),
     summary="A unit's THTK-CLP programme: targets and their progress from approved reports",
 )
-def programme(request: HttpRequest, unit_id: PathId, year: PathYear) -> dict[str, object]:
+def programme(request: AuthedHttpRequest, unit_id: PathId, year: PathYear) -> dict[str, object]:
     unit = get_unit_for_user(request.user, unit_id)
     found = Programme.objects.filter(unit=unit, year=year).first()
     if found is None:
@@ -271,7 +273,7 @@ def programme(request: HttpRequest, unit_id: PathId, year: PathYear) -> dict[str
     response=answers(list[ClusterOut], 422),
     summary="Emulation clusters and blocks of a year that the caller can see",
 )
-def clusters(request: HttpRequest, year: QueryYear) -> list[dict[str, object]]:
+def clusters(request: AuthedHttpRequest, year: QueryYear) -> list[dict[str, object]]:
     found = clusters_for_user(request.user).filter(year=year).prefetch_related("memberships__unit")
     return [
         {

@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from thidua.accounts.access import get_unit_for_user, scope_for
+from thidua.accounts.requests import AuthedHttpRequest
 from thidua.lib.dates import today
 from thidua.lib.text import fold
 from thidua.lib.uploads import (
@@ -66,7 +67,7 @@ MEASURE_LABELS = {
 }
 
 
-def _year(request: HttpRequest) -> int:
+def _year(request: AuthedHttpRequest) -> int:
     raw = request.GET.get("year", "")
     if raw.isdigit() and 2000 <= int(raw) <= 2100:
         return int(raw)
@@ -74,14 +75,14 @@ def _year(request: HttpRequest) -> int:
     return latest.year if latest else today().year
 
 
-def _messages(request: HttpRequest, exc: ValidationError) -> None:
+def _messages(request: AuthedHttpRequest, exc: ValidationError) -> None:
     for message in exc.messages:
         messages.error(request, message)
 
 
 @login_required
 @require_GET
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthedHttpRequest) -> HttpResponse:
     """Rankings of the year across the user's scope, by the chosen measure."""
     year = _year(request)
     measure = request.GET.get("measure", "total")
@@ -113,13 +114,13 @@ def index(request: HttpRequest) -> HttpResponse:
         "can_manage_clusters": can_manage_clusters(request.user),
         "home_units": scope.home_units,
     }
-    template = "evaluation/index.html#ranking" if request.htmx else "evaluation/index.html"  # type: ignore[attr-defined]
+    template = "evaluation/index.html#ranking" if request.htmx else "evaluation/index.html"
     return render(request, template, context)
 
 
 @login_required
 @require_GET
-def unit_page(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_page(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """A unit's programme with each target's progress, and its assessment."""
     unit = get_unit_for_user(request.user, pk)
     year = _year(request) if request.GET.get("year") else today().year
@@ -144,7 +145,7 @@ def unit_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def open_assessment(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+def open_assessment(request: AuthedHttpRequest, pk: int, year: int) -> HttpResponse:
     unit = get_unit_for_user(request.user, pk, write=True)
     require(can_edit_unit(request.user, unit.pk))
     try:
@@ -185,7 +186,7 @@ def _own_points(s: Score) -> Any:
     return s.self_points
 
 
-def _assessment_context(request: HttpRequest, a: Assessment) -> dict[str, Any]:
+def _assessment_context(request: AuthedHttpRequest, a: Assessment) -> dict[str, Any]:
     rows = _score_rows(a)
     groups: dict[str, dict[str, Any]] = {}
     for row in rows:
@@ -208,15 +209,15 @@ def _assessment_context(request: HttpRequest, a: Assessment) -> dict[str, Any]:
 
 @login_required
 @require_GET
-def assessment_page(request: HttpRequest, pk: int) -> HttpResponse:
+def assessment_page(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """The score table: every criterion with its points and how they were reached."""
     a = get_assessment_for_user(request.user, pk)
-    template = "evaluation/assessment.html#scores" if request.htmx else "evaluation/assessment.html"  # type: ignore[attr-defined]
+    template = "evaluation/assessment.html#scores" if request.htmx else "evaluation/assessment.html"
     return render(request, template, _assessment_context(request, a))
 
 
-def _after_score(request: HttpRequest, a: Assessment) -> HttpResponse:
-    if request.htmx:  # type: ignore[attr-defined]
+def _after_score(request: AuthedHttpRequest, a: Assessment) -> HttpResponse:
+    if request.htmx:
         a.refresh_from_db()
         return render(request, "evaluation/assessment.html#scores", _assessment_context(request, a))
     return redirect("evaluation:assessment", pk=a.pk)
@@ -225,7 +226,7 @@ def _after_score(request: HttpRequest, a: Assessment) -> HttpResponse:
 @login_required
 @require_POST
 @guard_upload(MAX_EVIDENCE_BYTES)
-def self_score(request: HttpRequest, pk: int) -> HttpResponse:
+def self_score(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """The unit's own points (manual, with evidence) or violations (deduction); nothing is
     saved when the evidence file is too large or refused."""
     score = get_object_or_404(Score.objects.select_related("criterion"), pk=pk)
@@ -254,7 +255,7 @@ def self_score(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def review_score(request: HttpRequest, pk: int) -> HttpResponse:
+def review_score(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """The level above changes a criterion's points, with a reason."""
     score = get_object_or_404(Score.objects.select_related("criterion"), pk=pk)
     a = get_assessment_for_user(request.user, score.assessment_id)
@@ -288,7 +289,7 @@ TRANSITIONS: dict[str, tuple[Allowed, Run]] = {
 
 @login_required
 @require_POST
-def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def transition(request: AuthedHttpRequest, pk: int, action: str) -> HttpResponse:
     a = get_assessment_for_user(request.user, pk)
     if action not in TRANSITIONS:
         raise Http404
@@ -310,7 +311,7 @@ def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 
 @login_required
-def programme_page(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+def programme_page(request: AuthedHttpRequest, pk: int, year: int) -> HttpResponse:
     """Draft, edit and approve the unit's programme for the year; add numeric targets."""
     unit = get_unit_for_user(request.user, pk)
     programme = Programme.objects.filter(unit=unit, year=year).first()
@@ -357,7 +358,7 @@ def programme_page(request: HttpRequest, pk: int, year: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def add_target(request: HttpRequest, pk: int) -> HttpResponse:
+def add_target(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     programme = get_programme_for_user(request.user, pk)
     require(can_edit_unit(request.user, programme.unit_id))
     form = TargetForm(request.POST)
@@ -374,7 +375,7 @@ def add_target(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def approve_programme(request: HttpRequest, pk: int) -> HttpResponse:
+def approve_programme(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     programme = get_programme_for_user(request.user, pk)
     require(is_unit_head(request.user, programme.unit_id))
     try:
@@ -388,7 +389,7 @@ def approve_programme(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def cluster_page(request: HttpRequest, pk: int) -> HttpResponse:
+def cluster_page(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """Members of a cluster with their totals and ranks in the cluster; chair and deputy."""
     cluster = get_cluster_for_user(request.user, pk)
     members = list(
@@ -427,7 +428,7 @@ def _member_choices(organiser: OrgUnit, year: int) -> list[tuple[int, str]]:
 
 
 @login_required
-def cluster_new(request: HttpRequest) -> HttpResponse:
+def cluster_new(request: AuthedHttpRequest) -> HttpResponse:
     """The council secretary sets up a cluster or block of the year: code, name, members
     ticked among the units the organiser runs, pact date and scoring table."""
     if request.method not in {"GET", "POST"}:
@@ -466,7 +467,7 @@ def cluster_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def cluster_officers(request: HttpRequest, pk: int) -> HttpResponse:
+def cluster_officers(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     cluster = get_cluster_for_user(request.user, pk)
     require(can_manage_clusters(request.user))
     form = OfficersForm(request.POST)
@@ -495,7 +496,7 @@ def cluster_officers(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def rubric_page(request: HttpRequest, pk: int) -> HttpResponse:
+def rubric_page(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """A score table: groups with their maxima from the Circular, criteria set by the sector."""
     rubric = get_object_or_404(Rubric, pk=pk)
     groups = rubric.groups.prefetch_related("criteria")
@@ -508,7 +509,7 @@ def rubric_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def phase_page(request: HttpRequest) -> HttpResponse:
+def phase_page(request: AuthedHttpRequest) -> HttpResponse:
     """Thematic commendation for the phase reviews: the units with the best THTK-CLP results
     over the whole phase (sơ kết 2025, tổng kết 2030)."""
     phase = request.GET.get("phase", "2022-2025")
@@ -537,7 +538,7 @@ def phase_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def evidence(request: HttpRequest, pk: int) -> FileResponse:
+def evidence(request: AuthedHttpRequest, pk: int) -> FileResponse:
     """The evidence file of one score, for whoever may read its assessment (404 otherwise)."""
     score = get_object_or_404(Score.objects.select_related("assessment"), pk=pk)
     get_assessment_for_user(request.user, score.assessment_id)

@@ -570,7 +570,7 @@ class _OdsStyles:
 
 
 def _ods_facts(data: bytes, sheet: str, cells: set[Position]) -> dict[Position, CellFacts]:
-    from defusedxml.ElementTree import iterparse  # type: ignore[import-untyped]
+    from defusedxml.ElementTree import iterparse
 
     styles = _OdsStyles()
     with zipfile.ZipFile(io.BytesIO(data)) as archive:

@@ -6,11 +6,12 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from thidua.accounts.requests import AuthedHttpRequest
 from thidua.lib.dates import today
 
 from . import actions
@@ -20,7 +21,7 @@ from .models import Milestone
 
 
 @login_required
-def movement_list(request: HttpRequest) -> HttpResponse:
+def movement_list(request: AuthedHttpRequest) -> HttpResponse:
     movements = movements_for_user(request.user).select_related("organisation")
     if len(movements) == 1 and not request.GET.get("all"):
         return redirect("movements:detail", pk=movements[0].pk)
@@ -40,7 +41,7 @@ def _forms(data: Any = None) -> dict[str, forms.ModelForm]:  # type: ignore[type
 
 
 @login_required
-def movement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def movement_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     movement = get_movement_for_user(request.user, pk)
     context: dict[str, Any] = {
         "movement": movement,
@@ -56,7 +57,7 @@ def movement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def movement_create(request: HttpRequest) -> HttpResponse:
+def movement_create(request: AuthedHttpRequest) -> HttpResponse:
     if not can_edit(request.user):
         raise Http404
     form = MovementForm(request.POST or None)
@@ -77,14 +78,14 @@ def movement_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def movement_add(request: HttpRequest, pk: int, part: str) -> HttpResponse:
+def movement_add(request: AuthedHttpRequest, pk: int, part: str) -> HttpResponse:
     movement = get_movement_for_user(request.user, pk, write=True)
     all_forms = _forms(request.POST)
     form = all_forms.get(f"{part}_form")
     if form is None:
         raise Http404
     if form.is_valid():
-        obj = form.save(commit=False)  # type: ignore[attr-defined]
+        obj = form.save(commit=False)
         obj.movement = movement
         adder: Any = {
             "phase": actions.add_phase,
@@ -108,14 +109,14 @@ def movement_add(request: HttpRequest, pk: int, part: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def milestone_status(request: HttpRequest, pk: int, milestone_pk: int) -> HttpResponse:
+def milestone_status(request: AuthedHttpRequest, pk: int, milestone_pk: int) -> HttpResponse:
     movement = get_movement_for_user(request.user, pk, write=True)
     milestone = get_object_or_404(Milestone, pk=milestone_pk, movement=movement)
     try:
         actions.set_milestone_status(milestone, request.POST.get("status", ""), day=today())
     except ValidationError as exc:
         messages.error(request, "; ".join(exc.messages))
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         return render(
             request,
             "movements/detail.html#milestone-row",

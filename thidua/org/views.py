@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -20,6 +20,8 @@ from thidua.accounts.access import (
     scope_for,
     year_period,
 )
+from thidua.accounts.models import User
+from thidua.accounts.requests import AuthedHttpRequest
 from thidua.lib.dates import InvalidDate, parse_vn_date, today
 from thidua.lib.text import fold
 
@@ -30,7 +32,7 @@ from .models import OrgLevel, OrgUnit, OrgUnitVersion, Position, ReorgLink, Tree
 REORGANISATION_DAY = dt.date(2025, 7, 1)
 
 
-def _day(request: HttpRequest) -> tuple[dt.date, str | None]:
+def _day(request: AuthedHttpRequest) -> tuple[dt.date, str | None]:
     raw = request.GET.get("date", "").strip()
     if not raw:
         return today(), None
@@ -58,7 +60,7 @@ def _rows(unit_ids: list[int], day: dt.date) -> list[dict[str, Any]]:
     return rows
 
 
-def _visible_roots(user: Any, day: dt.date) -> list[int]:
+def _visible_roots(user: User, day: dt.date) -> list[int]:
     scope = scope_for(user, today())
     if scope.unit_ids is None:
         return tree.roots(day)
@@ -69,7 +71,7 @@ def _visible_roots(user: Any, day: dt.date) -> list[int]:
 
 
 @login_required
-def tree_page(request: HttpRequest) -> HttpResponse:
+def tree_page(request: AuthedHttpRequest) -> HttpResponse:
     day, warning = _day(request)
     if warning:
         messages.warning(request, warning)
@@ -84,7 +86,7 @@ def tree_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def children_fragment(request: HttpRequest, pk: int) -> HttpResponse:
+def children_fragment(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     get_unit_for_user(request.user, pk)
     day, _warning = _day(request)
     scope = scope_for(request.user)
@@ -93,7 +95,7 @@ def children_fragment(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def search(request: HttpRequest) -> HttpResponse:
+def search(request: AuthedHttpRequest) -> HttpResponse:
     """Units by name (diacritics optional) and/or by level, optionally on a date."""
     query = request.GET.get("q", "").strip()
     level = OrgLevel.objects.filter(code=request.GET.get("level", "")).first()
@@ -108,7 +110,7 @@ def search(request: HttpRequest) -> HttpResponse:
         ids = tree.level_ids(level.pk, day or today())
         found = list(OrgUnit.objects.filter(id__in=ids).select_related("level").order_by("code"))
     found = [u for u in found if scope.sees(u.pk)]
-    template = "org/search.html#results" if request.htmx else "org/search.html"  # type: ignore[attr-defined]
+    template = "org/search.html#results" if request.htmx else "org/search.html"
     context = {
         "q": query,
         "found": found,
@@ -122,7 +124,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def unit_page(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_page(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     unit = get_unit_for_user(request.user, pk)
     day, warning = _day(request)
     if warning:
@@ -145,13 +147,13 @@ def unit_page(request: HttpRequest, pk: int) -> HttpResponse:
         "events": unit.events.order_by("-date"),
         "staff_count_at_day": staff.count(),
         "staff": staff.order_by("person__search_key")[:50],
-        "can_admin": scope.is_admin or request.user.is_superuser,  # type: ignore[attr-defined]
+        "can_admin": scope.is_admin or request.user.is_superuser,
     }
     return render(request, "org/unit.html", context)
 
 
 @login_required
-def people(request: HttpRequest) -> HttpResponse:
+def people(request: AuthedHttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     year = request.GET.get("year", "").strip()
     # Today's staff by default; a year shows who was in the user's units that year.
@@ -165,13 +167,13 @@ def people(request: HttpRequest) -> HttpResponse:
         .filter(person__in=list(page.object_list))
         .values_list("person_id", "unit__name")
     )
-    template = "org/people.html#list" if request.htmx else "org/people.html"  # type: ignore[attr-defined]
+    template = "org/people.html#list" if request.htmx else "org/people.html"
     context = {"page": page, "q": query, "year": year if period else "", "current": current}
     return render(request, template, context)
 
 
 @login_required
-def person_page(request: HttpRequest, pk: int) -> HttpResponse:
+def person_page(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     person = get_person_for_user(request.user, pk)
     scope = scope_for(request.user)
     form = PositionForm(request.POST or None)
@@ -198,13 +200,13 @@ def person_page(request: HttpRequest, pk: int) -> HttpResponse:
             "person": person,
             "positions": positions,
             "form": form,
-            "can_admin": scope.is_admin or request.user.is_superuser,  # type: ignore[attr-defined]
+            "can_admin": scope.is_admin or request.user.is_superuser,
         },
     )
 
 
 @login_required
-def person_create(request: HttpRequest) -> HttpResponse:
+def person_create(request: AuthedHttpRequest) -> HttpResponse:
     require_admin(request.user)
     form = PersonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

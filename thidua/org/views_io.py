@@ -10,13 +10,15 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.uploadedfile import UploadedFile
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from thidua.accounts.access import require_admin, scope_for
+from thidua.accounts.models import User
+from thidua.accounts.requests import AuthedHttpRequest
 from thidua.lib.dates import InvalidDate, parse_vn_date, today
 from thidua.lib.spreadsheets import SpreadsheetError, read_table, too_large_message, upload_limit
 from thidua.lib.uploads import SizeLimitHandler
@@ -29,7 +31,7 @@ from .models import Reorganisation
 @require_http_methods(["GET", "POST"])
 @login_required
 @csrf_exempt
-def io_page(request: HttpRequest) -> HttpResponse:
+def io_page(request: AuthedHttpRequest) -> HttpResponse:
     """Administrators only (404 otherwise). The size guard is installed before the upload is
     parsed; CSRF is then checked as usual."""
     require_admin(request.user)
@@ -39,7 +41,7 @@ def io_page(request: HttpRequest) -> HttpResponse:
 
 
 @csrf_protect
-def _checked_io_page(request: HttpRequest, guard: SizeLimitHandler) -> HttpResponse:
+def _checked_io_page(request: AuthedHttpRequest, guard: SizeLimitHandler) -> HttpResponse:
     """GET shows the upload forms and export links; POST imports one file: on success a
     message and a redirect, otherwise the row-numbered problems and nothing written."""
     uploads = {what: ImportUploadForm(initial={"what": what}) for what in WHAT}
@@ -63,7 +65,7 @@ def _checked_io_page(request: HttpRequest, guard: SizeLimitHandler) -> HttpRespo
     return render(request, "org/io.html", _context(uploads, errors, what))
 
 
-def _import(what: str, upload: UploadedFile, user: Any) -> imports.ImportResult:
+def _import(what: str, upload: UploadedFile, user: User) -> imports.ImportResult:
     """Read the uploaded file and run the import for `what`."""
     if what == "units":
         columns, required = imports.UNIT_COLUMNS, imports.UNIT_REQUIRED
@@ -131,14 +133,14 @@ def _download(export: exports.Export) -> HttpResponse:
     return response
 
 
-def _back(request: HttpRequest) -> HttpResponse:
+def _back(request: AuthedHttpRequest) -> HttpResponse:
     """Where to return after a refused download: the import page for administrators."""
     return redirect(
         "org:io" if scope_for(request.user).is_admin or request.user.is_superuser else "org:tree"
     )
 
 
-def _export_day(request: HttpRequest) -> dt.date | None:
+def _export_day(request: AuthedHttpRequest) -> dt.date | None:
     """?date=dd/mm/yyyy, today when absent; None (with a message) when not a real date."""
     raw = request.GET.get("date", "").strip()
     if not raw:
@@ -155,7 +157,7 @@ def _export_day(request: HttpRequest) -> dt.date | None:
 
 @require_GET
 @login_required
-def export_units(request: HttpRequest, fmt: str) -> HttpResponse:
+def export_units(request: AuthedHttpRequest, fmt: str) -> HttpResponse:
     """The tree on ?date= (and its events) as .xlsx, or as .csv (?what=events for events)."""
     if fmt not in exports.FORMATS:
         raise Http404
@@ -168,7 +170,7 @@ def export_units(request: HttpRequest, fmt: str) -> HttpResponse:
 
 @require_GET
 @login_required
-def export_people(request: HttpRequest, fmt: str) -> HttpResponse:
+def export_people(request: AuthedHttpRequest, fmt: str) -> HttpResponse:
     """The staff records the user may see, in the staff import format."""
     if fmt not in exports.FORMATS:
         raise Http404

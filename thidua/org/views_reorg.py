@@ -10,19 +10,21 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from thidua.accounts.access import get_unit_for_user, require_admin
+from thidua.accounts.models import User
+from thidua.accounts.requests import AuthedHttpRequest
 
 from . import actions
 from .forms import CloseForm, CreateUnitForm, MergeForm, MoveForm, RenameForm, SplitForm
 from .models import OrgUnit
 
 
-def _common(data: dict[str, Any], user: Any) -> dict[str, Any]:
+def _common(data: dict[str, Any], user: User) -> dict[str, Any]:
     return {
         "day": data["day"],
         "by": user,
@@ -31,7 +33,7 @@ def _common(data: dict[str, Any], user: Any) -> dict[str, Any]:
     }
 
 
-def _create(unit: OrgUnit | None, data: dict[str, Any], user: Any) -> OrgUnit:
+def _create(unit: OrgUnit | None, data: dict[str, Any], user: User) -> OrgUnit:
     spec = actions.NewUnit(
         code=data["code"],
         name=data["name"],
@@ -44,25 +46,25 @@ def _create(unit: OrgUnit | None, data: dict[str, Any], user: Any) -> OrgUnit:
     return actions.create_unit(spec, **_common(data, user))
 
 
-def _rename(unit: OrgUnit | None, data: dict[str, Any], user: Any) -> OrgUnit:
+def _rename(unit: OrgUnit | None, data: dict[str, Any], user: User) -> OrgUnit:
     assert unit is not None
     actions.rename_unit(unit, data["new_name"], **_common(data, user))
     return unit
 
 
-def _move(unit: OrgUnit | None, data: dict[str, Any], user: Any) -> OrgUnit:
+def _move(unit: OrgUnit | None, data: dict[str, Any], user: User) -> OrgUnit:
     assert unit is not None
     actions.move_unit(unit, data["new_parent"], **_common(data, user))
     return unit
 
 
-def _close(unit: OrgUnit | None, data: dict[str, Any], user: Any) -> OrgUnit:
+def _close(unit: OrgUnit | None, data: dict[str, Any], user: User) -> OrgUnit:
     assert unit is not None
     actions.close_unit(unit, successor=data["successor"], **_common(data, user))
-    return data["successor"] or unit  # type: ignore[no-any-return]
+    return data["successor"] or unit
 
 
-def _merge(unit: OrgUnit | None, data: dict[str, Any], user: Any) -> OrgUnit:
+def _merge(unit: OrgUnit | None, data: dict[str, Any], user: User) -> OrgUnit:
     new = None
     if data.get("new_code"):
         new = actions.NewUnit(
@@ -74,7 +76,7 @@ def _merge(unit: OrgUnit | None, data: dict[str, Any], user: Any) -> OrgUnit:
     return actions.merge_units(data["sources"], into=data["into"], new=new, **_common(data, user))
 
 
-def _split(unit: OrgUnit | None, data: dict[str, Any], user: Any) -> OrgUnit:
+def _split(unit: OrgUnit | None, data: dict[str, Any], user: User) -> OrgUnit:
     assert unit is not None
     codes = [code for code, _name in data["parts"]]
     parts = [
@@ -94,7 +96,7 @@ def _split(unit: OrgUnit | None, data: dict[str, Any], user: Any) -> OrgUnit:
     return created[0]
 
 
-Handler = Callable[[OrgUnit | None, dict[str, Any], Any], OrgUnit]
+Handler = Callable[[OrgUnit | None, dict[str, Any], User], OrgUnit]
 KINDS: dict[str, tuple[type[forms.Form], Handler, Any]] = {
     "create": (CreateUnitForm, _create, gettext_lazy("Create a unit")),
     "rename": (RenameForm, _rename, gettext_lazy("Rename")),
@@ -106,7 +108,7 @@ KINDS: dict[str, tuple[type[forms.Form], Handler, Any]] = {
 
 
 @login_required
-def reorganise(request: HttpRequest, kind: str, pk: int | None = None) -> HttpResponse:
+def reorganise(request: AuthedHttpRequest, kind: str, pk: int | None = None) -> HttpResponse:
     require_admin(request.user)
     if kind not in KINDS:
         return redirect("org:tree")

@@ -8,12 +8,12 @@ from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Body, Field, Path, Query, Router, Schema
 from ninja.errors import HttpError
 
 from thidua.accounts.access import get_unit_for_user
+from thidua.accounts.requests import AuthedHttpRequest
 from thidua.lib.api import (
     DATE_TEXT,
     MAX_ID,
@@ -61,7 +61,7 @@ class IndicatorOut(Schema):
 
 
 @router.get("/indicators", response=answers(list[IndicatorOut]), summary="The indicator catalogue")
-def list_indicators(request: HttpRequest) -> list[dict[str, Any]]:
+def list_indicators(request: AuthedHttpRequest) -> list[dict[str, Any]]:
     return [
         {
             **{
@@ -108,7 +108,7 @@ class FormOut(Schema):
 
 
 @router.get("/forms", response=answers(list[FormOut]), summary="Report forms and their layout")
-def list_forms(request: HttpRequest) -> list[dict[str, Any]]:
+def list_forms(request: AuthedHttpRequest) -> list[dict[str, Any]]:
     out = []
     for form in ReportForm.objects.prefetch_related(
         "levels", "sections__rows__indicator", "narrative_parts"
@@ -149,7 +149,7 @@ class PeriodOut(Schema):
 
 @router.get("/periods", response=answers(list[PeriodOut], 422), summary="Reporting periods")
 def list_periods(
-    request: HttpRequest, year: QueryYear | None = None, kind: QueryCode | None = None
+    request: AuthedHttpRequest, year: QueryYear | None = None, kind: QueryCode | None = None
 ) -> list[Period]:
     qs = Period.objects.all()
     if year:
@@ -204,7 +204,7 @@ def _report_out(report: Report) -> dict[str, Any]:
     "/reports", response=answers(list[ReportOut], 422), summary="Reports in the caller's scope"
 )
 def list_reports(
-    request: HttpRequest,
+    request: AuthedHttpRequest,
     period_id: QueryId | None = None,
     unit_id: QueryId | None = None,
     status: QueryCode | None = None,
@@ -241,7 +241,7 @@ def _refuse(exc: ValidationError, code: int = 422) -> HttpError:
     response=answers(ReportOut, 400, 404, 422),
     summary="Open (or fetch) a unit's report",
 )
-def open_report(request: HttpRequest, payload: OpenIn) -> dict[str, Any]:
+def open_report(request: AuthedHttpRequest, payload: OpenIn) -> dict[str, Any]:
     unit = get_unit_for_user(request.user, payload.unit_id, write=True)
     form = get_object_or_404(ReportForm, pk=payload.form_id)
     period = get_object_or_404(Period, pk=payload.period_id)
@@ -257,7 +257,7 @@ def open_report(request: HttpRequest, payload: OpenIn) -> dict[str, Any]:
     response=answers(ReportOut, 404, 422),
     summary="A report and its values",
 )
-def report_detail(request: HttpRequest, report_id: PathId) -> dict[str, Any]:
+def report_detail(request: AuthedHttpRequest, report_id: PathId) -> dict[str, Any]:
     return _report_out(get_report_for_user(request.user, report_id))
 
 
@@ -305,7 +305,7 @@ def _check_entries(report: Report, payload: list[ValueIn]) -> None:
     summary="Save values (all or nothing, at most one per form row); a stale version answers 409",
 )
 def save_values(
-    request: HttpRequest,
+    request: AuthedHttpRequest,
     report_id: PathId,
     payload: Annotated[list[ValueIn], Body(max_length=MAX_ENTRIES)],
 ) -> dict[str, Any]:
@@ -356,7 +356,7 @@ CHECKS = {
     summary="Move a report: submit, withdraw, approve, return, reopen or accept",
 )
 def move_report(
-    request: HttpRequest,
+    request: AuthedHttpRequest,
     report_id: PathId,
     action: Annotated[str, Path(max_length=20)],
     payload: ReasonIn,
@@ -398,7 +398,7 @@ MAX_INDICATORS = 500
     "/rollups", response=answers(RollupOut, 404, 422), summary="Totals for a subtree over periods"
 )
 def rollup(
-    request: HttpRequest,
+    request: AuthedHttpRequest,
     unit_id: QueryId,
     period_ids: Annotated[
         str,

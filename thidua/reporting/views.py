@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from thidua.accounts.access import get_unit_for_user, scope_for
+from thidua.accounts.requests import AuthedHttpRequest
 from thidua.audit.chain import history, record
 from thidua.lib.dates import today
 from thidua.lib.filetypes import Kind, RefusedFile, detect, download_name
@@ -77,7 +78,7 @@ from .validation import Finding
 
 
 @login_required
-def report_list(request: HttpRequest) -> HttpResponse:
+def report_list(request: AuthedHttpRequest) -> HttpResponse:
     reports = reports_for_user(request.user).order_by("-period__end", "unit__code", "form__code")
     status = request.GET.get("status", "")
     if status in Report.Status.values:
@@ -110,7 +111,7 @@ def _open_periods(form: ReportForm) -> list[Period]:
 
 @login_required
 @require_GET
-def open_periods(request: HttpRequest) -> HttpResponse:
+def open_periods(request: AuthedHttpRequest) -> HttpResponse:
     """The period choices of the "open a report" form for the chosen form (htmx)."""
     raw = request.GET.get("form", "")
     form = ReportForm.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
@@ -120,7 +121,7 @@ def open_periods(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def open_report_view(request: HttpRequest) -> HttpResponse:
+def open_report_view(request: AuthedHttpRequest) -> HttpResponse:
     form = OpenReportForm(request.POST)
     if not form.is_valid():
         wrong = form.has_error("period", code="wrong_period")
@@ -174,7 +175,7 @@ def _rows(report: Report, findings: list[Finding]) -> list[dict[str, Any]]:
     return sections
 
 
-def _page_context(request: HttpRequest, report: Report) -> dict[str, Any]:
+def _page_context(request: AuthedHttpRequest, report: Report) -> dict[str, Any]:
     from .checks import findings_for
 
     findings = findings_for(report, language=get_language() or "vi")
@@ -203,14 +204,14 @@ def _page_context(request: HttpRequest, report: Report) -> dict[str, Any]:
 
 
 @login_required
-def report_page(request: HttpRequest, pk: int) -> HttpResponse:
+def report_page(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """The entry grid; with ?confirm=submit, what submitting will send (the htmx fragment, or
     the page with it open when scripts are off)."""
     report = get_report_for_user(request.user, pk)
     context = _page_context(request, report)
     if request.GET.get("confirm") == "submit" and context["can_submit"]:
         context["confirm"] = _submit_summary(report, context)
-        if request.headers.get("HX-Request"):
+        if request.htmx:
             return render(request, "reporting/report.html#submit-confirm", context)
     return render(request, "reporting/report.html", context)
 
@@ -231,7 +232,7 @@ def _submit_summary(report: Report, context: dict[str, Any]) -> dict[str, Any]:
 
 @login_required
 @require_POST
-def save_cell(request: HttpRequest, pk: int, indicator_id: int) -> HttpResponse:
+def save_cell(request: AuthedHttpRequest, pk: int, indicator_id: int) -> HttpResponse:
     """Autosave of one cell (htmx). Refusals come back in the row, with the typed text kept."""
     report = get_report_for_user(request.user, pk)
     require(can_enter(request.user, report))
@@ -327,7 +328,7 @@ def _one_row(report: Report, indicator: Indicator, findings: list[Finding]) -> d
 
 @login_required
 @require_POST
-def save_narrative(request: HttpRequest, pk: int, part_id: int) -> HttpResponse:
+def save_narrative(request: AuthedHttpRequest, pk: int, part_id: int) -> HttpResponse:
     report = get_report_for_user(request.user, pk)
     require(can_enter(request.user, report))
     form = NarrativeForm(request.POST)
@@ -404,7 +405,7 @@ TRANSITIONS: dict[str, Transition] = {
 
 @login_required
 @require_POST
-def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def transition(request: AuthedHttpRequest, pk: int, action: str) -> HttpResponse:
     report = get_report_for_user(request.user, pk)
     if action not in TRANSITIONS:
         raise Http404
@@ -431,7 +432,7 @@ def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @login_required
 @require_POST
 @guard_upload(MAX_ATTACHMENT_BYTES)
-def upload_attachment(request: HttpRequest, pk: int) -> HttpResponse:
+def upload_attachment(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """Evidence for a report, recognised by its bytes and stored under the extension of what
     it is; an oversized or refused file writes nothing."""
     report = get_report_for_user(request.user, pk)
@@ -457,7 +458,7 @@ def upload_attachment(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _store_attachment(
-    request: HttpRequest,
+    request: AuthedHttpRequest,
     report: Report,
     indicator_pk: int | None,
     name: str,
@@ -468,7 +469,7 @@ def _store_attachment(
     digest = hashlib.sha256(data).hexdigest()
     stored_name = download_name(nfc(name), kind)
     with transaction.atomic():
-        item = Attachment(  # type: ignore[misc]
+        item = Attachment(
             report=report,
             indicator=indicator,
             original_name=stored_name[-255:],
@@ -489,7 +490,7 @@ def _store_attachment(
 
 @login_required
 @require_GET
-def download_attachment(request: HttpRequest, pk: int, attachment_id: int) -> FileResponse:
+def download_attachment(request: AuthedHttpRequest, pk: int, attachment_id: int) -> FileResponse:
     """The file as what it was detected to be (extension and type), always as an attachment."""
     report = get_report_for_user(request.user, pk)
     item = get_object_or_404(Attachment, pk=attachment_id, report=report)
@@ -498,7 +499,7 @@ def download_attachment(request: HttpRequest, pk: int, attachment_id: int) -> Fi
 
 
 @login_required
-def completeness(request: HttpRequest) -> HttpResponse:
+def completeness(request: AuthedHttpRequest) -> HttpResponse:
     """Per period and form: who submitted, who is approved, late, missing or returned."""
     forms_ = list(ReportForm.objects.at(today()))
     form = next((f for f in forms_ if str(f.pk) == request.GET.get("form")), None) or (

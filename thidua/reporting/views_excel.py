@@ -6,14 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
-from thidua.accounts.models import Role, RoleAssignment
+from thidua.accounts.models import Role, RoleAssignment, User
+from thidua.accounts.requests import AuthedHttpRequest
 from thidua.lib.dates import today
 from thidua.lib.spreadsheets import too_large_message, upload_limit
 from thidua.lib.uploads import SizeLimitHandler
@@ -27,7 +28,7 @@ from .models import ImportJob, Report
 
 @require_GET
 @login_required
-def template_download(request: HttpRequest, report_pk: int) -> HttpResponse:
+def template_download(request: AuthedHttpRequest, report_pk: int) -> HttpResponse:
     """The report's template, filled with its current figures."""
     report = get_report_for_user(request.user, report_pk)
     response = HttpResponse(build_template(report), content_type=XLSX)
@@ -39,7 +40,7 @@ def template_download(request: HttpRequest, report_pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 @csrf_exempt
-def upload_page(request: HttpRequest) -> HttpResponse:
+def upload_page(request: AuthedHttpRequest) -> HttpResponse:
     """The size guard is installed before the upload is parsed; CSRF is then checked."""
     guard = SizeLimitHandler(request, upload_limit())
     request.upload_handlers = [guard, *request.upload_handlers]
@@ -47,7 +48,7 @@ def upload_page(request: HttpRequest) -> HttpResponse:
 
 
 @csrf_protect
-def _checked_upload(request: HttpRequest, guard: SizeLimitHandler) -> HttpResponse:
+def _checked_upload(request: AuthedHttpRequest, guard: SizeLimitHandler) -> HttpResponse:
     """GET: the form (for one report with ?report=). POST: store the file, queue the import
     and go to the job's progress page."""
     report = _report_from(request)
@@ -68,14 +69,14 @@ def _checked_upload(request: HttpRequest, guard: SizeLimitHandler) -> HttpRespon
     return render(request, "reporting/excel_upload.html", _context(request, form, report))
 
 
-def _report_from(request: HttpRequest) -> Report | None:
+def _report_from(request: AuthedHttpRequest) -> Report | None:
     raw = request.GET.get("report") or ""
     return get_report_for_user(request.user, int(raw)) if raw.isdigit() else None
 
 
 @require_GET
 @login_required
-def job_page(request: HttpRequest, pk: int) -> HttpResponse:
+def job_page(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """An upload's progress and results; htmx polls the progress fragment every second. A job
     whose worker was stopped is closed here too (the worker may be down for good)."""
     uploads.fail_stalled_jobs(timezone.now(), by=request.user)
@@ -83,7 +84,7 @@ def job_page(request: HttpRequest, pk: int) -> HttpResponse:
         ImportJob.objects.select_related("report"), pk=pk, created_by_id=request.user.pk
     )
     context = _context(request, ExcelUploadForm(), job.report) | _job_context(job)
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         return render(request, "reporting/excel_upload.html#progress", context)
     return render(request, "reporting/excel_upload.html", context)
 
@@ -97,7 +98,9 @@ def _job_context(job: ImportJob) -> dict[str, Any]:
     }
 
 
-def _context(request: HttpRequest, form: ExcelUploadForm, report: Report | None) -> dict[str, Any]:
+def _context(
+    request: AuthedHttpRequest, form: ExcelUploadForm, report: Report | None
+) -> dict[str, Any]:
     return {
         "form": form,
         "report": report,
@@ -107,7 +110,7 @@ def _context(request: HttpRequest, form: ExcelUploadForm, report: Report | None)
     }
 
 
-def _my_open_reports(user: Any) -> list[Report]:
+def _my_open_reports(user: User) -> list[Report]:
     """Reports the user enters figures for and that are open for entry (for their templates)."""
     units = RoleAssignment.objects.at(today()).filter(
         user=user, role__in=[Role.REPORTER, Role.UNIT_HEAD]

@@ -8,12 +8,14 @@ import re
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from thidua.accounts.access import get_unit_for_user, scope_for
+from thidua.accounts.models import User
+from thidua.accounts.requests import AuthedHttpRequest
 from thidua.lib.dates import format_vn_date, today
 from thidua.org import tree
 from thidua.org.models import OrgUnit
@@ -38,7 +40,7 @@ def _with_defaults(params: QueryDict, quarters: list[Period]) -> QueryDict:
     return data
 
 
-def _unit(request: HttpRequest) -> OrgUnit:
+def _unit(request: AuthedHttpRequest) -> OrgUnit:
     """The chosen unit within the user's scope (404 outside), else the user's home unit."""
     raw = request.GET.get("unit", "")
     if raw:
@@ -52,14 +54,14 @@ def _unit(request: HttpRequest) -> OrgUnit:
     return get_unit_for_user(request.user, home[0])
 
 
-def _children(user: Any, unit: OrgUnit, day: dt.date) -> list[int]:
+def _children(user: User, unit: OrgUnit, day: dt.date) -> list[int]:
     scope = scope_for(user)
     names = tree.names_at(tree.children_ids(unit.pk, day), day)
     visible = [i for i in names if scope.sees(i)]
     return sorted(visible, key=lambda i: names[i])
 
 
-def _unit_choices(user: Any, unit: OrgUnit, day: dt.date, child_ids: list[int]) -> list[Any]:
+def _unit_choices(user: User, unit: OrgUnit, day: dt.date, child_ids: list[int]) -> list[Any]:
     """Units to switch to: the home units, the chosen unit's line upwards, and its children."""
     scope = scope_for(user)
     line = [i for i in tree.ancestor_ids(unit.pk, day) if scope.sees(i)]
@@ -68,7 +70,7 @@ def _unit_choices(user: Any, unit: OrgUnit, day: dt.date, child_ids: list[int]) 
     return [(i, names[i]) for i in ids]
 
 
-def _table(request: HttpRequest, unit: OrgUnit, form: RollupForm) -> RollupTable:
+def _table(request: AuthedHttpRequest, unit: OrgUnit, form: RollupForm) -> RollupTable:
     periods: list[Period] = form.cleaned_data["periods"]
     mapped_to = form.cleaned_data["on"] if form.cleaned_data["structure"] == MAPPED else None
     day = mapped_to or periods[-1].end
@@ -83,7 +85,7 @@ def _table(request: HttpRequest, unit: OrgUnit, form: RollupForm) -> RollupTable
 
 @login_required
 @require_GET
-def rollup(request: HttpRequest) -> HttpResponse:
+def rollup(request: AuthedHttpRequest) -> HttpResponse:
     """Roll-ups for a unit's subtree: the form, the table, the link to the .xlsx."""
     unit = _unit(request)
     quarters = _quarters()
@@ -102,13 +104,13 @@ def rollup(request: HttpRequest) -> HttpResponse:
         "drill_query": query.urlencode(),
         "xlsx_url": f"{reverse('reporting:rollup_xlsx')}?{query.urlencode()}&unit={unit.pk}",
     }
-    template = "reporting/rollup.html#page" if request.htmx else "reporting/rollup.html"  # type: ignore[attr-defined]
+    template = "reporting/rollup.html#page" if request.htmx else "reporting/rollup.html"
     return render(request, template, context)
 
 
 @login_required
 @require_GET
-def rollup_xlsx(request: HttpRequest) -> HttpResponse:
+def rollup_xlsx(request: AuthedHttpRequest) -> HttpResponse:
     """The same view as an .xlsx workbook; a request the page would refuse shows the page."""
     unit = _unit(request)
     quarters = _quarters()
