@@ -55,11 +55,12 @@ def build_reports() -> tuple[Any, list[Any]]:
     import datetime as dt
 
     from thidua.accounts.models import Role, RoleAssignment, User
+    from thidua.lib.packs import pack_file
     from thidua.org import actions as org
     from thidua.org.actions import NewUnit
     from thidua.org.models import OrgLevel
     from thidua.reporting import actions
-    from thidua.reporting.catalogue import DATA_DIR, ensure_periods, load_catalogue, load_forms
+    from thidua.reporting.catalogue import ensure_periods, load_catalogue, load_forms
     from thidua.reporting.models import Period, ReportForm
 
     start = dt.date(2020, 1, 1)
@@ -67,7 +68,7 @@ def build_reports() -> tuple[Any, list[Any]]:
     regional = OrgLevel.objects.create(code="khu-vuc", name="Khu vực", rank=1)
     load_catalogue()
     ensure_periods(2025, 2025)
-    load_forms(DATA_DIR / "forms_ksnd.json")
+    load_forms(pack_file("forms.json"))
     form = ReportForm.objects.get(code="thtk-quy")
     root = org.create_unit(NewUnit("ROOT", "Viện kiểm sát nhân dân tối cao", top, None), day=start)
     user = User.objects.create_user("bench-reporter", password="bench-password-123")

@@ -107,11 +107,11 @@ def build(own: int, shared: int) -> Setup:
     from django.db import transaction
 
     from thidua.accounts.models import Role, RoleAssignment, User
+    from thidua.lib.packs import pack_file
     from thidua.org import actions as org
     from thidua.org.models import OrgLevel
     from thidua.reporting import actions
     from thidua.reporting.catalogue import (
-        DATA_DIR,
         ensure_periods,
         load_catalogue,
         load_default_rules,
@@ -131,7 +131,7 @@ def build(own: int, shared: int) -> Setup:
             ]
         }
         load_catalogue()
-        load_forms(DATA_DIR / "forms_ksnd.json")
+        load_forms(pack_file("forms.json"))
         load_default_rules()
         ensure_periods(year - 1, year)
         form = ReportForm.objects.get(code=FORM_CODE)

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "thidua.evaluation",
     "thidua.awards",
     "thidua.council",
+    "thidua.packs",
     "thidua.demo",
 ]
 

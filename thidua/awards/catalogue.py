@@ -1,5 +1,5 @@
-"""Load the titles and award forms, their dated rules and the base salary from the versioned
-fixture awards/data/titles.json; turn a TitleRule into the engine's RuleParams."""
+"""Load the titles and award forms, their dated rules and the base salary from a sector pack's
+versioned data file (thidua/packs/<name>/titles.json); turn a TitleRule into RuleParams."""
 
 from __future__ import annotations
 
@@ -12,12 +12,12 @@ from typing import Any
 from django.db import transaction
 
 from thidua.lib.dates import OPEN_END
+from thidua.lib.packs import pack_file
 
 from .eligibility import RuleParams
 from .models import BaseSalary, RegistrationDeadline, Title, TitleRule
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
-CATALOGUE = DATA_DIR / "titles.json"
+CATALOGUE = pack_file("titles.json")
 RULE_FIELDS = (
     "confidence",
     "note",

@@ -23,7 +23,7 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
-# Title codes of the catalogue (thidua/awards/data/titles.json).
+# Title codes of the catalogue (thidua/packs/ksnd/titles.json).
 LDTT = "LDTT"
 CSTDCS = "CSTDCS"
 CSTD_NGANH = "CSTD_NGANH"

@@ -19,11 +19,11 @@ from thidua.accounts.actions import create_user, grant_role
 from thidua.accounts.models import Role, RoleAssignment, User
 from thidua.lib.dates import OPEN_END
 from thidua.lib.text import fold
-from thidua.movements.actions import DATA_DIR as MOVEMENT_DATA
-from thidua.movements.actions import load_movement
 from thidua.org import actions
 from thidua.org.actions import NewUnit
+from thidua.org.levels import load_levels
 from thidua.org.models import OrgLevel, OrgUnit, Person, Position
+from thidua.packs.loader import load_pack, read_pack
 
 from .awards import build_awards
 from .council import build_council
@@ -41,14 +41,7 @@ REGIONAL_KNOWN = {"HCM": 19}  # Decision 115/QĐ-VKSTC annex (single source)
 DEMO_PASSWORD = "thidua-demo-2026"
 BASIS_MERGER = "Nghị quyết 84/2025/UBTVQH15"
 
-LEVELS = [
-    ("toi-cao", "Viện kiểm sát nhân dân tối cao", "Supreme People's Procuracy", 0),
-    ("don-vi-vkstc", "Đơn vị thuộc VKSND tối cao", "Department of the Supreme Procuracy", 1),
-    ("cap-cao", "VKSND cấp cao", "High-level procuracy", 1),
-    ("cap-tinh", "VKSND cấp tỉnh", "Provincial procuracy", 1),
-    ("cap-huyen", "VKSND cấp huyện", "District procuracy", 2),
-    ("khu-vuc", "VKSND khu vực", "Regional procuracy", 2),
-]
+PACK = "ksnd"  # the sector pack the demo is built on (thidua/packs/ksnd/)
 DEPARTMENTS = [f"Vụ {n}" for n in range(1, 17)] + [
     "Cục 1",
     "Cục 2",
@@ -111,10 +104,8 @@ def _spread(
 
 
 def build_levels(demo: Demo) -> None:
-    for code, name, name_en, rank in LEVELS:
-        demo.levels[code] = OrgLevel.objects.create(
-            code=code, name=name, name_en=name_en, rank=rank
-        )
+    """The sector's levels, from the pack."""
+    demo.levels = load_levels(read_pack(PACK).file("levels"))
 
 
 def build_before(demo: Demo) -> None:
@@ -390,7 +381,8 @@ def build_users(demo: Demo) -> None:
 @transaction.atomic
 def build_demo(seed: int = 2023, *, with_reports: bool = True) -> Demo:
     """Create the whole demo sector in one transaction (all or nothing): the tree, staff,
-    users, movement plan, the reporting catalogue, forms, rules and periods, and (unless
+    users, the sector pack (movement plan, reporting catalogue, forms, rules, rubrics, titles),
+    the periods, and (unless
     `with_reports` is False) the reports 2022 Q1 – 2026 Q3 (demo/reports.py) and the emulation
     built on them: programmes, clusters and assessments (demo/evaluation.py), titles, facts,
     registrations, award history and proposals (demo/awards.py), the council round and its
@@ -401,7 +393,8 @@ def build_demo(seed: int = 2023, *, with_reports: bool = True) -> Demo:
     build_reorganisation(demo)
     build_staff(demo)
     build_users(demo)
-    load_movement(MOVEMENT_DATA / "ksnd_movement.json")
+    # The pack: catalogue, forms, deadline and validation rules, rubrics, titles, movement.
+    load_pack(PACK, organisation=demo.supreme)
     load_reporting_setup()
     if with_reports:
         demo.reports = generate_reports(random.Random(seed + 1))

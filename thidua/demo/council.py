@@ -16,7 +16,6 @@ import random
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from django.db.models import OuterRef, Subquery
@@ -48,6 +47,7 @@ from thidua.council.models import (
     SessionMember,
 )
 from thidua.lib.numbers import format_vn_number as n
+from thidua.lib.packs import pack_file
 from thidua.org import tree
 from thidua.org.models import OrgUnit
 
@@ -184,7 +184,7 @@ def build_council(rng: random.Random) -> list[str]:
 COUNCIL_TITLES = (engine.CSTDCS, engine.CSTD_NGANH, engine.TTLDXS, engine.CO_NGANH)
 SECTOR_WIDE = (engine.CSTD_NGANH, engine.TTLDXS, engine.CO_NGANH)
 SECTOR_OWN_LEVELS = {"toi-cao", "don-vi-vkstc"}
-TITLES_JSON = Path(__file__).resolve().parents[1] / "awards" / "data" / "titles.json"
+TITLES_JSON = pack_file("titles.json")
 
 
 Verdicts = tuple[dict[int, dict[str, engine.Verdict]], dict[int, dict[str, engine.Verdict]]]

@@ -49,14 +49,7 @@ from thidua.lib.numbers import format_vn_number
 from thidua.org import tree
 from thidua.org.models import OrgUnit, OrgUnitVersion, Position, ReorgLink
 from thidua.reporting import rollups
-from thidua.reporting.catalogue import (
-    DATA_DIR,
-    deadline_for,
-    ensure_periods,
-    load_catalogue,
-    load_default_rules,
-    load_forms,
-)
+from thidua.reporting.catalogue import deadline_for, ensure_periods
 from thidua.reporting.models import (
     DataValue,
     Indicator,
@@ -207,11 +200,8 @@ Figures = dict[str, float]
 
 
 def load_reporting_setup() -> None:
-    """The indicator catalogue, the KSND forms with their deadlines, the default validation
-    rules and every period of the demo years (idempotent)."""
-    load_catalogue()
-    load_forms(DATA_DIR / "forms_ksnd.json")
-    load_default_rules()
+    """Every period of the demo years (idempotent); the catalogue, the forms with their
+    deadlines and the validation rules come with the sector pack (build.py)."""
     ensure_periods(FIRST_YEAR, LAST_YEAR)
 
 

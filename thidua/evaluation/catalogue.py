@@ -1,5 +1,6 @@
 """Load the rubrics (score tables of Circular 129/2017/TT-BTC, with the sector's defaults) and
-the programme deadlines from their versioned fixture, evaluation/data/rubrics.json."""
+the programme deadlines from a sector pack's versioned data file
+(thidua/packs/<name>/rubrics.json)."""
 
 from __future__ import annotations
 
@@ -12,12 +13,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from thidua.lib.dates import OPEN_END
+from thidua.lib.packs import pack_file
 
 from .models import Criterion, ProgrammeDeadline, Rubric, RubricGroup
 from .scoring import check_formula, thresholds_of
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
-RUBRICS = DATA_DIR / "rubrics.json"
+RUBRICS = pack_file("rubrics.json")
 
 
 def _date(text: str | None) -> dt.date:

@@ -16,8 +16,6 @@ from thidua.org.models import OrgUnit
 
 from .models import ContentArea, Milestone, Movement, Phase
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
-
 
 def _clean_save(obj: Any) -> Any:
     for name in ("title", "title_en", "launching_body", "description", "note"):
@@ -58,44 +56,58 @@ def set_milestone_status(milestone: Milestone, status: str, *, day: dt.date) -> 
     return milestone
 
 
+def _date(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
 @transaction.atomic
-def load_movement(path: Path) -> Movement:
-    """Load (or reload) a movement from its JSON fixture; the organisation must exist."""
+def load_movement(path: Path, *, organisation: OrgUnit | None = None) -> Movement:
+    """Create or update a movement from its JSON file, by code: its phases and content areas by
+    number, its milestones by title (a milestone's status and done date, once the movement
+    exists, are the body's own and are kept). The organisation is the given unit (a pack's
+    movement belongs to the body it is loaded into), else the file's `organisation_code`."""
     data = json.loads(path.read_text(encoding="utf-8"))
-    organisation = OrgUnit.objects.get(code=data["organisation_code"])
-    Movement.objects.filter(code=data["code"]).delete()
-    movement = save_movement(
-        Movement(
-            code=data["code"],
-            title=data["title"],
-            title_en=data["title_en"],
-            launching_body=data["launching_body"],
-            organisation=organisation,
-            decision_number=data["decision_number"],
-            decision_date=dt.date.fromisoformat(data["decision_date"])
-            if data["decision_date"]
-            else None,
-            decision_note=data["decision_note"],
-            parent_reference=data["parent_reference"],
-            start_year=data["start_year"],
-            end_year=data["end_year"],
-            objectives=data["objectives"],
-        )
-    )
-    phases = {p["number"]: add_phase(Phase(movement=movement, **p)) for p in data["phases"]}
+    if organisation is None:
+        organisation = OrgUnit.objects.get(code=data["organisation_code"])
+    fields = ("title", "title_en", "launching_body", "decision_number", "decision_note")
+    movement = Movement.objects.filter(code=data["code"]).first() or Movement(code=data["code"])
+    existed = movement.pk is not None
+    for name in (*fields, "parent_reference", "start_year", "end_year", "objectives"):
+        setattr(movement, name, data[name])
+    movement.organisation = organisation
+    movement.decision_date = _date(data["decision_date"])
+    save_movement(movement)
+    phases = {p["number"]: _upsert_phase(movement, p) for p in data["phases"]}
     for area in data["areas"]:
-        add_area(ContentArea(movement=movement, **area))
+        row = ContentArea.objects.filter(movement=movement, number=area["number"]).first()
+        row = row or ContentArea(movement=movement, number=area["number"])
+        for name, value in area.items():
+            setattr(row, name, value)
+        add_area(row)
     for m in data["milestones"]:
-        add_milestone(
-            Milestone(
-                movement=movement,
-                phase=phases.get(m["phase"]),
-                title=m["title"],
-                title_en=m["title_en"],
-                due_date=dt.date.fromisoformat(m["due_date"]),
-                status=m["status"],
-                note=m["note"],
-                done_on=dt.date.fromisoformat(m["done_on"]) if m["done_on"] else None,
-            )
-        )
+        _upsert_milestone(movement, phases.get(m["phase"]), m, keep_status=existed)
     return movement
+
+
+def _upsert_phase(movement: Movement, data: dict[str, Any]) -> Phase:
+    phase = Phase.objects.filter(movement=movement, number=data["number"]).first()
+    phase = phase or Phase(movement=movement, number=data["number"])
+    for name, value in data.items():
+        setattr(phase, name, value)
+    return add_phase(phase)
+
+
+def _upsert_milestone(
+    movement: Movement, phase: Phase | None, data: dict[str, Any], *, keep_status: bool
+) -> Milestone:
+    milestone = Milestone.objects.filter(movement=movement, title=data["title"]).first()
+    if milestone is None:
+        milestone, keep_status = Milestone(movement=movement, title=data["title"]), False
+    milestone.phase = phase
+    milestone.title_en = data["title_en"]
+    milestone.due_date = dt.date.fromisoformat(data["due_date"])
+    milestone.note = data["note"]
+    if not keep_status:
+        milestone.status = data["status"]
+        milestone.done_on = _date(data["done_on"])
+    return add_milestone(milestone)  # type: ignore[no-any-return]

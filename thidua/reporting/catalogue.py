@@ -1,5 +1,6 @@
-"""Load the indicator catalogue, the report forms and the deadline rules from their versioned
-fixtures (reporting/data/*.json); create reporting periods."""
+"""Load the indicator catalogue, the report forms, the deadline and validation rules from a sector
+pack's versioned data files (thidua/packs/<name>/: catalogue.json, forms.json, validation.json);
+create reporting periods."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from thidua.lib.dates import OPEN_END
+from thidua.lib.packs import pack_file
 from thidua.org.models import OrgLevel
 
 from .expressions import ExpressionError, compile_expression, dependency_order
@@ -27,7 +29,8 @@ from .models import (
     ReportForm,
 )
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
+CATALOGUE = pack_file("catalogue.json")
+VALIDATION = pack_file("validation.json")
 
 
 def _date(text: str | None) -> dt.date:
@@ -35,7 +38,7 @@ def _date(text: str | None) -> dt.date:
 
 
 @transaction.atomic
-def load_catalogue(path: Path = DATA_DIR / "catalogue.json") -> int:
+def load_catalogue(path: Path = CATALOGUE) -> int:
     """Create or update every group and indicator of the catalogue; formulas must compile
     and must not depend on each other in a cycle."""
     data = json.loads(path.read_text(encoding="utf-8"))
@@ -110,22 +113,29 @@ def _load_form(spec: dict[str, Any], indicators: dict[str, Indicator]) -> Report
         },
     )
     form.levels.set(OrgLevel.objects.filter(code__in=spec["levels"]))
-    form.sections.all().delete()
-    form.narrative_parts.all().delete()
+    # Upsert by code and drop only what the fixture no longer has: a reload never changes the
+    # ids of what reports refer to (a narrative part already written is PROTECTed).
+    codes = [s["code"] for s in spec["sections"]]
+    form.sections.exclude(code__in=codes).delete()
     for s_order, section in enumerate(spec["sections"]):
-        sec = FormSection.objects.create(
+        sec, _created = FormSection.objects.update_or_create(
             form=form,
             code=section["code"],
-            name=section["name"],
-            name_en=section["name_en"],
-            order=s_order,
+            defaults={"name": section["name"], "name_en": section["name_en"], "order": s_order},
         )
-        FormRow.objects.bulk_create(
-            FormRow(section=sec, indicator=indicators[code], order=r, number=f"{r + 1}")
-            for r, code in enumerate(section["rows"])
+        sec.rows.exclude(indicator__code__in=section["rows"]).delete()
+        for r, code in enumerate(section["rows"]):
+            FormRow.objects.update_or_create(
+                section=sec, indicator=indicators[code], defaults={"order": r, "number": f"{r + 1}"}
+            )
+    parts = spec.get("narrative", [])
+    form.narrative_parts.exclude(code__in=[p["code"] for p in parts]).delete()
+    for p_order, part in enumerate(parts):
+        NarrativePart.objects.update_or_create(
+            form=form,
+            code=part["code"],
+            defaults={**{k: v for k, v in part.items() if k != "code"}, "order": p_order},
         )
-    for p_order, part in enumerate(spec.get("narrative", [])):
-        NarrativePart.objects.create(form=form, order=p_order, **part)
     return form
 
 
@@ -153,6 +163,28 @@ def deadline_for(form: ReportForm, period: Period) -> tuple[dt.date | None, Dead
     """The deadline under the rule in force on the period's last day."""
     rule = DeadlineRule.objects.at(period.end).filter(periodicity=form.periodicity).first()
     return (rule.deadline_for(period), rule) if rule else (None, None)
+
+
+@transaction.atomic
+def load_validation_rules(path: Path = VALIDATION) -> int:
+    """Create or update the validation rules of a pack's validation.json (rule codes are
+    unique; a rule a form no longer has stays until an administrator ends it)."""
+    from .models import ValidationRule
+
+    data = json.loads(path.read_text(encoding="utf-8"))
+    for rule in data["rules"]:
+        form = ReportForm.objects.get(code=rule["form"]) if rule.get("form") else None
+        values = {k: v for k, v in rule.items() if k not in {"code", "form", "valid_from"}}
+        ValidationRule.objects.update_or_create(
+            code=rule["code"],
+            defaults={
+                **values,
+                "form": form,
+                "valid_from": _date(rule["valid_from"]),
+                "valid_to": _date(rule.get("valid_to")),
+            },
+        )
+    return len(data["rules"])
 
 
 @transaction.atomic

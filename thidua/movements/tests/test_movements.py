@@ -1,7 +1,8 @@
 import pytest
 from django.test import Client
 
-from thidua.movements.actions import DATA_DIR, load_movement
+from thidua.lib.packs import pack_file
+from thidua.movements.actions import load_movement
 from thidua.movements.models import Milestone, Movement
 from thidua.org.models import OrgUnit
 from thidua.testing import Cast
@@ -12,7 +13,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def ksnd(cast: Cast) -> Movement:
     OrgUnit.objects.filter(pk=cast.root.pk).update(code="VKSNDTC")
-    return load_movement(DATA_DIR / "ksnd_movement.json")
+    return load_movement(pack_file("movement.json"))
 
 
 def test_it_loads_the_ksnd_plan_from_its_fixture(ksnd: Movement) -> None:

@@ -1,0 +1,140 @@
+"""Read a sector pack's manifest (pack.json) and load every data file of the pack through the
+apps' own loaders (docs/packs.md). Loading is idempotent: every row is created or updated by its
+natural key, nothing a body has entered is deleted."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext_noop
+
+from thidua.awards.catalogue import load_catalogue as load_titles
+from thidua.evaluation.catalogue import load_rubrics
+from thidua.lib.packs import PACKS_DIR
+from thidua.movements.actions import load_movement
+from thidua.movements.models import Movement
+from thidua.org import tree
+from thidua.org.levels import load_levels
+from thidua.org.models import OrgUnit
+from thidua.reporting.catalogue import load_catalogue, load_forms, load_validation_rules
+
+from .models import Body
+
+PART_KEYS = ("levels", "catalogue", "forms", "validation", "rubrics", "titles")
+
+
+class PackError(Exception):
+    """A refusal: an English msgid (marked with gettext_noop) and its parameters, told in
+    Vietnamese and in English by `bilingual()` (the commands run outside any request)."""
+
+    def __init__(self, msgid: str, **params: str) -> None:
+        super().__init__(msgid % params)
+        self.msgid = msgid
+        self.params = params
+
+    def bilingual(self) -> str:
+        told = []
+        for language in ("vi", "en"):
+            with translation.override(language):
+                told.append(translation.gettext(self.msgid) % self.params)
+        return told[0] if told[0] == told[1] else "\n".join(told)
+
+
+@dataclass(frozen=True)
+class Pack:
+    name: str
+    version: str
+    title: str
+    top_level: str
+    directory: Path
+    manifest: dict[str, Any]
+
+    def file(self, key: str) -> Path:
+        return self.directory / str(self.manifest["files"][key])
+
+    def movement_files(self) -> list[Path]:
+        return [self.directory / name for name in self.manifest["files"].get("movements", [])]
+
+    def movement_years(self) -> list[tuple[int, int]]:
+        """(first, last) year of each movement: from its earliest phase to its end."""
+        spans = []
+        for path in self.movement_files():
+            data = json.loads(path.read_text(encoding="utf-8"))
+            first = min([data["start_year"], *(p["start_year"] for p in data["phases"])])
+            spans.append((first, data["end_year"]))
+        return spans
+
+
+def available_packs() -> list[str]:
+    return sorted(p.parent.name for p in PACKS_DIR.glob("*/pack.json"))
+
+
+def read_pack(name: str) -> Pack:
+    """The pack's manifest; PackError when there is no such pack or a listed file is missing."""
+    path = PACKS_DIR / name / "pack.json"
+    if name not in available_packs():
+        raise PackError(
+            gettext_noop("There is no sector pack “%(name)s” (available: %(names)s)."),
+            name=name,
+            names=", ".join(available_packs()),
+        )
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    pack = Pack(
+        name=manifest["name"],
+        version=manifest["version"],
+        title=manifest["title"],
+        top_level=manifest["top_level"],
+        directory=path.parent,
+        manifest=manifest,
+    )
+    missing = [
+        str(f.name)
+        for f in [*(pack.file(k) for k in PART_KEYS), *pack.movement_files()]
+        if not f.exists()
+    ]
+    if missing:
+        raise PackError(
+            gettext_noop("The sector pack “%(name)s” lacks its files: %(files)s."),
+            name=name,
+            files=", ".join(missing),
+        )
+    return pack
+
+
+def body_root(pack: Pack) -> OrgUnit | None:
+    """The body's root unit (set up by setup_body), else the one open unit without a parent at
+    the pack's top level (the demo's)."""
+    body = Body.objects.select_related("unit").first()
+    if body is not None:
+        return body.unit
+    roots = OrgUnit.objects.filter(
+        pk__in=tree.roots(timezone.localdate()), level__code=pack.top_level
+    )
+    return roots.first() if roots.count() == 1 else None
+
+
+@transaction.atomic
+def load_pack(pack: Pack | str, *, organisation: OrgUnit | None = None) -> dict[str, int]:
+    """Load (or reload) every file of the pack: levels, indicator catalogue, forms with their
+    deadlines, validation rules, rubrics, titles with their dated rules, and the movements,
+    which belong to `organisation` (by default the body's root unit; without one they are
+    skipped and loaded by setup_body). Returns how many rows of each part the files hold."""
+    if isinstance(pack, str):
+        pack = read_pack(pack)
+    counts = {"levels": len(load_levels(pack.file("levels")))}
+    counts["indicators"] = load_catalogue(pack.file("catalogue"))
+    counts["forms"] = load_forms(pack.file("forms"))
+    counts["validation rules"] = load_validation_rules(pack.file("validation"))
+    counts["rubrics"] = load_rubrics(pack.file("rubrics"))
+    counts["title rules"] = load_titles(pack.file("titles"))
+    organisation = organisation or body_root(pack)
+    movements: list[Movement] = []
+    if organisation is not None:
+        movements = [load_movement(p, organisation=organisation) for p in pack.movement_files()]
+    counts["movements"] = len(movements)
+    return counts
