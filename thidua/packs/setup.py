@@ -1,0 +1,209 @@
+"""Set up the body of a clean install: its root unit, its sector pack, the report periods of
+its movements and its first administrator (python manage.py setup_body; README "Start a real
+install"). Everything else (the tree, the staff) comes through the /org/io/ imports."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext_noop
+
+from thidua.accounts.actions import create_user, grant_role
+from thidua.accounts.models import Role, RoleAssignment, User
+from thidua.audit.chain import history, record
+from thidua.lib.text import fold, nfc
+from thidua.org.actions import NewUnit, create_unit
+from thidua.org.levels import load_levels
+from thidua.org.models import OrgUnit, OrgUnitVersion, Person
+from thidua.reporting.catalogue import ensure_periods
+from thidua.reporting.models import Period
+
+from .loader import Pack, PackError, load_pack, read_pack
+from .models import Body
+
+
+@dataclass(frozen=True)
+class BodySpec:
+    name: str
+    short_name: str
+    seat: str
+    pack: str
+    admin_username: str
+    admin_password: str
+    founded: dt.date | None = None
+    admin_full_name: str = "Quản trị hệ thống"
+
+
+@dataclass
+class SetupResult:
+    body: Body
+    pack: Pack
+    created: bool
+    counts: dict[str, int] = field(default_factory=dict)
+    periods: int = 0  # created by this run
+    admin_created: bool = False
+
+
+@transaction.atomic
+def install_pack(name: str | Pack, *, by: Any) -> tuple[Pack, dict[str, int]]:
+    """Load the pack into the install; a first load or a new version of the pack is recorded
+    in the audit chain (the version before and after), a reload of the same version is not."""
+    pack = read_pack(name) if isinstance(name, str) else name
+    body = Body.objects.select_related("unit").first()
+    if body is not None and body.pack != pack.name:
+        raise PackError(
+            gettext_noop("This install runs the sector pack “%(current)s”, not “%(name)s”."),
+            current=body.pack,
+            name=pack.name,
+        )
+    counts = load_pack(pack)
+    last = history("pack", pack.name).order_by("-seq").first()
+    before = (last.after or {}).get("version") if last is not None else None
+    if before != pack.version:
+        record(
+            "pack.load",
+            by=by,
+            object_type="pack",
+            object_id=pack.name,
+            before={"version": before} if before else None,
+            after={"version": pack.version, **counts},
+        )
+    if body is not None and body.pack_version != pack.version:
+        body.pack_version = pack.version
+        body.save(update_fields=["pack_version"])
+    return pack, counts
+
+
+@transaction.atomic
+def setup_body(spec: BodySpec, *, by: Any = "setup_body") -> SetupResult:
+    """Create the body's root unit at the pack's top level, load the pack, create the report
+    periods of every movement's whole span and the first administrator. Running it again with
+    the same body changes nothing; another body on the same install is refused."""
+    pack = read_pack(spec.pack)
+    body = _existing_body(spec, pack)
+    created = body is None
+    if body is None:
+        body = _create_body(spec, pack, by=by)
+    pack, counts = install_pack(pack, by=by)
+    before = Period.objects.count()
+    for first, last in pack.movement_years():
+        ensure_periods(first, last)
+    periods = Period.objects.count() - before
+    admin_created = _first_admin(spec, body.unit, by=by)
+    return SetupResult(body, pack, created, counts, periods, admin_created)
+
+
+def _existing_body(spec: BodySpec, pack: Pack) -> Body | None:
+    body = Body.objects.select_related("unit").first()
+    if body is not None:
+        same = (body.unit.code, body.unit.name, body.pack) == (
+            spec.short_name,
+            nfc(spec.name),
+            pack.name,
+        )
+        if same:
+            return body
+        _refuse(body.unit)
+    root = OrgUnit.objects.filter(
+        pk__in=OrgUnitVersion.objects.filter(parent__isnull=True).values("unit")
+    ).first()
+    if root is not None:
+        _refuse(root)
+    return None
+
+
+def _refuse(unit: OrgUnit) -> None:
+    raise PackError(
+        gettext_noop(
+            "This install already holds the body “%(name)s” (code %(code)s); it cannot be set"
+            " up for another body. Use a new database."
+        ),
+        name=unit.name,
+        code=unit.code,
+    )
+
+
+def _create_body(spec: BodySpec, pack: Pack, *, by: Any) -> Body:
+    levels = load_levels(pack.file("levels"))
+    top = next(r for r in _level_rows(pack) if r["code"] == pack.top_level)
+    founded = spec.founded or dt.date(min(first for first, _last in pack.movement_years()), 1, 1)
+    try:
+        root = create_unit(
+            NewUnit(
+                spec.short_name,
+                nfc(spec.name),
+                levels[pack.top_level],
+                None,
+                kind=top.get("kind", OrgUnit.Kind.AGENCY),
+                budget_role=top.get("budget_role", OrgUnit.BudgetRole.NONE),
+            ),
+            day=founded,
+        )
+    except ValidationError as exc:
+        raise PackError(
+            gettext_noop("The body cannot be created: %(errors)s"), errors=_text(exc)
+        ) from exc
+    body = Body.objects.create(
+        unit=root, seat=nfc(spec.seat), pack=pack.name, pack_version=pack.version
+    )
+    record(
+        "body.setup",
+        by=by,
+        object_type="org.unit",
+        object_id=root.pk,
+        after={"code": root.code, "name": root.name, "seat": body.seat, "pack": pack.name},
+    )
+    return body
+
+
+def _level_rows(pack: Pack) -> list[dict[str, Any]]:
+    import json
+
+    data = json.loads(pack.file("levels").read_text(encoding="utf-8"))
+    return list(data["levels"])
+
+
+def _first_admin(spec: BodySpec, root: OrgUnit, *, by: Any) -> bool:
+    """The first administrator: a login, its staff record and the administrator role on the
+    root unit. An existing user of that name must already be this body's administrator."""
+    user = User.objects.filter(username=spec.admin_username).first()
+    if user is not None:
+        if not RoleAssignment.objects.filter(user=user, role=Role.ADMIN, unit=root).exists():
+            raise PackError(
+                gettext_noop(
+                    "The user name “%(username)s” is taken by someone who is not this body's"
+                    " administrator."
+                ),
+                username=spec.admin_username,
+            )
+        return False
+    try:
+        validate_password(spec.admin_password, User(username=spec.admin_username))
+    except ValidationError as exc:
+        raise PackError(
+            gettext_noop("The password is refused: %(errors)s"), errors=_text(exc)
+        ) from exc
+    name = nfc(spec.admin_full_name)
+    code = f"QT-{spec.admin_username}"[:40]
+    person = Person.objects.create(code=code, full_name=name, search_key=fold(f"{name} {code}"))
+    user = create_user(spec.admin_username, spec.admin_password, person=person)
+    user.is_staff = user.is_superuser = True  # reference data is edited in /quan-tri/ for now
+    user.save(update_fields=["is_staff", "is_superuser"])
+    grant_role(RoleAssignment(user=user, role=Role.ADMIN, unit=root, valid_from=root.valid_from))
+    record(
+        "user.create_admin",
+        by=by,
+        object_type="accounts.user",
+        object_id=user.pk,
+        after={"username": user.username, "role": Role.ADMIN, "unit": root.code},
+    )
+    return True
+
+
+def _text(exc: ValidationError) -> str:
+    return " ".join(str(m) for m in exc.messages)
