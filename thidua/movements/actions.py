@@ -110,4 +110,4 @@ def _upsert_milestone(
     if not keep_status:
         milestone.status = data["status"]
         milestone.done_on = _date(data["done_on"])
-    return add_milestone(milestone)  # type: ignore[no-any-return]
+    return add_milestone(milestone)
