@@ -21,6 +21,27 @@ class User(AbstractUser):
         verbose_name=_("staff record"),
     )
 
+    def display_name(self) -> str:
+        """The person's full name (Vietnamese order), else the account's name, else the login."""
+        if self.person is not None:
+            return self.person.full_name
+        return " ".join(p for p in (self.first_name, self.last_name) if p) or self.username
+
+    def display_label(self) -> str:
+        """ "Full name (position, unit)" for history and lists: the current position of the
+        staff record, else the account's current role; never the login name alone."""
+        name = self.display_name()
+        where = ""
+        if self.person is not None:
+            position = self.person.positions.current().select_related("unit").first()
+            if position is not None:
+                where = f"{position.title}, {position.unit.name}"
+        if not where:
+            role = self.roles.current().select_related("unit").first()
+            if role is not None:
+                where = f"{role.get_role_display()}, {role.unit.name}"
+        return f"{name} ({where})" if where else name
+
 
 class Role(models.TextChoices):
     REPORTER = "reporter", _("Reporter")

@@ -32,6 +32,7 @@ from decimal import Context, Decimal, DecimalException
 from types import MappingProxyType
 from typing import Literal
 
+from django.utils import formats
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -445,3 +446,73 @@ def dependency_order(formulas: Mapping[str, Expression]) -> list[str]:
 
 def _derived_inputs(formulas: Mapping[str, Expression], code: str) -> list[str]:
     return sorted(c for c in formulas[code].codes if c in formulas)
+
+
+# Reading a formula aloud.
+
+_WORD_OPERATORS: dict[BinaryOperator, str] = {"+": "+", "-": "−", "*": "×", "/": "÷"}
+_PRECEDENCE: dict[BinaryOperator, int] = {"+": 1, "-": 1, "*": 2, "/": 2}
+
+
+def formula_in_words(formula: str | Expression, names: Mapping[str, str]) -> str:
+    """The formula as a user reads it: indicator names instead of codes, × and ÷ for * and /,
+    ``coalesce(A, 0)`` as "A (if blank: 0)", numbers in the active language's form.
+
+    ``names`` maps indicator codes to their display names; a code it lacks is shown as is. A
+    formula that does not compile is returned unchanged (it is data an administrator must fix).
+    """
+    try:
+        expr = formula if isinstance(formula, Expression) else compile_expression(formula)
+    except ExpressionError:
+        return str(formula)
+    return _words(expr.tree, names)
+
+
+def _words(node: Node, names: Mapping[str, str]) -> str:
+    if isinstance(node, Number):
+        return _number_words(node.value)
+    if isinstance(node, Ref):
+        return names.get(node.code) or node.code
+    if isinstance(node, History):
+        name = names.get(node.code) or node.code
+        if node.kind == "prev":
+            return str(_("%(name)s (previous period)") % {"name": name})
+        return str(_("%(name)s (same period last year)") % {"name": name})
+    if isinstance(node, Negate):
+        operand = _words(node.operand, names)
+        return f"−({operand})" if isinstance(node.operand, Binary) else f"−{operand}"
+    if isinstance(node, Binary):
+        return _binary_words(node, names)
+    args = [_words(arg, names) for arg in node.args]
+    if node.name == "coalesce":
+        text = args[-1]
+        for value in reversed(args[:-1]):
+            text = str(_("%(value)s (if blank: %(default)s)") % {"value": value, "default": text})
+        return text
+    if node.name == "sum":
+        return "(" + " + ".join(args) + ")"
+    template = {
+        "abs": _("absolute value of %(args)s"),
+        "min": _("the smallest of (%(args)s)"),
+        "max": _("the largest of (%(args)s)"),
+    }[node.name]
+    return str(template % {"args": "; ".join(args)})
+
+
+def _binary_words(node: Binary, names: Mapping[str, str]) -> str:
+    level = _PRECEDENCE[node.op]
+    left = _words(node.left, names)
+    right = _words(node.right, names)
+    if isinstance(node.left, Binary) and _PRECEDENCE[node.left.op] < level:
+        left = f"({left})"
+    if isinstance(node.right, Binary) and (
+        _PRECEDENCE[node.right.op] < level
+        or (_PRECEDENCE[node.right.op] == level and node.op in "-/")
+    ):
+        right = f"({right})"
+    return f"{left} {_WORD_OPERATORS[node.op]} {right}"
+
+
+def _number_words(value: Decimal) -> str:
+    places = max(0, -int(value.normalize().as_tuple().exponent))
+    return formats.number_format(value, places, use_l10n=True, force_grouping=True)

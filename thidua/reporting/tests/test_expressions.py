@@ -18,6 +18,7 @@ from thidua.reporting.expressions import (
     compile_expression,
     dependency_order,
     evaluate,
+    formula_in_words,
 )
 
 D = Decimal
@@ -360,3 +361,45 @@ def test_the_parser_raises_only_expression_errors(text: str) -> None:
     except ExpressionError:
         return
     evaluate(expr, dict.fromkeys(expr.codes, D(2)), dict.fromkeys(expr.history_codes, D(1)))
+
+
+NAMES = {
+    "EST_RECURRENT": "Dự toán chi thường xuyên",
+    "SETTLE_RECURRENT": "Quyết toán chi thường xuyên",
+    "INSPECTIONS": "Số cuộc kiểm tra",
+    "A": "a",
+    "B": "b",
+    "C": "c",
+}
+
+
+@pytest.mark.parametrize(
+    ("formula", "expected"),
+    [
+        (
+            "(EST_RECURRENT - SETTLE_RECURRENT) / EST_RECURRENT * 100",
+            "(Dự toán chi thường xuyên − Quyết toán chi thường xuyên)"
+            " ÷ Dự toán chi thường xuyên × 100",
+        ),
+        ("coalesce(INSPECTIONS, 0) + 1.5", "Số cuộc kiểm tra (nếu trống: 0) + 1,5"),
+        ("coalesce(A, B, 0)", "a (nếu trống: b (nếu trống: 0))"),
+        ("A - (B - C)", "a − (b − c)"),
+        ("A - B - C", "a − b − c"),
+        ("A / (B * C)", "a ÷ (b × c)"),
+        ("A * B + C", "a × b + c"),
+        ("-(A + B)", "−(a + b)"),
+        ("prev(A) + last_year(B)", "a (kỳ trước) + b (cùng kỳ năm trước)"),
+        ("max(A, B) + abs(C)", "số lớn nhất trong (a; b) + giá trị tuyệt đối của c"),
+        ("sum(A, B, UNKNOWN)", "(a + b + UNKNOWN)"),
+        ("12000", "12.000"),
+        ("A +", "A +"),  # does not compile: shown as stored
+    ],
+)
+def test_it_reads_a_formula_in_words(formula: str, expected: str) -> None:
+    with translation.override("vi"):
+        assert formula_in_words(formula, NAMES) == expected
+
+
+def test_it_reads_a_formula_in_english_words() -> None:
+    with translation.override("en"):
+        assert formula_in_words("coalesce(A, 1.5)", NAMES) == "a (if blank: 1.5)"

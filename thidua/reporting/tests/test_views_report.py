@@ -1,10 +1,14 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import translation
 
+from thidua.org.actions import assign_position, save_person
+from thidua.org.models import Person
 from thidua.reporting import actions
 from thidua.reporting.models import Attachment, Report
 from thidua.reporting.testing import ReportingCast
+from thidua.testing import MERGER
 
 pytestmark = pytest.mark.django_db
 
@@ -295,3 +299,27 @@ def test_it_lets_the_head_withdraw_from_the_page(
     client.post(f"/reports/{report.pk}/transition/withdraw/")
     assert Report.objects.get(pk=report.pk).status == "draft"
     assert 'data-testid="withdraw"' not in client.get(f"/reports/{report.pk}/").content.decode()
+
+
+def test_it_shows_people_formulas_and_changes_by_name_not_by_code(
+    client: Client, rcast: ReportingCast, report: Report
+) -> None:
+    person = save_person(Person(code="CB000042", full_name="Nguyễn Thị Hoa"))
+    assign_position(person, rcast.cast.regional, "Viện trưởng", day=MERGER)
+    rcast.head.person = person
+    rcast.head.save()
+    client.force_login(rcast.cast.reporter)
+    ind = rcast.indicators["SAV_CONF"]
+    client.post(f"/reports/{report.pk}/cells/{ind.pk}/", {"value": "12", "version": "0"})
+    client.force_login(rcast.head)
+    client.post(f"/reports/{report.pk}/transition/submit/")
+    with translation.override("vi"):
+        page = client.get(f"/reports/{report.pk}/", HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    history = page[page.index('data-testid="transitions"') :]
+    assert "Nguyễn Thị Hoa (Viện trưởng, Khu vực 1)" in history
+    assert "· head ·" not in history and "· reporter ·" not in history
+    assert "Cán bộ nhập liệu, Khu vực 1" in history  # a login with no staff record: its role
+    assert "reporting.value.set" not in history and "sửa số liệu" in history
+    assert "SAV_CONF" not in history and ind.name in history
+    assert "(EST_RECURRENT - SETTLE_RECURRENT)" not in page
+    assert "(Dự toán chi thường xuyên được giao − Quyết toán chi thường xuyên)" in page
