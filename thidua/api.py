@@ -199,7 +199,7 @@ def list_people(
     qs = persons_for_user(request.user, period=year_period(year) if year else None)
     for word in fold(q or "").split():
         qs = qs.filter(search_key__contains=word)
-    people = list(qs.order_by("search_key", "code")[offset : offset + limit])
+    people = list(qs.order_by("sort_key", "code")[offset : offset + limit])
     positions: dict[int, list[Position]] = {}
     for p in Position.objects.filter(person__in=people).order_by("valid_from"):
         positions.setdefault(p.person_id, []).append(p)

@@ -18,7 +18,7 @@ from django.db import transaction
 from thidua.accounts.actions import create_user, grant_role
 from thidua.accounts.models import Role, RoleAssignment, User
 from thidua.lib.dates import OPEN_END
-from thidua.lib.text import fold
+from thidua.lib.text import fold, vn_sort_key
 from thidua.org import actions
 from thidua.org.actions import NewUnit
 from thidua.org.levels import load_levels
@@ -299,6 +299,7 @@ def build_staff(demo: Demo) -> int:
                     birth_date=born,
                     joined_on=joined,
                     search_key=fold(f"{name} CB{seq:06d}"),
+                    sort_key=vn_sort_key(name, given_name_first=True),
                 )
             )
             share = 1.0 if unit.level.code == "khu-vuc" else 0.25

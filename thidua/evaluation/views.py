@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from thidua.accounts.access import get_unit_for_user, scope_for
 from thidua.accounts.requests import AuthedHttpRequest
 from thidua.lib.dates import today
-from thidua.lib.text import fold
+from thidua.lib.text import vn_sort_key
 from thidua.lib.uploads import (
     file_download,
     guard_upload,
@@ -392,9 +392,8 @@ def approve_programme(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 def cluster_page(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """Members of a cluster with their totals and ranks in the cluster; chair and deputy."""
     cluster = get_cluster_for_user(request.user, pk)
-    members = list(
-        OrgUnit.objects.filter(id__in=cluster.memberships.values("unit_id")).order_by("code")
-    )
+    members = list(OrgUnit.objects.filter(id__in=cluster.memberships.values("unit_id")))
+    members.sort(key=lambda m: vn_sort_key(m.name))
     entries = board.entries(cluster.year, [m.pk for m in members])
     ranked = rank(entries)
     names = {m.pk: m.name for m in members}
@@ -424,7 +423,7 @@ def _member_choices(organiser: OrgUnit, year: int) -> list[tuple[int, str]]:
     day = min(dt.date(year, 12, 31), max(today(), dt.date(year, 1, 1)))
     ids = tree.children_ids(organiser.pk, day)
     names = tree.names_at(ids, day)
-    return sorted(names.items(), key=lambda kv: fold(kv[1]))
+    return sorted(names.items(), key=lambda kv: vn_sort_key(kv[1]))
 
 
 @login_required

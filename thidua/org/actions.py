@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from thidua.lib.dates import OPEN_END, format_vn_date
-from thidua.lib.text import fold, nfc
+from thidua.lib.text import fold, nfc, vn_sort_key
 
 from . import tree
 from .models import (
@@ -366,6 +366,7 @@ def save_person(person: Person) -> Person:
     person.full_name = nfc(person.full_name)
     person.code = nfc(person.code)
     person.search_key = fold(f"{person.full_name} {person.code}")
-    person.full_clean(exclude=["search_key"])
+    person.sort_key = vn_sort_key(person.full_name, given_name_first=True)
+    person.full_clean(exclude=["search_key", "sort_key"])
     person.save()
     return person

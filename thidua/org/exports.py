@@ -298,7 +298,7 @@ def _split_rows(event: Reorganisation, history: _History) -> list[list[Cell]]:
 
 def person_rows(user: Any) -> list[list[Cell]]:
     """One row per visible person: identity and current position, in the staff format."""
-    people = list(persons_for_user(user).order_by("search_key", "code"))
+    people = list(persons_for_user(user).order_by("sort_key", "code"))
     current = {
         p.person_id: p
         for p in Position.objects.filter(valid_to=OPEN_END, person__in=people).select_related(

@@ -196,9 +196,11 @@ class Person(models.Model):
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
     joined_on = models.DateField(_("joined the sector on"), null=True, blank=True)
     search_key = models.CharField(max_length=255, editable=False, db_index=True)
+    sort_key = models.CharField(max_length=255, editable=False, db_index=True, default="")
+    """Given name first, Vietnamese order (``thidua.lib.text.vn_sort_key``): lists page on it."""
 
     class Meta:
-        ordering = ["search_key", "code"]
+        ordering = ["sort_key", "code"]
         verbose_name = _("person")
 
     def __str__(self) -> str:

@@ -23,7 +23,7 @@ from thidua.accounts.access import (
 from thidua.accounts.models import User
 from thidua.accounts.requests import AuthedHttpRequest
 from thidua.lib.dates import InvalidDate, parse_vn_date, today
-from thidua.lib.text import fold
+from thidua.lib.text import fold, vn_sort_key
 
 from . import actions, tree
 from .forms import PersonForm, PositionForm
@@ -56,7 +56,7 @@ def _rows(unit_ids: list[int], day: dt.date) -> list[dict[str, Any]]:
     )
     units = OrgUnit.objects.select_related("level").in_bulk(unit_ids)
     rows = [{"unit": units[i], "name": names[i], "children": counts.get(i, 0)} for i in unit_ids]
-    rows.sort(key=lambda r: (r["unit"].level.rank, fold(r["name"]), r["unit"].code))
+    rows.sort(key=lambda r: (r["unit"].level.rank, vn_sort_key(r["name"]), r["unit"].code))
     return rows
 
 
@@ -108,7 +108,8 @@ def search(request: AuthedHttpRequest) -> HttpResponse:
             found = [u for u in found if u.level_id == level.pk]
     elif level is not None:
         ids = tree.level_ids(level.pk, day or today())
-        found = list(OrgUnit.objects.filter(id__in=ids).select_related("level").order_by("code"))
+        found = list(OrgUnit.objects.filter(id__in=ids).select_related("level"))
+        found.sort(key=lambda u: vn_sort_key(u.name))
     found = [u for u in found if scope.sees(u.pk)]
     template = "org/search.html#results" if request.htmx else "org/search.html"
     context = {
@@ -146,7 +147,7 @@ def unit_page(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         else [],
         "events": unit.events.order_by("-date"),
         "staff_count_at_day": staff.count(),
-        "staff": staff.order_by("person__search_key")[:50],
+        "staff": staff.order_by("person__sort_key", "person__code")[:50],
         "can_admin": scope.is_admin or request.user.is_superuser,
     }
     return render(request, "org/unit.html", context)
@@ -161,7 +162,7 @@ def people(request: AuthedHttpRequest) -> HttpResponse:
     persons = persons_for_user(request.user, period=period)
     for word in fold(query).split():
         persons = persons.filter(search_key__contains=word)
-    page = Paginator(persons.order_by("search_key", "code"), 50).get_page(request.GET.get("page"))
+    page = Paginator(persons.order_by("sort_key", "code"), 50).get_page(request.GET.get("page"))
     current = dict(
         Position.objects.current()
         .filter(person__in=list(page.object_list))

@@ -26,7 +26,7 @@ from thidua.accounts.requests import AuthedHttpRequest
 from thidua.audit.chain import history, record
 from thidua.lib.dates import today
 from thidua.lib.filetypes import Kind, RefusedFile, detect, download_name
-from thidua.lib.text import nfc
+from thidua.lib.text import nfc, vn_sort_key
 from thidua.lib.uploads import (
     file_download,
     guard_upload,
@@ -568,5 +568,5 @@ def _completeness_rows(
                 "deadline": deadline,
             }
         )
-    rows.sort(key=lambda r: (STATES.index(r["state"]), r["unit"].code))
+    rows.sort(key=lambda r: (STATES.index(r["state"]), vn_sort_key(r["name"]), r["unit"].code))
     return rows

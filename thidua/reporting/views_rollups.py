@@ -17,6 +17,7 @@ from thidua.accounts.access import get_unit_for_user, scope_for
 from thidua.accounts.models import User
 from thidua.accounts.requests import AuthedHttpRequest
 from thidua.lib.dates import format_vn_date, today
+from thidua.lib.text import vn_sort_key
 from thidua.org import tree
 from thidua.org.models import OrgUnit
 
@@ -58,7 +59,7 @@ def _children(user: User, unit: OrgUnit, day: dt.date) -> list[int]:
     scope = scope_for(user)
     names = tree.names_at(tree.children_ids(unit.pk, day), day)
     visible = [i for i in names if scope.sees(i)]
-    return sorted(visible, key=lambda i: names[i])
+    return sorted(visible, key=lambda i: vn_sort_key(names[i]))
 
 
 def _unit_choices(user: User, unit: OrgUnit, day: dt.date, child_ids: list[int]) -> list[Any]:

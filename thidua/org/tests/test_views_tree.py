@@ -159,3 +159,41 @@ def test_it_lists_units_of_a_level_on_a_date(client: Client, cast: Cast) -> None
     assert all(name in before for name in ("Huyện A1", "Huyện A2", "Huyện B1", "Huyện C1"))
     assert "Huyện A1" not in after
     assert "Huyện C1" in after
+
+
+def test_it_lists_people_by_given_name_the_vietnamese_way(client: Client, cast: Cast) -> None:
+    from thidua.org import actions
+
+    names = ["Đỗ Văn Đức", "Bùi Thị Dung", "Trần Ánh", "Trần Anh", "Nguyễn Văn Ân", "Lê Thị Bình"]
+    for i, name in enumerate(names):
+        person = actions.save_person(Person(code=f"CB9{i}", full_name=name))
+        actions.assign_position(person, cast.regional, "Kế toán", day=cast.regional.valid_from)
+    client.force_login(cast.admin)
+    page = client.get("/org/people/").content.decode()
+    shown = sorted(names, key=page.index)
+    assert shown == ["Trần Anh", "Trần Ánh", "Nguyễn Văn Ân", "Lê Thị Bình", "Bùi Thị Dung"] + [
+        "Đỗ Văn Đức"
+    ]
+    unit = client.get(f"/org/unit/{cast.regional.pk}/").content.decode()
+    assert sorted(names, key=unit.index)[:2] == ["Trần Anh", "Trần Ánh"]
+
+
+def test_it_lists_numbered_units_in_natural_order(client: Client, cast: Cast) -> None:
+    from thidua.org import actions
+    from thidua.org.actions import NewUnit
+
+    for n in (10, 2, 1):
+        actions.create_unit(
+            NewUnit(f"PC-KV{n}", f"Khu vực {n} – Cà Mau", cast.levels["regional"], cast.pc),
+            day=cast.regional.valid_from,
+        )
+    client.force_login(cast.admin)
+    page = client.get("/org/search/?level=regional&date=01/07/2025").content.decode()
+    shown = sorted(
+        ["Khu vực 10 – Cà Mau", "Khu vực 2 – Cà Mau", "Khu vực 1 – Cà Mau"], key=page.index
+    )
+    assert shown == ["Khu vực 1 – Cà Mau", "Khu vực 2 – Cà Mau", "Khu vực 10 – Cà Mau"]
+    children = client.get(
+        f"/org/unit/{cast.pc.pk}/children/?date=01/07/2025", HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert children.index("Khu vực 2 –") < children.index("Khu vực 10 –")
