@@ -72,9 +72,9 @@ def vn_sort_key(text: str, *, given_name_first: bool = False) -> str:
 
 def _letter(char: str) -> tuple[str, str]:
     """'ặ' -> ('ă', '5'): the letter of the alphabet and its tone digit (0 for none)."""
-    base, *marks = unicodedata.normalize("NFD", char)
-    tone = "0"
-    for mark in marks:
+    decomposed = unicodedata.normalize("NFD", char)
+    base, tone = decomposed[0], "0"
+    for mark in decomposed[1:]:
         if mark in _TONES:
             tone = _TONES[mark]
         else:
