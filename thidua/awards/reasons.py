@@ -112,22 +112,34 @@ class ShownReason:
     text: str
 
 
-def _display(params: dict[str, Any]) -> dict[str, Any]:
+def _display(params: dict[str, Any], titles: dict[str, str]) -> dict[str, Any]:
     out = {}
     for key, value in params.items():
         if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
             with contextlib.suppress(ValueError):
                 value = format_vn_date(dt.date.fromisoformat(value))
+        if key == "title" and isinstance(value, str):
+            value = titles.get(value, value)  # a title by its name, never by its code
         out[key] = value
     return out
+
+
+def _title_names(stored: Sequence[Sequence[Any]]) -> dict[str, str]:
+    codes = {p["title"] for *_rest, p in stored if isinstance(p, dict) and "title" in p}
+    if not codes:
+        return {}
+    from thidua.awards.models import Title
+
+    return {t.code: t.display_name for t in Title.objects.filter(code__in=codes)}
 
 
 def show(stored: Sequence[Sequence[Any]]) -> list[ShownReason]:
     """Stored reasons ([code, status, article, params]) as text in the active language."""
     shown = []
+    titles = _title_names(stored)
     for code, status, article, params in stored:
         template = MESSAGES.get(code)
-        text = str(template) % _display(params) if template is not None else code
+        text = str(template) % _display(params, titles) if template is not None else code
         shown.append(ShownReason(code, status, article, text))
     return shown
 

@@ -80,3 +80,10 @@ def _letter(char: str) -> tuple[str, str]:
         else:
             base = _LETTER_MARKS.get((base, mark), base)
     return base, tone
+
+
+def filename_slug(text: str, *, limit: int = 120) -> str:
+    """A download name from Vietnamese words, ASCII-folded for every browser and file system:
+    'Báo cáo 9 tháng năm 2026 – VKSND khu vực 1' -> 'bao-cao-9-thang-nam-2026-vksnd-khu-vuc-1'."""
+    slug = re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
+    return slug[:limit].rstrip("-") or "tep"

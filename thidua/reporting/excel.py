@@ -43,6 +43,7 @@ from django.utils.translation import gettext_lazy
 
 from thidua.lib.dates import format_vn_date
 from thidua.lib.spreadsheets import XlsxFormats, write_text
+from thidua.lib.text import filename_slug
 
 from .checks import (
     Values,
@@ -136,9 +137,12 @@ def column_letter(index: int) -> str:
 
 
 def template_filename(report: Report) -> str:
-    """An ASCII download name: PA-R1_test-quy_2025-quarter-3.xlsx."""
-    raw = f"{report.unit.code}_{report.form.code}_{period_key(report.period)}"
-    return "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-_") else "-" for ch in raw)
+    """The download name in words, ASCII-folded: bao-cao-quy-3-2025-khu-vuc-1 (.xlsx)."""
+    words = _("report %(period)s %(unit)s") % {
+        "period": report.period.label,
+        "unit": report.unit.name,
+    }
+    return filename_slug(str(words))
 
 
 # --- the figures shown ------------------------------------------------------------------------

@@ -342,7 +342,7 @@ class Report(models.Model):
         indexes = [models.Index(fields=["form", "period", "status"])]
 
     def __str__(self) -> str:
-        return f"{self.unit} · {self.form.code} · {self.period}"
+        return f"{self.unit} · {self.form.display_name} · {self.period}"
 
     @property
     def is_editable(self) -> bool:

@@ -4,20 +4,20 @@ was or mapped onto the structure at a date, with a column per unit below; and it
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from thidua.accounts.access import get_unit_for_user, scope_for
 from thidua.accounts.models import User
 from thidua.accounts.requests import AuthedHttpRequest
 from thidua.lib.dates import format_vn_date, today
-from thidua.lib.text import vn_sort_key
+from thidua.lib.text import filename_slug, vn_sort_key
 from thidua.org import tree
 from thidua.org.models import OrgUnit
 
@@ -120,7 +120,7 @@ def rollup_xlsx(request: AuthedHttpRequest) -> HttpResponse:
         return rollup(request)
     table = _table(request, unit, form)
     response = HttpResponse(rollup_workbook(table, today=today()), content_type=XLSX)
-    code = re.sub(r"[^A-Za-z0-9_-]+", "-", unit.code)
-    name = f"tong-hop-{code}-{table.periods[0].year}"
+    words = _("roll-up %(unit)s %(year)s") % {"unit": unit.name, "year": table.periods[0].year}
+    name = filename_slug(str(words))
     response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
     return response

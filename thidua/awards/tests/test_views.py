@@ -316,3 +316,43 @@ def test_it_shows_the_deadline_and_the_programmes_commitments_on_the_registratio
     assert 'data-testid="registration-late"' in page  # submitted on 26/11/2026 or later
     reg = Registration.objects.get(unit=unit, year=2026)
     assert reg.submitted_on is not None and reg.submitted_on.year >= 2026
+
+
+def test_it_names_titles_in_reasons_not_codes(acast: AwardsCast) -> None:
+    from django.utils import translation
+
+    from thidua.awards.reasons import show
+
+    stored = [["nganh_chain_missing", "fail", "Luật 06/2022/QH15 Điều 23", {}]]
+    stored[0][3] = {"title": "CSTD_NGANH", "years": 2, "missing": "2025"}
+    with translation.override("vi"):
+        (reason,) = show(stored)
+    assert "CSTD_NGANH" not in reason.text
+    assert "Chiến sĩ thi đua ngành Kiểm sát nhân dân" in reason.text
+
+
+def _visible(html: str) -> str:
+    from lxml import html as lxml_html
+
+    return " ".join(lxml_html.fromstring(html).text_content().split())
+
+
+def test_it_shows_people_by_name_and_unit_not_by_staff_code(
+    client: Client, acast: AwardsCast
+) -> None:
+    client.force_login(acast.head)
+    unit = acast.cast.regional
+    pages = [
+        f"/awards/candidates/?year=2025&title=CSTDCS&unit={unit.pk}",
+        f"/awards/registrations/{unit.pk}/2026/",
+        f"/awards/people/{acast.people[0].pk}/?year=2025",
+        f"/org/people/{acast.people[0].pk}/",
+    ]
+    client.post(pages[1])  # opens the registration
+    for url in pages:
+        text = _visible(client.get(url).content.decode())
+        assert "Nguyễn Văn A" in text, url
+        if url.startswith("/org/"):  # the staff record names its code once, as a field
+            assert text.count("KV000") == 1 and "Mã cán bộKV000" in text
+        else:
+            assert "KV000" not in text, url

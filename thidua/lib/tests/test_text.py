@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from thidua.lib.text import vn_sort_key
+from thidua.lib.text import filename_slug, vn_sort_key
 
 
 def ordered(items: list[str], **kwargs: bool) -> list[str]:
@@ -65,3 +65,19 @@ def test_it_is_a_plain_digit_string_that_fits_a_column() -> None:
     assert len(key) <= 255
     assert vn_sort_key("Hà Giang") == vn_sort_key("Ha\u0300 Giang")  # NFD input, same key
     assert vn_sort_key("HÀ GIANG") == vn_sort_key("hà giang")
+
+
+@pytest.mark.parametrize(
+    ("words", "slug"),
+    [
+        ("Báo cáo 9 tháng năm 2026", "bao-cao-9-thang-nam-2026"),
+        ("Tổng hợp VKSND tỉnh Đắk Lắk 2025", "tong-hop-vksnd-tinh-dak-lak-2025"),
+        (
+            "báo cáo Quý 3/2025 VKSND khu vực 1 – Tuyên Quang",
+            "bao-cao-quy-3-2025-vksnd-khu-vuc-1-tuyen-quang",
+        ),
+        ("“”/\\", "tep"),
+    ],
+)
+def test_it_names_downloads_in_folded_vietnamese(words: str, slug: str) -> None:
+    assert filename_slug(words) == slug

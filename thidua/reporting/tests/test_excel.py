@@ -441,7 +441,12 @@ def test_it_sends_the_template_of_a_report_in_scope(web: Client, rcast: Reportin
     response = web.get(f"/reports/excel/{report.pk}/template.xlsx")
     assert response.status_code == 200
     assert response["Content-Type"] == XLSX
-    assert 'filename="PA-R1_test-quy_2025-quarter-3.xlsx"' in response["Content-Disposition"]
+    # in words, ASCII-folded, in the user's language: "Báo cáo Quý 3/2025 Khu vực 1"
+    assert 'filename="report-q3-2025-khu-vuc-1.xlsx"' in response["Content-Disposition"]
+    web.cookies["thidua_language"] = "vi"
+    in_vietnamese = web.get(f"/reports/excel/{report.pk}/template.xlsx")["Content-Disposition"]
+    assert 'filename="bao-cao-quy-3-2025-khu-vuc-1.xlsx"' in in_vietnamese
+    web.cookies["thidua_language"] = "en"
     assert openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[0]["C11"].value
     assert web.post(f"/reports/excel/{report.pk}/template.xlsx").status_code == 405
 
@@ -464,6 +469,9 @@ def test_it_lists_the_templates_of_my_open_reports(web: Client, rcast: Reporting
     page = web.get("/reports/excel/upload/").content.decode()
     assert f"/reports/excel/{report.pk}/template.xlsx" in page
     assert 'enctype="multipart/form-data"' in page
+    assert "Mẫu test-quy" in page and ">test-quy<" not in page  # the form by name
+    only = web.get(f"/reports/excel/upload/?report={report.pk}").content.decode()
+    assert "· Mẫu test-quy ·" in only and "· test-quy ·" not in only
     assert "style=" not in page
 
 

@@ -146,7 +146,7 @@ def test_it_exports_the_same_view_to_xlsx(client: Client, figures: ReportingCast
         {"unit": str(c.pa.pk), "year": "2024", "structure": "mapped", "on": "01/01/2026"},
     )
     assert response.status_code == 200
-    assert response["Content-Disposition"].endswith('.xlsx"')
+    assert response["Content-Disposition"].endswith('filename="tong-hop-tinh-ha-giang-2024.xlsx"')
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[0]
     cells = [[cell.value for cell in r] for r in sheet.iter_rows()]
     text = " ".join(str(v) for r in cells for v in r if v is not None)
