@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from thidua.awards.models import AwardRecord, Council, CouncilMember, Proposal
 from thidua.lib.numbers import format_vn_number
@@ -45,7 +46,7 @@ class CouncilSession(models.Model):
     """One meeting of a standing council (phiên họp Hội đồng Thi đua - Khen thưởng)."""
 
     class Status(models.TextChoices):
-        PLANNED = "planned", _("Planned")
+        PLANNED = "planned", pgettext_lazy("council session", "Planned")
         OPEN = "open", _("Open")
         CLOSED = "closed", _("Closed")
 

@@ -32,6 +32,9 @@ def test_it_shows_the_catalogue_with_the_amount_and_the_confidence(
     assert "2.530.000" in page  # base salary from 01/07/2026 (medium)
     assert "7.590.000" in page  # CSTĐ ngành: 3.0 × 2,530,000
     assert 'data-confidence="low"' in page
+    # the confidence in words, once as a footnote, never "độ tin cậy: Thấp" on every row
+    assert "độ tin cậy:" not in page and page.count("căn cứ chưa đối chiếu văn bản gốc") == 1
+    assert "≥ 50%" in page or "≥ 90%" in page
     assert "TT 02/2024, Điều 15: dưới 6 tháng công tác" in page  # the rule's note, in Vietnamese
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     english = client.get("/awards/catalogue/?on=01/07/2026").content.decode()

@@ -323,3 +323,19 @@ def test_it_shows_people_formulas_and_changes_by_name_not_by_code(
     assert "SAV_CONF" not in history and ind.name in history
     assert "(EST_RECURRENT - SETTLE_RECURRENT)" not in page
     assert "(Dự toán chi thường xuyên được giao − Quyết toán chi thường xuyên)" in page
+
+
+def test_it_says_submitted_late_for_a_late_report_that_came_in_and_overdue_for_one_that_did_not(
+    client: Client, rcast: ReportingCast, report: Report
+) -> None:
+    client.force_login(rcast.cast.reporter)
+    with translation.override("vi"):
+        missing = client.get(f"/reports/{report.pk}/").content.decode()
+        assert 'data-late="overdue">quá hạn<' in missing  # Q3/2025 is long past its deadline
+        actions.submit_report(report, by=rcast.head)
+        actions.approve_report(report, by=rcast.cast.reviewer)
+        page = client.get(f"/reports/{report.pk}/").content.decode()
+        listing = client.get("/reports/").content.decode()
+    for body in (page, listing):
+        assert 'data-late="submitted">nộp muộn<' in body
+        assert "quá hạn" not in body
