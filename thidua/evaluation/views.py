@@ -303,10 +303,12 @@ def transition(request: AuthedHttpRequest, pk: int, action: str) -> HttpResponse
         _messages(request, exc)
     else:
         a.refresh_from_db()
-        messages.success(
-            request,
-            _("Done: the assessment is now “%(status)s”.") % {"status": a.get_status_display()},
-        )
+        done = {
+            "submit": _("The self-assessment of %(unit)s for %(year)s was sent for review."),
+            "return": _("The assessment was returned to %(unit)s to be corrected."),
+            "finalise": _("The score of %(unit)s for %(year)s is final."),
+        }[action]
+        messages.success(request, done % {"unit": a.unit.name, "year": a.year})
     return redirect("evaluation:assessment", pk=pk)
 
 

@@ -36,6 +36,7 @@ from thidua.lib.uploads import (
 )
 from thidua.org import tree
 from thidua.org.models import OrgUnit
+from thidua.reporting.wording import transition_done
 
 from . import actions
 from .access import (
@@ -421,11 +422,7 @@ def transition(request: AuthedHttpRequest, pk: int, action: str) -> HttpResponse
         for message in exc.messages:
             messages.error(request, message)
     else:
-        messages.success(
-            request,
-            _("Done: the report is now %(status)s.")
-            % {"status": Report.objects.get(pk=pk).get_status_display().lower()},
-        )
+        messages.success(request, transition_done(report, action, day=today()))
     return redirect("reporting:report", pk=pk)
 
 

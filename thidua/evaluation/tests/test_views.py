@@ -123,7 +123,11 @@ def test_it_lets_the_level_above_review_with_a_reason_and_finalise(
     client.post(url, {"points": "4", "reason": ""})
     assert _score(assessed, "A4").review_points is None  # no reason: refused
     client.post(url, {"points": "4", "reason": "Thiếu kế hoạch kiểm tra"})
-    client.post(reverse("evaluation:transition", args=[assessed.pk, "finalise"]))
+    with translation.override("vi"):
+        done = client.post(
+            reverse("evaluation:transition", args=[assessed.pk, "finalise"]), follow=True
+        ).content.decode()
+    assert "Đã chốt điểm năm 2026 của Khu vực 1." in done  # what happened, to whom
     assessed.refresh_from_db()
     assert (assessed.status, assessed.total) == ("final", Decimal("59.00"))
     page = client.get(reverse("evaluation:assessment", args=[assessed.pk])).content.decode()

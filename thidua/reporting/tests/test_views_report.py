@@ -339,3 +339,18 @@ def test_it_says_submitted_late_for_a_late_report_that_came_in_and_overdue_for_o
     for body in (page, listing):
         assert 'data-late="submitted">nộp muộn<' in body
         assert "quá hạn" not in body
+
+
+def test_it_says_what_happened_and_to_whom(
+    client: Client, rcast: ReportingCast, report: Report
+) -> None:
+    client.force_login(rcast.head)
+    with translation.override("vi"):
+        sent = client.post(f"/reports/{report.pk}/transition/submit/", follow=True)
+        assert "Đã gửi báo cáo lên Tỉnh Hà Giang." in sent.content.decode()
+        client.force_login(rcast.cast.reviewer)
+        back = client.post(
+            f"/reports/{report.pk}/transition/return/", {"reason": "Thiếu số liệu"}, follow=True
+        )
+        assert "Đã trả lại báo cáo cho Khu vực 1 để sửa." in back.content.decode()
+        assert "Đã thực hiện" not in back.content.decode()
