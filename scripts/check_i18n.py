@@ -41,16 +41,33 @@ def main() -> int:
             text=True,
             check=True,
         ).stdout
-        ids = [
-            line for line in out.splitlines() if line.startswith("msgid ") and line != 'msgid ""'
-        ]
-        problems += [f"{label}: {line[6:]}" for line in ids]
+        problems += [f"{label}: {msgid}" for msgid in _msgids(out)]
     if problems:
         print(f"{len(problems)} Vietnamese string(s) to fix in {PO.relative_to(ROOT)}:")
         print("\n".join(problems[:200]))
         return 1
     print("locale/vi complete")
     return 0
+
+
+def _msgids(po_text: str) -> list[str]:
+    """The msgids of a .po text, long ones (msgid "" then continuation lines) included; the
+    header entry (empty msgid) is left out."""
+    ids = []
+    for entry in po_text.split("\n\n"):
+        lines = entry.splitlines()
+        starts = [i for i, line in enumerate(lines) if line.startswith("msgid ")]
+        if not starts:
+            continue
+        parts = [lines[starts[0]][6:]]
+        for line in lines[starts[0] + 1 :]:
+            if not line.startswith('"'):
+                break
+            parts.append(line)
+        text = "".join(p.strip().removeprefix('"').removesuffix('"') for p in parts)
+        if text:
+            ids.append(f'"{text}"')
+    return ids
 
 
 if __name__ == "__main__":

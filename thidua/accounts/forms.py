@@ -16,6 +16,16 @@ class LoginForm(AuthenticationForm):
     username = forms.CharField(label=_("User name"), max_length=150)
     password = forms.CharField(label=_("Password"), strip=False, widget=forms.PasswordInput)
 
+    # Django's own wording ("Vui lòng điền vào … chính xác. Chú ý rằng cả hai khung thông tin
+    # đều phân biệt …") reads as a translation; say it as a person would.
+    error_messages = {
+        "invalid_login": _(
+            "The user name or the password is wrong. Check them (capital letters count) and"
+            " try again."
+        ),
+        "inactive": _("This account is switched off. Ask your administrator."),
+    }
+
 
 class UserCreateForm(forms.ModelForm):  # type: ignore[type-arg]
     password = forms.CharField(

@@ -7,8 +7,10 @@ import contextlib
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
+from django.utils import formats
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -68,10 +70,10 @@ MESSAGES: dict[str, Promise] = {
         "The criteria of this form are set by the sector and assessed by the reviewer."
     ),
     "ldtt_share_ok": gettext_lazy(
-        "%(share)s %% of members are advanced workers (%(comparator)s %(threshold)s %%)."
+        "%(share)s%% of members are advanced workers (%(comparator)s %(threshold)s%%)."
     ),
     "ldtt_share_low": gettext_lazy(
-        "Only %(share)s %% of members are advanced workers; %(comparator)s %(threshold)s %% "
+        "Only %(share)s%% of members are advanced workers; %(comparator)s %(threshold)s%% "
         "is needed."
     ),
     "member_warned": gettext_lazy("%(count)s member(s) disciplined at warning or above."),
@@ -91,7 +93,7 @@ MESSAGES: dict[str, Promise] = {
         "Beyond the quota: at most %(limit)s of the %(count)s advanced collectives."
     ),
     "cstdcs_share_high": gettext_lazy(
-        "CSTĐCS are %(share)s %% of the unit's advanced workers (above the usual %(threshold)s %%)."
+        "CSTĐCS are %(share)s%% of the unit's advanced workers (above the usual %(threshold)s%%)."
     ),
     "has_ttldxs": gettext_lazy("Excellent collective (TTLĐXS) in the year."),
     "needs_ttldxs": gettext_lazy("Not an excellent collective (TTLĐXS) in the year."),
@@ -112,6 +114,9 @@ class ShownReason:
     text: str
 
 
+_DECIMAL_PARAMS = frozenset({"share", "threshold", "total"})
+
+
 def _display(params: dict[str, Any], titles: dict[str, str]) -> dict[str, Any]:
     out = {}
     for key, value in params.items():
@@ -120,6 +125,9 @@ def _display(params: dict[str, Any], titles: dict[str, str]) -> dict[str, Any]:
                 value = format_vn_date(dt.date.fromisoformat(value))
         if key == "title" and isinstance(value, str):
             value = titles.get(value, value)  # a title by its name, never by its code
+        elif key in _DECIMAL_PARAMS and isinstance(value, str):
+            with contextlib.suppress(ArithmeticError):  # "16.8" stored, "16,8" shown in vi
+                value = formats.number_format(Decimal(value), use_l10n=True)
         out[key] = value
     return out
 

@@ -144,10 +144,10 @@ class AgendaItem(models.Model):
 
     @property
     def threshold_text(self) -> str:
-        """'≥ 90 %', or '> 50 %' when the title's rule sets no threshold."""
+        """'≥ 90%', or '> 50%' when the title's rule sets no threshold."""
         if self.threshold is None:
-            return "> 50 %"
-        return "≥ " + format_vn_number(self.threshold * 100, 0) + " %"
+            return "> 50%"
+        return "≥ " + format_vn_number(self.threshold * 100, 0) + "%"
 
     def decidable_on(self, day: dt.date) -> bool:
         """Passed, and any public consultation is over by `day`."""

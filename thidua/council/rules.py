@@ -44,8 +44,8 @@ def add_working_days(start: dt.date, days: int, holidays: Collection[dt.date] = 
 
 
 def share_text(part: int, whole: int) -> str:
-    """'83,3 %' — one decimal, Vietnamese comma; '—' without a whole."""
+    """'83,3%' — one decimal, Vietnamese comma, no space before %; '—' without a whole."""
     if whole <= 0:
         return "—"
     value = (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"))
-    return f"{value}".replace(".", ",") + " %"
+    return f"{value}".replace(".", ",") + "%"

@@ -152,3 +152,12 @@ def test_it_follows_a_unit_that_moved_to_another_province(cast: Cast) -> None:
     assert "PA-R1" not in visible(reviewer, cast)  # it belongs to PC now
     assert {"PA-1", "PB-1"} <= visible(reviewer, cast)  # the province's own history stays
     assert "PA-R1" not in visible(outsider_province, cast)  # a district user sees only itself
+
+
+def test_it_says_a_failed_login_in_plain_words(client: Client, cast: Cast) -> None:
+    client.cookies["thidua_language"] = "vi"
+    page = client.post(
+        "/accounts/login/", {"username": "reporter", "password": "wrong"}
+    ).content.decode()
+    assert "Tên đăng nhập hoặc mật khẩu không đúng." in page
+    assert "Vui lòng điền vào" not in page and "khung thông tin" not in page

@@ -332,6 +332,10 @@ def test_it_names_titles_in_reasons_not_codes(acast: AwardsCast) -> None:
         (reason,) = show(stored)
     assert "CSTD_NGANH" not in reason.text
     assert "Chiến sĩ thi đua ngành Kiểm sát nhân dân" in reason.text
+    share = [["cstdcs_share_high", "warn", "", {"share": "16.8", "threshold": "15.0"}]]
+    with translation.override("vi"):
+        (warning,) = show(share)
+    assert "bằng 16,8% số Lao động tiên tiến" in warning.text  # no space before %, vi comma
 
 
 def _visible(html: str) -> str:

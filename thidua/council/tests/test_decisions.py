@@ -269,7 +269,7 @@ def test_the_minutes_give_counts_and_shares_and_no_voter_names_with_votes(world:
     document = exports.minutes_document(session)
     table = next(b for b in document.body if hasattr(b, "rows"))
     assert table.rows == [
-        ["1", "Tỉnh Hà Giang", world.flag_title.name, "4", "80,0 %", "1", "0", "1", "≥ 80 %", "Đạt"]
+        ["1", "Tỉnh Hà Giang", world.flag_title.name, "4", "80,0%", "1", "0", "1", "≥ 80%", "Đạt"]
     ]
     text = _docx_text(render_docx(document))
     assert "BIÊN BẢN" in text and "có mặt: 4" in text and "Phạm Thu Hương" in text

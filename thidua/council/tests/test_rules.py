@@ -70,5 +70,5 @@ def test_it_counts_working_days_without_weekends_and_holidays(
 
 
 def test_it_writes_shares_the_vietnamese_way() -> None:
-    assert rules.share_text(5, 6) == "83,3 %"
+    assert rules.share_text(5, 6) == "83,3%"
     assert rules.share_text(1, 0) == "—"
