@@ -104,6 +104,9 @@ def test_it_registers_titles_submits_and_the_head_approves(
     client.post(f"/awards/registrations/{reg.pk}/move/approved/")
     reg.refresh_from_db()
     assert reg.status == "approved" and reg.approved_by == acast.head
+    approved = client.get(url).content.decode()  # who approved, by name and role, not login
+    assert f"{acast.head.display_label()} đã phê duyệt ngày" in approved
+    assert f"by {acast.head.username}<" not in approved
     assert client.put(url).status_code == 405
     # The level above sees the consolidated list
     client.force_login(acast.cast.reviewer)
