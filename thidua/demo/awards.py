@@ -260,7 +260,7 @@ def _award(
         year=year,
         decided_on=decided,
         source="imported",
-        decision_number=f"{year % 100:02d}/QĐ-{code}",
+        decision_number=f"{year % 100:02d}/QĐ-VKSTC",  # a sector-level decision, not a code
         cash_amount=_cash(code, decided),
         **who,
     )
