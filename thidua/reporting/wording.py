@@ -27,6 +27,7 @@ def transition_done(report: Report, action: str, *, day: dt.date) -> str:
     text = {
         "approve": _("The report of %(unit)s was approved."),
         "accept": _("The report of %(unit)s was accepted."),
+        "withdraw": _("The report of %(unit)s was taken back to draft to be corrected."),
         "return": _("The report was returned to %(unit)s to be corrected."),
         "reopen": _("The report of %(unit)s was reopened to be corrected."),
     }.get(action, _("The report of %(unit)s was updated."))

@@ -312,7 +312,7 @@ def test_it_shows_people_formulas_and_changes_by_name_not_by_code(
     ind = rcast.indicators["SAV_CONF"]
     client.post(f"/reports/{report.pk}/cells/{ind.pk}/", {"value": "12", "version": "0"})
     client.force_login(rcast.head)
-    client.post(f"/reports/{report.pk}/transition/submit/")
+    client.post(f"/reports/{report.pk}/transition/submit/", {"confirmed": "1"})
     with translation.override("vi"):
         page = client.get(f"/reports/{report.pk}/", HTTP_ACCEPT_LANGUAGE="vi").content.decode()
     history = page[page.index('data-testid="transitions"') :]
@@ -346,8 +346,13 @@ def test_it_says_what_happened_and_to_whom(
 ) -> None:
     client.force_login(rcast.head)
     with translation.override("vi"):
-        sent = client.post(f"/reports/{report.pk}/transition/submit/", follow=True)
+        sent = client.post(
+            f"/reports/{report.pk}/transition/submit/", {"confirmed": "1"}, follow=True
+        )
         assert "Đã gửi báo cáo lên Tỉnh Hà Giang." in sent.content.decode()
+        back_to_draft = client.post(f"/reports/{report.pk}/transition/withdraw/", follow=True)
+        assert "Đã rút báo cáo của Khu vực 1 về để sửa." in back_to_draft.content.decode()
+        client.post(f"/reports/{report.pk}/transition/submit/", {"confirmed": "1"})
         client.force_login(rcast.cast.reviewer)
         back = client.post(
             f"/reports/{report.pk}/transition/return/", {"reason": "Thiếu số liệu"}, follow=True
