@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -340,6 +340,9 @@ class ReasonIn(Schema):
     reason: LongText = ""
 
 
+ReportAction = Literal["submit", "withdraw", "approve", "return", "reopen", "accept"]
+"""The workflow steps; any other word is a 422 (a POST to …/values would meet the PUT route)."""
+
 CHECKS = {
     "submit": can_submit,
     "approve": can_review,
@@ -358,7 +361,7 @@ CHECKS = {
 def move_report(
     request: AuthedHttpRequest,
     report_id: PathId,
-    action: Annotated[str, Path(max_length=20)],
+    action: Annotated[ReportAction, Path()],
     payload: ReasonIn,
 ) -> dict[str, Any]:
     report = get_report_for_user(request.user, report_id)

@@ -126,3 +126,31 @@ def test_it_refuses_thousands_of_values_before_reading_them(
 
     assert response.status_code == 422
     assert not DataValue.objects.filter(report_id=report_id).exists()
+
+
+@pytest.mark.parametrize("action", ["delete", "frobnicate"])
+def test_a_report_action_outside_the_workflow_is_a_422(
+    client: Client, rcast: ReportingCast, action: str
+) -> None:
+    c = rcast.cast
+    report = actions.open_report(c.regional, rcast.form, rcast.q3_2025, by=c.reporter)
+    response = client.post(
+        f"/api/v1/reports/{report.pk}/{action}",
+        data={"reason": ""},
+        content_type="application/json",
+        **bearer(rcast.head),
+    )
+
+    assert response.status_code == 422
+    report.refresh_from_db()
+    assert report.status == "draft"
+
+
+def test_the_report_actions_are_listed_in_the_openapi(client: Client) -> None:
+    """A fuzzer reading the description never sends POST …/values (the PUT-only values route
+    answers that with 405, which the description cannot list for a path it does not know)."""
+    spec = client.get("/api/v1/openapi.json").json()
+    params = spec["paths"]["/api/v1/reports/{report_id}/{action}"]["post"]["parameters"]
+    action = next(p for p in params if p["name"] == "action")["schema"]
+
+    assert sorted(action["enum"]) == ["accept", "approve", "reopen", "return", "submit", "withdraw"]
