@@ -173,7 +173,7 @@ def unit_staff(unit: OrgUnit, year: int) -> list[Person]:
     ids = Position.objects.filter(unit=unit, valid_from__lte=end, valid_to__gt=start).values(
         "person_id"
     )
-    return list(Person.objects.filter(id__in=ids).order_by("search_key", "code"))
+    return list(Person.objects.filter(id__in=ids).order_by("sort_key", "code"))
 
 
 @transaction.atomic
@@ -301,7 +301,15 @@ def achievement_report(
     awards = AwardRecord.objects.filter(revoked_on__isnull=True).select_related("title")
     if person is not None:
         lines.append(
-            _("Nominee: %(name)s (%(code)s)") % {"name": person.full_name, "code": person.code}
+            _("Nominee: %(name)s (%(position)s)")
+            % {
+                "name": person.full_name,
+                "position": ", ".join(
+                    f"{p.title}, {p.unit.name}"
+                    for p in person.positions.at(dt.date(year, 12, 31)).select_related("unit")
+                )
+                or "—",
+            }
         )
         for y, level in (
             PerformanceRating.objects.filter(person=person, year__gte=year - 2)

@@ -125,7 +125,7 @@ def candidates(request: AuthedHttpRequest) -> HttpResponse:
         rows = rows.filter(outcome=outcome)
     if unit_ids is not None:
         rows = rows.filter(home_unit_id__in=unit_ids)
-    page = Paginator(rows.order_by("home_unit__code", "person__search_key", "unit__code"), 50)
+    page = Paginator(rows.order_by("home_unit__code", "person__sort_key", "unit__code"), 50)
     page_obj = page.get_page(request.GET.get("page"))
     for row in page_obj:
         row.shown = show(row.reasons)  # type: ignore[attr-defined]

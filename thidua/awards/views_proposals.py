@@ -25,7 +25,7 @@ from thidua.lib.uploads import (
     upload_too_large,
 )
 from thidua.org import tree
-from thidua.org.models import OrgUnit, Person
+from thidua.org.models import OrgUnit, Person, Position
 
 from . import actions
 from . import eligibility as engine
@@ -63,8 +63,15 @@ def _nominees(unit: OrgUnit, year: int) -> list[tuple[str, str]]:
         id__in=[unit.pk, *tree.children_ids(unit.pk, min(today(), engine.year_end(year)))]
     )
     people = actions.unit_staff(unit, year)
+    where = {
+        pos.person_id: f"{pos.title}, {pos.unit.name}"
+        for pos in Position.objects.filter(person__in=people)
+        .at(min(today(), engine.year_end(year)))
+        .select_related("unit")
+    }
     return [(f"u:{u.pk}", f"{u.name} ({_('collective')})") for u in units] + [
-        (f"p:{p.pk}", f"{p.full_name} — {p.code}") for p in people
+        (f"p:{p.pk}", f"{p.full_name} — {where[p.pk]}" if p.pk in where else p.full_name)
+        for p in people
     ]
 
 
@@ -222,7 +229,25 @@ def proposal_move(request: AuthedHttpRequest, pk: int, to: str) -> HttpResponse:
             by=request.user,
             reason=form.cleaned_data["reason"] if form.is_valid() else "",
         )
-        messages.success(request, _("Done."))
+        done = {
+            Proposal.Status.SUBMITTED: _("The proposal of %(nominee)s for %(title)s was sent up."),
+            Proposal.Status.WITHDRAWN: _(
+                "The proposal of %(nominee)s for %(title)s was withdrawn."
+            ),
+            Proposal.Status.RETURNED: _(
+                "The proposal of %(nominee)s for %(title)s was returned to %(unit)s to be mended."
+            ),
+        }[Proposal.Status(to)]
+        nominee = proposal.nominee
+        messages.success(
+            request,
+            done
+            % {
+                "nominee": nominee.full_name if isinstance(nominee, Person) else nominee.name,
+                "title": proposal.title.name,
+                "unit": proposal.proposing_unit.name,
+            },
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("awards:proposal", pk=pk)

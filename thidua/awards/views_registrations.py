@@ -169,7 +169,18 @@ def registration_move(request: AuthedHttpRequest, pk: int, to: str) -> HttpRespo
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
         actions.move_registration(reg, to, by=request.user, reason=reason)
-        messages.success(request, _("Done."))
+        done = {
+            Registration.Status.SUBMITTED: _(
+                "The emulation registration of %(unit)s for %(year)s was sent to the level above."
+            ),
+            Registration.Status.APPROVED: _(
+                "The emulation registration of %(unit)s for %(year)s was approved."
+            ),
+            Registration.Status.RETURNED: _(
+                "The emulation registration of %(unit)s for %(year)s was returned to be mended."
+            ),
+        }[Registration.Status(to)]
+        messages.success(request, done % {"unit": reg.unit.name, "year": reg.year})
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("awards:registration", unit_id=reg.unit_id, year=reg.year)

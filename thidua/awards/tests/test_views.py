@@ -101,7 +101,10 @@ def test_it_registers_titles_submits_and_the_head_approves(
     # A reporter may not approve
     assert client.post(f"/awards/registrations/{reg.pk}/move/approved/").status_code == 404
     client.force_login(acast.head)
-    client.post(f"/awards/registrations/{reg.pk}/move/approved/")
+    response = client.post(f"/awards/registrations/{reg.pk}/move/approved/", follow=True)
+    # The message says what happened and to whom, not "Done."
+    shown = [str(m) for m in response.context["messages"]]
+    assert shown[-1] == f"Đã phê duyệt bản đăng ký thi đua năm 2026 của {unit.name}."
     reg.refresh_from_db()
     assert reg.status == "approved" and reg.approved_by == acast.head
     approved = client.get(url).content.decode()  # who approved, by name and role, not login
@@ -154,7 +157,10 @@ def test_it_refuses_an_ineligible_proposal_with_the_reason(
 
 def test_it_creates_fills_and_submits_a_proposal(client: Client, acast: AwardsCast) -> None:
     client.force_login(acast.head)
-    assert client.get("/awards/proposals/new/").status_code == 200
+    form = client.get("/awards/proposals/new/")
+    assert form.status_code == 200
+    nominee = acast.people[0]  # named with position and unit, never by staff code
+    assert nominee.code not in form.content.decode()
     data = {
         "unit": acast.cast.regional.pk,
         "title": "CSTDCS",
@@ -175,7 +181,11 @@ def test_it_creates_fills_and_submits_a_proposal(client: Client, acast: AwardsCa
     bad = SimpleUploadedFile("virus.exe", b"MZ\x90\x00" * 10)
     client.post(f"/awards/proposals/{proposal.pk}/evidence/", {"file": bad})
     assert ProposalEvidence.objects.filter(proposal=proposal).count() == 1
-    client.post(f"/awards/proposals/{proposal.pk}/move/submitted/")
+    sent = client.post(f"/awards/proposals/{proposal.pk}/move/submitted/", follow=True)
+    assert [str(m) for m in sent.context["messages"]][-1] == (
+        f"Đã gửi hồ sơ đề nghị {proposal.title.name} cho {nominee.full_name} lên cấp trên."
+    )
+    assert nominee.code not in proposal.achievement_report
     proposal.refresh_from_db()
     assert proposal.status == "submitted"
     assert (
