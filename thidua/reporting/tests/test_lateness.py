@@ -65,9 +65,12 @@ def test_it_counts_each_units_late_and_overdue_reports_of_the_year(rcast: Report
     _submit(rcast, outsider, _at(dt.date(2026, 4, 1)))
 
     counts = late_report_counts(2026, [c.regional.pk, c.pc1.pk], today=dt.date(2026, 12, 2))
-    assert counts == {c.regional.pk: 2}
+    # pc1 filed Q1 on time but never opened Q2 and Q3, whose deadlines have passed: overdue,
+    # as the completeness board counts them missing (filing nothing never costs less).
+    assert counts == {c.regional.pk: 2, c.pc1.pk: 2}
+    # 2025: Q4 filed late, and Q3 (the unit opened on 01/07/2025) never opened.
     assert late_report_counts(2025, [c.regional.pk], today=dt.date(2026, 12, 2)) == {
-        c.regional.pk: 1
+        c.regional.pk: 2
     }
 
 
@@ -86,5 +89,6 @@ def test_it_reads_the_submission_day_in_vietnamese_time(
     report = actions.open_report(c.regional, rcast.form, _quarter(2026, 1), by=c.reporter)
     assert report.deadline == DEADLINE
     _submit(rcast, report, utc)
-    counts = late_report_counts(2026, [c.regional.pk], today=dt.date(2026, 12, 2))
+    # Before the second quarter's deadline, so that only this report can be late.
+    counts = late_report_counts(2026, [c.regional.pk], today=dt.date(2026, 5, 2))
     assert counts == ({c.regional.pk: 1} if late else {})
