@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, ViewportSize, expect, sync_playwright
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run under
 # one unless told that this is deliberate (the test's own DB calls are synchronous anyway).
@@ -81,3 +81,38 @@ def shot(page: Page, request: pytest.FixtureRequest) -> Callable[[str], Path]:
         return path
 
     return take
+
+
+@pytest.fixture
+def signed_in(browser: Browser, live_server: Any) -> Iterator[Callable[..., Page]]:
+    """signed_in("duyet.tq", viewport) -> a page logged in as that user, in a context of its
+    own (cookies, viewport); uncaught page errors of any of them fail the test."""
+    from thidua.testing import PASSWORD
+
+    contexts = []
+    errors: list[str] = []
+
+    def log_in(
+        username: str, viewport: ViewportSize | None = None, *, password: str = PASSWORD
+    ) -> Page:
+        context = browser.new_context(
+            base_url=live_server.url,
+            locale="en-US",
+            viewport=viewport or {"width": 1280, "height": 900},
+        )
+        context.set_default_timeout(TIMEOUT_MS)
+        context.route("**/favicon.ico", lambda route: route.fulfill(status=204))
+        contexts.append(context)
+        page = context.new_page()
+        page.on("pageerror", lambda exc: errors.append(f"{username}: {exc}"))
+        page.goto("/accounts/login/")
+        page.locator("#id_username").fill(username)
+        page.locator("#id_password").fill(password)
+        page.get_by_test_id("login-submit").click()
+        expect(page.get_by_test_id("whoami")).to_be_attached()
+        return page
+
+    yield log_in
+    for context in contexts:
+        context.close()
+    assert not errors, f"JavaScript errors in the page: {errors}"

@@ -8,21 +8,20 @@ On the standard cast plus the reporting data; the administrator has a long name,
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, FilePayload, Page, ViewportSize, expect
+from playwright.sync_api import FilePayload, Page, ViewportSize, expect
 
 from thidua.evaluation.models import Programme, Target
 from thidua.reporting import actions
 from thidua.reporting.models import Report
 from thidua.reporting.testing import ReportingCast, build_reporting
-from thidua.testing import PASSWORD, build_cast
+from thidua.testing import build_cast
 
-from .conftest import ARTIFACTS, TIMEOUT_MS
+from .conftest import ARTIFACTS
 
 pytestmark = pytest.mark.browser
 DESKTOP: ViewportSize = {"width": 1366, "height": 768}
@@ -41,28 +40,9 @@ def live_rc(transactional_db: None) -> ReportingCast:
 
 
 @pytest.fixture
-def person(browser: Browser, live_server: Any) -> Iterator[Person]:
-    contexts = []
-    errors: list[str] = []
-
-    def log_in(username: str, viewport: ViewportSize = DESKTOP) -> Page:
-        context = browser.new_context(base_url=live_server.url, locale="en-US", viewport=viewport)
-        context.set_default_timeout(TIMEOUT_MS)
-        context.route("**/favicon.ico", lambda route: route.fulfill(status=204))
-        contexts.append(context)
-        page = context.new_page()
-        page.on("pageerror", lambda exc: errors.append(f"{username}: {exc}"))
-        page.goto("/accounts/login/")
-        page.locator("#id_username").fill(username)
-        page.locator("#id_password").fill(PASSWORD)
-        page.get_by_test_id("login-submit").click()
-        expect(page.get_by_test_id("whoami")).to_be_attached()
-        return page
-
-    yield log_in
-    for context in contexts:
-        context.close()
-    assert not errors, f"JavaScript errors in the page: {errors}"
+def person(signed_in: Person) -> Person:
+    """Log in as a user at the desktop width unless told otherwise."""
+    return lambda username, viewport=DESKTOP: signed_in(username, viewport)
 
 
 def snap(page: Page, name: str) -> Path:
