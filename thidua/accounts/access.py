@@ -9,6 +9,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, Max, Min, OuterRef
 from django.http import Http404
 
@@ -215,3 +216,41 @@ def menu_for(user: Any) -> dict[str, Any]:
         "home_units": scope.home_units,
         "is_admin": user.is_superuser or scope.is_admin,
     }
+
+
+def body_unit_ids(user: Any, day: dt.date | None = None) -> frozenset[int] | None:
+    """The units of the body an administrator runs: the whole subtree (with its history) of
+    the root above each unit where the user holds the administrator role on `day`. None for
+    the superuser (every body); empty for a user who administers nothing."""
+    if user.is_superuser:
+        return None
+    day = day or today()
+    homes = set(
+        RoleAssignment.objects.at(day)
+        .filter(user=user, role__in=ORG_ADMIN_ROLES)
+        .values_list("unit_id", flat=True)
+    )
+    roots = set()
+    for unit_id in homes:
+        top = (
+            TreePath.objects.at(day)
+            .filter(descendant_id=unit_id)
+            .order_by("-depth")
+            .values_list("ancestor_id", flat=True)
+            .first()
+        )
+        roots.add(top or unit_id)
+    return frozenset(_lineage(roots, day)) if roots else frozenset()
+
+
+def require_body_admin(user: Any) -> frozenset[int] | None:
+    """The body's unit ids (None: every body) for an administrator; 403 for anyone else."""
+    if not (user.is_superuser or scope_for(user).is_admin):
+        raise PermissionDenied
+    return body_unit_ids(user)
+
+
+def in_body(body: frozenset[int] | None, unit_id: int) -> None:
+    """404 for a row of another body."""
+    if body is not None and unit_id not in body:
+        raise Http404

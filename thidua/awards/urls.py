@@ -1,10 +1,23 @@
 from django.urls import path
 
-from . import views, views_initiatives, views_proposals, views_registrations
+from . import views, views_admin, views_initiatives, views_proposals, views_registrations
 
 app_name = "awards"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("reference/councils/", views_admin.councils, name="ref_councils"),
+    path("reference/councils/new/", views_admin.council_create, name="ref_council_create"),
+    path("reference/councils/<int:pk>/", views_admin.council_page, name="ref_council"),
+    path("reference/councils/<int:pk>/members/", views_admin.member_add, name="ref_member_add"),
+    path(
+        "reference/councils/<int:pk>/members/<int:member_id>/end/",
+        views_admin.member_end,
+        name="ref_member_end",
+    ),
+    path("reference/titles/", views_admin.titles, name="ref_titles"),
+    path("reference/titles/new/", views_admin.title_create, name="ref_title_create"),
+    path("reference/titles/<int:pk>/rules/new/", views_admin.rule_new, name="ref_rule_new"),
+    path("reference/rules/<int:pk>/", views_admin.rule_edit, name="ref_rule_edit"),
     path("catalogue/", views.catalogue, name="catalogue"),
     path("candidates/", views.candidates, name="candidates"),
     path("people/<int:pk>/", views.person_page, name="person"),

@@ -1,10 +1,18 @@
 from django.urls import path
 
-from . import views
+from . import views, views_admin
 
 app_name = "council"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("reference/", views_admin.reference, name="reference"),
+    path("reference/holidays/", views_admin.holidays, name="ref_holidays"),
+    path("reference/holidays/<int:pk>/", views_admin.holiday_edit, name="ref_holiday_edit"),
+    path(
+        "reference/holidays/<int:pk>/delete/",
+        views_admin.holiday_delete,
+        name="ref_holiday_delete",
+    ),
     path("sessions/new/", views.session_new, name="session_new"),
     path("sessions/<int:pk>/", views.session_page, name="session"),
     path("sessions/<int:pk>/attendance/<int:member_id>/", views.attendance, name="attendance"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_io, views_reorg
+from . import views, views_admin, views_io, views_reorg
 
 app_name = "org"
 urlpatterns = [
@@ -16,4 +16,8 @@ urlpatterns = [
     path("io/", views_io.io_page, name="io"),
     path("io/units.<slug:fmt>", views_io.export_units, name="export_units"),
     path("io/people.<slug:fmt>", views_io.export_people, name="export_people"),
+    path("reference/levels/", views_admin.levels, name="ref_levels"),
+    path("reference/levels/new/", views_admin.level_create, name="ref_level_create"),
+    path("reference/levels/<int:pk>/", views_admin.level_edit, name="ref_level_edit"),
+    path("reference/levels/<int:pk>/delete/", views_admin.level_delete, name="ref_level_delete"),
 ]

@@ -1,10 +1,13 @@
 from django.urls import include, path
 
-from . import views
+from . import views, views_admin
 
 app_name = "reporting"
 urlpatterns = [
     path("", views.report_list, name="list"),
+    path("reference/deadlines/", views_admin.deadlines, name="ref_deadlines"),
+    path("reference/deadlines/<int:pk>/", views_admin.deadline_edit, name="ref_deadline_edit"),
+    path("reference/deadlines/new/<slug:kind>/", views_admin.deadline_new, name="ref_deadline_new"),
     path("<int:pk>/", views.report_page, name="report"),
     path("<int:pk>/cells/<int:indicator_id>/", views.save_cell, name="save_cell"),
     path("<int:pk>/narrative/<int:part_id>/", views.save_narrative, name="save_narrative"),
