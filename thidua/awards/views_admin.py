@@ -237,7 +237,7 @@ class RuleForm(forms.Form):
         label=gettext_lazy("How sure the legal basis is"), choices=Confidence.choices
     )
     vote_threshold = VnDecimalField(
-        label=gettext_lazy("Vote threshold (% of agree votes)"), required=False
+        label=gettext_lazy("Vote threshold (agree votes, %)"), required=False
     )
     cash_multiple = VnDecimalField(
         label=gettext_lazy("Cash multiple of the base salary"), required=False
@@ -246,7 +246,9 @@ class RuleForm(forms.Form):
     share_comparator = forms.ChoiceField(
         label=gettext_lazy("Comparator"), choices=TitleRule.Comparator.choices
     )
-    quota_share = VnDecimalField(label=gettext_lazy("Quota (% of the staff)"), required=False)
+    quota_share = VnDecimalField(
+        label=gettext_lazy("Quota (share of the staff, %)"), required=False
+    )
     quota_minimum = forms.IntegerField(
         label=gettext_lazy("Quota minimum"), required=False, min_value=0, max_value=10000
     )
