@@ -59,7 +59,11 @@ class PersonChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
 
 class MemberForm(forms.Form):
     person = PersonChoice(label=gettext_lazy("Person"), queryset=Person.objects.none())
-    role = forms.ChoiceField(label=gettext_lazy("Role"), choices=CouncilMember.Role.choices)
+    role = forms.ChoiceField(
+        label=gettext_lazy("Role"),
+        choices=CouncilMember.Role.choices,
+        initial=CouncilMember.Role.MEMBER,
+    )
     valid_from = VnDateField(label=gettext_lazy("From (dd/mm/yyyy)"))
 
     def __init__(self, *args: Any, body: frozenset[int] | None, **kwargs: Any) -> None:
@@ -389,10 +393,13 @@ def rule_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Rule saved."))
             return redirect("awards:ref_titles")
-    heading = _("Rule in force %(a)s – %(b)s") % {
-        "a": f"{rule.valid_from:%d/%m/%Y}",
-        "b": "" if rule.valid_to >= OPEN_END else f"{rule.valid_to:%d/%m/%Y}",
-    }
+    if rule.valid_to >= OPEN_END:
+        heading = _("Rule in force from %(a)s") % {"a": f"{rule.valid_from:%d/%m/%Y}"}
+    else:
+        heading = _("Rule in force %(a)s – %(b)s") % {
+            "a": f"{rule.valid_from:%d/%m/%Y}",
+            "b": f"{rule.valid_to:%d/%m/%Y}",
+        }
     return _rule_page(request, form, rule.title, heading)
 
 

@@ -116,11 +116,15 @@ def deadline_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Deadline saved."))
             return redirect("reporting:ref_deadlines")
-    heading = _("Deadline of %(kind)s reports, in force %(a)s – %(b)s") % {
+    values = {
         "kind": rule.get_periodicity_display().lower(),
         "a": f"{rule.valid_from:%d/%m/%Y}",
-        "b": "" if rule.valid_to >= OPEN_END else f"{rule.valid_to:%d/%m/%Y}",
+        "b": f"{rule.valid_to:%d/%m/%Y}",
     }
+    if rule.valid_to >= OPEN_END:
+        heading = _("Deadline of %(kind)s reports, in force from %(a)s") % values
+    else:
+        heading = _("Deadline of %(kind)s reports, in force %(a)s – %(b)s") % values
     return _page(request, form, heading)
 
 
