@@ -72,7 +72,8 @@ def test_a_level_in_use_is_not_deleted(cast, admin_client: Client) -> None:
     response = admin_client.post(f"{LEVELS}{spare.pk}/delete/")
     assert response.status_code == 302
     assert not OrgLevel.objects.filter(pk=spare.pk).exists()
-    assert AuditEvent.objects.get(action="org.level.delete").before["name"] == "Dự phòng"
+    event = AuditEvent.objects.get(action="org.level.delete")
+    assert event.before is not None and event.before["name"] == "Dự phòng"
 
 
 def test_vietnamese_message_for_a_level_in_use(cast, client: Client) -> None:
