@@ -102,7 +102,9 @@ def holidays(request: AuthedHttpRequest) -> HttpResponse:
                 _("Holiday %(day)s added.") % {"day": f"{holiday.day:%d/%m/%Y}"},
             )
             return redirect(f"{reverse('council:ref_holidays')}?year={holiday.day.year}")
-    years = sorted({d.year for d in Holiday.objects.dates("day", "year")} | {year})
+    years = sorted(
+        {d.year for d in Holiday.objects.dates("day", "year")} | {year - 1, year, year + 1}
+    )
     context = {
         "year": year,
         "years": years,

@@ -225,3 +225,21 @@ def test_add_a_title(cast, admin_client: Client) -> None:
     assert "already exists" in page.content.decode()
     assert Title.objects.count() == 1
     assert AuditEvent.objects.filter(action="awards.title.create").count() == 1
+
+
+def test_a_version_between_two_ends_where_the_next_begins(
+    cast, admin_client: Client, title: Title
+) -> None:
+    first = title.rules.get()
+    url = f"{TITLES}{title.pk}/rules/new/"
+    assert admin_client.post(url, rule_data(valid_from="01/01/2026")).status_code == 302
+    assert admin_client.post(url, rule_data(valid_from="01/01/2025")).status_code == 302
+    periods = list(title.rules.order_by("valid_from").values_list("valid_from", "valid_to"))
+    assert periods == [
+        (first.valid_from, dt.date(2025, 1, 1)),
+        (dt.date(2025, 1, 1), dt.date(2026, 1, 1)),
+        (dt.date(2026, 1, 1), OPEN_END),
+    ]
+    # The new version starts from the values of the latest one.
+    form = admin_client.get(url).content.decode()
+    assert 'value="Nghị định 152/2025/NĐ-CP"' in form
