@@ -1,0 +1,61 @@
+"""The province demo (`load_demo --sector province`): a small province on the province pack."""
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import Client
+
+from thidua.accounts.models import RoleAssignment, User
+from thidua.awards.models import Registration
+from thidua.demo.build import DEMO_PASSWORD
+from thidua.demo.province import USERS, build_province_demo
+from thidua.evaluation.models import Cluster
+from thidua.movements.models import Movement
+from thidua.org.models import OrgUnit, Person, Position
+from thidua.packs.models import Body
+from thidua.reporting.models import Report
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_builds_a_small_province_on_the_province_pack() -> None:
+    demo = build_province_demo(seed=7)
+    assert Body.objects.get().pack == "province"
+    levels = {
+        code: OrgUnit.objects.filter(level__code=code).count()
+        for code in ("tinh", "so", "xa", "don-vi")
+    }
+    assert levels == {"tinh": 1, "so": 10, "xa": 8, "don-vi": 2}
+    assert 180 <= Person.objects.count() <= 260
+    assert Position.objects.count() == demo.staff == Person.objects.count() - 1  # + the admin
+    for username, *_rest in [("admin",), *USERS]:
+        assert RoleAssignment.objects.filter(user__username=username).exists(), username
+    assert Report.objects.filter(status="approved").count() == 2 * 21 == demo.reports
+    registration = Registration.objects.get(unit__code="STC")
+    assert registration.status == "submitted" and registration.items.count() > 10
+    assert Cluster.objects.filter(kind="block").count() == 2
+    assert Movement.objects.get().organisation == demo.root
+
+
+def test_load_demo_sector_province_and_its_pages(client: Client) -> None:
+    out = io.StringIO()
+    call_command("load_demo", "--sector", "province", stdout=out)
+    assert "Tuyên Quang" in out.getvalue() and "nhaplieu.xa01" in out.getvalue()
+    login = {"username": "nhaplieu.stc", "password": DEMO_PASSWORD}
+    assert client.post("/accounts/login/", login).status_code == 302
+    assert client.get("/reports/").status_code == 200
+    client.logout()
+    login = {"username": "admin", "password": DEMO_PASSWORD}
+    assert client.post("/accounts/login/", login).status_code == 302
+    page = client.get("/org/")
+    assert page.status_code == 200 and "Ủy ban nhân dân tỉnh Tuyên Quang" in page.content.decode()
+    with pytest.raises(CommandError):
+        call_command("load_demo", "--sector", "province", stdout=io.StringIO())
+    assert User.objects.filter(username="admin").count() == 1
+
+
+def test_an_unknown_sector_is_refused() -> None:
+    with pytest.raises(CommandError):
+        call_command("load_demo", "--sector", "xyz", stdout=io.StringIO())
+    assert not OrgUnit.objects.exists()
