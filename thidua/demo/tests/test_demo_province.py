@@ -52,6 +52,9 @@ def test_load_demo_sector_province_and_its_pages(client: Client) -> None:
     assert page.status_code == 200 and "Ủy ban nhân dân tỉnh Tuyên Quang" in page.content.decode()
     with pytest.raises(CommandError):
         call_command("load_demo", "--sector", "province", stdout=io.StringIO())
+    again = io.StringIO()
+    call_command("load_demo", "--sector", "province", "--if-empty", stdout=again)
+    assert "nhaplieu.xa01" in again.getvalue()
     assert User.objects.filter(username="admin").count() == 1
 
 
@@ -59,3 +62,36 @@ def test_an_unknown_sector_is_refused() -> None:
     with pytest.raises(CommandError):
         call_command("load_demo", "--sector", "xyz", stdout=io.StringIO())
     assert not OrgUnit.objects.exists()
+
+
+PAGES = [
+    "/movements/",
+    "/org/",
+    "/org/people/",
+    "/reports/",
+    "/reports/completeness/",
+    "/evaluation/",
+    "/awards/",
+    "/awards/catalogue/",
+    "/awards/candidates/",
+    "/awards/registrations/",
+    "/awards/proposals/",
+    "/awards/thematic/",
+    "/council/",
+]
+
+
+@pytest.mark.parametrize("username", ["admin", "duyet.tinh", "nhaplieu.xa01"])
+def test_the_pages_work_on_the_province_pack(username: str) -> None:
+    build_province_demo(seed=3)
+    client = Client()
+    login = {"username": username, "password": DEMO_PASSWORD}
+    assert client.post("/accounts/login/", login).status_code == 302
+    report = Report.objects.filter(unit__code="XA-01").first()
+    assert report is not None
+    for url in [*PAGES, f"/reports/{report.pk}/"]:
+        assert client.get(url).status_code < 500, url
+    if username == "admin":
+        catalogue = client.get("/awards/catalogue/").content.decode()
+        assert "Chiến sĩ thi đua cấp tỉnh" in catalogue
+        assert "Ủy ban nhân dân tỉnh Tuyên Quang" in client.get("/org/").content.decode()

@@ -45,7 +45,10 @@ class Command(BaseCommand):
         if is_loaded():
             if options["if_empty"]:
                 self.stdout.write("Dữ liệu mẫu đã có sẵn; không nạp lại.")
-                self._print_logins()
+                if options["sector"] == "province":
+                    self._province_logins()
+                else:
+                    self._print_logins()
                 return
             raise CommandError("The database is not empty; load the demo into a fresh database.")
         started = time.perf_counter()
@@ -68,7 +71,7 @@ class Command(BaseCommand):
         self._print_logins()
 
     def _province(self, seed: int, started: float) -> None:
-        from thidua.demo.province import USERS, build_province_demo
+        from thidua.demo.province import build_province_demo
 
         demo = build_province_demo(seed)
         self.stdout.write(
@@ -78,8 +81,13 @@ class Command(BaseCommand):
         )
         for line in demo.lines:
             self.stdout.write(line)
+        self._province_logins()
+
+    def _province_logins(self) -> None:
+        from thidua.demo.province import ROOT, USERS
+
         self.stdout.write(f"Tài khoản mẫu (mật khẩu chung: {DEMO_PASSWORD}):")
-        self.stdout.write(f"  {'admin':<18} {Role.ADMIN.label:<22} {demo.root.code}")
+        self.stdout.write(f"  {'admin':<18} {Role.ADMIN.label:<22} {ROOT}")
         for username, _first, _last, role, code in USERS:
             self.stdout.write(f"  {username:<18} {role.label:<22} {code}")
 
