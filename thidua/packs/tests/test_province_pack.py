@@ -105,3 +105,25 @@ def test_load_pack_province_on_a_clean_database_twice() -> None:
     call_command("load_pack", "province", stdout=io.StringIO())
     assert TitleRule.objects.count() == rules == 30  # 10 titles × 3 regimes
     assert Path(read_pack("province").directory).name == "province"
+
+
+def test_setup_body_command_with_the_province_pack(tmp_path: Path) -> None:
+    password = tmp_path / "pw"
+    password.write_text(PASSWORD + "\n", encoding="utf-8")
+    args = [
+        "setup_body",
+        "--name=Ủy ban nhân dân tỉnh Tuyên Quang",
+        "--short-name=UBND-TQ",
+        "--seat=Tuyên Quang",
+        "--pack=province",
+        "--admin-username=quantri",
+        f"--admin-password-file={password}",
+    ]
+    out = io.StringIO()
+    call_command(*args, stdout=out)
+    assert "Đã tạo: Ủy ban nhân dân tỉnh Tuyên Quang (UBND-TQ), gói province 2026.1." in (
+        out.getvalue()
+    )
+    again = io.StringIO()
+    call_command(*args, stdout=again)
+    assert "Đã có sẵn" in again.getvalue() and "0 kỳ báo cáo mới" in again.getvalue()
