@@ -21,7 +21,7 @@ from django.db import transaction
 from thidua.accounts.actions import create_user, grant_role
 from thidua.accounts.models import Role, RoleAssignment, User
 from thidua.awards.actions import move_registration, open_registration, save_registration
-from thidua.awards.models import Registration, Title
+from thidua.awards.models import Council, CouncilMember, Registration, Title
 from thidua.evaluation.actions import create_cluster
 from thidua.evaluation.models import Cluster
 from thidua.lib.text import fold, vn_sort_key
@@ -77,6 +77,14 @@ USERS = [
     ("thutruong.xa01", "Chủ tịch", "Xã số 01", Role.UNIT_HEAD, "XA-01"),
     ("nhaplieu.xa01", "Kế toán", "Xã số 01", Role.REPORTER, "XA-01"),
 ]
+COUNCIL_USERS = [
+    # username, first, last, council role (the council of the province, on the root unit)
+    ("chutich.tinh", "Chủ tịch", "Hội đồng tỉnh", CouncilMember.Role.CHAIR),
+    ("phochutich.tinh", "Phó Chủ tịch", "Hội đồng tỉnh", CouncilMember.Role.VICE_CHAIR),
+    ("hoidong1.tinh", "Ủy viên 1", "Hội đồng tỉnh", CouncilMember.Role.MEMBER),
+    ("hoidong2.tinh", "Ủy viên 2", "Hội đồng tỉnh", CouncilMember.Role.MEMBER),
+]
+EXISTING_SEATS = [("thuky", CouncilMember.Role.SECRETARY), ("uyvien", CouncilMember.Role.MEMBER)]
 QUARTERS = (1, 2)  # 2026: approved quarterly reports
 REGISTRATION_YEAR = 2026
 
@@ -164,6 +172,25 @@ def build_users(root: OrgUnit) -> None:
             person = position.person if position else None
         user = create_user(username, DEMO_PASSWORD, first_name=first, last_name=last, person=person)
         grant_role(RoleAssignment(user=user, role=role, unit=unit, valid_from=FOUNDED))
+
+
+def build_council(root: OrgUnit) -> Council:
+    """The province's emulation and commendation council (Hội đồng Thi đua - Khen thưởng
+    tỉnh): a chair, a vice chair and two members with their own logins, and the secretary and
+    the council member of USERS in their seats."""
+    council = Council.objects.create(
+        unit=root, name="Hội đồng Thi đua - Khen thưởng tỉnh Tuyên Quang"
+    )
+    for username, first, last, role in COUNCIL_USERS:
+        user = create_user(username, DEMO_PASSWORD, first_name=first, last_name=last)
+        grant_role(
+            RoleAssignment(user=user, role=Role.COUNCIL_MEMBER, unit=root, valid_from=FOUNDED)
+        )
+        CouncilMember.objects.create(council=council, user=user, role=role, valid_from=FOUNDED)
+    for username, role in EXISTING_SEATS:
+        seat = User.objects.get(username=username)
+        CouncilMember.objects.create(council=council, user=seat, role=role, valid_from=FOUNDED)
+    return council
 
 
 def _fill(report: Report, rng: random.Random, staff: int, by: User) -> None:
@@ -271,7 +298,7 @@ def build_blocks(root: OrgUnit) -> list[Cluster]:
 @transaction.atomic
 def build_province_demo(seed: int = 2023) -> ProvinceDemo:
     """All or nothing: the body with its pack and administrator, the tree, the staff, the
-    users, the 2026 Q1–Q2 reports, a registration and the two blocks."""
+    users, the province's council, the 2026 Q1–Q2 reports, a registration and the two blocks."""
     rng = random.Random(seed)
     result = setup_body(
         BodySpec(
@@ -291,6 +318,7 @@ def build_province_demo(seed: int = 2023) -> ProvinceDemo:
     demo.units = build_tree(root)
     demo.staff = build_staff(rng, demo.units)
     build_users(root)
+    council = build_council(root)
     demo.reports = build_reports(rng, root, demo.units)
     demo.registrations = build_registration(root)
     blocks = build_blocks(root)
@@ -298,5 +326,6 @@ def build_province_demo(seed: int = 2023) -> ProvinceDemo:
         f"Báo cáo THTK-CLP quý đã duyệt (quý 1, quý 2 năm 2026): {demo.reports}.",
         f"Đăng ký thi đua năm {REGISTRATION_YEAR} của Sở Tài chính: {demo.registrations} mục.",
         "Khối thi đua: " + "; ".join(b.name for b in blocks) + ".",
+        f"{council.name}: {council.members.count()} thành viên.",
     ]
     return demo

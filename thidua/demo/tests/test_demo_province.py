@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 
 from thidua.accounts.models import RoleAssignment, User
-from thidua.awards.models import Registration
+from thidua.awards.models import Council, Registration
 from thidua.demo.build import DEMO_PASSWORD
 from thidua.demo.province import USERS, build_province_demo
 from thidua.evaluation.models import Cluster
@@ -36,12 +36,15 @@ def test_it_builds_a_small_province_on_the_province_pack() -> None:
     assert registration.status == "submitted" and registration.items.count() > 10
     assert Cluster.objects.filter(kind="block").count() == 2
     assert Movement.objects.get().organisation == demo.root
+    council = Council.objects.get()
+    assert council.unit == demo.root and council.members.count() == 6
 
 
 def test_load_demo_sector_province_and_its_pages(client: Client) -> None:
     out = io.StringIO()
     call_command("load_demo", "--sector", "province", stdout=out)
     assert "Tuyên Quang" in out.getvalue() and "nhaplieu.xa01" in out.getvalue()
+    assert "chutich.tinh" in out.getvalue()
     login = {"username": "nhaplieu.stc", "password": DEMO_PASSWORD}
     assert client.post("/accounts/login/", login).status_code == 302
     assert client.get("/reports/").status_code == 200
@@ -81,7 +84,7 @@ PAGES = [
 ]
 
 
-@pytest.mark.parametrize("username", ["admin", "duyet.tinh", "nhaplieu.xa01"])
+@pytest.mark.parametrize("username", ["admin", "duyet.tinh", "nhaplieu.xa01", "thuky"])
 def test_the_pages_work_on_the_province_pack(username: str) -> None:
     build_province_demo(seed=3)
     client = Client()

@@ -84,12 +84,15 @@ class Command(BaseCommand):
         self._province_logins()
 
     def _province_logins(self) -> None:
-        from thidua.demo.province import ROOT, USERS
+        from thidua.demo.province import COUNCIL_USERS, ROOT, USERS
 
         self.stdout.write(f"Tài khoản mẫu (mật khẩu chung: {DEMO_PASSWORD}):")
         self.stdout.write(f"  {'admin':<18} {Role.ADMIN.label:<22} {ROOT}")
         for username, _first, _last, role, code in USERS:
             self.stdout.write(f"  {username:<18} {role.label:<22} {code}")
+        self.stdout.write("Thành viên Hội đồng Thi đua - Khen thưởng tỉnh (cùng mật khẩu):")
+        for username, first, _last, _seat in COUNCIL_USERS:
+            self.stdout.write(f"  {username:<18} {first:<22} {ROOT}")
 
     def _print_logins(self) -> None:
         from thidua.demo.build import USERS
