@@ -94,15 +94,17 @@ def test_the_province_pack_sets_up_a_province_idempotently() -> None:
     events = AuditEvent.objects.count()
     again = setup_body(PROVINCE)
     assert not again.created and again.periods == 0
-    assert AuditEvent.objects.count() == events
+    call_command("load_pack", "province", stdout=io.StringIO())
+    assert AuditEvent.objects.count() == events and Movement.objects.count() == 1
 
 
 def test_load_pack_province_on_a_clean_database_twice() -> None:
     out = io.StringIO()
     call_command("load_pack", "province", stdout=out)
     assert out.getvalue().startswith("province 2026.1:")
-    rules = TitleRule.objects.count()
+    rules, events = TitleRule.objects.count(), AuditEvent.objects.count()
     call_command("load_pack", "province", stdout=io.StringIO())
+    assert AuditEvent.objects.count() == events  # the same version: not recorded again
     assert TitleRule.objects.count() == rules == 30  # 10 titles × 3 regimes
     assert Path(read_pack("province").directory).name == "province"
 
