@@ -15,7 +15,7 @@ from thidua.audit.models import AuditEvent
 from thidua.awards.models import Title, TitleRule
 from thidua.movements.models import Movement
 from thidua.org.models import OrgUnit
-from thidua.packs.loader import available_packs, read_pack
+from thidua.packs.loader import available_packs, load_pack, read_pack
 from thidua.packs.setup import BodySpec, setup_body
 from thidua.reporting.models import Period, ReportForm
 
@@ -50,6 +50,17 @@ def _json(pack: str, key: str) -> Any:
 
 def test_both_packs_are_shipped() -> None:
     assert {"ksnd", "province"} <= set(available_packs())
+
+
+@pytest.mark.parametrize("name", ["ksnd", "province"])
+def test_each_pack_loads_on_a_clean_database(name: str) -> None:
+    counts = load_pack(name)
+    levels = {row["code"] for row in _json(name, "levels")["levels"]}
+    assert counts["levels"] == len(levels) and counts["forms"] == 4
+    assert counts["title rules"] > 0 and counts["rubrics"] == 3
+    assert set(Title.objects.values_list("code", flat=True)) == {
+        t["code"] for t in _json(name, "titles")["titles"]
+    }
 
 
 @pytest.mark.parametrize("name", ["ksnd", "province"])
