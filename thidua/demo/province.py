@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from thidua.accounts.actions import create_user, grant_role
 from thidua.accounts.models import Role, RoleAssignment, User
@@ -240,8 +241,32 @@ def build_reports(rng: random.Random, root: OrgUnit, units: list[OrgUnit]) -> in
             _fill(report, rng, unit.staff_count or 5, reporter)
             submit_report(report, by=reporter)
             approve_report(report, by=reviewer)
+            _redate(report, rng)
             count += 1
     return count
+
+
+# Days before the deadline a report of each rank is submitted and approved: the subordinate
+# units first, then the departments and communes, then the province (approved after it).
+TIMING = {2: (10, 8), 1: (6, 3), 0: (2, -3)}
+
+
+def _redate(report: Report, rng: random.Random) -> None:
+    """The steps happen now (when the demo is loaded); date them as they would have happened
+    in the quarter's reporting window, before the deadline, so that the demo's reports are not
+    counted late. The audit events keep their real time (when the demo was loaded)."""
+    assert report.deadline is not None
+    submit_days, approve_days = TIMING[report.unit.level.rank]
+    hour = dt.time(rng.randint(8, 16), rng.randint(0, 59))
+    submitted = timezone.make_aware(
+        dt.datetime.combine(report.deadline - dt.timedelta(days=submit_days), hour)
+    )
+    approved = timezone.make_aware(
+        dt.datetime.combine(report.deadline - dt.timedelta(days=approve_days), hour)
+    )
+    Report.objects.filter(pk=report.pk).update(submitted_at=submitted, approved_at=approved)
+    report.transitions.filter(to_status=Report.Status.SUBMITTED).update(at=submitted)
+    report.transitions.filter(to_status=Report.Status.APPROVED).update(at=approved)
 
 
 def build_registration(root: OrgUnit) -> int:

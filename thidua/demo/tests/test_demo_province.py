@@ -1,5 +1,6 @@
 """The province demo (`load_demo --sector province`): a small province on the province pack."""
 
+import datetime as dt
 import io
 
 import pytest
@@ -32,6 +33,8 @@ def test_it_builds_a_small_province_on_the_province_pack() -> None:
     for username, *_rest in [("admin",), *USERS]:
         assert RoleAssignment.objects.filter(user__username=username).exists(), username
     assert Report.objects.filter(status="approved").count() == 2 * 21 == demo.reports
+    assert not [r for r in Report.objects.all() if r.is_late(dt.date(2026, 12, 31))]
+    assert Report.objects.filter(submitted_at__year=2026, submitted_at__month=4).count() == 21
     registration = Registration.objects.get(unit__code="STC")
     assert registration.status == "submitted" and registration.items.count() > 10
     assert Cluster.objects.filter(kind="block").count() == 2
