@@ -261,19 +261,21 @@ class PackChoice:
     titles: list[str]
 
 
-def shipped_packs() -> list[PackChoice]:
-    """The packs a body can be set up on, each with its title and the names of its titles and
-    award forms (what the set-up page shows)."""
+def shipped_packs(language: str = "vi") -> list[PackChoice]:
+    """The packs a body can be set up on, each with its title, description and the names of
+    its titles and award forms (what the set-up page shows), in English when asked and given."""
+    en = "_en" if language == "en" else ""
     choices = []
     for name in available_packs():
         pack = read_pack(name)
         data = json.loads(pack.file("titles").read_text(encoding="utf-8"))
+        manifest = pack.manifest
         choices.append(
             PackChoice(
                 name,
-                pack.title,
-                str(pack.manifest.get("description", "")),
-                [str(t["name"]) for t in data["titles"]],
+                str(manifest.get(f"title{en}") or pack.title),
+                str(manifest.get(f"description{en}") or manifest.get("description", "")),
+                [str(t.get(f"name{en}") or t["name"]) for t in data["titles"]],
             )
         )
     return choices

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
@@ -50,6 +51,5 @@ def setup_page(request: HttpRequest) -> HttpResponse:
                 return redirect("accounts:login")
         if status == 200 and form.errors:
             status = 400
-    return render(
-        request, "packs/setup.html", {"form": form, "packs": shipped_packs()}, status=status
-    )
+    packs = shipped_packs(get_language() or "vi")
+    return render(request, "packs/setup.html", {"form": form, "packs": packs}, status=status)

@@ -60,6 +60,9 @@ def test_the_page_shows_the_shipped_packs_and_their_titles(client: Client) -> No
     assert "Chiến sĩ thi đua cấp tỉnh" in text and "Ngành Kiểm sát nhân dân" in text
     login = client.get("/accounts/login/").content.decode()
     assert 'data-testid="setup-link"' in login and 'href="/setup/"' in login
+    client.cookies["thidua_language"] = "en"
+    english = client.get("/setup/").content.decode()
+    assert "Provincial emulation fighter" in english and "Procuracy sector" in english
 
 
 def test_a_wrong_or_missing_token_is_refused(client: Client, monkeypatch: Any) -> None:
