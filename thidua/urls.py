@@ -13,5 +13,6 @@ urlpatterns = [
     path("council/", include("thidua.council.urls")),
     path("awards/", include("thidua.awards.urls")),
     path("api/v1/", include("thidua.api_urls")),
+    path("setup/", include("thidua.packs.urls")),
     path("quan-tri/", admin.site.urls),
 ]

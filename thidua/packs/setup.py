@@ -5,9 +5,15 @@ install"). Everything else (the tree, the staff) comes through the /org/io/ impo
 from __future__ import annotations
 
 import datetime as dt
+import hmac
+import json
+import os
+import secrets
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -23,7 +29,7 @@ from thidua.org.models import OrgUnit, OrgUnitVersion, Person
 from thidua.reporting.catalogue import ensure_periods
 from thidua.reporting.models import Period
 
-from .loader import Pack, PackError, load_pack, read_pack
+from .loader import Pack, PackError, available_packs, load_pack, read_pack
 from .models import Body
 
 
@@ -207,3 +213,80 @@ def _first_admin(spec: BodySpec, root: OrgUnit, *, by: Any) -> bool:
 
 def _text(exc: ValidationError) -> str:
     return " ".join(str(m) for m in exc.messages)
+
+
+# --- the set-up page (/setup/) -------------------------------------------------------------
+
+TOKEN_ENV = "THIDUA_SETUP_TOKEN"
+
+
+def is_set_up() -> bool:
+    """The install serves a body, or holds units already (the demo, an import): the set-up page
+    is closed."""
+    return Body.objects.exists() or OrgUnit.objects.exists()
+
+
+def _token_path() -> Path:
+    return Path(settings.VAR_DIR) / "setup_token"
+
+
+def new_setup_token() -> str:
+    """A fresh one-time token for the set-up page, kept in var/setup_token (readable by the
+    server's user only) until the body is set up; a new call replaces the old token."""
+    token = secrets.token_urlsafe(24)
+    path = _token_path()
+    path.write_text(token + "\n", encoding="utf-8")
+    path.chmod(0o600)
+    return token
+
+
+def setup_token_matches(given: str) -> bool:
+    """The token of the environment (THIDUA_SETUP_TOKEN) or of var/setup_token, compared in
+    constant time; without either, no token matches."""
+    expected = os.environ.get(TOKEN_ENV, "").strip()
+    if not expected and _token_path().exists():
+        expected = _token_path().read_text(encoding="utf-8").strip()
+    return bool(expected) and hmac.compare_digest(expected.encode(), given.strip().encode())
+
+
+def forget_setup_token() -> None:
+    _token_path().unlink(missing_ok=True)
+
+
+@dataclass(frozen=True)
+class PackChoice:
+    name: str
+    title: str
+    description: str
+    titles: list[str]
+
+
+def shipped_packs(language: str = "vi") -> list[PackChoice]:
+    """The packs a body can be set up on, each with its title, description and the names of
+    its titles and award forms (what the set-up page shows), in English when asked and given."""
+    en = "_en" if language == "en" else ""
+    choices = []
+    for name in available_packs():
+        pack = read_pack(name)
+        data = json.loads(pack.file("titles").read_text(encoding="utf-8"))
+        manifest = pack.manifest
+        choices.append(
+            PackChoice(
+                name,
+                str(manifest.get(f"title{en}") or pack.title),
+                str(manifest.get(f"description{en}") or manifest.get("description", "")),
+                [str(t.get(f"name{en}") or t["name"]) for t in data["titles"]],
+            )
+        )
+    return choices
+
+
+@transaction.atomic
+def setup_from_page(spec: BodySpec) -> SetupResult:
+    """setup_body for the set-up page: refused once the install is set up (checked again inside
+    the transaction); the token is forgotten after a set-up."""
+    if is_set_up():
+        raise PackError(gettext_noop("This install is already set up."))
+    result = setup_body(spec, by="setup_page")
+    forget_setup_token()  # were the transaction to fail after this, print a new token
+    return result

@@ -17,7 +17,7 @@ from thidua.reporting.api import router as reporting_router
 
 # Pages open to anonymous users that read neither `request.user` nor `request.htmx` (one that
 # reads `request.htmx` is annotated `HtmxHttpRequest` and listed here).
-PLAIN = {"thidua.accounts.views.login_view"}
+PLAIN = {"thidua.accounts.views.login_view", "thidua.packs.views.setup_page"}
 
 
 def _pages(patterns: list[Any]) -> Iterator[Callable[..., Any]]:
