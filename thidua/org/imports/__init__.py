@@ -26,7 +26,19 @@ in the file):
 For a merge or a split, legal_basis and note are taken from its first row.
 """
 
-from .common import Column, ImportResult, at_row, header_matches, map_header, translations
+from .common import (
+    Column,
+    FieldChange,
+    ImportResult,
+    Preview,
+    RowChange,
+    at_row,
+    header_matches,
+    map_header,
+    table_from_data,
+    table_to_data,
+    translations,
+)
 from .people import GENDER_ALIASES, PERSON_COLUMNS, PERSON_REQUIRED, import_people
 from .unit_rows import BUDGET_ALIASES, EVENT_ALIASES, KIND_ALIASES, UNIT_COLUMNS, UNIT_REQUIRED
 from .units import import_units
@@ -41,11 +53,16 @@ __all__ = [
     "UNIT_COLUMNS",
     "UNIT_REQUIRED",
     "Column",
+    "FieldChange",
     "ImportResult",
+    "Preview",
+    "RowChange",
     "at_row",
     "header_matches",
     "import_people",
     "import_units",
     "map_header",
+    "table_from_data",
+    "table_to_data",
     "translations",
 ]

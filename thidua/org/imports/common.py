@@ -9,7 +9,7 @@ import hashlib
 import io
 import json
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -303,7 +303,7 @@ def table_from_data(data: dict[str, Any]) -> Table:
     )
 
 
-def is_note_row(cells: dict[str, str], notes: dict[str, str]) -> bool:
+def is_note_row(cells: dict[str, str], notes: Mapping[str, Promise | str]) -> bool:
     """Is this the note row of a downloaded template (every filled cell is the note written
     under its column, in any language of the site)? It is skipped, not read as data."""
     filled = {k: v for k, v in cells.items() if v}
@@ -313,7 +313,7 @@ def is_note_row(cells: dict[str, str], notes: dict[str, str]) -> bool:
     return all(fold(v) in known.get(k, set()) for k, v in filled.items())
 
 
-def template_xlsx(sheet_name: str, columns: Sequence[Column], notes: dict[str, Any]) -> bytes:
+def template_xlsx(sheet_name: str, columns: Sequence[Column], notes: Mapping[str, Any]) -> bytes:
     """An empty import file: the headers in Vietnamese (bold, frozen) and a note row under
     them saying what each column takes (skipped on import, see `is_note_row`). Every text
     goes through write_text, so nothing in it can run as a formula."""
