@@ -103,12 +103,18 @@ def _confirm_people(
     """Apply the previewed staff file, all or nothing, if its changes are still the ones
     shown; otherwise show the new preview again."""
     pending = request.session.get(PENDING_KEY)
-    if not pending or request.POST.get("confirm") != "yes":
+    if not pending:
         messages.error(request, _("Nothing to confirm: upload the staff file again."))
         return redirect("org:io")
     table = imports.table_from_data(pending["table"])
+    confirmed = request.POST.get("confirm") == "yes"
+    if not confirmed:
+        messages.error(request, _("Tick the box to confirm the updates, or cancel."))
     result = imports.import_people(
-        table, confirm_updates=True, expect=pending["digest"], scope_units=_scope_units(request)
+        table,
+        confirm_updates=confirmed,
+        expect=pending["digest"],
+        scope_units=_scope_units(request),
     )
     if result.pending:
         return _show_preview(request, uploads, result, table)
