@@ -72,9 +72,9 @@ def test_it_previews_then_applies_creates_and_updates_on_confirmation(acast: Awa
     assert levels()[("KV002", 2025)] == "HTXS"
     audit = AuditEvent.objects.order_by("seq")[events:]
     assert [e.action for e in audit] == ["awards.rating.import"] * 2
-    old, new = audit[1].before, audit[1].after
-    assert old is not None and new is not None
-    assert old["level"] == "HTT" and new["level"] == "HTXS"
+    was, now = audit[1].before, audit[1].after
+    assert was is not None and now is not None
+    assert was["level"] == "HTT" and now["level"] == "HTXS"
     assert audit[0].actor_id == user.pk
 
 
