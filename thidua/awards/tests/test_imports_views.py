@@ -3,11 +3,14 @@ Vietnamese, a stale preview shown again."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from thidua.awards.models import PerformanceRating
+from thidua.org.models import Person
 
 from .conftest import AwardsCast
 
@@ -92,6 +95,10 @@ def test_a_preview_overtaken_by_another_change_is_shown_again(
 def test_a_bad_file_lists_its_problems_in_vietnamese_and_writes_nothing(
     client: Client, acast: AwardsCast
 ) -> None:
+    outsider = Person.objects.create(code="PC9", full_name="Lê Văn Ngoài")
+    outsider.positions.create(
+        unit=acast.cast.pc1, title="Chuyên viên", valid_from=dt.date(2021, 1, 1)
+    )
     client.force_login(acast.head)
     response = upload(client, "ratings", "Mã cán bộ,Năm,Xếp loại\nKV000,2024,Giỏi\nPC9,2024,HT\n")
     assert response.status_code == 400

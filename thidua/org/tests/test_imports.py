@@ -515,3 +515,29 @@ def test_a_reorganisation_deep_in_a_subtree_fixes_the_history_of_the_units_above
     assert result.ok, result.errors
     result = run_import(table("create,01/01/2024,N1,Mới,top,,", "move,02/01/2024,PA,,,N1,"))
     assert any("Row 3:" in e and "01/07/2025" in e for e in result.errors), result.errors
+
+
+@pytest.mark.django_db
+def test_a_level_added_to_the_install_is_accepted_by_code_or_name(cast):
+    OrgLevel.objects.create(code="so", name="Sở", name_en="Department", rank=1)
+    result = run_import(
+        table(
+            "create,01/01/2020,STC,Sở Tài chính tỉnh X,top,,",
+            "create,01/01/2020,STC-1,Phòng Ngân sách,Sở,STC,",
+            "create,01/01/2020,STC-2,Phòng Kế hoạch,department,STC,",
+        )
+    )
+    assert result.ok, result.errors
+    assert {unit("STC-1").level.code, unit("STC-2").level.code} == {"so"}
+
+
+@pytest.mark.django_db
+def test_an_unknown_level_names_the_installs_levels_and_where_to_add_one(cast):
+    result = run_import(table("create,01/01/2020,X1,Xã Một,Xã,,"))
+    [error] = result.errors
+    assert error.startswith("Row 2: this install has no level “Xã”")
+    assert "Trung ương, Cấp tỉnh, Cấp huyện, Khu vực" in error
+    assert "“Reference data administration”" in error
+    with translation.override("vi"):
+        [vietnamese] = run_import(table("create,01/01/2020,X1,Xã Một,Xã,,")).errors
+    assert "quản trị viên thêm cấp tại “Quản trị danh mục”" in vietnamese
