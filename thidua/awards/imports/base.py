@@ -86,7 +86,6 @@ class ImportKind:
     required: tuple[str, ...]
     notes: Mapping[str, Promise]
     plan: Callable[[list[tuple[int, dict[str, str]]], ImportScope], Plan]
-    audit_action: str
 
     def template(self) -> bytes:
         return template_xlsx(str(self.title), self.columns, self.notes)

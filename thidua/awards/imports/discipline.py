@@ -184,5 +184,4 @@ DISCIPLINE = ImportKind(
     required=("code", "level", "decided_on"),
     notes=NOTES,
     plan=plan_discipline,
-    audit_action="awards.discipline.import",
 )

@@ -244,5 +244,4 @@ INITIATIVES = ImportKind(
     required=("title", "authors", "unit", "level", "recognised_on", "recognised_by"),
     notes=NOTES,
     plan=plan_initiatives,
-    audit_action="awards.initiative.import",
 )

@@ -142,5 +142,4 @@ RATINGS = ImportKind(
     required=("code", "year", "level"),
     notes=NOTES,
     plan=plan_ratings,
-    audit_action="awards.rating.import",
 )
