@@ -16,18 +16,20 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from thidua.audit.chain import Change, record_many
-from thidua.lib.dates import OPEN_END
+from thidua.lib.dates import OPEN_END, InvalidDate
 from thidua.lib.spreadsheets import Table
 from thidua.lib.text import fold
 from thidua.org.imports.common import (
     Column,
     ImportResult,
     Preview,
+    at_cell,
     at_row,
     capped,
     is_note_row,
     keyed_rows,
     map_header,
+    parse_date,
     template_xlsx,
 )
 from thidua.org.models import OrgUnit, Person
@@ -66,13 +68,38 @@ class Item:
 
 @dataclass
 class Plan:
-    """A checked file: its preview (changes and problems) and the items to apply."""
+    """A checked file: its preview (changes and problems) and the items to apply. Problems
+    name their row and, when one cell is at fault, its column."""
 
+    columns: Sequence[Column] = ()
     preview: Preview = field(default_factory=Preview)
     items: list[Item] = field(default_factory=list)
 
-    def fail(self, row: int, message: str) -> None:
-        self.preview.errors.append(at_row(row, message))
+    def fail(self, row: int, message: str, column: str = "") -> None:
+        found = next((c for c in self.columns if c.key == column), None)
+        self.preview.errors.append(
+            at_row(row, message) if found is None else at_cell(row, found, message)
+        )
+
+    def day(
+        self, row: int, cells: dict[str, str], column: str, *, required: bool
+    ) -> dt.date | None:
+        """A dd/mm/yyyy cell; a missing (when required) or impossible date is a problem."""
+        text = cells[column]
+        if not text:
+            if required:
+                self.fail(row, _("the cell is empty."), column)
+            return None
+        try:
+            return parse_date(text)
+        except InvalidDate:
+            self.fail(
+                row,
+                _("“%(text)s” is not a real date; write it as dd/mm/yyyy, e.g. 05/03/2025.")
+                % {"text": text},
+                column,
+            )
+            return None
 
 
 @dataclass(frozen=True)
@@ -167,18 +194,20 @@ class People:
         cells: dict[str, str],
         scope: ImportScope,
         period: tuple[dt.date, dt.date],
+        column: str = "code",
     ) -> Person | None:
         """The person of a row's staff code, in scope during `period`, whose name matches
         the row's (when given); otherwise record why not."""
         code = cells["code"]
         if not code:
-            plan.fail(number, _("the staff code is empty."))
+            plan.fail(number, _("the staff code is empty."), column)
             return None
         person = self.by_code.get(code)
         if person is None or not scope.holds_person(person, *period):
             plan.fail(
                 number,
                 _("no person in your units has the staff code “%(code)s”.") % {"code": code},
+                column,
             )
             return None
         name = cells.get("full_name", "")
@@ -190,6 +219,7 @@ class People:
                     "the code."
                 )
                 % {"code": code, "name": person.full_name, "given": name},
+                "full_name",
             )
             return None
         return person
@@ -207,11 +237,13 @@ def day_period(day: dt.date) -> tuple[dt.date, dt.date]:
 def find_unit(plan: Plan, number: int, code: str, scope: ImportScope) -> OrgUnit | None:
     """The unit with `code` among the importer's units; otherwise record why not."""
     if not code:
-        plan.fail(number, _("the unit code is empty."))
+        plan.fail(number, _("the unit code is empty."), "unit")
         return None
     unit = OrgUnit.objects.filter(code=code).first()
     if unit is None or not scope.holds_unit(unit.pk):
-        plan.fail(number, _("no unit among yours has the code “%(code)s”.") % {"code": code})
+        plan.fail(
+            number, _("no unit among yours has the code “%(code)s”.") % {"code": code}, "unit"
+        )
         return None
     return unit  # type: ignore[no-any-return]
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from thidua.audit.chain import Change
 from thidua.lib.dates import format_vn_date, today
 from thidua.lib.text import nfc
-from thidua.org.imports.common import Column, FieldChange, RowChange, parse_choice, parse_date_cell
+from thidua.org.imports.common import Column, FieldChange, RowChange, parse_choice
 from thidua.org.models import Person
 
 from ..models import Discipline
@@ -45,19 +45,17 @@ LEVEL_ALIASES: dict[str, tuple[str, ...]] = {
 
 
 def plan_discipline(rows: list[tuple[int, dict[str, str]]], scope: ImportScope) -> Plan:
-    plan = Plan()
+    plan = Plan(COLUMNS)
     people = People([cells["code"] for _n, cells in rows])
     existing: dict[tuple[int, dt.date], list[Discipline]] = {}
     for d in Discipline.objects.filter(person__in=list(people.by_code.values())):
         existing.setdefault((d.person_id, d.decided_on), []).append(d)
     seen: dict[tuple[str, dt.date], int] = {}
     for number, cells in rows:
-        errors: list[str] = []
-        decided = parse_date_cell(
-            number, cells["decided_on"], _("decision date"), errors, required=True
-        )
-        until = parse_date_cell(number, cells["served_until"], "", errors, required=False)
-        plan.preview.errors += errors
+        before = len(plan.preview.errors)
+        decided = plan.day(number, cells, "decided_on", required=True)
+        until = plan.day(number, cells, "served_until", required=False)
+        dates_ok = len(plan.preview.errors) == before
         level = parse_choice(cells["level"], Discipline.Level, LEVEL_ALIASES)
         if level is None:
             plan.fail(
@@ -67,20 +65,24 @@ def plan_discipline(rows: list[tuple[int, dict[str, str]]], scope: ImportScope) 
                     "cách chức or buộc thôi việc."
                 )
                 % {"text": cells["level"]},
+                "level",
             )
         if len(cells["breach_ref"]) > 120:
-            plan.fail(number, _("the breach is longer than 120 characters."))
-        if decided is None or errors:
+            plan.fail(number, _("the breach is longer than 120 characters."), "breach_ref")
+        if decided is None or not dates_ok:
             continue
         if decided > today():
             plan.fail(
                 number,
                 _("the decision date %(date)s is in the future.")
                 % {"date": format_vn_date(decided)},
+                "decided_on",
             )
             continue
         if until is not None and until < decided:
-            plan.fail(number, _("the discipline cannot end before the decision date."))
+            plan.fail(
+                number, _("the discipline cannot end before the decision date."), "served_until"
+            )
             continue
         person = people.find(plan, number, cells, scope, day_period(decided))
         if person is None or level is None:

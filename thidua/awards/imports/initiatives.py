@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from thidua.audit.chain import Change
 from thidua.lib.dates import format_vn_date, today
 from thidua.lib.text import fold, nfc
-from thidua.org.imports.common import Column, FieldChange, RowChange, parse_choice, parse_date_cell
+from thidua.org.imports.common import Column, FieldChange, RowChange, parse_choice
 from thidua.org.models import OrgUnit, Person
 
 from .. import actions
@@ -61,7 +61,7 @@ SEPARATORS = re.compile(r"[,;\n]+")
 
 
 def plan_initiatives(rows: list[tuple[int, dict[str, str]]], scope: ImportScope) -> Plan:
-    plan = Plan()
+    plan = Plan(COLUMNS)
     codes = {c.strip() for _n, cells in rows for c in SEPARATORS.split(cells["authors"])}
     people = People(sorted(c for c in codes if c))
     seen: dict[tuple[str, str], int] = {}
@@ -108,15 +108,12 @@ def _parse(
                 "decision 120)."
             ),
         )
-    errors: list[str] = []
-    day = parse_date_cell(
-        number, cells["recognised_on"], _("recognition date"), errors, required=True
-    )
-    plan.preview.errors += errors
+    day = plan.day(number, cells, "recognised_on", required=True)
     if day is not None and day > today():
         plan.fail(
             number,
             _("the recognition date %(date)s is in the future.") % {"date": format_vn_date(day)},
+            "recognised_on",
         )
     level = parse_choice(cells["level"], Initiative.Level, LEVEL_ALIASES)
     if level is None:
@@ -124,15 +121,18 @@ def _parse(
             number,
             _("unknown level “%(text)s”; use cơ sở, ngành or toàn quốc.")
             % {"text": cells["level"]},
+            "level",
         )
     unit = find_unit(plan, number, cells["unit"], scope)
     codes = [c.strip() for c in SEPARATORS.split(cells["authors"]) if c.strip()]
     if not codes:
-        plan.fail(number, _("an initiative needs at least one author's staff code."))
+        plan.fail(number, _("an initiative needs at least one author's staff code."), "authors")
     authors: list[Person] = []
     if day is not None:
         for code in dict.fromkeys(codes):
-            person = people.find(plan, number, {"code": code}, scope, day_period(day))
+            person = people.find(
+                plan, number, {"code": code}, scope, day_period(day), column="authors"
+            )
             if person is not None:
                 authors.append(person)
     if len(plan.preview.errors) > before:

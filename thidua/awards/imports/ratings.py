@@ -48,12 +48,13 @@ def parse_year(plan: Plan, number: int, text: str) -> int | None:
         number,
         _("“%(text)s” is not a year from %(first)s to %(last)s.")
         % {"text": text, "first": FIRST_YEAR, "last": this_year},
+        "year",
     )
     return None
 
 
 def plan_ratings(rows: list[tuple[int, dict[str, str]]], scope: ImportScope) -> Plan:
-    plan = Plan()
+    plan = Plan(COLUMNS)
     people = People([cells["code"] for _n, cells in rows])
     existing = {
         (r.person_id, r.year): r
@@ -68,6 +69,7 @@ def plan_ratings(rows: list[tuple[int, dict[str, str]]], scope: ImportScope) -> 
                 number,
                 _("unknown rating “%(text)s”; use HTXS, HTT, HT or KHT.")
                 % {"text": cells["level"]},
+                "level",
             )
         if year is None:
             continue

@@ -104,7 +104,7 @@ def test_a_bad_file_lists_its_problems_in_vietnamese_and_writes_nothing(
     assert response.status_code == 400
     body = response.content.decode()
     assert 'data-testid="import-errors"' in body
-    assert "Dòng 2: xếp loại “Giỏi” không hợp lệ" in body
-    assert "Dòng 3: không có cán bộ nào thuộc các đơn vị của anh/chị có mã “PC9”" in body
+    assert "Dòng 2, cột “Xếp loại”: xếp loại “Giỏi” không hợp lệ" in body
+    assert "Dòng 3, cột “Mã cán bộ”: không có cán bộ nào thuộc các đơn vị" in body
     assert rating("KV000", 2024) is None
     assert upload(client, "ratings", "x", name="r.pdf").status_code == 400

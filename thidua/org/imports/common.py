@@ -88,6 +88,16 @@ def at_row(row: int, message: str) -> str:
     return _("Row %(row)s: %(message)s") % {"row": row, "message": message}
 
 
+def at_cell(row: int, column: Column, message: str) -> str:
+    """'Row 5, column “Year”: message' (translated; the column by its label in the page's
+    language, as the template's header shows it)."""
+    return _("Row %(row)s, column “%(column)s”: %(message)s") % {
+        "row": row,
+        "column": column.label,
+        "message": message,
+    }
+
+
 def map_header(
     header: Sequence[str], columns: Sequence[Column], required: Sequence[str]
 ) -> tuple[dict[str, str], list[str]]:
