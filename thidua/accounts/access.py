@@ -215,6 +215,8 @@ def menu_for(user: Any) -> dict[str, Any]:
         "roles": sorted(Role(r).label for r in scope.roles),
         "home_units": scope.home_units,
         "is_admin": user.is_superuser or scope.is_admin,
+        # Imports of staff ratings, discipline and initiatives (awards/access.py).
+        "manages_staff": user.is_superuser or bool(scope.roles & {Role.ADMIN, Role.UNIT_HEAD}),
     }
 
 

@@ -88,3 +88,31 @@ def get_proposal_for_user(user: Any, pk: int) -> Proposal:
 def require(allowed: bool) -> None:
     if not allowed:
         raise Http404
+
+
+STAFF_RECORD_MANAGERS: set[str] = {Role.UNIT_HEAD, Role.ADMIN}
+"""Who imports staff ratings, discipline and initiatives: the administrator (every unit of
+the scope) and unit heads (their units and the units under them)."""
+
+
+def can_import_staff_facts(user: Any) -> bool:
+    scope = scope_for(user)
+    return bool(getattr(user, "is_superuser", False) or scope.role_units(STAFF_RECORD_MANAGERS))
+
+
+def staff_fact_units(user: Any) -> frozenset[int] | None:
+    """The units whose staff records the user manages (None: every unit); 404 for anyone
+    else."""
+    scope = scope_for(user)
+    if getattr(user, "is_superuser", False) or scope.is_admin:
+        return scope.writable_ids
+    heads = scope.role_units({Role.UNIT_HEAD})
+    if not heads:
+        raise Http404
+    from thidua.org.models import TreePath
+
+    below = set(
+        TreePath.objects.filter(ancestor_id__in=heads).values_list("descendant_id", flat=True)
+    )
+    writable = scope.writable_ids
+    return frozenset(below if writable is None else below & writable)

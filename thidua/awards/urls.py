@@ -1,6 +1,13 @@
 from django.urls import path
 
-from . import views, views_admin, views_initiatives, views_proposals, views_registrations
+from . import (
+    views,
+    views_admin,
+    views_imports,
+    views_initiatives,
+    views_proposals,
+    views_registrations,
+)
 
 app_name = "awards"
 urlpatterns = [
@@ -46,6 +53,10 @@ urlpatterns = [
     ),
     path("proposals/<int:pk>/move/<slug:to>/", views_proposals.proposal_move, name="proposal_move"),
     path("initiatives/", views_initiatives.initiatives, name="initiatives"),
+    path("imports/", views_imports.imports_page, name="imports"),
+    path("imports/<slug:key>/template.xlsx", views_imports.template, name="import_template"),
+    path("imports/<slug:key>/", views_imports.upload, name="import_upload"),
+    path("imports/<slug:key>/confirm/", views_imports.confirm, name="import_confirm"),
     path("thematic/", views.thematic, name="thematic"),
     path("recompute/", views.recompute, name="recompute"),
 ]

@@ -20,7 +20,13 @@ from thidua.accounts.access import require_admin, scope_for
 from thidua.accounts.models import User
 from thidua.accounts.requests import AuthedHttpRequest
 from thidua.lib.dates import InvalidDate, parse_vn_date, today
-from thidua.lib.spreadsheets import SpreadsheetError, read_table, too_large_message, upload_limit
+from thidua.lib.spreadsheets import (
+    SpreadsheetError,
+    Table,
+    read_table,
+    too_large_message,
+    upload_limit,
+)
 from thidua.lib.uploads import SizeLimitHandler
 
 from . import exports, imports
@@ -48,12 +54,16 @@ def _checked_io_page(request: AuthedHttpRequest, guard: SizeLimitHandler) -> Htt
     what = request.POST.get("what", "")
     if request.method != "POST":
         return render(request, "org/io.html", _context(uploads, [], ""))
+    if what == "people_confirm":
+        return _confirm_people(request, uploads)
     if guard.exceeded:
         return render(request, "org/io.html", _context(uploads, [too_large_message()], what))
     form = ImportUploadForm(request.POST, request.FILES)
     errors: list[str] = []
     if form.is_valid():
-        result = _import(what, form.cleaned_data["file"], request.user)
+        result, table = _import(what, form.cleaned_data["file"], request.user)
+        if result.pending and table is not None:
+            return _show_preview(request, uploads, result, table)
         if result.ok:
             messages.success(request, _summary(what, result.counts))
             return redirect("org:io")
@@ -65,8 +75,65 @@ def _checked_io_page(request: AuthedHttpRequest, guard: SizeLimitHandler) -> Htt
     return render(request, "org/io.html", _context(uploads, errors, what))
 
 
-def _import(what: str, upload: UploadedFile, user: User) -> imports.ImportResult:
-    """Read the uploaded file and run the import for `what`."""
+PENDING_KEY = "org_people_import"
+"""Where the session keeps a staff file between its preview and its confirmation."""
+
+
+def _show_preview(
+    request: AuthedHttpRequest,
+    uploads: dict[str, ImportUploadForm],
+    result: imports.ImportResult,
+    table: Table,
+) -> HttpResponse:
+    """The staff file updates existing records: nothing written; the page lists each change
+    (old → new) and asks for confirmation. The checked rows wait in the session."""
+    assert result.preview is not None
+    request.session[PENDING_KEY] = {
+        "table": imports.table_to_data(table),
+        "digest": result.preview.digest(),
+    }
+    context = _context(uploads, [], "")
+    context |= {"preview": result.preview, "stale": result.stale}
+    return render(request, "org/io.html", context)
+
+
+def _confirm_people(
+    request: AuthedHttpRequest, uploads: dict[str, ImportUploadForm]
+) -> HttpResponse:
+    """Apply the previewed staff file, all or nothing, if its changes are still the ones
+    shown; otherwise show the new preview again."""
+    pending = request.session.get(PENDING_KEY)
+    if not pending:
+        messages.error(request, _("Nothing to confirm: upload the staff file again."))
+        return redirect("org:io")
+    table = imports.table_from_data(pending["table"])
+    confirmed = request.POST.get("confirm") == "yes"
+    if not confirmed:
+        messages.error(request, _("Tick the box to confirm the updates, or cancel."))
+    result = imports.import_people(
+        table,
+        confirm_updates=confirmed,
+        expect=pending["digest"],
+        scope_units=_scope_units(request),
+    )
+    if result.pending:
+        return _show_preview(request, uploads, result, table)
+    del request.session[PENDING_KEY]
+    if not result.ok:
+        return render(request, "org/io.html", _context(uploads, result.errors, "people"))
+    messages.success(request, _summary("people", result.counts))
+    return redirect("org:io")
+
+
+def _scope_units(request: AuthedHttpRequest) -> frozenset[int] | None:
+    """The units whose staff the user may update (None: every unit)."""
+    return scope_for(request.user).writable_ids
+
+
+def _import(
+    what: str, upload: UploadedFile, user: User
+) -> tuple[imports.ImportResult, Table | None]:
+    """Read the uploaded file and run the import for `what` (with the file read)."""
     if what == "units":
         columns, required = imports.UNIT_COLUMNS, imports.UNIT_REQUIRED
     else:
@@ -76,10 +143,10 @@ def _import(what: str, upload: UploadedFile, user: User) -> imports.ImportResult
             upload.name or "", upload.read(), prefer=imports.header_matches(columns, required)
         )
     except SpreadsheetError as exc:
-        return imports.ImportResult(errors=[str(exc)])
+        return imports.ImportResult(errors=[str(exc)]), None
     if what == "units":
-        return imports.import_units(table, by=user)
-    return imports.import_people(table)
+        return imports.import_units(table, by=user), table
+    return imports.import_people(table, scope_units=scope_for(user).writable_ids), table
 
 
 def _summary(what: str, counts: Counter[str]) -> str:

@@ -7,6 +7,13 @@ with the row number the user sees in Excel (the header is row 1); only a clean f
 inside one transaction, through the actions in `thidua.org.actions`. If an action still refuses
 a row, its message is reported with that row's number and the transaction is rolled back.
 
+A staff file that would change an existing person is not applied at once: its preview (each
+change, old → new) waits for the user's confirmation; a code held by someone outside the
+importer's units or with another name is refused. Tree events are checked against history
+floors per unit subtree (`unit_check.HistoryFloors`), not one floor for the whole install.
+`common` also holds the pieces other apps' imports reuse: `Preview`, `RowChange`, templates
+with a note row (`template_xlsx`, `is_note_row`).
+
 Tree format — one row per event, applied in date order (rows with the same date keep their order
 in the file):
 
@@ -26,7 +33,19 @@ in the file):
 For a merge or a split, legal_basis and note are taken from its first row.
 """
 
-from .common import Column, ImportResult, at_row, header_matches, map_header, translations
+from .common import (
+    Column,
+    FieldChange,
+    ImportResult,
+    Preview,
+    RowChange,
+    at_row,
+    header_matches,
+    map_header,
+    table_from_data,
+    table_to_data,
+    translations,
+)
 from .people import GENDER_ALIASES, PERSON_COLUMNS, PERSON_REQUIRED, import_people
 from .unit_rows import BUDGET_ALIASES, EVENT_ALIASES, KIND_ALIASES, UNIT_COLUMNS, UNIT_REQUIRED
 from .units import import_units
@@ -41,11 +60,16 @@ __all__ = [
     "UNIT_COLUMNS",
     "UNIT_REQUIRED",
     "Column",
+    "FieldChange",
     "ImportResult",
+    "Preview",
+    "RowChange",
     "at_row",
     "header_matches",
     "import_people",
     "import_units",
     "map_header",
+    "table_from_data",
+    "table_to_data",
     "translations",
 ]

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
+import io
+import json
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -18,7 +21,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from thidua.lib.dates import OPEN_END, InvalidDate, parse_vn_date
-from thidua.lib.spreadsheets import Table
+from thidua.lib.spreadsheets import Row, Table, XlsxFormats, write_text
 from thidua.lib.text import fold
 
 MAX_MESSAGES = 200
@@ -61,10 +64,19 @@ class ImportResult:
 
     errors: list[str] = field(default_factory=list)
     counts: Counter[str] = field(default_factory=Counter)
+    preview: Preview | None = None
+    """Set when nothing was written because the file updates existing records: the changes
+    to show and have confirmed (`stale` when they differ from the ones confirmed)."""
+    stale: bool = False
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    @property
+    def pending(self) -> bool:
+        """Nothing written: the preview awaits the user's confirmation."""
+        return self.preview is not None and not self.errors
 
 
 class _RefusedError(Exception):
@@ -74,6 +86,16 @@ class _RefusedError(Exception):
 def at_row(row: int, message: str) -> str:
     """'Row 5: message' (translated)."""
     return _("Row %(row)s: %(message)s") % {"row": row, "message": message}
+
+
+def at_cell(row: int, column: Column, message: str) -> str:
+    """'Row 5, column “Year”: message' (translated; the column by its label in the page's
+    language, as the template's header shows it)."""
+    return _("Row %(row)s, column “%(column)s”: %(message)s") % {
+        "row": row,
+        "column": column.label,
+        "message": message,
+    }
 
 
 def map_header(
@@ -212,3 +234,115 @@ def _apply_guarded(item: T, apply_one: Callable[[T], str], number: int) -> list[
     except DatabaseError as exc:
         raise _RefusedError(at_row(number, _("the database refused this change."))) from exc
     return done.split()
+
+
+# --- previews: what an import will create and update, shown before anything is written --------
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One value a row sets: its label, the stored value ("" when new) and the new one."""
+
+    label: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class RowChange:
+    """What one row of a file will do: create a record or update one (old → new values).
+    `subject` names the record for a person (a name and a year, never an id)."""
+
+    row: int
+    kind: str
+    subject: str
+    fields: tuple[FieldChange, ...] = ()
+
+    CREATE = "create"
+    UPDATE = "update"
+
+    @property
+    def is_update(self) -> bool:
+        return self.kind == self.UPDATE
+
+
+@dataclass
+class Preview:
+    """A checked file before it is applied: the problems (nothing can be applied if any),
+    the changes row by row, and the rows that change nothing."""
+
+    errors: list[str] = field(default_factory=list)
+    changes: list[RowChange] = field(default_factory=list)
+    unchanged: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def creates(self) -> list[RowChange]:
+        return [c for c in self.changes if not c.is_update]
+
+    @property
+    def updates(self) -> list[RowChange]:
+        return [c for c in self.changes if c.is_update]
+
+    def digest(self) -> str:
+        """A fingerprint of the changes: the confirmation applies only what was previewed
+        (if the records changed in between, the file is checked and shown again)."""
+        data = [
+            [c.row, c.kind, c.subject, [list(vars(f).values()) for f in c.fields]]
+            for c in self.changes
+        ]
+        return hashlib.sha256(json.dumps(data, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def table_to_data(table: Table) -> dict[str, Any]:
+    """A checked file as plain data, kept in the session between its preview and its
+    confirmation (the upload itself is not kept)."""
+    return {"header": table.header, "rows": [[r.number, r.values] for r in table.rows]}
+
+
+def table_from_data(data: dict[str, Any]) -> Table:
+    """The file kept by `table_to_data`, to check and apply again on confirmation."""
+    return Table(
+        header=[str(h) for h in data["header"]],
+        rows=[
+            Row(int(n), {str(k): str(v) for k, v in values.items()}) for n, values in data["rows"]
+        ],
+    )
+
+
+def is_note_row(cells: dict[str, str], notes: Mapping[str, Promise | str]) -> bool:
+    """Is this the note row of a downloaded template (every filled cell is the note written
+    under its column, in any language of the site)? It is skipped, not read as data."""
+    filled = {k: v for k, v in cells.items() if v}
+    if not filled:
+        return False
+    known = {key: {fold(t) for t in translations(text)} for key, text in notes.items()}
+    return all(fold(v) in known.get(k, set()) for k, v in filled.items())
+
+
+def template_xlsx(sheet_name: str, columns: Sequence[Column], notes: Mapping[str, Any]) -> bytes:
+    """An empty import file: the headers in Vietnamese (bold, frozen) and a note row under
+    them saying what each column takes (skipped on import, see `is_note_row`). Every text
+    goes through write_text, so nothing in it can run as a formula."""
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
+    formats = XlsxFormats(book)
+    with translation.override("vi"):
+        ws = book.add_worksheet(sheet_name[:31])
+        for col, column in enumerate(columns):
+            header = str(column.label)
+            note = str(notes.get(column.key, ""))
+            write_text(ws, (0, col), header, formats, bold=True, bg_color="#DDEBF7", border=1)
+            if note:
+                write_text(
+                    ws, (1, col), note, formats, italic=True, font_color="#595959", text_wrap=True
+                )
+            ws.set_column(col, col, min(max(len(header), len(note) // 2, 12), 40) + 2)
+        ws.freeze_panes(1, 0)
+    book.close()
+    return buffer.getvalue()

@@ -10,13 +10,16 @@ from django.utils.translation import gettext_lazy
 
 from thidua.lib.dates import OPEN_END, format_vn_date
 from thidua.lib.spreadsheets import Table
-from thidua.lib.text import nfc
+from thidua.lib.text import fold, nfc
 from thidua.org import actions
 from thidua.org.models import OrgUnit, Person, Position
 
 from .common import (
     Column,
+    FieldChange,
     ImportResult,
+    Preview,
+    RowChange,
     apply_all,
     at_row,
     capped,
@@ -57,10 +60,22 @@ class PersonRow:
     position_from: dt.date | None = None
 
 
-def import_people(table: Table) -> ImportResult:
+def import_people(
+    table: Table,
+    *,
+    confirm_updates: bool = False,
+    expect: str = "",
+    scope_units: frozenset[int] | None = None,
+) -> ImportResult:
     """Check the whole staff file, then create or update each person and record a new
     position where it differs from the current one, in one transaction (all or nothing).
-    Counts: created, updated, positions."""
+    Counts: created, updated, positions.
+
+    A row whose code is already a person's and that changes their record is an update: unless
+    `confirm_updates` (and, when `expect` is given, the previewed changes still have that
+    digest), nothing is written and the result's preview lists every change, old → new, for
+    the user to confirm. A code held by a person outside `scope_units` (None: every unit),
+    or by a person whose name differs (likely someone else under a reused code), is refused."""
     mapping, errors = map_header(table.header, PERSON_COLUMNS, PERSON_REQUIRED)
     if errors:
         return ImportResult(errors=errors)
@@ -87,7 +102,109 @@ def import_people(table: Table) -> ImportResult:
         errors = [_("The file has no rows below the header.")]
     if errors:
         return ImportResult(errors=capped(errors))
+    preview = preview_people(rows, scope_units)
+    if not preview.ok:
+        return ImportResult(errors=capped(preview.errors))
+    if preview.updates and (not confirm_updates or (expect and expect != preview.digest())):
+        return ImportResult(preview=preview, stale=confirm_updates)
     return apply_all(rows, _apply_person, lambda row: row.number)
+
+
+def preview_people(rows: list[PersonRow], scope_units: frozenset[int] | None) -> Preview:
+    """What each checked row will do: create a person, update one (old → new values) or
+    nothing; a code held outside the scope or by someone with another name is refused."""
+    preview = Preview()
+    existing = {
+        p.code: p
+        for p in Person.objects.filter(code__in=[r.code for r in rows]).prefetch_related(
+            "positions__unit"
+        )
+    }
+    for row in rows:
+        person = existing.get(row.code)
+        if person is None:
+            preview.changes.append(
+                RowChange(
+                    row.number,
+                    RowChange.CREATE,
+                    _subject(row.full_name, row.code),
+                    _person_fields(row, None),
+                )
+            )
+            continue
+        problem = _takeover_problem(row, person, scope_units)
+        if problem:
+            preview.errors.append(at_row(row.number, problem))
+            continue
+        fields = tuple(f for f in _person_fields(row, person) if f.old != f.new)
+        if fields:
+            preview.changes.append(
+                RowChange(
+                    row.number, RowChange.UPDATE, _subject(person.full_name, row.code), fields
+                )
+            )
+        else:
+            preview.unchanged += 1
+    return preview
+
+
+def _subject(name: str, code: str) -> str:
+    return f"{nfc(name)} ({code})"
+
+
+def _takeover_problem(row: PersonRow, person: Person, scope_units: frozenset[int] | None) -> str:
+    """Why this row may not update the existing person with its code ("" if it may)."""
+    if scope_units is not None and not any(
+        p.unit_id in scope_units for p in person.positions.all()
+    ):
+        return _(
+            "the staff code “%(code)s” belongs to a person outside your units; their record "
+            "cannot be changed from here."
+        ) % {"code": row.code}
+    if fold(person.full_name) != fold(row.full_name):
+        return _(
+            "the staff code “%(code)s” already belongs to “%(name)s”, not “%(new)s”; if this is "
+            "another person, give them a new staff code."
+        ) % {"code": row.code, "name": person.full_name, "new": row.full_name}
+    return ""
+
+
+def _person_fields(row: PersonRow, person: Person | None) -> tuple[FieldChange, ...]:
+    """The values the row sets, with the stored ones (empty for a new person). An empty
+    optional cell keeps the stored value, so it changes nothing."""
+
+    def gender(value: str | None) -> str:
+        return str(Person.Gender(value).label) if value else ""
+
+    def day(value: dt.date | None) -> str:
+        return format_vn_date(value) if value else ""
+
+    old = person or Person()
+    pairs = [
+        (_("Full name"), old.full_name or "", nfc(row.full_name)),
+        (_("Gender"), gender(old.gender), gender(row.gender or old.gender)),
+        (_("Date of birth"), day(old.birth_date), day(row.birth_date or old.birth_date)),
+        (
+            _("Joined the sector on"),
+            day(old.joined_on),
+            day(row.joined_on or old.joined_on),
+        ),
+    ]
+    if row.unit is not None and row.position_from is not None:
+        current = None
+        if person is not None:
+            current = next((p for p in person.positions.all() if p.valid_to == OPEN_END), None)
+        shown_old = f"{current.title}, {current.unit.name}" if current is not None else ""
+        if current is not None and _same_position(current, row):
+            shown_new = shown_old
+        else:
+            shown_new = _("%(title)s, %(unit)s, from %(date)s") % {
+                "title": nfc(row.position),
+                "unit": row.unit.name,
+                "date": format_vn_date(row.position_from),
+            }
+        pairs.append((_("Position"), shown_old, shown_new))
+    return tuple(FieldChange(label, a, b) for label, a, b in pairs if a or b)
 
 
 def _parse_person_row(

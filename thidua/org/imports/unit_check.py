@@ -7,11 +7,11 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.db.models import Max
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from thidua.lib.dates import OPEN_END, format_vn_date
-from thidua.org.models import OrgUnit, OrgUnitVersion, Reorganisation
+from thidua.org.models import OrgUnit, OrgUnitVersion, Reorganisation, ReorgLink, TreePath
 
 from .common import at_row
 from .unit_rows import Operation, UnitRow
@@ -40,7 +40,7 @@ class TreeCheck:
         self.errors: list[str] = []
         self.created_in_file = created_in_file
         self.origin: dict[str, int] = {}
-        self.floor = _history_floor()
+        self.floors = HistoryFloors()
         self._load()
 
     def _load(self) -> None:
@@ -149,17 +149,34 @@ class TreeCheck:
             },
         )
 
-    def after_floor(self, row: UnitRow) -> bool:
-        """Is the row dated on or after the last reorganisation already recorded?"""
-        if self.floor is None or row.date >= self.floor:
+    def after_floor(
+        self, row: UnitRow, above: Iterable[str] = (), within: Iterable[str] = ()
+    ) -> bool:
+        """Is the row dated on or after every recorded reorganisation that fixed the history
+        of the units it touches? `above`: units whose place in the tree the row relies on (a
+        reorganisation of one of them or of a unit above them counts); `within`: units whose
+        whole subtree the row changes (a reorganisation inside them counts too). Units of
+        other subtrees, and units created in this file, set no floor."""
+        floors = [self.floors.up.get(c) for c in above if c]
+        floors += [self.floors.down.get(c) for c in within if c]
+        known = [f for f in floors if f is not None]
+        if not known:
+            return True
+        floor = max(known)
+        if row.date >= floor.date:
             return True
         return self.fail(
             row,
             _(
-                "the date %(date)s is before the last reorganisation already "
-                "recorded (%(floor)s); history can only be added after it."
+                "the date %(date)s is before %(floor)s, when a reorganisation of “%(code)s” "
+                "was recorded; the history of “%(code)s” and of the units under it can only "
+                "be added from %(floor)s on."
             )
-            % {"date": format_vn_date(row.date), "floor": format_vn_date(self.floor)},
+            % {
+                "date": format_vn_date(row.date),
+                "floor": format_vn_date(floor.date),
+                "code": floor.code,
+            },
         )
 
     def changeable(self, row: UnitRow, code: str) -> SimUnit | None:
@@ -219,7 +236,7 @@ class TreeCheck:
     def create(self, op: Operation) -> bool:
         """A new code, a name and a level, under an open parent (or at the top)."""
         row = op.row
-        if not (self.after_floor(row) and self.new_code(row, row.code)):
+        if not (self.after_floor(row, [row.parent]) and self.new_code(row, row.code)):
             return False
         if not row.name or row.level is None:
             return self.fail(row, _("a new unit needs a name and a level."))
@@ -231,6 +248,8 @@ class TreeCheck:
     def rename(self, op: Operation) -> bool:
         """An open unit, unchanged since, gets a different non-empty name."""
         row = op.row
+        if not self.after_floor(row, [row.code]):
+            return False
         unit = self.changeable(row, row.code)
         if unit is None:
             return False
@@ -248,7 +267,7 @@ class TreeCheck:
     def move(self, op: Operation) -> bool:
         """An open unit, unchanged since, goes under an open parent outside its subtree."""
         row = op.row
-        if not self.after_floor(row):
+        if not self.after_floor(row, [row.code, row.parent], [row.code]):
             return False
         unit = self.changeable(row, row.code)
         if unit is None or not self.parent_ok(row, row.parent):
@@ -268,7 +287,7 @@ class TreeCheck:
     def close(self, op: Operation) -> bool:
         """An open unit with nothing under it closes; an optional successor must be open."""
         row = op.row
-        if not self.after_floor(row):
+        if not self.after_floor(row, [row.code, row.into], [row.code]):
             return False
         unit = self.changeable(row, row.code)
         if unit is None:
@@ -302,12 +321,17 @@ class TreeCheck:
     def merge(self, op: Operation) -> bool:
         """The merged units close and their children move to the (existing or new) target."""
         target = op.row.into
-        if not self.after_floor(op.row) or not self.merge_target(op):
+        sources = [r.code for r in op.rows]
+        spec = next((r for r in op.rows if r.name), None)
+        anchor = spec.parent if spec is not None and target not in self.units else target
+        if not self.after_floor(op.row, [*sources, anchor], sources):
             return False
-        sources = self.merge_sources(op)
-        if sources is None:
+        if not self.merge_target(op):
             return False
-        for source in sources:
+        merged = self.merge_sources(op)
+        if merged is None:
+            return False
+        for source in merged:
             for child in sorted(self.children[source]):
                 self.reparent(child, target, op.date)
             self.closed(source, op.date)
@@ -362,7 +386,7 @@ class TreeCheck:
     def split(self, op: Operation) -> bool:
         """The split unit closes; its parts open; every child is placed under a part."""
         row = op.row
-        if not self.after_floor(row):
+        if not self.after_floor(row, [row.code, *(r.parent for r in op.rows)], [row.code]):
             return False
         source = self.changeable(row, row.code)
         if source is None:
@@ -427,11 +451,68 @@ class TreeCheck:
         return placement if ok else None
 
 
-def _history_floor() -> dt.date | None:
-    """The latest date at which the recorded tree changed (events, versions)."""
-    dates = [
-        Reorganisation.objects.aggregate(d=Max("date"))["d"],
-        OrgUnitVersion.objects.aggregate(d=Max("valid_from"))["d"],
-    ]
-    known = [d for d in dates if d is not None]
-    return max(known) if known else None
+@dataclass(frozen=True)
+class Floor:
+    """The date from which a unit's history is fixed, and the unit whose recorded
+    reorganisation fixed it."""
+
+    date: dt.date
+    code: str
+
+    def __lt__(self, other: Floor) -> bool:
+        return (self.date, self.code) < (other.date, other.code)
+
+
+class HistoryFloors:
+    """History floors per unit subtree: a recorded reorganisation fixes the history of the
+    units it touched and of everything ever under them, not of the whole install. A unit is
+    touched on each date its name or parent changed, it opened or closed, or an event named
+    it (as its subject, or as a predecessor or successor); its creation alone does not
+    count (nothing can be dated before it anyway).
+
+    `up[code]`: the latest touch of the unit or of a unit ever above it (the floor for an
+    event that relies on the unit's place in the tree); `down[code]`: the latest touch of the
+    unit or of a unit ever under it (the floor for an event that moves or closes its whole
+    subtree)."""
+
+    def __init__(self) -> None:
+        touched: dict[int, dt.date] = {}
+
+        def touch(unit_id: int | None, day: dt.date | None) -> None:
+            if unit_id is not None and day is not None and day < OPEN_END:
+                touched[unit_id] = max(day, touched.get(unit_id, day))
+
+        for unit_id, day in OrgUnitVersion.objects.exclude(
+            valid_from=F("unit__valid_from")
+        ).values_list("unit_id", "valid_from"):
+            touch(unit_id, day)
+        for unit_id, day in OrgUnit.objects.values_list("id", "valid_to"):
+            touch(unit_id, day)
+        for unit_id, day in Reorganisation.objects.exclude(
+            kind=Reorganisation.Kind.CREATE
+        ).values_list("subject_id", "date"):
+            touch(unit_id, day)
+        for before, after, day in ReorgLink.objects.values_list(
+            "predecessor_id", "successor_id", "date"
+        ):
+            touch(before, day)
+            touch(after, day)
+        codes = dict(OrgUnit.objects.values_list("id", "code"))
+        pairs = TreePath.objects.values_list("ancestor_id", "descendant_id").distinct()
+        up: dict[int, Floor] = {}
+        down: dict[int, Floor] = {}
+        for unit_id, day in touched.items():
+            up[unit_id] = down[unit_id] = Floor(day, codes[unit_id])
+        for above, below in pairs:
+            if above in touched:
+                _raise(up, below, Floor(touched[above], codes[above]))
+            if below in touched:
+                _raise(down, above, Floor(touched[below], codes[below]))
+        self.up = {codes[i]: f for i, f in up.items()}
+        self.down = {codes[i]: f for i, f in down.items()}
+
+
+def _raise(floors: dict[int, Floor], unit_id: int, floor: Floor) -> None:
+    current = floors.get(unit_id)
+    if current is None or current.date < floor.date:
+        floors[unit_id] = floor

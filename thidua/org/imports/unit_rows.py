@@ -87,7 +87,8 @@ class UnitRow:
 def levels_by_code() -> dict[str, OrgLevel]:
     """Levels by folded code, then by folded name where no code collides."""
     levels = list(OrgLevel.objects.all())
-    by_name = {fold(lv.name): lv for lv in levels}
+    by_name = {fold(lv.name_en): lv for lv in levels if lv.name_en}
+    by_name |= {fold(lv.name): lv for lv in levels}
     return by_name | {fold(lv.code): lv for lv in levels}
 
 
@@ -139,7 +140,14 @@ def _parse_unit_details(
         row.level = levels.get(fold(cells["level"]))
         if row.level is None:
             errors.append(
-                at_row(row.number, _("unknown level “%(text)s”.") % {"text": cells["level"]})
+                at_row(
+                    row.number,
+                    _(
+                        "this install has no level “%(text)s” (its levels: %(known)s); the "
+                        "administrator adds levels in “Reference data administration”."
+                    )
+                    % {"text": cells["level"], "known": _level_names(levels)},
+                )
             )
     if cells["kind"]:
         kind = parse_choice(cells["kind"], OrgUnit.Kind, KIND_ALIASES)
@@ -160,6 +168,12 @@ def _parse_unit_details(
         row.budget_role = role or row.budget_role
     if cells["staff_count"]:
         row.staff_count = _parse_count(row.number, cells["staff_count"], errors)
+
+
+def _level_names(levels: dict[str, OrgLevel]) -> str:
+    """The install's levels, by name, for the unknown-level message."""
+    unique = {lv.pk: lv for lv in levels.values()}.values()
+    return ", ".join(lv.name for lv in sorted(unique, key=lambda lv: (lv.rank, lv.code))) or "—"
 
 
 def _parse_count(number: int, text: str, errors: list[str]) -> int:

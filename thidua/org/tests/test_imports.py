@@ -65,7 +65,7 @@ BAD_TREE_FILES = [
     ),
     (["create,01/08/2025,PA,A,district,PC,"], "Row 2", "the code “PA” already exists"),
     (["create,01/08/2025,N1,A,district,NOPE,"], "Row 2", "no unit has the code “NOPE”"),
-    (["create,01/08/2025,N1,A,commune,PC,"], "Row 2", "unknown level “commune”"),
+    (["create,01/08/2025,N1,A,commune,PC,"], "Row 2", "has no level “commune”"),
     (["create,01/08/2025,N1,,district,PC,"], "Row 2", "needs a name and a level"),
     (["move,01/08/2025,PA,,,PA-R1,"], "Row 2", "would make a cycle"),
     (
@@ -90,7 +90,7 @@ BAD_TREE_FILES = [
         "Row 3",
         "cannot be merged twice",
     ),
-    (["move,01/01/2024,PC-1,,,PA,"], "Row 2", "before the last reorganisation"),
+    (["move,01/01/2024,PC-1,,,PA,"], "Row 2", "when a reorganisation of “PA” was recorded"),
     (["close,01/08/2025,PC,,,,"], "Row 2", "still has units under it (PC-1)"),
     (["close,01/08/2025,PC-1,,,,PB"], "Row 2", "the successor “PB” was closed on 01/07/2025"),
     (
@@ -340,7 +340,26 @@ def test_it_creates_and_updates_people_and_their_positions(cast):
         "CB2,Trần Thị B,Nữ,,01/01/2010,PC,Chuyên viên,01/01/2024",
         "CB3,Lê Văn C,male,,,,,",
     ]
-    result = import_people(table(*lines, header=PEOPLE_HEADER))
+    before = counts()
+    previewed = import_people(table(*lines, header=PEOPLE_HEADER))
+    assert previewed.pending and counts() == before
+    assert previewed.preview is not None
+    [update] = previewed.preview.updates
+    assert (update.row, update.subject) == (2, "Nguyễn Văn A (CB1)")
+    assert {(f.label, f.old, f.new) for f in update.fields} == {
+        ("Date of birth", "", "05/03/1980"),
+        ("Position", "Chuyên viên, Tỉnh Cà Mau", "Trưởng phòng, Huyện C1, from 01/08/2025"),
+    }
+    assert [c.row for c in previewed.preview.creates] == [3, 4]
+    stale = import_people(
+        table(*lines, header=PEOPLE_HEADER), confirm_updates=True, expect="not-the-digest"
+    )
+    assert stale.pending and stale.stale and counts() == before
+    result = import_people(
+        table(*lines, header=PEOPLE_HEADER),
+        confirm_updates=True,
+        expect=previewed.preview.digest(),
+    )
     assert result.ok, result.errors
     assert result.counts == {"created": 2, "updated": 1, "position": 2}
     person.refresh_from_db()
@@ -355,6 +374,38 @@ def test_it_creates_and_updates_people_and_their_positions(cast):
     again = import_people(table(lines[1], header=PEOPLE_HEADER))
     assert again.ok
     assert again.counts == {}
+
+
+@pytest.mark.django_db
+def test_a_file_that_only_creates_people_is_applied_without_a_preview(cast):
+    result = import_people(
+        table("CB7,Đỗ Thị G,Nữ,,,PC,Chuyên viên,01/01/2024", header=PEOPLE_HEADER)
+    )
+    assert result.ok and not result.pending
+    assert result.counts == {"created": 1, "position": 1}
+
+
+@pytest.mark.django_db
+def test_a_reused_staff_code_with_another_name_is_refused(cast):
+    actions.save_person(Person(code="CB1", full_name="Nguyễn Văn A"))
+    result = import_people(
+        table("CB1,Phạm Thị Khác,Nữ,,,,,", header=PEOPLE_HEADER), confirm_updates=True
+    )
+    [error] = result.errors
+    assert error.startswith("Row 2:")
+    assert "already belongs to “Nguyễn Văn A”, not “Phạm Thị Khác”" in error
+    assert Person.objects.get(code="CB1").gender == ""
+
+
+@pytest.mark.django_db
+def test_a_person_outside_the_importers_units_is_refused(cast):
+    person = actions.save_person(Person(code="CB1", full_name="Nguyễn Văn A"))
+    actions.assign_position(person, cast.pc, "Chuyên viên", day=dt.date(2021, 1, 1))
+    lines = table("CB1,Nguyễn Văn A,Nam,,,,,", header=PEOPLE_HEADER)
+    result = import_people(lines, confirm_updates=True, scope_units=frozenset({cast.pa.pk}))
+    assert any("belongs to a person outside your units" in e for e in result.errors)
+    inside = import_people(lines, confirm_updates=True, scope_units=frozenset({cast.pc.pk}))
+    assert inside.ok and inside.counts == {"updated": 1}
 
 
 BAD_PEOPLE_FILES = [
@@ -411,3 +462,82 @@ def test_it_exports_people_in_the_import_format(cast, superuser):
 @pytest.fixture
 def superuser(db: None) -> User:
     return User.objects.create_superuser("root-admin", password="x-password-123")
+
+
+# --- history floors per subtree ----------------------------------------------------------------
+
+PROVINCE_TREE = [
+    "create,01/01/2020,STC,Sở Tài chính tỉnh X,top,,",
+    "create,01/01/2020,STC-VP,Văn phòng Sở,province,STC,",
+    "create,01/03/2020,STC-NS,Phòng Ngân sách,province,STC,",
+    "rename,01/06/2021,STC-NS,Phòng Quản lý ngân sách,,,",
+]
+
+
+@pytest.mark.django_db
+def test_a_second_body_imports_its_tree_with_dates_before_another_subtrees_reorganisation(cast):
+    """The KSND subtree (PA) was reorganised on 01/07/2025; a province's own tree, under its own
+    root, still takes 2020 dates, and so do untouched KSND units (PC)."""
+    result = run_import(table(*PROVINCE_TREE, "create,01/01/2021,PC-9,Huyện C9,district,PC,"))
+    assert result.ok, result.errors
+    assert unit("STC-NS").name == "Phòng Quản lý ngân sách"
+    assert tree.ancestor_ids(unit("STC-NS").pk, dt.date(2020, 6, 1)) == [unit("STC").pk]
+    assert unit("PC-9").valid_from == dt.date(2021, 1, 1)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("line", "code"),
+    [
+        ("create,01/01/2021,PA-9,Huyện A9,district,PA,", "PA"),
+        ("rename,01/01/2021,PA,Tỉnh Hà Giang cũ,,,", "PA"),
+        ("move,01/01/2021,PC-1,,,PA,", "PA"),
+        ("move,01/01/2021,PA,,,STC,", "PA"),
+        ("close,01/01/2021,PC-1,,,,PA", "PA"),
+        ("merge,01/01/2021,PC,,,,PA", "PA"),
+    ],
+)
+def test_a_row_hitting_a_reorganised_subtree_is_refused_with_its_floor(cast, line, code):
+    before = counts()
+    result = run_import(table(*PROVINCE_TREE, line))
+    assert not result.ok
+    [error] = result.errors
+    assert error.startswith("Row 6:"), error
+    assert f"before 01/07/2025, when a reorganisation of “{code}” was recorded" in error
+    assert counts() == before
+
+
+@pytest.mark.django_db
+def test_a_reorganisation_deep_in_a_subtree_fixes_the_history_of_the_units_above_it_moving(cast):
+    """Moving ROOT's province PA (whose district was merged on 01/07/2025) is refused before
+    that date, while a unit outside is free."""
+    result = run_import(table("move,01/01/2024,PC,,,,"))
+    assert result.ok, result.errors
+    result = run_import(table("create,01/01/2024,N1,Mới,top,,", "move,02/01/2024,PA,,,N1,"))
+    assert any("Row 3:" in e and "01/07/2025" in e for e in result.errors), result.errors
+
+
+@pytest.mark.django_db
+def test_a_level_added_to_the_install_is_accepted_by_code_or_name(cast):
+    OrgLevel.objects.create(code="so", name="Sở", name_en="Department", rank=1)
+    result = run_import(
+        table(
+            "create,01/01/2020,STC,Sở Tài chính tỉnh X,top,,",
+            "create,01/01/2020,STC-1,Phòng Ngân sách,Sở,STC,",
+            "create,01/01/2020,STC-2,Phòng Kế hoạch,department,STC,",
+        )
+    )
+    assert result.ok, result.errors
+    assert {unit("STC-1").level.code, unit("STC-2").level.code} == {"so"}
+
+
+@pytest.mark.django_db
+def test_an_unknown_level_names_the_installs_levels_and_where_to_add_one(cast):
+    result = run_import(table("create,01/01/2020,X1,Xã Một,Xã,,"))
+    [error] = result.errors
+    assert error.startswith("Row 2: this install has no level “Xã”")
+    assert "Trung ương, Cấp tỉnh, Cấp huyện, Khu vực" in error
+    assert "“Reference data administration”" in error
+    with translation.override("vi"):
+        [vietnamese] = run_import(table("create,01/01/2020,X1,Xã Một,Xã,,")).errors
+    assert "quản trị viên thêm cấp tại “Quản trị danh mục”" in vietnamese

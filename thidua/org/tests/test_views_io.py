@@ -255,3 +255,35 @@ def test_it_lists_problems_in_vietnamese_by_default(cast):
     response = upload(client, "units", "t.csv", (TREE_CSV + "rename,31/02/2026,PC,X,,\n").encode())
     assert response.context["errors"][0].startswith("Dòng 3: ")
     assert 'lang="vi"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_staff_file_that_updates_a_record_is_previewed_and_needs_confirmation(admin_client, cast):
+    person = actions.save_person(Person(code="CB1", full_name="Lê Thị A", gender="female"))
+    data = "code,full_name,gender,birth_date\nCB1,Lê Thị A,Nữ,05/03/1980\nCB2,Trần Văn B,Nam,\n"
+    preview = upload(admin_client, "people", "p.csv", data.encode())
+    assert preview.status_code == 200
+    body = preview.content.decode()
+    assert 'data-testid="preview-updates"' in body and "05/03/1980" in body
+    assert not Person.objects.filter(code="CB2").exists()
+    person.refresh_from_db()
+    assert person.birth_date is None
+    unticked = admin_client.post(IO, {"what": "people_confirm"})
+    assert 'data-testid="preview-updates"' in unticked.content.decode()
+    assert "Tick the box" in unticked.content.decode()
+    done = admin_client.post(IO, {"what": "people_confirm", "confirm": "yes"})
+    assert done.status_code == 302
+    person.refresh_from_db()
+    assert person.birth_date is not None and Person.objects.filter(code="CB2").exists()
+    again = admin_client.post(IO, {"what": "people_confirm", "confirm": "yes"}, follow=True)
+    assert "Nothing to confirm" in again.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_reused_staff_code_with_another_name_is_refused_on_the_page(admin_client):
+    actions.save_person(Person(code="CB1", full_name="Lê Thị A"))
+    data = "code,full_name\nCB1,Phạm Văn Khác\n"
+    response = upload(admin_client, "people", "p.csv", data.encode())
+    assert response.status_code == 200
+    errors = response.context["errors"]
+    assert errors and errors[0].startswith("Row 2:") and "Phạm Văn Khác" in errors[0]
