@@ -71,6 +71,7 @@ def load_catalogue(path: Path = CATALOGUE) -> int:
     for order, row in enumerate(data["titles"]):
         fields = {k: row[k] for k in ("name", "name_en", "subject", "kind", "yearly")}
         fields["short_name"] = row.get("short_name", "")
+        fields["law_title"] = row.get("law_title", "")
         title, _created = Title.objects.update_or_create(
             code=row["code"], defaults={**fields, "sort_order": order}
         )
