@@ -177,7 +177,7 @@ class TitleRule(BilingualNote, models.Model):
         help_text=_("e.g. the share of members who are LĐTT"),
     )
     share_comparator = models.CharField(
-        _("comparator"), max_length=2, choices=Comparator.choices, default=Comparator.GE
+        _("comparator"), max_length=2, choices=Comparator.choices, default=Comparator.GT
     )
     quota_share = models.DecimalField(
         _("quota share"), max_digits=4, decimal_places=3, null=True, blank=True
@@ -229,7 +229,7 @@ class BaseSalary(BilingualNote, models.Model):
 
 class RegistrationDeadline(BilingualNote, models.Model):
     """The day of the year by which units register their titles and THTK-CLP commitments,
-    as data: the KSND calendar was not found in TT 02/2024/TT-VKSTC, so the default (31/03,
+    as data: the sector's calendar was not found in its circular, so the default (31/03,
     when the clusters sign their pact) is set by the sector and labelled as such."""
 
     month = models.PositiveSmallIntegerField(_("month"))
