@@ -5,17 +5,21 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from thidua.lib.dates import OPEN_END
+from thidua.lib.numbers import format_vn_number
 from thidua.lib.packs import pack_file
 
-from .eligibility import RuleParams
+from .eligibility import LOWER, RuleParams
 from .models import BaseSalary, RegistrationDeadline, Title, TitleRule
 
 CATALOGUE = pack_file("titles.json")
@@ -189,3 +193,62 @@ def rule_for(title: Title, year: int) -> TitleRule | None:
         return title.rule_on(dt.date(year, 12, 31))
     except TitleRule.DoesNotExist:
         return None
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One sentence stating how a rule counts (a quota, a ballot threshold), with its article."""
+
+    text: str
+    article: str
+
+
+def _pct(share: Decimal) -> str:
+    return format_vn_number(share * 100, 0)
+
+
+def rule_statements(rule: TitleRule | None, members: int | None = None) -> list[Statement]:
+    """How the rule version rounds its quota and its ballot threshold, in words, each with
+    the article it comes from (shown on the candidate list and the council session page).
+    `members`: the council's size, to say how many agree votes are needed."""
+    if rule is None:
+        return []
+    params = rule_params(rule, rule.title.code, rule.title.law_title)
+    out = []
+    if rule.quota_share is not None:
+        law = str(params.params.get("quota_of", LOWER.get(rule.title.law_title, "")))
+        below = Title.objects.filter(law_title=law).first() if law else None
+        values = {
+            "share": _pct(rule.quota_share),
+            "below": below.display_name if below else _("the title below"),
+            "minimum": rule.quota_minimum or 0,
+        }
+        if params.params.get("quota_rounding", "floor") == "ceil":
+            text = _(
+                "At most %(share)s%% of the units rated %(below)s at the awarding level, "
+                "rounded up, and at least %(minimum)s."
+            )
+        else:
+            text = _(
+                "At most %(share)s%% of the units rated %(below)s at the awarding level, "
+                "rounded down, and at least %(minimum)s."
+            )
+        article = params.params.get("articles", {}).get("ttldxs_quota") or rule.legal_basis
+        out.append(Statement(text % values, article))
+    if rule.vote_threshold is not None:
+        share = _pct(rule.vote_threshold)
+        if members:
+            needed = math.ceil(rule.vote_threshold * members)
+            text = _(
+                "Ballot: at least %(share)s%% of all %(members)s council members, present or "
+                "voting in writing: %(needed)s agree votes (a fraction counts as a whole vote)."
+            ) % {"share": share, "members": members, "needed": needed}
+        else:
+            text = _(
+                "Ballot: at least %(share)s%% of all council members, present or voting in "
+                "writing (a fraction of a vote counts as a whole vote)."
+            ) % {"share": share}
+        out.append(
+            Statement(text, params.params.get("articles", {}).get("ballot") or rule.legal_basis)
+        )
+    return out
