@@ -4,8 +4,9 @@ Each function answers ELIGIBLE, NOT_ELIGIBLE or HOLD for one subject, one title 
 evaluated year, with the reasons; every reason names the article it applies
 (`../shared/domain/emulation-rules.md` §8, rules R0–R10). The rule version is chosen by the
 caller from the evaluated year (`Title.rule_on(31/12/Y)`) and passed in as `RuleParams`; the
-articles a version cites travel in its `articles` mapping, so the TT 01/2019 and TT 02/2024
-regimes differ by data, not by code.
+articles a version cites travel in its `articles` mapping (from the pack's data), so the
+regimes of a sector's successive circulars differ by data, not by code; the checks of a title
+are chosen by the title of the Law it is (`RuleParams.law_title`), never by its code.
 
 Precedence of outcomes: any failed criterion → NOT_ELIGIBLE; otherwise an open case (or a
 situation the legal text does not settle) → HOLD; otherwise ELIGIBLE. Warnings never block.
@@ -23,16 +24,36 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
-# Title codes of the catalogue (thidua/packs/ksnd/titles.json).
-LDTT = "LDTT"
-CSTDCS = "CSTDCS"
-CSTD_NGANH = "CSTD_NGANH"
-CSTD_TQ = "CSTD_TQ"
-TTLDTT = "TTLDTT"
-TTLDXS = "TTLDXS"
-CO_NGANH = "CO_NGANH"
-CO_CP = "CO_CP"
-KNC = "KNC_VSNKS"
+# Which title or form of Law 06/2022/QH15 a title is (awards.models.LawTitle): the engine
+# chooses each check from this, never from a pack's own title code.
+ADVANCED_LABOURER = "advanced_labourer"
+BASE_FIGHTER = "base_fighter"
+MINISTERIAL_FIGHTER = "ministerial_fighter"
+NATIONAL_FIGHTER = "national_fighter"
+ADVANCED_COLLECTIVE = "advanced_collective"
+EXCELLENT_COLLECTIVE = "excellent_collective"
+MINISTERIAL_FLAG = "ministerial_flag"
+GOVERNMENT_FLAG = "government_flag"
+COMMEMORATIVE_MEDAL = "commemorative_medal"
+COMMENDATION = "commendation"
+INDIVIDUAL_LAWS = (
+    ADVANCED_LABOURER,
+    BASE_FIGHTER,
+    MINISTERIAL_FIGHTER,
+    NATIONAL_FIGHTER,
+    COMMEMORATIVE_MEDAL,
+)
+COLLECTIVE_LAWS = (ADVANCED_COLLECTIVE, EXCELLENT_COLLECTIVE, MINISTERIAL_FLAG, GOVERNMENT_FLAG)
+LOWER = {
+    BASE_FIGHTER: ADVANCED_LABOURER,
+    MINISTERIAL_FIGHTER: BASE_FIGHTER,
+    NATIONAL_FIGHTER: MINISTERIAL_FIGHTER,
+    EXCELLENT_COLLECTIVE: ADVANCED_COLLECTIVE,
+    MINISTERIAL_FLAG: EXCELLENT_COLLECTIVE,
+    GOVERNMENT_FLAG: MINISTERIAL_FLAG,
+}
+"""The title of the Law each title rests on (the title a chain counts, or the one a collective
+title is chosen among); a rule may name another with params["counts"]."""
 
 PASS, FAIL, HOLD, WARN = "pass", "fail", "hold", "warn"
 
@@ -47,38 +68,44 @@ DISCIPLINE_RANK = {
 INITIATIVE_RANK = {"base": 1, "sector": 2, "national": 3}
 DECREE_152_FROM = dt.date(2025, 7, 1)
 
-DEFAULT_ARTICLES = {
+LAW = "Luật 06/2022/QH15"
+LAW_ARTICLE = {
+    ADVANCED_LABOURER: f"{LAW} Điều 24",
+    BASE_FIGHTER: f"{LAW} Điều 23",
+    MINISTERIAL_FIGHTER: f"{LAW} Điều 22",
+    NATIONAL_FIGHTER: f"{LAW} Điều 21",
+    ADVANCED_COLLECTIVE: f"{LAW} Điều 28",
+    EXCELLENT_COLLECTIVE: f"{LAW} Điều 27",
+    MINISTERIAL_FLAG: f"{LAW} Điều 26",
+    GOVERNMENT_FLAG: f"{LAW} Điều 25",
+    COMMENDATION: f"{LAW} Điều 74, 75",
+}
+"""The article of the Law for each of its titles: the citation of last resort when a pack's
+rule data names none for a criterion."""
+
+NATIONAL_ARTICLES = {
     "hold": "Nghị định 152/2025/NĐ-CP Điều 4(4)",
     "penalty_served": "Nghị định 152/2025/NĐ-CP Điều 4(4)",
     "maternity": "Nghị định 152/2025/NĐ-CP Điều 4(5)",
-    "once": "Luật 06/2022/QH15 Điều 5(2)(c); Công văn 5007/BNV-TĐKT",
-    "rating": "Luật 06/2022/QH15 Điều 24(1)(a)",
-    "service": "Thông tư 02/2024/TT-VKSTC Điều 15(1)",
-    "absence": "Thông tư 02/2024/TT-VKSTC Điều 15(2)",
-    "discipline": "Thông tư 02/2024/TT-VKSTC Điều 15(3)",
-    "cstdcs": "Luật 06/2022/QH15 Điều 23",
-    "cstdcs_share": "Nghị định 91/2017/NĐ-CP Điều 9(3) (đã hết hiệu lực; thực tiễn)",
-    "nganh_chain": "Luật 06/2022/QH15 Điều 22(1)(a); Thông tư 01/2019/TT-VKSTC Điều 16(1)",
-    "nganh_initiative": "Luật 06/2022/QH15 Điều 22(1)(b)",
-    "tq_chain": "Luật 06/2022/QH15 Điều 21",
-    "tq_initiative": "Luật 06/2022/QH15 Điều 21",
-    "knc_once": "Thông tư 02/2024/TT-VKSTC Điều 21(1)",
-    "knc_service": "Thông tư 02/2024/TT-VKSTC Điều 21(3)",
-    "ttldtt_share": "Thông tư 01/2019/TT-VKSTC Điều 18(1); Luật 06/2022/QH15 Điều 28",
-    "ttldtt_warning": "Thông tư 01/2019/TT-VKSTC Điều 18(1)",
-    "ttldtt_result": "Luật 06/2022/QH15 Điều 28",
-    "ttldxs_exceeded": "Thông tư 02/2024/TT-VKSTC Điều 18(1)",
-    "ttldxs_complete": "Luật 06/2022/QH15 Điều 27",
-    "ttldxs_share": "Luật 06/2022/QH15 Điều 27",
-    "ttldxs_cstdcs": "Luật 06/2022/QH15 Điều 27",
-    "ttldxs_quota": "Thông tư 02/2024/TT-VKSTC Điều 18(2)",
-    "co_ttldxs": "Thông tư 01/2019/TT-VKSTC Điều 20",
-    "co_level": "Thông tư 01/2019/TT-VKSTC Điều 20",
-    "co_thtk": "Thông tư 01/2019/TT-VKSTC Điều 20(c)",
-    "co_first": "Thông tư 01/2019/TT-VKSTC Điều 20(d)",
-    "cp_co": "Luật 06/2022/QH15 Điều 25 (thực tiễn)",
-    "form": "Luật 06/2022/QH15 Điều 74, 75",
+    "once": f"{LAW} Điều 5(2)(c)",
+    "rating": f"{LAW} Điều 24(1)(a)",
+    "cstdcs": f"{LAW} Điều 23",
+    "nganh_chain": f"{LAW} Điều 22(1)(a)",
+    "nganh_initiative": f"{LAW} Điều 22(1)(b)",
+    "tq_chain": f"{LAW} Điều 21",
+    "tq_initiative": f"{LAW} Điều 21",
+    "ttldtt_share": f"{LAW} Điều 28",
+    "ttldtt_warning": f"{LAW} Điều 28",
+    "ttldtt_result": f"{LAW} Điều 28",
+    "ttldxs_complete": f"{LAW} Điều 27",
+    "ttldxs_share": f"{LAW} Điều 27",
+    "ttldxs_cstdcs": f"{LAW} Điều 27",
+    "ttldxs_exceeded": f"{LAW} Điều 27",
+    "cp_co": f"{LAW} Điều 25",
+    "form": f"{LAW} Điều 74, 75",
 }
+"""National citations (the Law and the Decrees) used where a rule version's data cites nothing
+for a criterion; a sector's own instruments are cited only from its pack's data."""
 
 
 class Outcome(StrEnum):
@@ -134,10 +161,11 @@ class RuleParams:
     """The figures of one TitleRule version that the engine needs."""
 
     code: str
+    law_title: str = ""
     valid_from: dt.date = dt.date(2024, 10, 1)
     service_months_min: int | None = None
     share_threshold: Decimal | None = None
-    share_comparator: str = "ge"
+    share_comparator: str = "gt"
     quota_share: Decimal | None = None
     quota_minimum: int | None = None
     warn_share: Decimal | None = None
@@ -146,12 +174,19 @@ class RuleParams:
 
     @functools.cached_property
     def articles(self) -> dict[str, str]:
-        """The defaults overlaid with the articles this rule version cites."""
+        """The national citations overlaid with the articles this rule version cites."""
         given = self.params.get("articles", {})
-        return {**DEFAULT_ARTICLES, **{k: str(v) for k, v in given.items() if v}}
+        return {**NATIONAL_ARTICLES, **{k: str(v) for k, v in given.items() if v}}
 
     def article(self, key: str) -> str:
-        return self.articles[key]
+        """The article the rule version cites for `key`; else the Law's article of the title."""
+        found = self.articles.get(key)
+        return found or LAW_ARTICLE.get(self.law_title, LAW)
+
+    @property
+    def counts(self) -> str:
+        """The title of the Law this title's chain counts or is chosen among."""
+        return str(self.params.get("counts", LOWER.get(self.law_title, "")))
 
 
 @dataclass(frozen=True)
@@ -197,6 +232,8 @@ class PersonFacts:
     cases: tuple[CaseFact, ...] = ()
     awards: Mapping[int, frozenset[str]] = field(default_factory=dict)
     initiatives: tuple[InitiativeFact, ...] = ()
+    resumed_on: tuple[dt.date, ...] = ()
+    """the days service resumed after a break (a gap between two positions)"""
 
     def has(self, code: str, year: int) -> bool:
         return code in self.awards.get(year, frozenset())
@@ -302,8 +339,9 @@ def _service_reason(p: PersonFacts, year: int, rule: RuleParams) -> Reason:
 
 
 def _absence_reasons(p: PersonFacts, year: int, rule: RuleParams) -> list[Reason]:
-    """TT 02/2024 Art. 15(2): off work 3 to under 6 months → no LĐTT; maternity leave counts
-    as worked (Decree 152/2025 Art. 4(5)); 6 months or more is not settled → HOLD (review)."""
+    """Off work from `absence_from_months` (3) to under `absence_to_months` (6) → no LĐTT, as
+    the sector's circular sets it (cited from the pack's data); maternity leave counts as
+    worked (Decree 152/2025 Art. 4(5)); longer absences are not settled → HOLD (review)."""
     if not p.absences:
         return []
     this_year = [a for a in p.absences if a.year == year]
@@ -328,9 +366,9 @@ def _absence_reasons(p: PersonFacts, year: int, rule: RuleParams) -> list[Reason
 
 
 def _discipline_reasons(p: PersonFacts, year: int, rule: RuleParams) -> list[Reason]:
-    """TT 02/2024 Art. 15(3): khiển trách or above decided in the year → no LĐTT, unless the
-    breach was already used to refuse LĐTT in an earlier year. Decree 152/2025 Art. 4(4):
-    achievements before the end of a penalty do not count."""
+    """Khiển trách or above decided in the year → no LĐTT, unless the breach was already used
+    to refuse LĐTT in an earlier year (the sector's circular, cited from the pack's data).
+    Decree 152/2025 Art. 4(4): achievements before the end of a penalty do not count."""
     reasons = []
     for d in p.disciplines:
         if d.decided_on.year == year and DISCIPLINE_RANK.get(d.level, 0) >= 1:
@@ -377,14 +415,14 @@ def _discipline_reasons(p: PersonFacts, year: int, rule: RuleParams) -> list[Rea
 
 
 def lao_dong_tien_tien(p: PersonFacts, year: int, rule: RuleParams, as_of: dt.date) -> Verdict:
-    """R1 Lao động tiên tiến: rating HTT or better (Law Art. 24(1)(a)); service of at least
-    6 months (TT 02/2024 Art. 15(1); 10 under TT 01/2019); not off work 3 to <6 months
-    (Art. 15(2)); no reprimand or worse in the year (Art. 15(3)); R0 holds."""
+    """R1 Lao động tiên tiến: rating HTT or better (Law Art. 24(1)(a)); at least
+    `service_months_min` months of service, not off work too long, no reprimand or worse in
+    the year (the sector details the criteria: Law Art. 24); R0 holds."""
     reasons = [_rating_reason(p, year, rule), _service_reason(p, year, rule)]
     reasons += _absence_reasons(p, year, rule)
     reasons += _discipline_reasons(p, year, rule)
     reasons += holds(p.cases, as_of, rule)
-    return Verdict.of(LDTT, reasons)
+    return Verdict.of(rule.code, reasons)
 
 
 def usable_initiatives(
@@ -416,40 +454,61 @@ def _used_elsewhere(p: PersonFacts, min_level: str, title: str, year: int) -> bo
 
 
 def chien_si_thi_dua_co_so(
-    p: PersonFacts, year: int, rule: RuleParams, as_of: dt.date, ldtt: Verdict | None = None
+    p: PersonFacts,
+    year: int,
+    rule: RuleParams,
+    as_of: dt.date,
+    ldtt: Verdict | None = None,
+    *,
+    ldtt_held: bool = False,
 ) -> Verdict:
-    """R2 Chiến sĩ thi đua cơ sở (Law Art. 23): LĐTT in the year, and a rating HTXS or an
-    initiative recognised (base level or above) in the year that backed no other award."""
+    """R2 Chiến sĩ thi đua cơ sở (Law Art. 23): LĐTT in the year (`ldtt_held`: already
+    awarded; else the LĐTT verdict, computed with this rule when the pack has no LĐTT rule),
+    and a rating HTXS or an initiative recognised (base level or above) in the year that backed
+    no other award."""
     ldtt = ldtt or lao_dong_tien_tien(p, year, rule, as_of)
     reasons: list[Reason] = []
-    if p.has(LDTT, year) or ldtt.eligible:
+    if ldtt_held or ldtt.eligible:
         reasons.append(Reason("has_ldtt", PASS, rule.article("cstdcs"), {"year": year}))
         reasons += holds(p.cases, as_of, rule)
     else:
         # the LĐTT refusal carries its own reasons, an open case among them
         reasons.append(Reason("needs_ldtt", FAIL, rule.article("cstdcs"), {"year": year}))
         reasons += [r for r in ldtt.reasons if r.status != PASS]
+    level = str(rule.params.get("initiative_level", "base"))
     if p.ratings.get(year) == "HTXS":
         reasons.append(Reason("rating_excellent", PASS, rule.article("cstdcs"), {"year": year}))
-    elif usable_initiatives(p, "base", CSTDCS, year, in_year=year):
-        reasons.append(Reason("initiative_ok", PASS, rule.article("cstdcs"), {"level": "base"}))
-    elif _used_elsewhere(p, "base", CSTDCS, year):
+    elif usable_initiatives(p, level, rule.code, year, in_year=year):
+        reasons.append(Reason("initiative_ok", PASS, rule.article("cstdcs"), {"level": level}))
+    elif _used_elsewhere(p, level, rule.code, year):
         reasons.append(Reason("initiative_used", FAIL, rule.article("once"), {}))
     else:
         reasons.append(Reason("needs_htxs_or_initiative", FAIL, rule.article("cstdcs"), {}))
-    return Verdict.of(CSTDCS, reasons)
+    return Verdict.of(rule.code, reasons)
+
+
+def _held(p: PersonFacts | UnitFacts, codes: Sequence[str], year: int) -> bool:
+    return any(p.has(code, year) for code in codes)
 
 
 def _chain(
-    p: PersonFacts, lower: str, year: int, years: int, lower_now: bool, rule: RuleParams, key: str
+    p: PersonFacts,
+    lower: Sequence[str],
+    year: int,
+    years: int,
+    lower_now: bool,
+    rule: RuleParams,
+    key: str,
 ) -> Reason:
-    """`years` consecutive years of `lower` ending with `year`; the year itself counts when
-    the lower title was awarded or is eligible now (both are considered in the same round)."""
-    held = [y for y in range(year - years + 1, year + 1) if p.has(lower, y)]
+    """`years` consecutive years of a title among `lower` ending with `year`; the year itself
+    counts when the lower title was awarded or is eligible now (both are considered in the same
+    round)."""
+    held = [y for y in range(year - years + 1, year + 1) if _held(p, lower, y)]
     if lower_now and year not in held:
         held.append(year)
     missing = [y for y in range(year - years + 1, year + 1) if y not in held]
-    params = {"title": lower, "years": years, "missing": ", ".join(str(y) for y in missing)}
+    title = lower[0] if lower else ""
+    params = {"title": title, "years": years, "missing": ", ".join(str(y) for y in missing)}
     return Reason(
         f"{key}_ok" if not missing else f"{key}_missing",
         PASS if not missing else FAIL,
@@ -459,16 +518,24 @@ def _chain(
 
 
 def chien_si_thi_dua_nganh(
-    p: PersonFacts, year: int, rule: RuleParams, as_of: dt.date, *, cstdcs_now: bool = False
+    p: PersonFacts,
+    year: int,
+    rule: RuleParams,
+    as_of: dt.date,
+    *,
+    lower: Sequence[str] = (),
+    lower_now: bool = False,
 ) -> Verdict:
-    """R3 CSTĐ ngành KSND: 3 consecutive CSTĐCS ending in the year, and an initiative
-    recognised by the Prosecutor General (sector level or above) that backed no other award
-    (Law Art. 22(1); TT 01/2019 Art. 16(1))."""
+    """R3 CSTĐ of a ministry, sector or province (Law Art. 22(1)): `chain_years` (3)
+    consecutive CSTĐ cơ sở titles (`lower`: the codes of the pack's base_fighter titles) ending
+    in the year, and an initiative recognised at the level the rule names (default: sector)
+    that backed no other award."""
     years = rule.chain_years or 3
-    reasons = [_chain(p, CSTDCS, year, years, cstdcs_now, rule, "nganh_chain")]
-    reasons.append(_initiative_reason(p, "sector", CSTD_NGANH, year, rule, "nganh_initiative"))
+    level = str(rule.params.get("initiative_level", "sector"))
+    reasons = [_chain(p, lower, year, years, lower_now, rule, "nganh_chain")]
+    reasons.append(_initiative_reason(p, level, rule.code, year, rule, "nganh_initiative"))
     reasons += holds(p.cases, as_of, rule)
-    return Verdict.of(CSTD_NGANH, reasons)
+    return Verdict.of(rule.code, reasons)
 
 
 def _initiative_reason(
@@ -481,42 +548,103 @@ def _initiative_reason(
     return Reason("initiative_missing", FAIL, rule.article(key), {"level": level})
 
 
+def successive_years(year: int, times: int, step: int) -> list[int]:
+    """The years of `times` successive titles, the last in `year`, each resting on its own
+    chain of `step` years: 2 titles of a 3-year chain → [year - 3, year]."""
+    return [year - k * step for k in range(times - 1, -1, -1)]
+
+
 def chien_si_thi_dua_toan_quoc(
-    p: PersonFacts, year: int, rule: RuleParams, as_of: dt.date, *, nganh_now: bool = False
+    p: PersonFacts,
+    year: int,
+    rule: RuleParams,
+    as_of: dt.date,
+    *,
+    lower: Sequence[str] = (),
+    lower_now: bool = False,
+    step: int = 3,
 ) -> Verdict:
-    """R4 CSTĐ toàn quốc: 2 consecutive CSTĐ ngành, the second in the year, and an initiative
-    with nationwide effect (Law Art. 21)."""
-    years = rule.chain_years or 2
-    reasons = [_chain(p, CSTD_NGANH, year, years, nganh_now, rule, "tq_chain")]
-    reasons.append(_initiative_reason(p, "national", CSTD_TQ, year, rule, "tq_initiative"))
+    """R4 CSTĐ toàn quốc (Law Art. 21): `chain_years` (2) *successive* CSTĐ titles of a
+    ministry, sector or province (`lower`), the last in the year: each rests on its own chain
+    of `step` years of CSTĐ cơ sở, so successive titles are `step` years apart (not two
+    calendar years that happen to hold one); and an initiative with nationwide effect."""
+    times = rule.chain_years or 2
+    wanted = successive_years(year, times, step)
+    held = {y for y in wanted if _held(p, lower, y) or (y == year and lower_now)}
+    missing = [y for y in wanted if y not in held]
+    title = lower[0] if lower else ""
+    reasons = [
+        Reason(
+            "successive_titles_ok" if not missing else "successive_titles_missing",
+            PASS if not missing else FAIL,
+            rule.article("tq_chain"),
+            {
+                "title": title,
+                "times": times,
+                "step": step,
+                "missing": ", ".join(str(y) for y in missing),
+            },
+        )
+    ]
+    level = str(rule.params.get("initiative_level", "national"))
+    reasons.append(_initiative_reason(p, level, rule.code, year, rule, "tq_initiative"))
     reasons += holds(p.cases, as_of, rule)
-    return Verdict.of(CSTD_TQ, reasons)
+    return Verdict.of(rule.code, reasons)
 
 
 def ky_niem_chuong(p: PersonFacts, year: int, rule: RuleParams, as_of: dt.date) -> Verdict:
-    """R10 Kỷ niệm chương "Vì sự nghiệp Kiểm sát": once per person; an insider needs 15 years
-    of continuous service (TT 02/2024 Art. 21); the rating must not be KHT."""
+    """R10 Kỷ niệm chương of a sector or body: once per person; an insider needs
+    `service_years` of continuous service counted to the award round's date (params
+    "round_date", "MM-DD"; 31/12 when absent); a break in service restarts the count; the
+    rating must not be KHT."""
     needed = int(rule.params.get("service_years", 15))
+    round_day = round_date(rule, year)
     reasons = []
-    if p.ever(KNC):
+    if p.ever(rule.code):
         reasons.append(Reason("knc_received", FAIL, rule.article("knc_once"), {}))
-    months = service_months(p.joined_on, year)
-    if months is None:
+    start = continuous_since(p, round_day)
+    if start is None:
         reasons.append(Reason("service_unknown", HOLD, rule.article("knc_service"), {}))
     else:
+        months = months_between(start, round_day + dt.timedelta(days=1))
         ok = months >= needed * 12
         reasons.append(
             Reason(
                 "knc_service_ok" if ok else "knc_service_short",
                 PASS if ok else FAIL,
                 rule.article("knc_service"),
-                {"years": months // 12, "needed": needed},
+                {"years": max(months, 0) // 12, "needed": needed},
             )
         )
+        if start != p.joined_on:
+            reasons.append(
+                Reason(
+                    "service_resumed",
+                    PASS,
+                    rule.article("knc_service"),
+                    {"since": start.isoformat(), "on": round_day.isoformat()},
+                )
+            )
     if p.ratings.get(year) == "KHT":
         reasons.append(Reason("rating_low", FAIL, rule.article("knc_service"), {"level": "KHT"}))
     reasons += holds(p.cases, as_of, rule)
-    return Verdict.of(KNC, reasons)
+    return Verdict.of(rule.code, reasons)
+
+
+def round_date(rule: RuleParams, year: int) -> dt.date:
+    """The date of the award round of `year` from the rule data ("07-26"), else 31/12."""
+    text = str(rule.params.get("round_date") or "12-31")
+    month, day = (int(part) for part in text.split("-"))
+    return dt.date(year, month, day)
+
+
+def continuous_since(p: PersonFacts, day: dt.date) -> dt.date | None:
+    """The start of the unbroken service that runs on `day`: the date joined, or the latest
+    return after a break (`resumed_on`) on or before `day`."""
+    if p.joined_on is None:
+        return None
+    resumed = [d for d in p.resumed_on if p.joined_on < d <= day]
+    return max(resumed) if resumed else p.joined_on
 
 
 def award_form(code: str, cases: Sequence[CaseFact], rule: RuleParams, as_of: dt.date) -> Verdict:
@@ -524,6 +652,37 @@ def award_form(code: str, cases: Sequence[CaseFact], rule: RuleParams, as_of: dt
     the reviewer; only the holds of R0 are checked here."""
     reasons = [Reason("form_reviewer", WARN, rule.article("form"), {})]
     return Verdict.of(code, reasons + holds(cases, as_of, rule))
+
+
+def by_law(rules: Mapping[str, RuleParams]) -> dict[str, list[str]]:
+    """The codes of the titles in force, by the title of the Law each one is."""
+    out: dict[str, list[str]] = {}
+    for code, rule in rules.items():
+        if rule.law_title:
+            out.setdefault(rule.law_title, []).append(code)
+    return out
+
+
+def step_years(rules: Mapping[str, RuleParams], law: str, default: int = 3) -> int:
+    """How many years apart successive titles of `law` are: its rule's own chain."""
+    for rule in rules.values():
+        if rule.law_title == law and rule.chain_years:
+            return rule.chain_years
+    return default
+
+
+def lookback_years(rules: Mapping[str, RuleParams]) -> int:
+    """How many years before the evaluated one the longest chain of any rule reads."""
+    back = 0
+    for rule in rules.values():
+        if rule.law_title == MINISTERIAL_FIGHTER:
+            back = max(back, (rule.chain_years or 3) - 1)
+        elif rule.law_title == NATIONAL_FIGHTER:
+            step = int(rule.params.get("step_years") or step_years(rules, rule.counts))
+            back = max(back, ((rule.chain_years or 2) - 1) * step)
+        elif rule.chain_years:
+            back = max(back, rule.chain_years - 1)
+    return back
 
 
 def evaluate_person(
@@ -534,39 +693,65 @@ def evaluate_person(
     *,
     candidates_only: bool = False,
 ) -> dict[str, Verdict]:
-    """Every individual title for which a rule is in force, lower titles first (a higher
-    title's chain counts this year's lower title when it is eligible now). With
-    `candidates_only`, a higher title whose chain cannot hold (last year's lower title
-    missing) or a medal already received is skipped: the sector-wide run stores only
-    candidates (`is_candidate`)."""
+    """Every individual title for which a rule is in force, chosen by the title of the Law each
+    one is, lower titles first (a higher title's chain counts this year's lower title when it
+    is eligible now). With `candidates_only`, a higher title whose chain cannot hold (the
+    previous lower title missing) or a medal already received is skipped: the sector-wide run
+    stores only candidates (`is_candidate`)."""
     out: dict[str, Verdict] = {}
-    if LDTT in rules:
-        out[LDTT] = lao_dong_tien_tien(p, year, rules[LDTT], as_of)
-    if CSTDCS in rules:
-        out[CSTDCS] = chien_si_thi_dua_co_so(p, year, rules[CSTDCS], as_of, out.get(LDTT))
-    if CSTD_NGANH in rules and not (candidates_only and not p.has(CSTDCS, year - 1)):
-        now = p.has(CSTDCS, year) or (CSTDCS in out and out[CSTDCS].eligible)
-        out[CSTD_NGANH] = chien_si_thi_dua_nganh(p, year, rules[CSTD_NGANH], as_of, cstdcs_now=now)
-    if CSTD_TQ in rules and not (candidates_only and not p.has(CSTD_NGANH, year - 1)):
-        now = p.has(CSTD_NGANH, year) or (CSTD_NGANH in out and out[CSTD_NGANH].eligible)
-        out[CSTD_TQ] = chien_si_thi_dua_toan_quoc(p, year, rules[CSTD_TQ], as_of, nganh_now=now)
-    if KNC in rules and not (candidates_only and p.ever(KNC)):
-        out[KNC] = ky_niem_chuong(p, year, rules[KNC], as_of)
+    laws = by_law(rules)
+
+    def now(law: str) -> bool:
+        codes = laws.get(law, [])
+        return _held(p, codes, year) or any(c in out and out[c].eligible for c in codes)
+
+    for code in laws.get(ADVANCED_LABOURER, []):
+        out[code] = lao_dong_tien_tien(p, year, rules[code], as_of)
+    ldtt = next((out[c] for c in laws.get(ADVANCED_LABOURER, [])), None)
+    for code in laws.get(BASE_FIGHTER, []):
+        rule = rules[code]
+        held = _held(p, laws.get(rule.counts, []), year)
+        out[code] = chien_si_thi_dua_co_so(p, year, rule, as_of, ldtt, ldtt_held=held)
+    for code in laws.get(MINISTERIAL_FIGHTER, []):
+        rule = rules[code]
+        lower = laws.get(rule.counts, [])
+        if candidates_only and not _held(p, lower, year - 1):
+            continue
+        out[code] = chien_si_thi_dua_nganh(
+            p, year, rule, as_of, lower=lower, lower_now=now(rule.counts)
+        )
+    for code in laws.get(NATIONAL_FIGHTER, []):
+        rule = rules[code]
+        lower = laws.get(rule.counts, [])
+        step = int(rule.params.get("step_years") or step_years(rules, rule.counts))
+        if candidates_only and not _held(p, lower, year - step):
+            continue
+        out[code] = chien_si_thi_dua_toan_quoc(
+            p, year, rule, as_of, lower=lower, lower_now=now(rule.counts), step=step
+        )
+    for code in laws.get(COMMEMORATIVE_MEDAL, []):
+        if candidates_only and p.ever(code):
+            continue
+        out[code] = ky_niem_chuong(p, year, rules[code], as_of)
     return out
 
 
-def is_candidate(code: str, verdict: Verdict) -> bool:
-    """Whether a verdict is worth storing for the candidate lists: every LĐTT and CSTĐCS
-    answer; for the higher titles only people whose chain or service is in place."""
-    if code in {LDTT, CSTDCS}:
-        return True
-    blocking = {r.code for r in verdict.reasons if r.status == FAIL}
-    return not blocking & {
+CHAIN_FAILURES = frozenset(
+    {
         "nganh_chain_missing",
         "tq_chain_missing",
+        "successive_titles_missing",
         "knc_service_short",
         "knc_received",
     }
+)
+
+
+def is_candidate(code: str, verdict: Verdict) -> bool:
+    """Whether a verdict is worth storing for the candidate lists: every answer but those of a
+    higher title whose chain or service is not in place (`code` is kept for the callers)."""
+    blocking = {r.code for r in verdict.reasons if r.status == FAIL}
+    return not blocking & CHAIN_FAILURES
 
 
 # ---------------------------------------------------------------- collectives
@@ -596,9 +781,10 @@ def _result_reasons(u: UnitFacts, rule: RuleParams, *, exceeded: bool, key: str)
 def tap_the_lao_dong_tien_tien(
     u: UnitFacts, year: int, rule: RuleParams, as_of: dt.date
 ) -> Verdict:
-    """R5 Tập thể lao động tiên tiến: share of members LĐTT ≥ (or >) the threshold, default
-    50 % (TT 01/2019 Art. 18(1); comparator configurable); no member warned or worse; tasks
-    completed well (the THTK-CLP evaluation result, reviewer-confirmed)."""
+    """R5 Tập thể lao động tiên tiến (Law Art. 28): the share of members LĐTT more than
+    ("trên 50%", comparator "gt") or, as a rule version may say, at least ("ge") the
+    threshold (default 50 %); no member warned or worse; tasks completed well (the THTK-CLP
+    evaluation result, reviewer-confirmed)."""
     threshold = rule.share_threshold if rule.share_threshold is not None else Decimal("0.5")
     share = _share(u.members_ldtt, u.members)
     ok = u.members > 0 and _compare(share, threshold, rule.share_comparator)
@@ -622,15 +808,16 @@ def tap_the_lao_dong_tien_tien(
         )
     reasons += _result_reasons(u, rule, exceeded=False, key="ttldtt_result")
     reasons += holds(u.cases, as_of, rule)
-    return Verdict.of(TTLDTT, reasons)
+    return Verdict.of(rule.code, reasons)
 
 
 def tap_the_lao_dong_xuat_sac(
     u: UnitFacts, year: int, rule: RuleParams, as_of: dt.date, *, ttldtt: bool
 ) -> Verdict:
-    """R6 Tập thể lao động xuất sắc (KSND): targets of the approved programme exceeded
-    (TT 02/2024 Art. 18(1)); all members complete their tasks, ≥ 70 % LĐTT, ≥ 1 CSTĐCS
-    (Law Art. 27). The quota (Art. 18(2)) is applied afterwards over the awarding level."""
+    """R6 Tập thể lao động xuất sắc (Law Art. 27): all members complete their tasks, ≥ 70 %
+    LĐTT, ≥ 1 CSTĐCS; "excellent completion" read as the targets of the approved programme
+    exceeded, as a sector may define it (cited from the pack's data). A quota, when the rule
+    has one, is applied afterwards over the awarding level."""
     threshold = rule.share_threshold if rule.share_threshold is not None else Decimal("0.7")
     share = _share(u.members_ldtt, u.members)
     reasons = [
@@ -670,12 +857,13 @@ def tap_the_lao_dong_xuat_sac(
     )
     reasons += _result_reasons(u, rule, exceeded=True, key="ttldxs_exceeded")
     reasons += holds(u.cases, as_of, rule)
-    return Verdict.of(TTLDXS, reasons)
+    return Verdict.of(rule.code, reasons)
 
 
 def ttldxs_quota(count_ttldtt: int, rule: RuleParams) -> int:
-    """TT 02/2024 Art. 18(2): at most 20 % of the units rated TTLĐTT, at least one; fractions
-    above one are rounded down (rounding not found in the text: configurable)."""
+    """The quota of a rule: at most `quota_share` of the units rated at the title below, at
+    least `quota_minimum`; fractions rounded as params["quota_rounding"] says (floor by
+    default; the reading and its source are in the rule's note)."""
     share = rule.quota_share if rule.quota_share is not None else Decimal("0.2")
     minimum = rule.quota_minimum if rule.quota_minimum is not None else 1
     rounding = rule.params.get("quota_rounding", "floor")
@@ -719,10 +907,11 @@ def cstdcs_share_warning(count_cstdcs: int, count_ldtt: int, rule: RuleParams) -
 def co_thi_dua_nganh(
     u: UnitFacts, year: int, rule: RuleParams, as_of: dt.date, *, ttldxs: bool
 ) -> Verdict:
-    """R7 Cờ thi đua ngành KSND: among the TTLĐXS; a unit of the supreme procuracy, a high-level
-    or a provincial procuracy; targets exceeded; active in THTK-CLP (the evaluation result);
-    first of its cluster or block (TT 01/2019 Art. 20)."""
-    levels = rule.params.get("levels", ["don-vi-vkstc", "cap-cao", "cap-tinh"])
+    """R7 Cờ thi đua of a ministry, sector or province (Law Art. 26): among the excellent
+    collectives of the year; a unit of a level the rule allows (params "levels", the org level
+    codes; any level when absent); targets exceeded and active in THTK-CLP (the evaluation
+    result); first of its cluster or block."""
+    levels = rule.params.get("levels")
     reasons = [
         Reason(
             "has_ttldxs" if ttldxs else "needs_ttldxs",
@@ -731,7 +920,7 @@ def co_thi_dua_nganh(
             {},
         )
     ]
-    ok_level = u.level_code in levels
+    ok_level = levels is None or u.level_code in levels
     reasons.append(
         Reason(
             "level_ok" if ok_level else "level_not_allowed",
@@ -752,7 +941,7 @@ def co_thi_dua_nganh(
         )
     )
     reasons += holds(u.cases, as_of, rule)
-    return Verdict.of(CO_NGANH, reasons)
+    return Verdict.of(rule.code, reasons)
 
 
 def co_thi_dua_chinh_phu(
@@ -770,26 +959,37 @@ def co_thi_dua_chinh_phu(
     ]
     reasons += _result_reasons(u, rule, exceeded=True, key="co_thtk")
     reasons += holds(u.cases, as_of, rule)
-    return Verdict.of(CO_CP, reasons)
+    return Verdict.of(rule.code, reasons)
 
 
 def evaluate_unit(
     u: UnitFacts, year: int, rules: Mapping[str, RuleParams], as_of: dt.date
 ) -> dict[str, Verdict]:
-    """Every collective title in force, lower first (the quota is applied by the caller)."""
+    """Every collective title in force, by the title of the Law each one is, lower first
+    (the quota is applied by the caller)."""
     out: dict[str, Verdict] = {}
-    if TTLDTT in rules:
-        out[TTLDTT] = tap_the_lao_dong_tien_tien(u, year, rules[TTLDTT], as_of)
-    tt = u.has(TTLDTT, year) or (TTLDTT in out and out[TTLDTT].eligible)
-    if TTLDXS in rules:
-        out[TTLDXS] = tap_the_lao_dong_xuat_sac(u, year, rules[TTLDXS], as_of, ttldtt=tt)
-    xs = u.has(TTLDXS, year) or (TTLDXS in out and out[TTLDXS].eligible)
-    if CO_NGANH in rules:
-        out[CO_NGANH] = co_thi_dua_nganh(u, year, rules[CO_NGANH], as_of, ttldxs=xs)
-    co = u.has(CO_NGANH, year) or (CO_NGANH in out and out[CO_NGANH].eligible)
-    if CO_CP in rules:
-        out[CO_CP] = co_thi_dua_chinh_phu(u, year, rules[CO_CP], as_of, co_nganh=co)
+    laws = by_law(rules)
+    for law in COLLECTIVE_LAWS:
+        for code in laws.get(law, []):
+            rule = rules[code]
+            lower = laws.get(rule.counts, [])
+            below = _held(u, lower, year) or any(c in out and out[c].eligible for c in lower)
+            out[code] = collective_verdict(u, year, rule, as_of, below)
     return out
+
+
+def collective_verdict(
+    u: UnitFacts, year: int, rule: RuleParams, as_of: dt.date, below: bool
+) -> Verdict:
+    """The check of one collective title, chosen by its title of the Law; `below`: the unit
+    holds (or is eligible now for) the title this one is chosen among."""
+    if rule.law_title == ADVANCED_COLLECTIVE:
+        return tap_the_lao_dong_tien_tien(u, year, rule, as_of)
+    if rule.law_title == EXCELLENT_COLLECTIVE:
+        return tap_the_lao_dong_xuat_sac(u, year, rule, as_of, ttldtt=below)
+    if rule.law_title == MINISTERIAL_FLAG:
+        return co_thi_dua_nganh(u, year, rule, as_of, ttldxs=below)
+    return co_thi_dua_chinh_phu(u, year, rule, as_of, co_nganh=below)
 
 
 def cash_amount(multiple: Decimal, base_salary: Decimal) -> Decimal:

@@ -52,14 +52,21 @@ def _restrict(qs: Any, person_ids: Collection[int] | None, field: str = "person_
 
 
 def person_facts(
-    year: int, as_of: dt.date, person_ids: Collection[int] | None = None
+    year: int,
+    as_of: dt.date,
+    person_ids: Collection[int] | None = None,
+    *,
+    lookback: int = 2,
 ) -> dict[int, engine.PersonFacts]:
-    """Facts of every person (or of `person_ids`) for evaluating `year`: 9 queries."""
+    """Facts of every person (or of `person_ids`) for evaluating `year`, with the ratings and
+    awards of the `lookback` years before it (the longest chain of the rules in force,
+    eligibility.lookback_years): 10 queries."""
     end = engine.year_end(year)
+    first = year - max(lookback, 2)
     people = _restrict(Person.objects.all(), person_ids, "id").values_list("id", "joined_on")
     ratings: dict[int, dict[int, str]] = defaultdict(dict)
     for pid, y, level in _restrict(
-        PerformanceRating.objects.filter(year__gte=year - 2, year__lte=year), person_ids
+        PerformanceRating.objects.filter(year__gte=first, year__lte=year), person_ids
     ).values_list("person_id", "year", "level"):
         ratings[pid][y] = level
     absences: dict[int, list[engine.AbsenceFact]] = defaultdict(list)
@@ -73,8 +80,9 @@ def person_facts(
     ).values_list("person_id", "level", "decided_on", "served_until", "used_to_refuse_year"):
         disciplines[pid].append(engine.DisciplineFact(level, on, served, used))
     cases = _cases(as_of, person_ids, "person_id")
-    awards = _awards(year, person_ids, "person_id")
+    awards = _awards(year, person_ids, "person_id", first)
     initiatives = _initiatives(end, person_ids)
+    resumed = _resumed(end, person_ids)
     return {
         pid: engine.PersonFacts(
             person_id=pid,
@@ -85,6 +93,7 @@ def person_facts(
             cases=tuple(cases.get(pid, ())),
             awards=awards.get(pid, {}),
             initiatives=tuple(initiatives.get(pid, ())),
+            resumed_on=resumed.get(pid, ()),
         )
         for pid, joined in people
     }
@@ -105,13 +114,30 @@ def _cases(
     return out
 
 
+def _resumed(end: dt.date, person_ids: Collection[int] | None) -> dict[int, tuple[dt.date, ...]]:
+    """The days each person came back after a break in service: a position starting after
+    every earlier one had ended (positions are half-open periods)."""
+    rows = _restrict(Position.objects.filter(valid_from__lte=end), person_ids).order_by(
+        "person_id", "valid_from"
+    )
+    out: dict[int, list[dt.date]] = defaultdict(list)
+    reach: dict[int, dt.date] = {}
+    for pid, start, stop in rows.values_list("person_id", "valid_from", "valid_to"):
+        if pid in reach and start > reach[pid]:
+            out[pid].append(start)
+        reach[pid] = max(reach.get(pid, stop), stop)
+    return {pid: tuple(days) for pid, days in out.items()}
+
+
 def _awards(
-    year: int, ids: Collection[int] | None, field: str
+    year: int, ids: Collection[int] | None, field: str, first: int | None = None
 ) -> dict[int, dict[int, frozenset[str]]]:
-    """Award history (not revoked) of the chain years, plus every once-only award."""
+    """Award history (not revoked) of the chain years (from `first`), plus every award given
+    once per person (a commemorative medal)."""
     raw: dict[int, dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
+    first = year - 2 if first is None else first
     qs = AwardRecord.objects.filter(revoked_on__isnull=True, year__lte=year).filter(
-        Q(year__gte=year - 2) | Q(title__code=engine.KNC)
+        Q(year__gte=first) | Q(title__law_title=engine.COMMEMORATIVE_MEDAL)
     )
     qs = qs.filter(**{f"{field}__isnull": False})
     for key, y, code in _restrict(qs, ids, field).values_list(field, "year", "title__code"):
@@ -169,6 +195,6 @@ def unit_cases(
 
 
 def unit_awards(
-    year: int, unit_ids: Collection[int] | None = None
+    year: int, unit_ids: Collection[int] | None = None, lookback: int = 2
 ) -> dict[int, dict[int, frozenset[str]]]:
-    return _awards(year, unit_ids, "unit_id")
+    return _awards(year, unit_ids, "unit_id", year - max(lookback, 2))

@@ -58,6 +58,29 @@ class BilingualNote:
         return self.note_en if get_language() == "en" and self.note_en else self.note
 
 
+class LawTitle(models.TextChoices):
+    """Which title or award form of Law 06/2022/QH15 a pack's title is: the eligibility engine
+    chooses its checks from this, never from the pack's own code ("" = no automatic check)."""
+
+    NONE = "", _("No automatic check")
+    ADVANCED_LABOURER = "advanced_labourer", _("Advanced worker (Law Art. 24)")
+    BASE_FIGHTER = "base_fighter", _("Grassroots emulation fighter (Law Art. 23)")
+    MINISTERIAL_FIGHTER = (
+        "ministerial_fighter",
+        _("Emulation fighter of a ministry, sector or province (Law Art. 22)"),
+    )
+    NATIONAL_FIGHTER = "national_fighter", _("National emulation fighter (Law Art. 21)")
+    ADVANCED_COLLECTIVE = "advanced_collective", _("Advanced collective (Law Art. 28)")
+    EXCELLENT_COLLECTIVE = "excellent_collective", _("Excellent collective (Law Art. 27)")
+    MINISTERIAL_FLAG = (
+        "ministerial_flag",
+        _("Emulation flag of a ministry, sector or province (Law Art. 26)"),
+    )
+    GOVERNMENT_FLAG = "government_flag", _("Government emulation flag (Law Art. 25)")
+    COMMEMORATIVE_MEDAL = "commemorative_medal", _("Commemorative medal of a sector or body")
+    COMMENDATION = "commendation", _("Certificate of merit or other award form")
+
+
 class Title(models.Model):
     """An emulation title (danh hiệu thi đua) or an award form (hình thức khen thưởng)."""
 
@@ -72,6 +95,14 @@ class Title(models.Model):
     subject = models.CharField(_("for"), max_length=12, choices=Subject.choices)
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.TITLE)
     yearly = models.BooleanField(_("considered every year"), default=True)
+    law_title = models.CharField(
+        _("title under the Law"),
+        max_length=24,
+        choices=LawTitle.choices,
+        blank=True,
+        default="",
+        help_text=_("which title or form of Law 06/2022/QH15 this is; it chooses the checks"),
+    )
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
@@ -146,7 +177,7 @@ class TitleRule(BilingualNote, models.Model):
         help_text=_("e.g. the share of members who are LĐTT"),
     )
     share_comparator = models.CharField(
-        _("comparator"), max_length=2, choices=Comparator.choices, default=Comparator.GE
+        _("comparator"), max_length=2, choices=Comparator.choices, default=Comparator.GT
     )
     quota_share = models.DecimalField(
         _("quota share"), max_digits=4, decimal_places=3, null=True, blank=True
@@ -198,7 +229,7 @@ class BaseSalary(BilingualNote, models.Model):
 
 class RegistrationDeadline(BilingualNote, models.Model):
     """The day of the year by which units register their titles and THTK-CLP commitments,
-    as data: the KSND calendar was not found in TT 02/2024/TT-VKSTC, so the default (31/03,
+    as data: the sector's calendar was not found in its circular, so the default (31/03,
     when the clusters sign their pact) is set by the sector and labelled as such."""
 
     month = models.PositiveSmallIntegerField(_("month"))

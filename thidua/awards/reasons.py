@@ -61,6 +61,16 @@ MESSAGES: dict[str, Promise] = {
     "tq_chain_missing": gettext_lazy(
         "%(years)s consecutive years of %(title)s are needed; missing: %(missing)s."
     ),
+    "successive_titles_ok": gettext_lazy(
+        "%(times)s successive titles of %(title)s, %(step)s years apart."
+    ),
+    "successive_titles_missing": gettext_lazy(
+        "%(times)s successive titles of %(title)s, %(step)s years apart, are needed; "
+        "missing: %(missing)s."
+    ),
+    "service_resumed": gettext_lazy(
+        "Continuous service counted from %(since)s (after a break) to %(on)s."
+    ),
     "knc_received": gettext_lazy("Already received: the medal is given once per person."),
     "knc_service_ok": gettext_lazy("%(years)s years of service (at least %(needed)s)."),
     "knc_service_short": gettext_lazy(

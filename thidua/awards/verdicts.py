@@ -26,14 +26,18 @@ def evaluate_people(
     staff = facts.staff_at(engine.year_end(year))
     wanted = None if person_ids is None else set(person_ids)
     ids = set(staff.home) if wanted is None else wanted
-    people = facts.person_facts(year, as_of, None if wanted is None else ids)
+    back = engine.lookback_years(rules)
+    people = facts.person_facts(year, as_of, None if wanted is None else ids, lookback=back)
     verdicts = {
         pid: engine.evaluate_person(people[pid], year, rules, as_of, candidates_only=wanted is None)
         for pid in ids
         if pid in people
     }
-    if wanted is None and engine.CSTDCS in rules:
-        _warn_cstdcs_share(verdicts, people, staff, year, rules[engine.CSTDCS])
+    laws = engine.by_law(rules)
+    if wanted is None:
+        for code in laws.get(engine.BASE_FIGHTER, []):
+            ldtt = laws.get(rules[code].counts, [])
+            _warn_cstdcs_share(verdicts, people, staff, year, rules[code], ldtt)
     return verdicts, staff, people
 
 
@@ -43,28 +47,35 @@ def _warn_cstdcs_share(
     staff: facts.Staff,
     year: int,
     rule: engine.RuleParams,
+    ldtt_codes: list[str],
 ) -> None:
-    """No cap on CSTĐCS since 2024, but a warning above 15 % of the unit's LĐTT."""
+    """No cap on CSTĐCS since 2024, but a warning above the rule's share of the unit's LĐTT."""
+    code = rule.code
     for members in staff.members().values():
-        ldtt = sum(1 for m in members if _holds(verdicts[m], people[m], engine.LDTT, year))
+        ldtt = sum(1 for m in members if _holds(verdicts[m], people[m], ldtt_codes, year))
         eligible = [
-            m
-            for m in members
-            if verdicts[m].get(engine.CSTDCS, None) and verdicts[m][engine.CSTDCS].eligible
+            m for m in members if verdicts[m].get(code, None) and verdicts[m][code].eligible
         ]
         warning = engine.cstdcs_share_warning(len(eligible), ldtt, rule)
         if warning is None:
             continue
         for m in eligible:
-            v = verdicts[m][engine.CSTDCS]
-            verdicts[m][engine.CSTDCS] = engine.Verdict(v.title, v.outcome, (*v.reasons, warning))
+            v = verdicts[m][code]
+            verdicts[m][code] = engine.Verdict(v.title, v.outcome, (*v.reasons, warning))
 
 
 def _holds(
-    verdicts: Mapping[str, engine.Verdict], p: engine.PersonFacts, code: str, year: int
+    verdicts: Mapping[str, engine.Verdict],
+    p: engine.PersonFacts,
+    codes: list[str],
+    year: int,
 ) -> bool:
-    v = verdicts.get(code)
-    return p.has(code, year) or (v is not None and v.eligible)
+    """Whether the person holds, or is eligible now for, one of the titles `codes`."""
+    for code in codes:
+        v = verdicts.get(code)
+        if p.has(code, year) or (v is not None and v.eligible):
+            return True
+    return False
 
 
 def evaluate_units(
@@ -81,35 +92,27 @@ def evaluate_units(
     levels = facts.unit_levels(members)
     results = facts.unit_results(year)
     cases = facts.unit_cases(as_of, None)
-    awards = facts.unit_awards(year, None)
+    awards = facts.unit_awards(year, None, engine.lookback_years(rules))
+    laws = engine.by_law(rules)
+    ldtt = laws.get(engine.ADVANCED_LABOURER, [])
+    cstdcs = laws.get(engine.BASE_FIGHTER, [])
     units = {
-        uid: _unit_facts(uid, year, ids, levels, results, cases, awards, people, verdicts)
+        uid: _unit_facts(
+            uid, year, ids, levels, results, cases, awards, people, verdicts, (ldtt, cstdcs)
+        )
         for uid, ids in members.items()
     }
     out: dict[int, dict[str, engine.Verdict]] = {uid: {} for uid in units}
-    for uid, u in units.items():
-        if engine.TTLDTT in rules:
-            out[uid][engine.TTLDTT] = engine.tap_the_lao_dong_tien_tien(
-                u, year, rules[engine.TTLDTT], as_of
-            )
-        if engine.TTLDXS in rules:
-            tt = u.has(engine.TTLDTT, year) or out[uid].get(engine.TTLDTT, _NO).eligible
-            out[uid][engine.TTLDXS] = engine.tap_the_lao_dong_xuat_sac(
-                u, year, rules[engine.TTLDXS], as_of, ttldtt=tt
-            )
-    if engine.TTLDXS in rules:
-        _apply_quota(out, units, facts.parents_at(engine.year_end(year)), rules[engine.TTLDXS])
-    for uid, u in units.items():
-        xs = u.has(engine.TTLDXS, year) or out[uid].get(engine.TTLDXS, _NO).eligible
-        if engine.CO_NGANH in rules:
-            out[uid][engine.CO_NGANH] = engine.co_thi_dua_nganh(
-                u, year, rules[engine.CO_NGANH], as_of, ttldxs=xs
-            )
-        co = u.has(engine.CO_NGANH, year) or out[uid].get(engine.CO_NGANH, _NO).eligible
-        if engine.CO_CP in rules:
-            out[uid][engine.CO_CP] = engine.co_thi_dua_chinh_phu(
-                u, year, rules[engine.CO_CP], as_of, co_nganh=co
-            )
+    parents = facts.parents_at(engine.year_end(year))
+    for law in engine.COLLECTIVE_LAWS:
+        for code in laws.get(law, []):
+            rule = rules[code]
+            lower = laws.get(rule.counts, [])
+            for uid, u in units.items():
+                below = any(u.has(c, year) or out[uid].get(c, _NO).eligible for c in lower)
+                out[uid][code] = engine.collective_verdict(u, year, rule, as_of, below)
+            if law == engine.EXCELLENT_COLLECTIVE:
+                _apply_quota(out, units, parents, rule, lower)
     return out
 
 
@@ -126,12 +129,13 @@ def _unit_facts(
     awards: Mapping[int, Mapping[int, frozenset[str]]],
     people: Mapping[int, engine.PersonFacts],
     verdicts: Mapping[int, Mapping[str, engine.Verdict]],
+    codes: tuple[list[str], list[str]],
 ) -> engine.UnitFacts:
     ldtt = cstdcs = not_complete = warned = 0
     for m in member_ids:
         p, v = people[m], verdicts.get(m, {})
-        ldtt += _holds(v, p, engine.LDTT, year)
-        cstdcs += _holds(v, p, engine.CSTDCS, year)
+        ldtt += _holds(v, p, codes[0], year)
+        cstdcs += _holds(v, p, codes[1], year)
         not_complete += p.ratings.get(year) in (None, "KHT")
         warned += any(
             d.decided_on.year == year and engine.DISCIPLINE_RANK.get(d.level, 0) >= 2
@@ -156,24 +160,26 @@ def _apply_quota(
     units: Mapping[int, engine.UnitFacts],
     parents: Mapping[int, int | None],
     rule: engine.RuleParams,
+    lower: list[str],
 ) -> None:
-    """TT 02/2024 Art. 18(2) per awarding level; the best THTK-CLP totals first, then the
-    unit id (a documented, total order)."""
+    """The quota of the rule (a share of the units rated at the title below) per awarding
+    level; the best THTK-CLP totals first, then the unit id (a documented, total order)."""
     if rule.quota_share is None:
         return
+    code = rule.code
     groups: dict[int | None, list[int]] = defaultdict(list)
     for uid in out:
         groups[parents.get(uid)].append(uid)
     for members in groups.values():
-        count_tt = sum(1 for uid in members if out[uid].get(engine.TTLDTT, _NO).eligible)
-        eligible = [uid for uid in members if out[uid][engine.TTLDXS].eligible]
+        count_tt = sum(1 for uid in members if any(out[uid].get(c, _NO).eligible for c in lower))
+        eligible = [uid for uid in members if out[uid][code].eligible]
         result = {uid: units[uid].result for uid in eligible}
         eligible.sort(key=lambda uid: (-(_total(result[uid])), uid))
         _within, beyond = engine.apply_quota(eligible, count_tt, rule)
         reason = engine.quota_reason(engine.ttldxs_quota(count_tt, rule), count_tt, rule)
         for uid in beyond:
-            v = out[uid][engine.TTLDXS]
-            out[uid][engine.TTLDXS] = engine.Verdict.of(v.title, [*v.reasons, reason])
+            v = out[uid][code]
+            out[uid][code] = engine.Verdict.of(v.title, [*v.reasons, reason])
 
 
 def _total(result: engine.ResultFact | None) -> float:
@@ -186,7 +192,8 @@ def check_person(
     """The live verdict for one person and one title (the proposal check)."""
     as_of = as_of or today()
     rules = rules_for_year(year)
-    p = facts.person_facts(year, as_of, [person.pk])[person.pk]
+    back = engine.lookback_years(rules)
+    p = facts.person_facts(year, as_of, [person.pk], lookback=back)[person.pk]
     verdicts = engine.evaluate_person(p, year, rules, as_of)
     if title.code in verdicts:
         return verdicts[title.code]
@@ -196,7 +203,7 @@ def check_person(
 
 
 def _any_rule(title: Title, year: int) -> engine.RuleParams:
-    return engine.RuleParams(code=title.code)
+    return engine.RuleParams(code=title.code, law_title=title.law_title)
 
 
 def check_unit(
@@ -206,16 +213,19 @@ def check_unit(
     as_of = as_of or today()
     rules = rules_for_year(year)
     staff = facts.staff_at(engine.year_end(year), [unit.pk])
-    people = facts.person_facts(year, as_of, list(staff.home))
+    back = engine.lookback_years(rules)
+    people = facts.person_facts(year, as_of, list(staff.home), lookback=back)
     verdicts = {pid: engine.evaluate_person(people[pid], year, rules, as_of) for pid in staff.home}
-    if title.code in {engine.TTLDTT, engine.TTLDXS, engine.CO_NGANH, engine.CO_CP}:
+    if title.law_title in engine.COLLECTIVE_LAWS:
         stored = EligibilityResult.objects.filter(year=year, unit=unit, title=title).first()
-        if stored is not None and title.code == engine.TTLDXS:
+        if stored is not None and title.law_title == engine.EXCELLENT_COLLECTIVE:
             return engine.Verdict.of(title.code, [engine.Reason(*r) for r in stored.reasons])
         whole = evaluate_units(year, as_of, people, verdicts, staff)
         if unit.pk in whole and title.code in whole[unit.pk]:
             return whole[unit.pk][title.code]
-        return engine.Verdict.of(title.code, [engine.Reason("needs_ttldtt", engine.FAIL, "—", {})])
+        return engine.Verdict.of(
+            title.code, [engine.Reason("needs_ttldtt", engine.FAIL, engine.LAW, {})]
+        )
     cases = tuple(facts.unit_cases(as_of, [unit.pk]).get(unit.pk, ()))
-    rule = rules.get(title.code) or engine.RuleParams(code=title.code)
+    rule = rules.get(title.code) or _any_rule(title, year)
     return engine.award_form(title.code, cases, rule, as_of)

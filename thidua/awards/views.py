@@ -25,12 +25,19 @@ from thidua.org.models import OrgUnit
 from . import actions
 from . import eligibility as engine
 from .access import can_propose
-from .catalogue import rule_for
-from .models import AwardRecord, BaseSalary, EligibilityResult, Initiative, Title, TitleRule
+from .catalogue import first_title_of, pack_title, rule_for
+from .models import (
+    AwardRecord,
+    BaseSalary,
+    EligibilityResult,
+    Initiative,
+    LawTitle,
+    Title,
+    TitleRule,
+)
 from .reasons import show
 from .verdicts import check_person
 
-THEMATIC_FORM = "BK_VKSTC_TT"  # Bằng khen of the Prosecutor General, collective
 THEMATIC_ROWS = 20
 
 
@@ -113,7 +120,8 @@ def candidates(request: AuthedHttpRequest) -> HttpResponse:
     """The candidates the data proposes for a title, a year and a unit's subtree, with the
     reasons; refusals and holds too when asked (?outcome=)."""
     year = year_param(request)
-    title = Title.objects.filter(code=request.GET.get("title", "CSTDCS")).first()
+    code = request.GET.get("title") or first_title_of(LawTitle.BASE_FIGHTER)
+    title = Title.objects.filter(code=code).first()
     if title is None:
         raise Http404
     unit, unit_ids = scope_units(request, year)
@@ -230,6 +238,6 @@ def thematic(request: AuthedHttpRequest) -> HttpResponse:
         "phases": list(board.PHASES),
         "review_year": last,
         "rows": rows,
-        "form_code": THEMATIC_FORM,
+        "form_code": pack_title("thematic_form"),
     }
     return render(request, "awards/thematic.html", context)

@@ -42,6 +42,7 @@ from thidua.awards.models import (
     Title,
     TitleRule,
 )
+from thidua.demo import ksnd_codes as ksnd
 from thidua.demo.council import HistoryRound, build_history_rounds
 from thidua.lib.numbers import format_vn_number as n
 from thidua.org import tree
@@ -227,10 +228,10 @@ def build_history(rng: random.Random) -> tuple[int, list[HistoryRound]]:
             by_title = verdicts[pid]
             given: set[str] = set()
             for code, share, needs in (
-                (engine.LDTT, 1.0, None),
-                (engine.CSTDCS, 0.9, engine.LDTT),
-                (engine.CSTD_NGANH, 0.8, engine.CSTDCS),  # the chain counts this year's CSTĐCS
-                (engine.KNC, 0.95 if year == 2022 else 0.6, None),
+                (ksnd.LDTT, 1.0, None),
+                (ksnd.CSTDCS, 0.9, ksnd.LDTT),
+                (ksnd.CSTD_NGANH, 0.8, ksnd.CSTDCS),  # the chain counts this year's CSTĐCS
+                (ksnd.KNC, 0.95 if year == 2022 else 0.6, None),
             ):
                 v = by_title.get(code)
                 if v is None or not v.eligible or (needs and needs not in given):
@@ -239,7 +240,7 @@ def build_history(rng: random.Random) -> tuple[int, list[HistoryRound]]:
                     records.append(_award(titles, code, year, decided, person_id=pid))
                     given.add(code)
         for uid in sorted(collective):
-            for code in (engine.TTLDTT, engine.TTLDXS, engine.CO_NGANH):
+            for code in (ksnd.TTLDTT, ksnd.TTLDXS, ksnd.CO_NGANH):
                 v = collective[uid].get(code)
                 if v is not None and v.eligible:
                     records.append(_award(titles, code, year, decided, unit_id=uid))
@@ -275,10 +276,10 @@ def _mark_used_initiatives(
     updates = []
     for award in awards:
         code = codes[award.title_id]
-        if award.person_id is None or code not in {engine.CSTDCS, engine.CSTD_NGANH}:
+        if award.person_id is None or code not in {ksnd.CSTDCS, ksnd.CSTD_NGANH}:
             continue
         p = people[award.person_id]
-        if code == engine.CSTDCS:
+        if code == ksnd.CSTDCS:
             if p.ratings.get(year) == "HTXS":
                 continue
             usable = engine.usable_initiatives(p, "base", code, year, in_year=year)
@@ -302,17 +303,17 @@ def build_registrations(rng: random.Random, strong: set[int]) -> int:
         saved = Registration.objects.bulk_create(regs, batch_size=2000)
         items = []
         for reg in saved:
-            items.append(RegistrationItem(registration=reg, title_id=titles[engine.TTLDTT]))
+            items.append(RegistrationItem(registration=reg, title_id=titles[ksnd.TTLDTT]))
             if rng.random() < 0.3:
-                items.append(RegistrationItem(registration=reg, title_id=titles[engine.TTLDXS]))
+                items.append(RegistrationItem(registration=reg, title_id=titles[ksnd.TTLDXS]))
             for pid in staff[reg.unit_id]:
                 items.append(
-                    RegistrationItem(registration=reg, title_id=titles[engine.LDTT], person_id=pid)
+                    RegistrationItem(registration=reg, title_id=titles[ksnd.LDTT], person_id=pid)
                 )
                 if pid in strong or rng.random() < 0.05:
                     items.append(
                         RegistrationItem(
-                            registration=reg, title_id=titles[engine.CSTDCS], person_id=pid
+                            registration=reg, title_id=titles[ksnd.CSTDCS], person_id=pid
                         )
                     )
         RegistrationItem.objects.bulk_create(items, batch_size=5000)
@@ -358,17 +359,17 @@ def build_proposals() -> int:
         "title", "person", "unit", "home_unit"
     )
     picks = list(
-        eligible.filter(title__code=engine.CSTDCS, home_unit_id__in=tq_units).order_by("person_id")[
+        eligible.filter(title__code=ksnd.CSTDCS, home_unit_id__in=tq_units).order_by("person_id")[
             :8
         ]
     )
-    picks += list(eligible.filter(title__code=engine.CSTD_NGANH).order_by("person_id")[:5])
+    picks += list(eligible.filter(title__code=ksnd.CSTD_NGANH).order_by("person_id")[:5])
     picks += list(
-        eligible.filter(title__code=engine.TTLDXS).filter(~Q(unit=None)).order_by("unit_id")[:3]
+        eligible.filter(title__code=ksnd.TTLDXS).filter(~Q(unit=None)).order_by("unit_id")[:3]
     )
     made = 0
     for row in picks:
-        council = sector if row.title.code != engine.CSTDCS else None
+        council = sector if row.title.code != ksnd.CSTDCS else None
         proposal = actions.create_proposal(
             title=row.title,
             year=2025,

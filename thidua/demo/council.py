@@ -46,6 +46,7 @@ from thidua.council.models import (
     Holiday,
     SessionMember,
 )
+from thidua.demo import ksnd_codes as ksnd
 from thidua.lib.numbers import format_vn_number as n
 from thidua.lib.packs import pack_file
 from thidua.org import tree
@@ -181,8 +182,8 @@ def build_council(rng: random.Random) -> list[str]:
 # departments) and Tuyên Quang's (CSTĐ cơ sở of its units). CSTĐ cơ sở of the other provinces,
 # whose councils the demo does not hold, stays imported history.
 
-COUNCIL_TITLES = (engine.CSTDCS, engine.CSTD_NGANH, engine.TTLDXS, engine.CO_NGANH)
-SECTOR_WIDE = (engine.CSTD_NGANH, engine.TTLDXS, engine.CO_NGANH)
+COUNCIL_TITLES = (ksnd.CSTDCS, ksnd.CSTD_NGANH, ksnd.TTLDXS, ksnd.CO_NGANH)
+SECTOR_WIDE = (ksnd.CSTD_NGANH, ksnd.TTLDXS, ksnd.CO_NGANH)
 SECTOR_OWN_LEVELS = {"toi-cao", "don-vi-vkstc"}
 TITLES_JSON = pack_file("titles.json")
 

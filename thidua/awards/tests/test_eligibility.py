@@ -3,22 +3,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import json
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from thidua.awards import eligibility as engine
+from thidua.awards.catalogue import CATALOGUE, _rule_values
 from thidua.awards.eligibility import (
-    CSTD_NGANH,
-    CSTD_TQ,
-    CSTDCS,
-    KNC,
-    LDTT,
-    TTLDTT,
-    TTLDXS,
     AbsenceFact,
     CaseFact,
     DisciplineFact,
@@ -30,17 +27,44 @@ from thidua.awards.eligibility import (
     UnitFacts,
 )
 
+# The KSND pack's title codes, as fixtures: the engine itself knows only titles of the Law.
+LDTT, CSTDCS, CSTD_NGANH, CSTD_TQ = "LDTT", "CSTDCS", "CSTD_NGANH", "CSTD_TQ"
+TTLDTT, TTLDXS, KNC = "TTLDTT", "TTLDXS", "KNC_VSNKS"
+PACK = json.loads(CATALOGUE.read_text(encoding="utf-8"))
+
+
+def ksnd(code: str, regime: str = "R2025", **overrides: Any) -> RuleParams:
+    """The KSND pack's rule version of `code` under `regime`, as the catalogue loads it."""
+    title = next(t for t in PACK["titles"] if t["code"] == code)
+    entry = next(e for e in title["rules"] if regime in e["regimes"])
+    values = _rule_values(entry, regime, PACK)
+    fields = {
+        name: values[name]
+        for name in (
+            "service_months_min",
+            "share_threshold",
+            "share_comparator",
+            "quota_share",
+            "quota_minimum",
+            "warn_share",
+            "chain_years",
+        )
+        if name in values
+    }
+    start = dt.date.fromisoformat(PACK["regimes"][regime]["valid_from"])
+    kw = {"law_title": title["law_title"], "valid_from": start, "params": values["params"]}
+    return RuleParams(code=code, **{**kw, **fields, **overrides})
+
+
 AS_OF = dt.date(2026, 2, 1)
 Y = 2025
-TT02 = RuleParams(code=LDTT, service_months_min=6)
-TT01 = RuleParams(code=LDTT, service_months_min=10)
-CS = RuleParams(code=CSTDCS, service_months_min=6, warn_share=Decimal("0.15"))
-NGANH = RuleParams(code=CSTD_NGANH, chain_years=3)
-TQ = RuleParams(code=CSTD_TQ, chain_years=2)
-TT = RuleParams(code=TTLDTT, share_threshold=Decimal("0.5"))
-XS = RuleParams(
-    code=TTLDXS, share_threshold=Decimal("0.7"), quota_share=Decimal("0.2"), quota_minimum=1
-)
+TT02 = ksnd(LDTT)
+TT01 = ksnd(LDTT, "R2019")
+CS = ksnd(CSTDCS)
+NGANH = ksnd(CSTD_NGANH)
+TQ = ksnd(CSTD_TQ)
+TT = ksnd(TTLDTT, "R2019")
+XS = ksnd(TTLDXS)
 
 
 def person(**kw: object) -> PersonFacts:
@@ -70,7 +94,8 @@ LDTT_CASES = [
     ("recruited 01/07: exactly 6 months", person(joined_on=dt.date(Y, 7, 1)), TT02,
      Outcome.ELIGIBLE, None, "Thông tư 02/2024/TT-VKSTC Điều 15(1)"),
     ("TT 01/2019: 8 months < 10", person(joined_on=dt.date(Y, 5, 1)), TT01,
-     Outcome.NOT_ELIGIBLE, "service_short", "Thông tư 02/2024/TT-VKSTC Điều 15(1)"),
+     Outcome.NOT_ELIGIBLE, "service_short",
+     "Thông tư 01/2019/TT-VKSTC (dưới 10 tháng công tác không xét; chưa đối chiếu điều khoản)"),
     ("off work 3 months", person(absences=(AbsenceFact(Y, Decimal(3), "sickness"),)), TT02,
      Outcome.NOT_ELIGIBLE, "absence_3_6", "Thông tư 02/2024/TT-VKSTC Điều 15(2)"),
     ("off work 5.5 months", person(absences=(AbsenceFact(Y, Decimal("5.5"), "unpaid"),)), TT02,
@@ -121,7 +146,7 @@ def test_it_decides_lao_dong_tien_tien_as_the_articles_say(
     else:
         assert not codes(verdict)
         assert any(r.article == article for r in verdict.reasons) or article in str(
-            engine.DEFAULT_ARTICLES.values()
+            rule.articles.values()
         )
 
 
@@ -191,39 +216,146 @@ def test_it_needs_three_consecutive_cstdcs_for_the_sector_title(
     blocking: str | None,
 ) -> None:
     facts = person(awards=awards, initiatives=initiatives)
-    verdict = engine.chien_si_thi_dua_nganh(facts, Y, NGANH, AS_OF, cstdcs_now=now)
+    verdict = engine.chien_si_thi_dua_nganh(facts, Y, NGANH, AS_OF, lower=[CSTDCS], lower_now=now)
     assert verdict.outcome == outcome, case
     if blocking:
         assert blocking in codes(verdict)
 
 
-def test_it_needs_two_consecutive_sector_titles_and_a_national_initiative_for_cstd_toan_quoc() -> (
-    None
-):
-    """Law Art. 21."""
-    national = (InitiativeFact(3, "national", dt.date(Y, 3, 1)),)
-    two = awarded((Y - 1, CSTD_NGANH), (Y, CSTD_NGANH))
-    assert engine.chien_si_thi_dua_toan_quoc(
-        person(awards=two, initiatives=national), Y, TQ, AS_OF
-    ).eligible
-    one = awarded((Y, CSTD_NGANH))
-    v = engine.chien_si_thi_dua_toan_quoc(person(awards=one, initiatives=national), Y, TQ, AS_OF)
-    assert "tq_chain_missing" in codes(v)
-    sector = (InitiativeFact(3, "sector", dt.date(Y, 3, 1)),)
-    v = engine.chien_si_thi_dua_toan_quoc(person(awards=two, initiatives=sector), Y, TQ, AS_OF)
-    assert "initiative_missing" in codes(v)
+NATIONAL = (InitiativeFact(3, "national", dt.date(Y, 3, 1)),)
+
+TOAN_QUOC_CASES = [
+    # Law 06/2022/QH15 Art. 21: 2 successive CSTĐ titles of the sector (each resting on its own
+    # 3-year chain of CSTĐ cơ sở, so 3 years apart) and an initiative of nationwide effect
+    ("successive titles Y-3 and Y", awarded((Y - 3, CSTD_NGANH), (Y, CSTD_NGANH)), False,
+     NATIONAL, Outcome.ELIGIBLE, None),
+    ("Y-3 awarded, this year's pending", awarded((Y - 3, CSTD_NGANH)), True, NATIONAL,
+     Outcome.ELIGIBLE, None),
+    ("two calendar years in a row are not two successive chains",
+     awarded((Y - 1, CSTD_NGANH), (Y, CSTD_NGANH)), False, NATIONAL, Outcome.NOT_ELIGIBLE,
+     "successive_titles_missing"),
+    ("a title six years ago with a gap between", awarded((Y - 6, CSTD_NGANH), (Y, CSTD_NGANH)),
+     False, NATIONAL, Outcome.NOT_ELIGIBLE, "successive_titles_missing"),
+    ("only this year's", awarded((Y, CSTD_NGANH)), False, NATIONAL, Outcome.NOT_ELIGIBLE,
+     "successive_titles_missing"),
+    ("a sector-level initiative only", awarded((Y - 3, CSTD_NGANH), (Y, CSTD_NGANH)), False,
+     (InitiativeFact(3, "sector", dt.date(Y, 3, 1)),), Outcome.NOT_ELIGIBLE,
+     "initiative_missing"),
+]  # fmt: skip
 
 
-def test_it_gives_the_procuracy_medal_once_after_15_years() -> None:
-    """TT 02/2024 Art. 21."""
-    rule = RuleParams(code=KNC, params={"service_years": 15})
-    assert engine.ky_niem_chuong(person(joined_on=dt.date(2010, 1, 1)), Y, rule, AS_OF).eligible
-    short = engine.ky_niem_chuong(person(joined_on=dt.date(2012, 1, 1)), Y, rule, AS_OF)
-    assert "knc_service_short" in codes(short)
-    again = engine.ky_niem_chuong(
-        person(joined_on=dt.date(2000, 1, 1), awards=awarded((2020, KNC))), Y, rule, AS_OF
+@pytest.mark.parametrize(
+    ("case", "awards", "now", "initiatives", "outcome", "blocking"), TOAN_QUOC_CASES
+)
+def test_it_needs_two_successive_sector_titles_for_cstd_toan_quoc(
+    case: str,
+    awards: dict[int, frozenset[str]],
+    now: bool,
+    initiatives: tuple[InitiativeFact, ...],
+    outcome: Outcome,
+    blocking: str | None,
+) -> None:
+    facts = person(awards=awards, initiatives=initiatives)
+    verdict = engine.chien_si_thi_dua_toan_quoc(
+        facts, Y, TQ, AS_OF, lower=[CSTD_NGANH], lower_now=now, step=NGANH.chain_years
     )
-    assert "knc_received" in codes(again)
+    assert verdict.outcome == outcome, case
+    assert all(
+        r.article == "Luật 06/2022/QH15 Điều 21"
+        for r in verdict.reasons
+        if r.code != "initiative_used"
+    )
+    if blocking:
+        assert blocking in codes(verdict)
+
+
+def test_the_engine_counts_successive_titles_by_law_title_and_reads_far_enough_back() -> None:
+    """The chain of the national title counts the pack's ministerial_fighter titles, 3 years
+    apart (the chain of that title's own rule); the reader must see back to Y-3."""
+    rules = {c: ksnd(c) for c in (LDTT, CSTDCS, CSTD_NGANH, CSTD_TQ)}
+    assert engine.lookback_years(rules) == 3
+    p = person(
+        ratings={Y: "HTXS"},
+        awards=awarded(*[(y, CSTDCS) for y in range(Y - 5, Y)], (Y - 3, CSTD_NGANH)),
+        initiatives=(*NATIONAL, InitiativeFact(4, "sector", dt.date(Y - 1, 2, 1))),
+    )
+    verdicts = engine.evaluate_person(p, Y, rules, AS_OF, candidates_only=True)
+    assert verdicts[CSTD_NGANH].eligible
+    assert verdicts[CSTD_TQ].eligible
+    # a province's titles with other codes get the same checks from their law_title
+    renamed = {
+        f"P_{code}": dataclasses.replace(rule, code=f"P_{code}") for code, rule in rules.items()
+    }
+    moved = person(
+        ratings={Y: "HTXS"},
+        awards=awarded(*[(y, f"P_{CSTDCS}") for y in range(Y - 5, Y)], (Y - 3, f"P_{CSTD_NGANH}")),
+        initiatives=p.initiatives,
+    )
+    other = engine.evaluate_person(moved, Y, renamed, AS_OF)
+    assert {c: v.outcome for c, v in other.items()} == {
+        f"P_{c}": v.outcome for c, v in verdicts.items()
+    }
+
+
+def knc_rule(**params: Any) -> RuleParams:
+    return ksnd(KNC, params={**ksnd(KNC).params, **params})
+
+
+KNC_CASES = [
+    # TT 02/2024/TT-VKSTC Art. 21: once per person; 15 years of continuous service counted to
+    # the round's date (26/07 in the KSND data), a break restarts the count
+    ("joined 27/07/2010: 15 years at the end of the round's day",
+     person(joined_on=dt.date(2010, 7, 27)),
+     knc_rule(), Outcome.ELIGIBLE, None),
+    ("joined 28/07/2010: one day short on 26/07", person(joined_on=dt.date(2010, 7, 28)),
+     knc_rule(), Outcome.NOT_ELIGIBLE, "knc_service_short"),
+    ("joined 28/07/2010 counted to 31/12 would pass", person(joined_on=dt.date(2010, 7, 28)),
+     knc_rule(round_date="12-31"), Outcome.ELIGIBLE, None),
+    ("a break: service resumed in 2012", person(joined_on=dt.date(2000, 1, 1),
+     resumed_on=(dt.date(2012, 1, 1),)), knc_rule(), Outcome.NOT_ELIGIBLE, "knc_service_short"),
+    ("a break long ago: 15 years since", person(joined_on=dt.date(1995, 1, 1),
+     resumed_on=(dt.date(2008, 3, 1),)), knc_rule(), Outcome.ELIGIBLE, None),
+    ("already received", person(joined_on=dt.date(2000, 1, 1), awards=awarded((2020, KNC))),
+     knc_rule(), Outcome.NOT_ELIGIBLE, "knc_received"),
+    ("the years are data: 20 years", person(joined_on=dt.date(2008, 1, 1)),
+     knc_rule(service_years=20), Outcome.NOT_ELIGIBLE, "knc_service_short"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("case", "facts", "rule", "outcome", "blocking"), KNC_CASES)
+def test_it_gives_the_medal_once_after_15_years_of_continuous_service_to_the_round(
+    case: str, facts: PersonFacts, rule: RuleParams, outcome: Outcome, blocking: str | None
+) -> None:
+    verdict = engine.ky_niem_chuong(facts, Y, rule, AS_OF)
+    assert verdict.outcome == outcome, case
+    if blocking:
+        assert blocking in codes(verdict)
+        assert any(
+            r.article.startswith("Thông tư 02/2024/TT-VKSTC Điều 21") for r in verdict.reasons
+        )
+
+
+TTLDTT_CASES = [
+    # Law 06/2022/QH15 Art. 28: more than 50 % ("trên 50%"); TT 01/2019 Art. 18(1): "từ 50%"
+    ("2025, exactly 50 %", "R2025", 5, False, "Luật 06/2022/QH15 Điều 28"),
+    ("2025, 60 %", "R2025", 6, True, "Luật 06/2022/QH15 Điều 28"),
+    ("2024 (Law in force), exactly 50 %", "R2024B", 5, False, "Luật 06/2022/QH15 Điều 28"),
+    ("2024 before TT 02/2024, exactly 50 %", "R2024A", 5, False, "Luật 06/2022/QH15 Điều 28"),
+    ("2023 (TT 01/2019), exactly 50 %", "R2019", 5, True, "Thông tư 01/2019/TT-VKSTC Điều 18(1)"),
+    ("2023, 40 %", "R2019", 4, False, "Thông tư 01/2019/TT-VKSTC Điều 18(1)"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("case", "regime", "ldtt", "eligible", "article"), TTLDTT_CASES)
+def test_the_advanced_collective_share_follows_the_instrument_in_force(
+    case: str, regime: str, ldtt: int, eligible: bool, article: str
+) -> None:
+    verdict = engine.tap_the_lao_dong_tien_tien(
+        unit(members=10, members_ldtt=ldtt), Y, ksnd(TTLDTT, regime), AS_OF
+    )
+    assert verdict.eligible is eligible, case
+    share = next(r for r in verdict.reasons if r.code.startswith("ldtt_share"))
+    assert share.article == article
 
 
 def unit(**kw: object) -> UnitFacts:
@@ -243,7 +375,7 @@ def unit(**kw: object) -> UnitFacts:
 
 COLLECTIVE_CASES = [
     # TTLĐTT: TT 01/2019 Art. 18(1) — at least 50 % LĐTT, no member warned or worse
-    ("TTLĐTT at exactly 50 % (≥)", TTLDTT, unit(members_ldtt=5), TT, True),
+    ("TTLĐTT at exactly 50 % (≥, TT 01/2019)", TTLDTT, unit(members_ldtt=5), TT, True),
     ("TTLĐTT at 50 % with '>' configured", TTLDTT, unit(members_ldtt=5),
      RuleParams(code=TTLDTT, share_threshold=Decimal("0.5"), share_comparator="gt"), False),
     ("TTLĐTT with a member warned", TTLDTT, unit(members_warned=1), TT, False),
@@ -287,8 +419,8 @@ def test_it_warns_above_15_percent_cstdcs_but_never_refuses() -> None:
 
 
 def test_it_lets_the_sector_flag_go_only_to_the_first_of_a_cluster() -> None:
-    """TT 01/2019 Art. 20."""
-    rule = RuleParams(code="CO_NGANH")
+    """TT 01/2019 Art. 20 (criteria kept as practice; Law Art. 26)."""
+    rule = ksnd("CO_NGANH")
     assert engine.co_thi_dua_nganh(unit(), Y, rule, AS_OF, ttldxs=True).eligible
     second = unit(result=ResultFact(Decimal(90), True, True, 2))
     assert "cluster_not_first" in codes(
