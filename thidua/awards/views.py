@@ -200,10 +200,11 @@ def thematic(request: AuthedHttpRequest) -> HttpResponse:
     scope with the best THTK-CLP results over the whole phase (evaluation.board), still in
     operation at the review, each with a link proposing it for a collective Bằng khen by the
     unit above it."""
+    phases = board.phases(board.phase_movement(request.GET.get("movement")))
     phase = request.GET.get("phase", "")
-    if phase not in board.PHASES:
-        phase = next(iter(board.PHASES))
-    first, last = board.PHASES[phase]
+    if phase not in phases:
+        phase = next(iter(phases), "")
+    first, last = phases.get(phase, (today().year, today().year))
     day = min(today(), engine.year_end(last))
     found = board.phase_candidates(first, last, scope_for(request.user).unit_ids, limit=200)
     open_ids = set(
@@ -227,7 +228,7 @@ def thematic(request: AuthedHttpRequest) -> HttpResponse:
         )
     context = {
         "phase": phase,
-        "phases": list(board.PHASES),
+        "phases": list(phases),
         "review_year": last,
         "rows": rows,
         "form_code": THEMATIC_FORM,
