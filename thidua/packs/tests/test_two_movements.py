@@ -97,8 +97,9 @@ def _thematic(rc: ReportingCast) -> tuple[Movement, ReportForm, Rubric, Title]:
     return digital, form, rubric, title
 
 
-@pytest.fixture
-def world(rcast: ReportingCast) -> World:
+def build_world(rcast: ReportingCast) -> World:
+    """The ksnd THTK-CLP movement linked as its file says (with the test cast's forms) and the
+    thematic movement beside it, a title no movement claims, and one person at PA-R1."""
     load_rubrics()
     load_titles()
     data = json.loads(pack_file("movement.json").read_text(encoding="utf-8"))
@@ -116,6 +117,11 @@ def world(rcast: ReportingCast) -> World:
         person=person, unit=rcast.cast.regional, title="Chuyên viên", valid_from=START
     )
     return World(rcast, thrift, digital, form, rubric, title, open_title, person)
+
+
+@pytest.fixture
+def world(rcast: ReportingCast) -> World:
+    return build_world(rcast)
 
 
 def test_the_pack_links_the_movement_to_what_it_uses() -> None:
