@@ -28,7 +28,7 @@ from thidua.lib.uploads import (
     too_large_message,
     upload_too_large,
 )
-from thidua.movements.scope import movement_for
+from thidua.movements.scope import movement_for, movements_of
 from thidua.org import tree
 from thidua.org.models import OrgUnit
 
@@ -140,6 +140,7 @@ def unit_page(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "due_basis": due_basis,
             "assessment": Assessment.objects.filter(unit=unit, year=year).first(),
             "can_edit": can_edit_unit(request.user, unit.pk),
+            "movements": movements_of(unit.pk, year),
         },
     )
 

@@ -165,6 +165,8 @@ def test_each_movement_scores_with_its_own_rubric(world: World, client: Client) 
     thrift = open_assessment(cast.pc1, 2026, by=cast.admin)
     assert thrift.rubric.code == "tt129-direct-2018"
     client.force_login(world.rc.head)
+    unit_page = client.get(f"/evaluation/unit/{cast.regional.pk}/?year=2026").content.decode()
+    assert 'data-testid="assessment-movement"' in unit_page and world.digital.title in unit_page
     client.post(f"/evaluation/unit/{cast.regional.pk}/assess/2026/", {"movement": world.digital.pk})
     digital = Assessment.objects.get(unit=cast.regional, year=2026)
     assert digital.rubric == world.rubric
