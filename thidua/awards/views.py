@@ -19,6 +19,7 @@ from thidua.accounts.access import get_person_for_user, get_unit_for_user, requi
 from thidua.accounts.requests import AuthedHttpRequest
 from thidua.evaluation import board
 from thidua.lib.dates import InvalidDate, parse_vn_date, today
+from thidua.movements.access import movements_for_user
 from thidua.org import tree
 from thidua.org.models import OrgUnit
 
@@ -200,7 +201,9 @@ def thematic(request: AuthedHttpRequest) -> HttpResponse:
     scope with the best THTK-CLP results over the whole phase (evaluation.board), still in
     operation at the review, each with a link proposing it for a collective Bằng khen by the
     unit above it."""
-    phases = board.phases(board.phase_movement(request.GET.get("movement")))
+    phases = board.phases(
+        board.phase_movement(request.GET.get("movement"), movements_for_user(request.user))
+    )
     phase = request.GET.get("phase", "")
     if phase not in phases:
         phase = next(iter(phases), "")

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import QuerySet
+
 from thidua.movements.models import Movement
 from thidua.org.models import OrgUnit, Position, TreePath
 
@@ -18,10 +20,12 @@ from .models import Assessment, Score
 from .rankings import Entry, Measure, Ranked, rank
 
 
-def phase_movement(chosen: Any = None) -> Movement | None:
+def phase_movement(chosen: Any = None, among: QuerySet[Movement] | None = None) -> Movement | None:
     """The movement whose phases the phase pages show: the one `chosen` (a movement id, the
-    page's `movement` parameter) if it has phases, else the oldest movement with phases."""
-    with_phases = Movement.objects.filter(phases__isnull=False).distinct().order_by("pk")
+    page's `movement` parameter) if it has phases, else the oldest movement with phases; only
+    movements `among` (those the user sees) when given."""
+    movements = Movement.objects.all() if among is None else among
+    with_phases = movements.filter(phases__isnull=False).distinct().order_by("pk")
     picked = with_phases.filter(pk=chosen).first() if str(chosen or "").isdigit() else None
     return picked or with_phases.first()
 

@@ -28,6 +28,7 @@ from thidua.lib.uploads import (
     too_large_message,
     upload_too_large,
 )
+from thidua.movements.access import movements_for_user
 from thidua.movements.scope import movement_for, movements_of
 from thidua.org import tree
 from thidua.org.models import OrgUnit
@@ -516,7 +517,7 @@ def rubric_page(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 def phase_page(request: AuthedHttpRequest) -> HttpResponse:
     """Thematic commendation for the phase reviews: the units with the best THTK-CLP results
     over the whole phase (sơ kết 2025, tổng kết 2030)."""
-    movement = board.phase_movement(request.GET.get("movement"))
+    movement = board.phase_movement(request.GET.get("movement"), movements_for_user(request.user))
     phases = board.phases(movement)
     phase = request.GET.get("phase", "")
     if phase not in phases:
