@@ -91,6 +91,13 @@ class Title(models.Model):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=255)
     name_en = models.CharField(_("English name"), max_length=255, blank=True)
+    movements = models.ManyToManyField(
+        "movements.Movement",
+        blank=True,
+        related_name="titles",
+        verbose_name=_("movements"),
+        help_text=_("the movements that use this title; none: open to every movement"),
+    )
     short_name = models.CharField(_("abbreviation"), max_length=30, blank=True)
     subject = models.CharField(_("for"), max_length=12, choices=Subject.choices)
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.TITLE)

@@ -19,6 +19,7 @@ from thidua.accounts.access import get_person_for_user, get_unit_for_user, requi
 from thidua.accounts.requests import AuthedHttpRequest
 from thidua.evaluation import board
 from thidua.lib.dates import InvalidDate, parse_vn_date, today
+from thidua.movements.access import movements_for_user
 from thidua.org import tree
 from thidua.org.models import OrgUnit
 
@@ -208,10 +209,13 @@ def thematic(request: AuthedHttpRequest) -> HttpResponse:
     scope with the best THTK-CLP results over the whole phase (evaluation.board), still in
     operation at the review, each with a link proposing it for a collective Bằng khen by the
     unit above it."""
+    phases = board.phases(
+        board.phase_movement(request.GET.get("movement"), movements_for_user(request.user))
+    )
     phase = request.GET.get("phase", "")
-    if phase not in board.PHASES:
-        phase = next(iter(board.PHASES))
-    first, last = board.PHASES[phase]
+    if phase not in phases:
+        phase = next(iter(phases), "")
+    first, last = phases.get(phase, (today().year, today().year))
     day = min(today(), engine.year_end(last))
     found = board.phase_candidates(first, last, scope_for(request.user).unit_ids, limit=200)
     open_ids = set(
@@ -235,7 +239,7 @@ def thematic(request: AuthedHttpRequest) -> HttpResponse:
         )
     context = {
         "phase": phase,
-        "phases": list(board.PHASES),
+        "phases": list(phases),
         "review_year": last,
         "rows": rows,
         "form_code": pack_title("thematic_form"),

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -18,6 +19,7 @@ from thidua.accounts.requests import AuthedHttpRequest
 from thidua.evaluation.models import Programme
 from thidua.evaluation.targets import programme_progress
 from thidua.lib.dates import today
+from thidua.movements.scope import movement_for
 from thidua.org import tree
 from thidua.org.models import OrgUnit, Person
 
@@ -32,6 +34,15 @@ from .access import (
 from .forms import ReasonForm
 from .models import Registration, Title, registration_due
 from .views import fragment, scope_units, year_param
+
+
+def movement_titles(unit_id: int, year: int, chosen: Any = None) -> QuerySet[Title]:
+    """The titles the unit's movement in `year` uses (movements.scope.movement_for, `chosen`
+    being the page's `movement` parameter), with the titles no movement claims, open to all."""
+    movement = movement_for(unit_id, year, chosen)
+    if movement is None:
+        return Title.objects.all()
+    return Title.objects.filter(Q(movements=movement) | Q(movements__isnull=True)).distinct()
 
 
 @login_required
@@ -53,7 +64,7 @@ def registrations(request: AuthedHttpRequest) -> HttpResponse:
         .select_related("level")
         .order_by("level__rank", "code")
     )
-    titles = list(Title.objects.filter(kind="title"))
+    titles = list(movement_titles(unit.pk, year, request.GET.get("movement")).filter(kind="title"))
     codes = [t.code for t in titles]
     rows = [
         {
@@ -79,8 +90,9 @@ def _registration_context(request: AuthedHttpRequest, reg: Registration) -> dict
     staff = actions.unit_staff(reg.unit, reg.year)
     items = list(reg.items.select_related("title"))
     chosen = {(i.person_id, i.title.code) for i in items}
-    individual = list(Title.objects.filter(subject="individual", kind="title"))
-    collective = list(Title.objects.filter(subject="collective", kind="title"))
+    offered = movement_titles(reg.unit_id, reg.year, request.GET.get("movement"))
+    individual = list(offered.filter(subject="individual", kind="title"))
+    collective = list(offered.filter(subject="collective", kind="title"))
     people = [
         {"person": p, "titles": [(t, (p.pk, t.code) in chosen) for t in individual]} for p in staff
     ]
@@ -103,6 +115,7 @@ def _registration_context(request: AuthedHttpRequest, reg: Registration) -> dict
         "can_approve": can_approve_registration(request.user, reg),
         "self_person": mine if mine in {p.pk for p in staff} and reg.is_editable else None,
         "count": len(items),
+        "movement": request.GET.get("movement", ""),
     }
 
 
@@ -131,8 +144,13 @@ def registration_page(request: AuthedHttpRequest, unit_id: int, year: int) -> Ht
 
 
 def _save_registration(request: AuthedHttpRequest, reg: Registration) -> HttpResponse:
-    titles = {t.code: t for t in Title.objects.all()}
+    chosen_movement = request.POST.get("movement")
+    titles = {t.code: t for t in movement_titles(reg.unit_id, reg.year, chosen_movement)}
     picked = [v.split(":") for v in request.POST.getlist("item")]
+    # Items of titles this page does not offer (another movement's) are kept as they are.
+    for item in reg.items.select_related("title").exclude(title__code__in=list(titles)):
+        picked.append(["u" if item.person_id is None else str(item.person_id), item.title.code])
+        titles.setdefault(item.title.code, item.title)
     try:
         if request.POST.get("self") and request.user.person_id:
             person = get_object_or_404(Person, pk=request.user.person_id)

@@ -24,6 +24,8 @@ from thidua.audit.chain import Change, record, record_many
 from thidua.audit.workflow import move_status
 from thidua.lib.batch import gc_paused
 from thidua.lib.text import nfc
+from thidua.movements.models import Movement
+from thidua.movements.scope import movement_for
 from thidua.org import tree
 from thidua.org.models import OrgUnit
 from thidua.reporting.models import Indicator
@@ -84,8 +86,17 @@ def entity_type_for(unit: OrgUnit, year: int) -> str:
     return Rubric.EntityType.UPPER if has_children else Rubric.EntityType.DIRECT
 
 
-def rubric_for(entity_type: str, year: int) -> Rubric:
-    rubric = Rubric.objects.at(dt.date(year, 12, 31)).filter(entity_type=entity_type).first()
+def rubric_for(entity_type: str, year: int, movement: Movement | None = None) -> Rubric:
+    """The score table in force at the end of `year` for this kind of unit: the movement's own
+    (Rubric.movement) if it has one, else a table no movement owns; without a movement, a
+    table no movement owns, else any (an install with one movement)."""
+    in_force = Rubric.objects.at(dt.date(year, 12, 31)).filter(entity_type=entity_type)
+    rubric = None
+    if movement is not None:
+        rubric = in_force.filter(movement=movement).first()
+    rubric = rubric or in_force.filter(movement__isnull=True).first()
+    if rubric is None and movement is None:
+        rubric = in_force.first()
     if rubric is None:
         raise ValidationError(
             _("No score table is in force for this kind of unit in %(year)s. Load the rubrics.")
@@ -95,15 +106,20 @@ def rubric_for(entity_type: str, year: int) -> Rubric:
 
 
 @transaction.atomic
-def open_assessment(unit: OrgUnit, year: int, *, by: Any) -> Assessment:
+def open_assessment(
+    unit: OrgUnit, year: int, *, by: Any, movement: Movement | None = None
+) -> Assessment:
     """The unit's assessment for the year, created as a draft the first time, with one score
-    row per criterion of the rubric in force; computed criteria filled from approved figures."""
+    row per criterion of the rubric in force for the unit's movement (`movement`, else the
+    movement the unit takes part in that year); computed criteria filled from approved
+    figures."""
     existing = Assessment.objects.filter(unit=unit, year=year).first()
     if existing is not None:
         return existing
     if not unit.is_open_on(dt.date(year, 12, 31)) and not unit.is_open_on(dt.date(year, 1, 1)):
         raise ValidationError(_("The unit was not in operation in this year."))
-    rubric = rubric_for(entity_type_for(unit, year), year)
+    movement = movement or movement_for(unit.pk, year)
+    rubric = rubric_for(entity_type_for(unit, year), year, movement)
     a = Assessment.objects.create(unit=unit, year=year, rubric=rubric)
     criteria = Criterion.objects.filter(group__rubric=rubric)
     Score.objects.bulk_create(Score(assessment=a, criterion=c) for c in criteria)

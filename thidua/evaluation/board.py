@@ -8,15 +8,38 @@ from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
+from django.db.models import QuerySet
+
+from thidua.movements.models import Movement
 from thidua.org.models import OrgUnit, Position, TreePath
 
 from .figures import indicators_for, year_figures
 from .models import Assessment, Score
 from .rankings import Entry, Measure, Ranked, rank
 
-PHASES = {"2022-2025": (2022, 2025), "2026-2030": (2026, 2030)}
-"""The movement's phases: sơ kết at the end of 2025, tổng kết at the end of 2030."""
+
+def phase_movement(chosen: Any = None, among: QuerySet[Movement] | None = None) -> Movement | None:
+    """The movement whose phases the phase pages show: the one `chosen` (a movement id, the
+    page's `movement` parameter) if it has phases, else the oldest movement with phases; only
+    movements `among` (those the user sees) when given."""
+    movements = Movement.objects.all() if among is None else among
+    with_phases = movements.filter(phases__isnull=False).distinct().order_by("pk")
+    picked = with_phases.filter(pk=chosen).first() if str(chosen or "").isdigit() else None
+    return picked or with_phases.first()
+
+
+def phases(movement: Movement | None = None) -> dict[str, tuple[int, int]]:
+    """The movement's phases (movements.Phase rows, in order) by their span "first-last",
+    e.g. {"2022-2025": (2022, 2025), "2026-2030": (2026, 2030)} for the ksnd movement: a
+    preliminary review (sơ kết) or final review (tổng kết) at the end of each. Without a
+    movement, those of `phase_movement()`; empty when no movement has phases."""
+    movement = movement or phase_movement()
+    if movement is None:
+        return {}
+    rows = movement.phases.order_by("number").values_list("start_year", "end_year")
+    return {f"{first}-{last}": (first, last) for first, last in rows}
 
 
 def staff_counts(unit_ids: Collection[int], day: dt.date) -> dict[int, int]:

@@ -120,6 +120,15 @@ class Rubric(Bilingual):
 
     code = models.SlugField(_("code"), max_length=60, unique=True)
     entity_type = models.CharField(_("entity type"), max_length=20, choices=EntityType.choices)
+    movement = models.ForeignKey(
+        "movements.Movement",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rubrics",
+        verbose_name=_("movement"),
+        help_text=_("the movement that scores with this table; empty: any movement"),
+    )
     version = models.CharField(_("version"), max_length=20)
     legal_basis = models.CharField(_("legal basis"), max_length=255)
     grades = models.JSONField(default=list, blank=True)

@@ -28,6 +28,8 @@ from thidua.lib.uploads import (
     too_large_message,
     upload_too_large,
 )
+from thidua.movements.access import movements_for_user
+from thidua.movements.scope import movement_for, movements_of
 from thidua.org import tree
 from thidua.org.models import OrgUnit
 
@@ -139,6 +141,7 @@ def unit_page(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "due_basis": due_basis,
             "assessment": Assessment.objects.filter(unit=unit, year=year).first(),
             "can_edit": can_edit_unit(request.user, unit.pk),
+            "movements": movements_of(unit.pk, year),
         },
     )
 
@@ -149,7 +152,8 @@ def open_assessment(request: AuthedHttpRequest, pk: int, year: int) -> HttpRespo
     unit = get_unit_for_user(request.user, pk, write=True)
     require(can_edit_unit(request.user, unit.pk))
     try:
-        a = actions.open_assessment(unit, year, by=request.user)
+        movement = movement_for(unit.pk, year, request.POST.get("movement"))
+        a = actions.open_assessment(unit, year, by=request.user, movement=movement)
     except ValidationError as exc:
         _messages(request, exc)
         return redirect(f"{reverse('evaluation:unit', args=[unit.pk])}?year={year}")
@@ -513,10 +517,12 @@ def rubric_page(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 def phase_page(request: AuthedHttpRequest) -> HttpResponse:
     """Thematic commendation for the phase reviews: the units with the best THTK-CLP results
     over the whole phase (sơ kết 2025, tổng kết 2030)."""
-    phase = request.GET.get("phase", "2022-2025")
-    if phase not in board.PHASES:
-        phase = "2022-2025"
-    first, last = board.PHASES[phase]
+    movement = board.phase_movement(request.GET.get("movement"), movements_for_user(request.user))
+    phases = board.phases(movement)
+    phase = request.GET.get("phase", "")
+    if phase not in phases:
+        phase = next(iter(phases), "")
+    first, last = phases.get(phase, (today().year, today().year))
     scope = scope_for(request.user)
     candidates = board.phase_candidates(first, last, scope.unit_ids)
     names = dict(
@@ -527,7 +533,8 @@ def phase_page(request: AuthedHttpRequest) -> HttpResponse:
         "evaluation/phase.html",
         {
             "phase": phase,
-            "phases": board.PHASES,
+            "phases": phases,
+            "movement": movement,
             "first": first,
             "last": last,
             "candidates": candidates,

@@ -82,7 +82,8 @@ def load_movement(path: Path, *, organisation: OrgUnit | None = None) -> Movemen
         row = ContentArea.objects.filter(movement=movement, number=area["number"]).first()
         row = row or ContentArea(movement=movement, number=area["number"])
         for name, value in area.items():
-            setattr(row, name, value)
+            if name != "indicators":  # linked by the pack loader (indicators sit above)
+                setattr(row, name, value)
         add_area(row)
     for m in data["milestones"]:
         _upsert_milestone(movement, phases.get(m["phase"]), m, keep_status=existed)

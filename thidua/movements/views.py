@@ -46,7 +46,11 @@ def movement_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     context: dict[str, Any] = {
         "movement": movement,
         "phases": movement.phases.all(),
-        "areas": movement.areas.all(),
+        "areas": movement.areas.prefetch_related("indicators"),
+        # What the apps above link to the movement (reverse relations: no upward import).
+        "report_forms": movement.report_forms.all(),
+        "rubrics": movement.rubrics.all(),
+        "titles": movement.titles.all(),
         "milestones": movement.milestones.select_related("phase"),
         "today": today(),
         "can_edit": can_edit(request.user, movement),

@@ -14,14 +14,17 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_noop
 
 from thidua.awards.catalogue import load_catalogue as load_titles
+from thidua.awards.models import Title
 from thidua.evaluation.catalogue import load_rubrics
+from thidua.evaluation.models import Rubric
 from thidua.lib.packs import PACKS_DIR
 from thidua.movements.actions import load_movement
-from thidua.movements.models import Movement
+from thidua.movements.models import ContentArea, Movement
 from thidua.org import tree
 from thidua.org.levels import load_levels
 from thidua.org.models import OrgUnit
 from thidua.reporting.catalogue import load_catalogue, load_forms, load_validation_rules
+from thidua.reporting.models import Indicator, ReportForm
 
 from .models import Body
 
@@ -135,6 +138,58 @@ def load_pack(pack: Pack | str, *, organisation: OrgUnit | None = None) -> dict[
     organisation = organisation or body_root(pack)
     movements: list[Movement] = []
     if organisation is not None:
-        movements = [load_movement(p, organisation=organisation) for p in pack.movement_files()]
+        for path in pack.movement_files():
+            movement = load_movement(path, organisation=organisation)
+            link_movement(movement, json.loads(path.read_text(encoding="utf-8")))
+            movements.append(movement)
     counts["movements"] = len(movements)
     return counts
+
+
+LACKS = {
+    "forms": gettext_noop(
+        "The movement “%(movement)s” names report forms the pack lacks: %(codes)s."
+    ),
+    "rubrics": gettext_noop(
+        "The movement “%(movement)s” names score tables the pack lacks: %(codes)s."
+    ),
+    "titles": gettext_noop("The movement “%(movement)s” names titles the pack lacks: %(codes)s."),
+    "indicators": gettext_noop(
+        "The movement “%(movement)s” names indicators the pack lacks: %(codes)s."
+    ),
+}
+
+
+def _rows(model: Any, codes: list[str], what: str, movement: Movement) -> list[Any]:
+    rows = {row.code: row for row in model.objects.filter(code__in=codes)}
+    missing = [code for code in codes if code not in rows]
+    if missing:
+        raise PackError(LACKS[what], movement=movement.code, codes=", ".join(missing))
+    return [rows[code] for code in codes]
+
+
+def link_movement(movement: Movement, data: dict[str, Any]) -> None:
+    """Link the movement to what its file names: the report forms (`forms`), score tables
+    (`rubrics`) and titles (`titles`) it uses, by code, and each content area to its indicators
+    (`areas[].indicators`). Run after every file is loaded; running it again changes nothing. A
+    row the file no longer names keeps its link (reports and scores may rest on it)."""
+    forms = _rows(ReportForm, data.get("forms", []), "forms", movement)
+    rubrics = _rows(Rubric, data.get("rubrics", []), "rubrics", movement)
+    titles = _rows(Title, data.get("titles", []), "titles", movement)
+    ReportForm.objects.filter(pk__in=[f.pk for f in forms]).exclude(movement=movement).update(
+        movement=movement
+    )
+    Rubric.objects.filter(pk__in=[r.pk for r in rubrics]).exclude(movement=movement).update(
+        movement=movement
+    )
+    for title in titles:
+        title.movements.add(movement)
+    for area_data in data.get("areas", []):
+        codes = area_data.get("indicators", [])
+        if not codes:
+            continue
+        area = ContentArea.objects.get(movement=movement, number=area_data["number"])
+        indicators = _rows(Indicator, codes, "indicators", movement)
+        Indicator.objects.filter(pk__in=[i.pk for i in indicators]).exclude(area=area).update(
+            area=area
+        )

@@ -75,6 +75,14 @@ class Indicator(Bilingual):
 
     code = models.CharField(_("code"), max_length=40, unique=True)
     group = models.ForeignKey(IndicatorGroup, on_delete=models.PROTECT, related_name="indicators")
+    area = models.ForeignKey(
+        "movements.ContentArea",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="indicators",
+        verbose_name=_("content area of the movement"),
+    )
     order = models.PositiveSmallIntegerField(default=0)
     unit = models.CharField(_("unit of measure"), max_length=20, choices=Unit.choices)
     aggregation = models.CharField(
@@ -217,6 +225,14 @@ class ReportForm(Bilingual):
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     periodicity = models.CharField(_("periodicity"), max_length=20, choices=Period.Kind.choices)
+    movement = models.ForeignKey(
+        "movements.Movement",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="report_forms",
+        verbose_name=_("movement"),
+    )
     levels = models.ManyToManyField(OrgLevel, verbose_name=_("unit levels that fill it"))
     legal_basis = models.CharField(_("legal basis"), max_length=255, blank=True)
     valid_from = models.DateField(_("valid from"))

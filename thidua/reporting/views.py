@@ -87,9 +87,14 @@ def report_list(request: AuthedHttpRequest) -> HttpResponse:
     period = request.GET.get("period", "")
     if period.isdigit():
         reports = reports.filter(period_id=int(period))
+    forms_in_force = ReportForm.objects.at(today())
+    movement = request.GET.get("movement", "")
+    if movement.isdigit():  # one movement's reports and forms (from the movement page)
+        reports = reports.filter(form__movement_id=int(movement))
+        forms_in_force = forms_in_force.filter(movement_id=int(movement))
     page = Paginator(reports, 50).get_page(request.GET.get("page"))
     scope = scope_for(request.user)
-    forms = list(ReportForm.objects.at(today()))
+    forms = list(forms_in_force)
     context = {
         "page": page,
         "statuses": Report.Status.choices,
@@ -98,6 +103,7 @@ def report_list(request: AuthedHttpRequest) -> HttpResponse:
             "-end"
         )[:40],
         "period": period,
+        "movement": movement,
         "home_units": scope.home_units,
         "forms": forms,
         "open_periods": _open_periods(forms[0]) if forms else [],

@@ -11,6 +11,8 @@ from django.test import Client
 from thidua.awards.catalogue import load_catalogue
 from thidua.evaluation.catalogue import load_rubrics
 from thidua.evaluation.models import Assessment, Rubric
+from thidua.lib.packs import pack_file
+from thidua.movements.actions import load_movement
 from thidua.org.models import OrgUnit
 from thidua.reporting.testing import ReportingCast
 
@@ -26,6 +28,7 @@ def phase(rcast: ReportingCast) -> ReportingCast:
     load_catalogue()
     rubric = Rubric.objects.order_by("pk")[0]
     c = rcast.cast
+    load_movement(pack_file("movement.json"), organisation=c.root)  # its phases
     rows: list[tuple[OrgUnit, list[int | None]]] = [
         (c.pa, [78, 80, 81, 81]),
         (c.pc, [70, 70, 70, 70]),

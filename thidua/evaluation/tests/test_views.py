@@ -14,6 +14,8 @@ from django.utils.translation import gettext
 from thidua.evaluation import actions
 from thidua.evaluation.models import Assessment, Cluster, Programme, Score, Target
 from thidua.evaluation.testing import approved, regional_year
+from thidua.lib.packs import pack_file
+from thidua.movements.actions import load_movement
 from thidua.reporting.testing import ReportingCast
 
 pytestmark = pytest.mark.django_db
@@ -350,6 +352,8 @@ def test_programme_and_phase_pages_respect_scope_and_methods(
         a.status = "final"
         a.save()
     client.force_login(c.admin)
+    # The phases are the movement's (movements.Phase rows): 2022–2025 first.
+    load_movement(pack_file("movement.json"), organisation=c.root)
     body = client.get(reverse("evaluation:phase")).content.decode()
     assert 'data-unit="PC-1"' in body and "Nguyễn Văn Thủ Trưởng" in body
 
