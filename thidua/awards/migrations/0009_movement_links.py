@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('awards', '0006_cash_unknown_when_no_base_salary'),
+        ('awards', '0008_law_title_from_pack'),
         ('movements', '0001_initial'),
     ]
 
