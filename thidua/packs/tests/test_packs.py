@@ -186,7 +186,7 @@ def test_a_new_pack_version_updates_rows_and_keeps_the_bodys_own(
     assert milestone.status == "done"
     assert Body.objects.get().pack_version == "2027.1"
     event = AuditEvent.objects.filter(action="pack.load").order_by("-seq").first()
-    assert event is not None and event.before == {"version": "2026.1"}
+    assert event is not None and event.before == {"version": "2026.2"}
     assert (event.after or {})["version"] == "2027.1"
 
 
