@@ -20,6 +20,7 @@ from thidua.accounts.requests import AuthedHttpRequest
 from thidua.evaluation import board
 from thidua.lib.dates import InvalidDate, parse_vn_date, today
 from thidua.org import tree
+from thidua.org.body import JOINED_ON_LABEL, profile_for
 from thidua.org.models import OrgUnit
 
 from . import actions
@@ -30,7 +31,6 @@ from .models import AwardRecord, BaseSalary, EligibilityResult, Initiative, Titl
 from .reasons import show
 from .verdicts import check_person
 
-THEMATIC_FORM = "BK_VKSTC_TT"  # Bằng khen of the Prosecutor General, collective
 THEMATIC_ROWS = 20
 
 
@@ -167,6 +167,7 @@ def person_page(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         .order_by("-year"),
         "initiatives": Initiative.objects.filter(authors=person),
         "ratings": person.ratings.order_by("-year"),
+        "joined_on_label": JOINED_ON_LABEL,
     }
     return render(request, fragment(request, "awards/person.html", "verdicts"), context)
 
@@ -225,11 +226,13 @@ def thematic(request: AuthedHttpRequest) -> HttpResponse:
                 "can_propose": parent is not None and can_propose(request.user, parent),
             }
         )
+    home = scope_for(request.user).home_units
+    profile = profile_for(home[0] if home else None)  # the title code of the body's own award
     context = {
         "phase": phase,
         "phases": list(board.PHASES),
         "review_year": last,
         "rows": rows,
-        "form_code": THEMATIC_FORM,
+        "form_code": profile.thematic_award_form,
     }
     return render(request, "awards/thematic.html", context)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_documents
 
 app_name = "council"
 urlpatterns = [
@@ -21,4 +21,12 @@ urlpatterns = [
     path("awards/<int:pk>/revoke/", views.revoke, name="revoke"),
     path("history/person/<int:pk>/", views.person_history, name="person_history"),
     path("history/unit/<int:pk>/", views.unit_history, name="unit_history"),
+    path("documents/", views_documents.documents, name="documents"),
+    path(
+        "documents/units/<int:unit_pk>/",
+        views_documents.settings_edit,
+        name="document_settings",
+    ),
+    path("documents/signers/new/", views_documents.signer_edit, name="signer_new"),
+    path("documents/signers/<int:pk>/", views_documents.signer_edit, name="signer"),
 ]

@@ -19,11 +19,10 @@ from thidua.lib.packs import PACKS_DIR
 from thidua.movements.actions import load_movement
 from thidua.movements.models import Movement
 from thidua.org import tree
+from thidua.org.body import Body
 from thidua.org.levels import load_levels
 from thidua.org.models import OrgUnit
 from thidua.reporting.catalogue import load_catalogue, load_forms, load_validation_rules
-
-from .models import Body
 
 PART_KEYS = ("levels", "catalogue", "forms", "validation", "rubrics", "titles")
 
