@@ -199,7 +199,7 @@ class BaseSalary(BilingualNote, models.Model):
 
 class RegistrationDeadline(BilingualNote, models.Model):
     """The day of the year by which units register their titles and THTK-CLP commitments,
-    as data: the KSND calendar was not found in TT 02/2024/TT-VKSTC, so the default (31/03,
+    as data: the first sector pack's own circular gives no calendar, so the default (31/03,
     when the clusters sign their pact) is set by the sector and labelled as such."""
 
     month = models.PositiveSmallIntegerField(_("month"))

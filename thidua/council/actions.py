@@ -357,7 +357,8 @@ def create_decision(
     by: Any,
 ) -> Decision:
     """A draft decision naming passed items of a closed session. `fields` carries the signer,
-    subject, legal bases and recipients as the form cleans them."""
+    subject, legal bases and recipients as the form cleans them; a symbol or place left out
+    is the issuing unit's (document_defaults)."""
     if session.status != S.CLOSED:
         raise ValidationError(_("The session is not closed yet."))
     if day < session.date:
@@ -367,6 +368,12 @@ def create_decision(
     )
     if not items:
         raise ValidationError(_("Choose at least one passed proposal."))
+    symbol, place = document_defaults(issuer)
+    fields = {
+        **fields,
+        "symbol": fields.get("symbol") or symbol,
+        "place": fields.get("place") or place,
+    }
     decision = Decision(
         issuer=issuer, session=session, year=day.year, date=day, created_by=by, **fields
     )

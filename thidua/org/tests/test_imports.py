@@ -12,9 +12,9 @@ from thidua.accounts.models import RoleAssignment, User
 from thidua.lib.spreadsheets import Table, read_table
 from thidua.org import actions, exports, tree
 from thidua.org.actions import NewUnit
+from thidua.org.body import Body
 from thidua.org.imports import UNIT_COLUMNS, UNIT_REQUIRED, header_matches, import_people
 from thidua.org.imports import import_units as run_import
-from thidua.org.body import Body
 from thidua.org.models import (
     OrgLevel,
     OrgUnit,
