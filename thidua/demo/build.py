@@ -399,6 +399,7 @@ def build_demo(seed: int = 2023, *, with_reports: bool = True) -> Demo:
     # The pack: catalogue, forms, deadline and validation rules, rubrics, titles, movement.
     load_pack(PACK, organisation=demo.supreme)
     # The demo body: its root unit and the pack's wording (what setup_body writes for an install).
+    assert demo.supreme is not None
     Body.objects.create(
         unit=demo.supreme,
         seat="Hà Nội",

@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -30,7 +31,7 @@ KSND = BodySpec(
 )
 
 
-def _copy_pack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, dict]:
+def _copy_pack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, dict[str, Any]]:
     shutil.copytree(read_pack("ksnd").directory, tmp_path / "ksnd")
     monkeypatch.setattr(loader, "PACKS_DIR", tmp_path)
     path = tmp_path / "ksnd" / "pack.json"
