@@ -129,6 +129,11 @@ class Body(models.Model):
     @property
     def profile(self) -> BodyProfile:
         known = {k: str(v) for k, v in (self.wording or {}).items() if k in WORDING_KEYS and v}
+        for key in list(known):
+            # The body's own text without an English one: shown in English pages too, rather
+            # than the neutral English of something else.
+            if f"{key}_en" in WORDING_KEYS and f"{key}_en" not in known:
+                known[f"{key}_en"] = ""
         return BodyProfile(**known)
 
 
