@@ -7,8 +7,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from thidua.awards.models import Council
+from thidua.awards.models import Council, Title
 from thidua.lib.dates import OPEN_END
+from thidua.org.body import NEUTRAL, WORDING_LABELS
 from thidua.org.forms import VnDateField
 from thidua.org.models import OrgUnit
 
@@ -169,3 +170,26 @@ class SignerForm(forms.ModelForm):  # type: ignore[type-arg]
         if "valid_to" in data and end is None:
             data["valid_to"] = OPEN_END
         return data
+
+
+class BodyWordingForm(forms.Form):
+    """One text field per entry of the body's wording (thidua/org/body.py); empty ones take
+    neutral wording."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for key, label in WORDING_LABELS.items():
+            neutral = getattr(NEUTRAL, key)
+            hint = _("Empty: “%(neutral)s”.") % {"neutral": neutral} if neutral else ""
+            self.fields[key] = forms.CharField(
+                label=label, max_length=255, required=False, help_text=hint
+            )
+        # The thematic award is one of the collective titles: chosen by name, stored by code.
+        choices = [("", "—")]
+        choices += [(t.code, t.display_name) for t in Title.objects.filter(subject="collective")]
+        current = str(self.initial.get("thematic_award_form") or "")
+        if current and current not in dict(choices):  # kept until its title is loaded
+            choices.append((current, current))
+        self.fields["thematic_award_form"] = forms.ChoiceField(
+            label=WORDING_LABELS["thematic_award_form"], required=False, choices=choices
+        )

@@ -27,6 +27,7 @@ urlpatterns = [
         views_documents.settings_edit,
         name="document_settings",
     ),
+    path("documents/body/", views_documents.body_wording, name="body_wording"),
     path("documents/signers/new/", views_documents.signer_edit, name="signer_new"),
     path("documents/signers/<int:pk>/", views_documents.signer_edit, name="signer"),
 ]

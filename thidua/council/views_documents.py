@@ -17,10 +17,11 @@ from thidua.accounts.access import require_admin, scope_for
 from thidua.accounts.requests import AuthedHttpRequest
 from thidua.awards.models import Council
 from thidua.lib.dates import OPEN_END, today
+from thidua.org.body import Body, save_wording
 from thidua.org.models import OrgUnit
 
 from . import actions
-from .forms import DocumentSettingsForm, SignerForm
+from .forms import BodyWordingForm, DocumentSettingsForm, SignerForm
 from .models import DocumentSettings, Signer
 
 
@@ -57,7 +58,12 @@ def documents(request: AuthedHttpRequest) -> HttpResponse:
                 "signers": by_unit.get(unit.pk, []),
             }
         )
-    context = {"rows": rows, "today": today(), "open_end": OPEN_END}
+    context = {
+        "rows": rows,
+        "today": today(),
+        "open_end": OPEN_END,
+        "body": _editable_body(request),
+    }
     return render(request, "council/documents.html", context)
 
 
@@ -122,3 +128,36 @@ def signer_edit(request: AuthedHttpRequest, pk: int | None = None) -> HttpRespon
 
 def _missing() -> Signer:
     raise Http404
+
+
+def _editable_body(request: AuthedHttpRequest) -> Body | None:
+    """The install's body, when the administrator's scope holds its root unit."""
+    body = Body.objects.select_related("unit").first()
+    if body is None or not (
+        request.user.is_superuser or scope_for(request.user).writes(body.unit_id)
+    ):
+        return None
+    return body
+
+
+@login_required
+def body_wording(request: AuthedHttpRequest) -> HttpResponse:
+    """The body's wording and document defaults, filled from the sector pack at set-up."""
+    require_admin(request.user)
+    body = _editable_body(request)
+    if body is None:
+        raise Http404
+    if request.method not in ("GET", "POST"):
+        return HttpResponse(status=405)
+    form = BodyWordingForm(request.POST or None, initial=body.wording)
+    if request.method == "POST" and form.is_valid():
+        try:
+            save_wording(body, form.cleaned_data, by=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The body's wording was saved."))
+            return redirect("council:documents")
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "unit": body.unit, "title": _("The body's wording")}
+    return render(request, "council/document_form.html", context, status=status)

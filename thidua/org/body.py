@@ -10,10 +10,13 @@ from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.utils import translation
 from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext_lazy as _
+
+from thidua.audit.chain import record
+from thidua.lib.text import nfc
 
 if TYPE_CHECKING:
     from .models import OrgUnit
@@ -70,6 +73,25 @@ class BodyProfile:
 
 
 NEUTRAL = BodyProfile()
+
+WORDING_LABELS: dict[str, Any] = {
+    "issuer_symbol": _("Number symbol of decisions"),
+    "place": _("Place on documents"),
+    "signer_title": _("Title of the signer"),
+    "signer_title_en": _("Title of the signer (English)"),
+    "head_title": _("Title of a unit's head"),
+    "head_title_en": _("Title of a unit's head (English)"),
+    "deputy_head_title": _("Title of a unit's deputy head"),
+    "deputy_head_title_en": _("Title of a unit's deputy head (English)"),
+    "thematic_award_form": _("Award of the thematic review"),
+    "sector_initiative_level": _("Name of the sector level of initiatives"),
+    "sector_initiative_level_en": _("Name of the sector level of initiatives (English)"),
+    "cluster_guidance": _("Guidance on clusters"),
+    "cluster_guidance_en": _("Guidance on clusters (English)"),
+    "joined_on": _("Label of the date a person joined"),
+    "joined_on_en": _("Label of the date a person joined (English)"),
+}
+"""What each text of the body's wording is, for the page that edits them."""
 WORDING_KEYS: frozenset[str] = frozenset(f.name for f in fields(BodyProfile))
 
 
@@ -135,6 +157,29 @@ class Body(models.Model):
             if f"{key}_en" in WORDING_KEYS and f"{key}_en" not in known:
                 known[f"{key}_en"] = ""
         return BodyProfile(**known)
+
+
+@transaction.atomic
+def save_wording(body: Body, wording: dict[str, str], *, by: Any) -> Body:
+    """Replace the body's wording (empty texts dropped: they take neutral wording); recorded
+    in the audit chain with the texts before and after."""
+    clean = {k: nfc(str(v)).strip() for k, v in wording.items()}
+    clean = {k: v for k, v in clean.items() if v}
+    validate_wording(clean)
+    locked = Body.objects.select_for_update().get(pk=body.pk)
+    before = dict(locked.wording or {})
+    if clean != before:
+        locked.wording = clean
+        locked.save(update_fields=["wording"])
+        record(
+            "org.body.wording",
+            by=by,
+            object_type="org.unit",
+            object_id=locked.unit_id,
+            before=before,
+            after=clean,
+        )
+    return locked
 
 
 def root_of(unit: OrgUnit | int) -> int:

@@ -162,3 +162,26 @@ def test_drafting_picks_the_signer_from_the_register(client: Client, world: Worl
     assert client.post(url, data).status_code == 302
     decision = Decision.objects.get()
     assert (decision.signer_position, decision.signer_name) == ("Thủ trưởng", "Lê Minh Trí")
+
+
+def test_the_administrator_edits_the_body_s_wording(client: Client, world: World) -> None:
+    body = Body.objects.get()
+    url = reverse("council:body_wording")
+    client.force_login(world.secretary)
+    assert client.get(url).status_code == 404
+    client.force_login(world.cast.admin)
+    assert 'data-testid="body-wording"' in client.get(DOCS).content.decode()
+    page = client.get(url).content.decode()
+    assert f'value="{body.wording["issuer_symbol"]}"' in page
+    data = {**body.wording, "head_title": " Giám đốc ", "cluster_guidance": ""}
+    assert client.post(url, data).status_code == 302
+    body.refresh_from_db()
+    assert body.wording["head_title"] == "Giám đốc" and "cluster_guidance" not in body.wording
+    event = AuditEvent.objects.get(action="org.body.wording")
+    assert event.before["head_title"] != "Giám đốc" and event.after["head_title"] == "Giám đốc"
+    # A title that is not a collective award is refused; nothing changes.
+    bad = client.post(url, {**data, "thematic_award_form": "NOPE"})
+    assert bad.status_code == 400
+    body.refresh_from_db()
+    assert body.wording["head_title"] == "Giám đốc"
+    assert AuditEvent.objects.filter(action="org.body.wording").count() == 1
