@@ -11,13 +11,16 @@ for each role — a reporter in one unit, a reviewer above it, an outsider who m
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 
 import pytest
 
 from thidua.accounts.models import Role, RoleAssignment, User
+from thidua.lib.packs import pack_file
 from thidua.org import actions
 from thidua.org.actions import NewUnit
+from thidua.org.body import Body, wording_from_pack
 from thidua.org.models import OrgLevel, OrgUnit
 
 START = dt.date(2020, 1, 1)
@@ -81,6 +84,14 @@ def build_cast() -> Cast:
     actions.merge_units([pb], into=pa, day=MERGER)
     for u in (root, pa, pb, pc, pa1, pa2, pb1, pc1, regional):
         u.refresh_from_db()
+    # The root is the body of an install on the default pack, with that pack's wording.
+    manifest = json.loads(pack_file("pack.json").read_text(encoding="utf-8"))
+    Body.objects.create(
+        unit=root,
+        pack=manifest["name"],
+        pack_version=manifest["version"],
+        wording=wording_from_pack(manifest["body"]),
+    )
     return Cast(
         root=root,
         pa=pa,

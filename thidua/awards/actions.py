@@ -322,7 +322,7 @@ def achievement_report(
                 _("Initiative: %(title)s (%(level)s, recognised %(on)s by %(by)s)")
                 % {
                     "title": i.title,
-                    "level": i.get_level_display(),
+                    "level": i.level_text,
                     "on": i.recognised_on.strftime("%d/%m/%Y"),
                     "by": i.recognised_by,
                 }

@@ -19,6 +19,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from thidua.lib.dates import OPEN_END
+from thidua.org.body import profile_for
 from thidua.org.models import EffectiveQuerySet, OrgUnit, Person
 
 
@@ -236,7 +237,7 @@ class BaseSalary(BilingualNote, models.Model):
 
 class RegistrationDeadline(BilingualNote, models.Model):
     """The day of the year by which units register their titles and THTK-CLP commitments,
-    as data: the sector's calendar was not found in its circular, so the default (31/03,
+    as data: the first sector pack's own circular gives no calendar, so the default (31/03,
     when the clusters sign their pact) is set by the sector and labelled as such."""
 
     month = models.PositiveSmallIntegerField(_("month"))
@@ -469,7 +470,7 @@ class Initiative(models.Model):
 
     class Level(models.TextChoices):
         BASE = "base", _("Base level")
-        SECTOR = "sector", _("Sector (Prosecutor General)")
+        SECTOR = "sector", _("Sector or ministry level")  # shown in the body's words
         NATIONAL = "national", _("Nationwide")
 
     title = models.CharField(_("title"), max_length=500)
@@ -497,6 +498,22 @@ class Initiative(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def level_text(self) -> str:
+        """The level as the body words it (the sector level carries the body's own name,
+        `profile_for(unit).sector_initiative_level`)."""
+        if self.level == self.Level.SECTOR:
+            return profile_for(self.unit_id).sector_initiative_level_text
+        return str(self.get_level_display())
+
+    @classmethod
+    def level_choices(cls, unit: OrgUnit | int | None = None) -> list[tuple[str, str]]:
+        """The level choices in the body's words."""
+        sector = profile_for(unit).sector_initiative_level_text
+        return [
+            (v, sector if v == cls.Level.SECTOR else str(label)) for v, label in cls.Level.choices
+        ]
 
 
 class Registration(models.Model):

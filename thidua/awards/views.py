@@ -21,12 +21,13 @@ from thidua.evaluation import board
 from thidua.lib.dates import InvalidDate, parse_vn_date, today
 from thidua.movements.access import movements_for_user
 from thidua.org import tree
+from thidua.org.body import JOINED_ON_LABEL, profile_for
 from thidua.org.models import OrgUnit
 
 from . import actions
 from . import eligibility as engine
 from .access import can_propose
-from .catalogue import first_title_of, pack_title, rule_for
+from .catalogue import first_title_of, rule_for
 from .models import (
     AwardRecord,
     BaseSalary,
@@ -176,6 +177,7 @@ def person_page(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         .order_by("-year"),
         "initiatives": Initiative.objects.filter(authors=person),
         "ratings": person.ratings.order_by("-year"),
+        "joined_on_label": JOINED_ON_LABEL,
     }
     return render(request, fragment(request, "awards/person.html", "verdicts"), context)
 
@@ -237,11 +239,13 @@ def thematic(request: AuthedHttpRequest) -> HttpResponse:
                 "can_propose": parent is not None and can_propose(request.user, parent),
             }
         )
+    home = scope_for(request.user).home_units
+    profile = profile_for(home[0] if home else None)  # the title code of the body's own award
     context = {
         "phase": phase,
         "phases": list(phases),
         "review_year": last,
         "rows": rows,
-        "form_code": pack_title("thematic_form"),
+        "form_code": profile.thematic_award_form,
     }
     return render(request, "awards/thematic.html", context)

@@ -39,7 +39,7 @@ def initiatives(request: AuthedHttpRequest) -> HttpResponse:
     context = {
         "page": page,
         "form": form,
-        "levels": Initiative.Level.choices,
+        "levels": Initiative.level_choices(scope.home_units[0] if scope.home_units else None),
         "units": [u for u in scope.home_units if scope.writes(u.pk)],
     }
     return render(

@@ -29,7 +29,9 @@ from thidua.awards.models import (
     TitleRule,
     base_salary_on,
 )
+from thidua.lib.dates import OPEN_END
 from thidua.lib.text import nfc
+from thidua.org.body import profile_for
 from thidua.org.models import OrgUnit
 
 from . import ballot, rules
@@ -41,9 +43,11 @@ from .models import (
     Decision,
     DecisionAwardee,
     DecisionRegister,
+    DocumentSettings,
     Holiday,
     Revocation,
     SessionMember,
+    Signer,
 )
 
 S = CouncilSession.Status
@@ -353,7 +357,8 @@ def create_decision(
     by: Any,
 ) -> Decision:
     """A draft decision naming passed items of a closed session. `fields` carries the signer,
-    subject, legal bases and recipients as the form cleans them."""
+    subject, legal bases and recipients as the form cleans them; a symbol or place left out
+    is the issuing unit's (document_defaults)."""
     if session.status != S.CLOSED:
         raise ValidationError(_("The session is not closed yet."))
     if day < session.date:
@@ -363,6 +368,12 @@ def create_decision(
     )
     if not items:
         raise ValidationError(_("Choose at least one passed proposal."))
+    symbol, place = document_defaults(issuer)
+    fields = {
+        **fields,
+        "symbol": fields.get("symbol") or symbol,
+        "place": fields.get("place") or place,
+    }
     decision = Decision(
         issuer=issuer, session=session, year=day.year, date=day, created_by=by, **fields
     )
@@ -507,3 +518,83 @@ def revoke_award(award: AwardRecord, *, reason: str, day: dt.date, by: Any) -> R
         reason=reason,
     )
     return revocation
+
+
+# Document settings and signers (issue 9 item 6, issue 15 point 5): kept by the administrator.
+
+
+def document_defaults(unit: OrgUnit | int) -> tuple[str, str]:
+    """(number symbol, place) of the unit's decisions: its own settings, else its body's."""
+    unit_id = unit if isinstance(unit, int) else unit.pk
+    own = DocumentSettings.objects.filter(unit_id=unit_id).first()
+    if own is not None:
+        return own.symbol, own.place
+    profile = profile_for(unit_id)
+    return profile.issuer_symbol, profile.place
+
+
+def signers_on(unit: OrgUnit | int, day: dt.date) -> Any:
+    """The signers of the unit's decisions in force on `day`."""
+    unit_id = unit if isinstance(unit, int) else unit.pk
+    return Signer.objects.at(day).filter(unit_id=unit_id).order_by("title", "full_name")
+
+
+def _settings_json(s: DocumentSettings) -> dict[str, Any]:
+    return {"unit": s.unit_id, "symbol": s.symbol, "place": s.place}
+
+
+@transaction.atomic
+def save_document_settings(unit: OrgUnit, *, symbol: str, place: str, by: Any) -> DocumentSettings:
+    """Set the number symbol and place of the unit's decisions; recorded in the audit chain."""
+    current = DocumentSettings.objects.select_for_update().filter(unit=unit).first()
+    before = _settings_json(current) if current is not None else None
+    settings_row = current or DocumentSettings(unit=unit)
+    settings_row.symbol, settings_row.place = nfc(symbol).strip(), nfc(place).strip()
+    settings_row.full_clean()
+    settings_row.save()
+    after = _settings_json(settings_row)
+    if after != before:
+        record(
+            "council.document_settings.save",
+            by=by,
+            object_type="org.unit",
+            object_id=unit.pk,
+            before=before,
+            after=after,
+        )
+    return settings_row
+
+
+def _signer_json(s: Signer) -> dict[str, Any]:
+    return {
+        "unit": s.unit_id,
+        "full_name": s.full_name,
+        "title": s.title,
+        "valid_from": s.valid_from.isoformat(),
+        "valid_to": None if s.valid_to == OPEN_END else s.valid_to.isoformat(),
+    }
+
+
+@transaction.atomic
+def save_signer(signer: Signer, *, by: Any) -> Signer:
+    """Add a signer to the register or change one; recorded in the audit chain."""
+    old = Signer.objects.filter(pk=signer.pk).first() if signer.pk else None
+    before = _signer_json(old) if old is not None else None
+    signer.full_name, signer.title = nfc(signer.full_name).strip(), nfc(signer.title).strip()
+    if signer.valid_to is None:
+        signer.valid_to = OPEN_END
+    if signer.valid_from >= signer.valid_to:
+        raise ValidationError(_("The end date must come after the start date."))
+    signer.full_clean()
+    signer.save()
+    after = _signer_json(signer)
+    if after != before:
+        record(
+            "council.signer.add" if before is None else "council.signer.change",
+            by=by,
+            object_type="council.signer",
+            object_id=signer.pk,
+            before=before,
+            after=after,
+        )
+    return signer

@@ -22,8 +22,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from thidua.awards.models import AwardRecord, Council, CouncilMember, Proposal
+from thidua.lib.dates import OPEN_END
 from thidua.lib.numbers import format_vn_number
-from thidua.org.models import OrgUnit
+from thidua.org.models import EffectiveQuerySet, OrgUnit
 
 from . import ballot, rules
 
@@ -227,9 +228,10 @@ class Decision(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("year"))
     number = models.PositiveIntegerField(_("number"), null=True, blank=True)
-    symbol = models.CharField(_("symbol"), max_length=40, default="QĐ-VKSTC")
+    symbol = models.CharField(_("symbol"), max_length=40)
+    """From the issuing unit's document settings, else its body's (council.actions)."""
     date = models.DateField(_("date"))
-    place = models.CharField(_("place"), max_length=80, default="Hà Nội")
+    place = models.CharField(_("place"), max_length=80)
     signer_name = models.CharField(_("signer"), max_length=255)
     signer_position = models.CharField(_("signer's position"), max_length=255)
     authority = models.CharField(
@@ -314,3 +316,49 @@ class Revocation(models.Model):
     class Meta:
         ordering = ["-day", "-id"]
         verbose_name = _("revocation")
+
+
+class DocumentSettings(models.Model):
+    """How one issuing unit numbers and places its decisions (số ký hiệu "QĐ-…", địa danh);
+    a unit without settings takes its body's defaults (thidua.org.body)."""
+
+    unit = models.OneToOneField(
+        OrgUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("issuing unit")
+    )
+    symbol = models.CharField(
+        _("number symbol"), max_length=40, help_text=_("Written after the number: 05/QĐ-…")
+    )
+    place = models.CharField(_("place"), max_length=80)
+
+    class Meta:
+        verbose_name = _("document settings")
+
+    def __str__(self) -> str:
+        return f"{self.unit} — {self.symbol}"
+
+
+class Signer(models.Model):
+    """Who may sign the decisions of an issuing unit, with the title printed under the
+    signature, during [valid_from, valid_to)."""
+
+    unit = models.ForeignKey(
+        OrgUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("issuing unit")
+    )
+    full_name = models.CharField(_("full name"), max_length=255)
+    title = models.CharField(_("title"), max_length=255)
+    valid_from = models.DateField(_("from"))
+    valid_to = models.DateField(_("to"), default=OPEN_END)
+
+    objects = EffectiveQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["unit_id", "valid_from", "full_name"]
+        verbose_name = _("signer")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_from__lt=models.F("valid_to")), name="signer_period_not_empty"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} {self.full_name}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_admin
+from . import views, views_admin, views_documents
 
 app_name = "council"
 urlpatterns = [
@@ -29,4 +29,13 @@ urlpatterns = [
     path("awards/<int:pk>/revoke/", views.revoke, name="revoke"),
     path("history/person/<int:pk>/", views.person_history, name="person_history"),
     path("history/unit/<int:pk>/", views.unit_history, name="unit_history"),
+    path("documents/", views_documents.documents, name="documents"),
+    path(
+        "documents/units/<int:unit_pk>/",
+        views_documents.settings_edit,
+        name="document_settings",
+    ),
+    path("documents/body/", views_documents.body_wording, name="body_wording"),
+    path("documents/signers/new/", views_documents.signer_edit, name="signer_new"),
+    path("documents/signers/<int:pk>/", views_documents.signer_edit, name="signer"),
 ]

@@ -255,14 +255,22 @@ def decision_new(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     if request.method not in ("GET", "POST"):
         return HttpResponse(status=405)
     unit = session.council.unit
+    symbol, place = actions.document_defaults(unit)
     initial = {
         "date": today(),
         "issuer_name": unit.name,
+        "symbol": symbol,
+        "place": place,
         "subject": "Về việc tặng danh hiệu thi đua, hình thức khen thưởng",
         "recipients": "Như Điều 3;\nLưu: VT, TĐKT.",
         "legal_bases": "Căn cứ Luật Thi đua, khen thưởng số 06/2022/QH15;",
     }
-    form = DecisionForm(request.POST or None, initial=initial, items=_passed_items(session))
+    form = DecisionForm(
+        request.POST or None,
+        initial=initial,
+        items=_passed_items(session),
+        signers=actions.signers_on(unit, today()),
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         items, day = list(data.pop("items")), data.pop("date")

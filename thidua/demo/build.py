@@ -21,9 +21,11 @@ from thidua.lib.dates import OPEN_END
 from thidua.lib.text import fold, vn_sort_key
 from thidua.org import actions
 from thidua.org.actions import NewUnit
+from thidua.org.body import Body
 from thidua.org.levels import load_levels
 from thidua.org.models import OrgLevel, OrgUnit, Person, Position
 from thidua.packs.loader import load_pack, read_pack
+from thidua.packs.setup import pack_wording
 
 from .awards import build_awards
 from .council import build_council
@@ -396,6 +398,15 @@ def build_demo(seed: int = 2023, *, with_reports: bool = True) -> Demo:
     build_users(demo)
     # The pack: catalogue, forms, deadline and validation rules, rubrics, titles, movement.
     load_pack(PACK, organisation=demo.supreme)
+    # The demo body: its root unit and the pack's wording (what setup_body writes for an install).
+    assert demo.supreme is not None
+    Body.objects.create(
+        unit=demo.supreme,
+        seat="Hà Nội",
+        pack=PACK,
+        pack_version=read_pack(PACK).version,
+        wording=pack_wording(read_pack(PACK)),
+    )
     load_reporting_setup()
     if with_reports:
         demo.reports = generate_reports(random.Random(seed + 1))

@@ -45,6 +45,7 @@ from thidua.council.models import (
     DecisionRegister,
     Holiday,
     SessionMember,
+    Signer,
 )
 from thidua.demo import ksnd_codes as ksnd
 from thidua.lib.numbers import format_vn_number as n
@@ -107,6 +108,24 @@ def _meet(rng: random.Random, council: Council, proposals: list[Proposal]) -> Co
     return actions.close_session(session, by=secretary, day=SESSION_DAY)
 
 
+def seed_documents() -> None:
+    """Each council's unit gets its document settings (symbol, place) and its chair in the
+    signer register, as the administrator would enter them at /council/documents/."""
+    admin = User.objects.filter(username="admin").first() or "demo"
+    for council in Council.objects.select_related("unit").order_by("id"):
+        actions.save_document_settings(
+            council.unit,
+            symbol=SYMBOLS.get(council.unit.code, f"QĐ-VKS{council.unit.code}"),
+            place=_place(council),
+            by=admin,
+        )
+        chair = council.chair_on(SESSION_DAY)
+        name = chair.user.get_full_name() if chair else "Lê Minh Trí"
+        signer = Signer(unit=council.unit, full_name=name, title="Phó Viện trưởng")
+        signer.valid_from = dt.date(2022, 1, 1)
+        actions.save_signer(signer, by=admin)
+
+
 def _place(council: Council) -> str:
     """The locality in the place-and-date line: Hà Nội for the supreme procuracy, else the
     province's name ("VKSND tỉnh Tuyên Quang" → "Tuyên Quang")."""
@@ -151,6 +170,7 @@ def build_council(rng: random.Random) -> list[str]:
     """One council round per council with submitted proposals; returns summary lines: the
     sessions of the history first (built with the award history, see below), then this round."""
     lines = history_lines()
+    seed_documents()
     agendas = _agendas()
     if not agendas:
         return [*lines, "Hội đồng TĐKT: không có đề nghị nào đã gửi, không họp."]

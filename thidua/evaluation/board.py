@@ -13,6 +13,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from thidua.movements.models import Movement
+from thidua.org.body import profile_for
 from thidua.org.models import OrgUnit, Position, TreePath
 
 from .figures import indicators_for, year_figures
@@ -168,16 +169,16 @@ def phase_candidates(
     return out[:limit]
 
 
-HEAD_TITLE = "Viện trưởng"
-
-
 def phase_leaders(unit_ids: Collection[int], first: int, last: int) -> dict[int, list[str]]:
-    """The people who headed each unit at some time during the phase (position title
-    "Viện trưởng"): candidates for the individual thematic commendation of the phase review."""
+    """The people who headed each unit at some time during the phase (the position title the
+    unit's body gives its head, `profile_for(unit).head_title`): candidates for the individual
+    thematic commendation of the phase review."""
     start, end = dt.date(first, 1, 1), dt.date(last, 12, 31)
+    ids = list(unit_ids)
+    titles = {profile_for(ids[0]).head_title} if ids else set()
     rows = (
         Position.objects.filter(
-            unit_id__in=list(unit_ids), title=HEAD_TITLE, valid_from__lte=end, valid_to__gt=start
+            unit_id__in=ids, title__in=titles, valid_from__lte=end, valid_to__gt=start
         )
         .order_by("valid_from")
         .values_list("unit_id", "person__full_name")

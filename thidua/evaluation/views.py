@@ -31,6 +31,7 @@ from thidua.lib.uploads import (
 from thidua.movements.access import movements_for_user
 from thidua.movements.scope import movement_for, movements_of
 from thidua.org import tree
+from thidua.org.body import profile_for
 from thidua.org.models import OrgUnit
 
 from . import actions, board
@@ -414,6 +415,7 @@ def cluster_page(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "unassessed": [m for m in members if m.pk not in assessed],
             "members": members,
             "can_manage": can_manage_clusters(request.user),
+            "profile": profile_for(cluster.organiser_id),
             "assessments": dict(
                 Assessment.objects.filter(year=cluster.year, unit__in=members).values_list(
                     "unit_id", "id"

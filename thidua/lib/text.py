@@ -84,6 +84,6 @@ def _letter(char: str) -> tuple[str, str]:
 
 def filename_slug(text: str, *, limit: int = 120) -> str:
     """A download name from Vietnamese words, ASCII-folded for every browser and file system:
-    'Báo cáo 9 tháng năm 2026 – VKSND khu vực 1' -> 'bao-cao-9-thang-nam-2026-vksnd-khu-vuc-1'."""
+    'Báo cáo quý 3 – Chi cục khu vực 1' -> 'bao-cao-quy-3-chi-cuc-khu-vuc-1'."""
     slug = re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
     return slug[:limit].rstrip("-") or "tep"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
@@ -13,6 +13,7 @@ from thidua.lib.dates import InvalidDate, parse_vn_date
 from thidua.lib.spreadsheets import too_large_message, upload_limit
 from thidua.lib.text import nfc
 
+from .body import JOINED_ON_LABEL
 from .models import OrgLevel, OrgUnit, Person
 
 
@@ -156,7 +157,7 @@ class SplitForm(EventForm):
 
 class PersonForm(forms.ModelForm):  # type: ignore[type-arg]
     birth_date = VnDateField(label=_("Date of birth"), required=False)
-    joined_on = VnDateField(label=_("Joined the sector on"), required=False)
+    joined_on = VnDateField(label=cast(str, JOINED_ON_LABEL), required=False)  # lazy
 
     class Meta:
         model = Person

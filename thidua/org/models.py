@@ -194,7 +194,7 @@ class Person(models.Model):
     full_name = models.CharField(_("full name"), max_length=120)
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, blank=True)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
-    joined_on = models.DateField(_("joined the sector on"), null=True, blank=True)
+    joined_on = models.DateField(_("joined on"), null=True, blank=True)
     search_key = models.CharField(max_length=255, editable=False, db_index=True)
     sort_key = models.CharField(max_length=255, editable=False, db_index=True, default="")
     """Given name first, Vietnamese order (``thidua.lib.text.vn_sort_key``): lists page on it."""
@@ -222,3 +222,6 @@ class Position(models.Model):
         ordering = ["person_id", "valid_from"]
         constraints = [_period_constraint("position")]
         indexes = [models.Index(fields=["unit", "valid_from", "valid_to"])]
+
+
+from .body import Body  # noqa: E402, F401  (the install's body and its wording: body.py)

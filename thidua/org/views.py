@@ -26,6 +26,7 @@ from thidua.lib.dates import InvalidDate, parse_vn_date, today
 from thidua.lib.text import fold, vn_sort_key
 
 from . import actions, tree
+from .body import JOINED_ON_LABEL
 from .forms import PersonForm, PositionForm
 from .models import OrgLevel, OrgUnit, OrgUnitVersion, Position, ReorgLink, TreePath
 
@@ -202,6 +203,7 @@ def person_page(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "positions": positions,
             "form": form,
             "can_admin": scope.is_admin or request.user.is_superuser,
+            "joined_on_label": JOINED_ON_LABEL,
         },
     )
 

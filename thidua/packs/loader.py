@@ -21,12 +21,11 @@ from thidua.lib.packs import PACKS_DIR
 from thidua.movements.actions import load_movement
 from thidua.movements.models import ContentArea, Movement
 from thidua.org import tree
+from thidua.org.body import Body
 from thidua.org.levels import load_levels
 from thidua.org.models import OrgUnit
 from thidua.reporting.catalogue import load_catalogue, load_forms, load_validation_rules
 from thidua.reporting.models import Indicator, ReportForm
-
-from .models import Body
 
 PART_KEYS = ("levels", "catalogue", "forms", "validation", "rubrics", "titles")
 

@@ -24,13 +24,13 @@ from thidua.accounts.models import Role, RoleAssignment, User
 from thidua.audit.chain import history, record
 from thidua.lib.text import fold, nfc
 from thidua.org.actions import NewUnit, create_unit
+from thidua.org.body import Body, wording_from_pack
 from thidua.org.levels import load_levels
 from thidua.org.models import OrgUnit, OrgUnitVersion, Person
 from thidua.reporting.catalogue import ensure_periods
 from thidua.reporting.models import Period
 
 from .loader import Pack, PackError, available_packs, load_pack, read_pack
-from .models import Body
 
 
 @dataclass(frozen=True)
@@ -81,8 +81,21 @@ def install_pack(name: str | Pack, *, by: Any) -> tuple[Pack, dict[str, int]]:
         )
     if body is not None and body.pack_version != pack.version:
         body.pack_version = pack.version
-        body.save(update_fields=["pack_version"])
+        # A new version adds the texts the body lacks; the body's own edits stay.
+        body.wording = {**pack_wording(pack), **(body.wording or {})}
+        body.save(update_fields=["pack_version", "wording"])
     return pack, counts
+
+
+def pack_wording(pack: Pack) -> dict[str, str]:
+    """The body's wording and document defaults from the pack's `body` section."""
+    try:
+        return wording_from_pack(pack.manifest.get("body") or {})
+    except ValidationError as exc:
+        raise PackError(
+            gettext_noop("The sector pack's body section is refused: %(errors)s"),
+            errors=_text(exc),
+        ) from exc
 
 
 @transaction.atomic
@@ -155,7 +168,11 @@ def _create_body(spec: BodySpec, pack: Pack, *, by: Any) -> Body:
             gettext_noop("The body cannot be created: %(errors)s"), errors=_text(exc)
         ) from exc
     body = Body.objects.create(
-        unit=root, seat=nfc(spec.seat), pack=pack.name, pack_version=pack.version
+        unit=root,
+        seat=nfc(spec.seat),
+        pack=pack.name,
+        pack_version=pack.version,
+        wording=pack_wording(pack),
     )
     record(
         "body.setup",

@@ -1,5 +1,5 @@
 """What a report's page says after an action: what happened and to whom, as a clerk writes it
-("Đã gửi báo cáo lên VKSND tỉnh Tuyên Quang.")."""
+("Đã gửi báo cáo lên Sở Tài chính tỉnh Tuyên Quang.")."""
 
 from __future__ import annotations
 

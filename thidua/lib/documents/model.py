@@ -115,7 +115,7 @@ BLANK_NUMBER = "\u00a0" * 8
 
 
 def number_line(number: int | None, symbol: str) -> str:
-    """'Số: 05/QĐ-VKSTC' — a leading zero below 10 (Decree 30/2020 Phụ lục I, cell 3)."""
+    """'Số: 05/QĐ-STC' — a leading zero below 10 (Decree 30/2020 Phụ lục I, cell 3)."""
     if number is None:
         return "Số:" + BLANK_NUMBER + f"/{symbol}"
     return f"Số: {number:02d}/{symbol}"

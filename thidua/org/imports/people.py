@@ -12,6 +12,7 @@ from thidua.lib.dates import OPEN_END, format_vn_date
 from thidua.lib.spreadsheets import Table
 from thidua.lib.text import fold, nfc
 from thidua.org import actions
+from thidua.org.body import JOINED_ON_LABEL
 from thidua.org.models import OrgUnit, Person, Position
 
 from .common import (
@@ -34,7 +35,8 @@ PERSON_COLUMNS: tuple[Column, ...] = (
     Column("full_name", gettext_lazy("Full name"), ("họ và tên", "họ tên", "tên")),
     Column("gender", gettext_lazy("Gender"), ("giới tính",)),
     Column("birth_date", gettext_lazy("Date of birth"), ("ngày sinh",)),
-    Column("joined_on", gettext_lazy("Joined the sector on"), ("ngày vào ngành",)),
+    # Headed in the body's words (JOINED_ON_LABEL, both languages); the neutral ones too.
+    Column("joined_on", JOINED_ON_LABEL, ("ngày vào cơ quan", "joined on")),
     Column("unit", gettext_lazy("Unit code"), ("mã đơn vị", "đơn vị")),
     Column("position", gettext_lazy("Position"), ("chức vụ",)),
     Column("position_from", gettext_lazy("Position from"), ("từ ngày", "giữ chức vụ từ ngày")),

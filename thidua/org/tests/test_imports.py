@@ -12,6 +12,7 @@ from thidua.accounts.models import RoleAssignment, User
 from thidua.lib.spreadsheets import Table, read_table
 from thidua.org import actions, exports, tree
 from thidua.org.actions import NewUnit
+from thidua.org.body import Body
 from thidua.org.imports import UNIT_COLUMNS, UNIT_REQUIRED, header_matches, import_people
 from thidua.org.imports import import_units as run_import
 from thidua.org.models import (
@@ -250,7 +251,7 @@ def snapshot() -> dict[str, list[tuple[object, ...]]]:
 
 def wipe_tree() -> None:
     RoleAssignment.objects.all().delete()
-    for model in (ReorgLink, Reorganisation, Position, TreePath, OrgUnitVersion, OrgUnit):
+    for model in (Body, ReorgLink, Reorganisation, Position, TreePath, OrgUnitVersion, OrgUnit):
         model.objects.all().delete()
 
 

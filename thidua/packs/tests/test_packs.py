@@ -21,10 +21,10 @@ from thidua.awards.models import BaseSalary, RegistrationDeadline, Title, TitleR
 from thidua.evaluation.models import Criterion, ProgrammeDeadline, Rubric, RubricGroup
 from thidua.movements.models import ContentArea, Milestone, Movement, Phase
 from thidua.org.actions import NewUnit, create_unit
+from thidua.org.body import Body
 from thidua.org.models import OrgLevel, OrgUnit
 from thidua.packs import loader
 from thidua.packs.loader import PackError, load_pack, read_pack
-from thidua.packs.models import Body
 from thidua.packs.setup import BodySpec, install_pack, setup_body
 from thidua.reporting.models import (
     DeadlineRule,
