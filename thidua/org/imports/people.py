@@ -187,7 +187,7 @@ def _person_fields(row: PersonRow, person: Person | None) -> tuple[FieldChange, 
         (_("Gender"), gender(old.gender), gender(row.gender or old.gender)),
         (_("Date of birth"), day(old.birth_date), day(row.birth_date or old.birth_date)),
         (
-            _("Joined the sector on"),
+            str(JOINED_ON_LABEL),
             day(old.joined_on),
             day(row.joined_on or old.joined_on),
         ),
