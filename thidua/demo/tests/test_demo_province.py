@@ -13,8 +13,8 @@ from thidua.demo.build import DEMO_PASSWORD
 from thidua.demo.province import USERS, build_province_demo
 from thidua.evaluation.models import Cluster
 from thidua.movements.models import Movement
+from thidua.org.body import Body
 from thidua.org.models import OrgUnit, Person, Position
-from thidua.packs.models import Body
 from thidua.reporting.models import Report
 
 pytestmark = pytest.mark.django_db

@@ -13,8 +13,8 @@ from django.test import Client
 
 from thidua.accounts.models import Role, RoleAssignment, User
 from thidua.audit.models import AuditEvent
+from thidua.org.body import Body
 from thidua.org.models import OrgUnit
-from thidua.packs.models import Body
 
 pytestmark = pytest.mark.django_db
 
