@@ -2,15 +2,18 @@
 (issue 15, "Checks"). No demo, no cast: the database is empty until the holder of the set-up
 token creates "Ủy ban nhân dân tỉnh Tuyên Quang" on the `province` pack at /setup/.
 
-By page: the set-up, the tree and staff imports (/org/io/), the users and their roles
-(/accounts/users/), the quarterly THTK-CLP report (opened, filled, submitted, approved), the
-THTK-CLP assessment (self-assessed, finalised), the council and its members
-(/council/reference/ → councils), the session (created, proposal on the agenda, opened, votes,
-closed) and the decision (drafted, issued).
-
-By action (no page yet, or none reachable without a long detour; listed in the report):
-the registration of the year (awards.actions.open_registration / save_registration /
-move_registration) and the proposal (awards.actions.create_proposal / move_proposal).
+Every step is done on a page, by the person whose job it is:
+1. /setup/ with the set-up token: the body on the `province` pack and its administrator;
+2. /org/io/: the tree (.csv: two departments, a ward and a unit under the ward) and the staff;
+3. /accounts/users/: six accounts linked to their staff records, each with a role;
+4. /reports/: the quarterly THTK-CLP report of Sở Tài chính opened and filled by the reporter,
+   submitted by the head, approved (and accepted) by the province's reviewer;
+5. /evaluation/: the THTK-CLP self-assessment of Sở Tài chính, finalised by the reviewer;
+6. /awards/registrations/: the registration for 2026 (submitted, approved);
+   /council/reference/ → councils: the province's council and its members;
+   /awards/proposals/new/: the chair's proposal (override reason), submitted;
+   /council/: the session, the proposal on the agenda, the ballot, the votes, the closing;
+7. the decision drafted and issued, and its .docx heading.
 
 Assertions are on data (names, numbers, statuses) and data-testid attributes.
 """
@@ -24,11 +27,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from docx import Document
 from playwright.sync_api import Browser, Page, expect
 
 from thidua.accounts.models import RoleAssignment, User
-from thidua.awards import actions as awards
-from thidua.awards.models import Council, Proposal, Registration, Title
+from thidua.awards.models import Council, Proposal, Registration
 from thidua.council.models import CouncilSession, Decision
 from thidua.evaluation.models import Assessment
 from thidua.org.models import OrgUnit, Person
@@ -51,7 +54,7 @@ UNITS_CSV = "\n".join(
         f"create,01/01/2026,SO-TC,Sở Tài chính,so,{ROOT}",
         f"create,01/01/2026,SO-NV,Sở Nội vụ,so,{ROOT}",
         f"create,01/01/2026,XA-MX,Phường Minh Xuân,xa,{ROOT}",
-        "create,01/01/2026,XA-MX-TT,Trung tâm Phục vụ hành chính công phường Minh Xuân,don-vi,XA-MX",
+        "create,01/01/2026,XA-MX-TT,Trung tâm Phục vụ hành chính công phường,don-vi,XA-MX",
     ]
 )
 STAFF = [
@@ -73,10 +76,11 @@ USERS = [
     ("baocao", "TQ-004", "reporter", "SO-TC"),
     ("giamdoc", "TQ-003", "unit_head", "SO-TC"),
     ("thamdinh", "TQ-002", "reviewer", ROOT),
-    ("chutich", "TQ-001", "council_member", ROOT),
+    ("chutich", "TQ-001", "unit_head", ROOT),  # the chair of the province's council
     ("uyvien", "TQ-005", "council_member", ROOT),
     ("thuky", "TQ-006", "council_secretary", ROOT),
 ]
+OVERRIDE = "Hồ sơ xếp loại các năm trước chưa nhập vào hệ thống mới"
 COUNCIL = "Hội đồng Thi đua - Khen thưởng tỉnh Tuyên Quang"
 SEATS = [("TQ-001", "chair"), ("TQ-005", "member"), ("TQ-006", "secretary")]
 
@@ -257,7 +261,9 @@ def quarterly_report(people: Callable[[str], Page]) -> Report:
     reviewer.get_by_test_id("approve").click()
     expect(reviewer.locator(".alert-success")).to_be_visible()
     expect(reviewer.locator(".alert-danger")).to_have_count(0)
-    expect(report_status(reviewer)).to_have_attribute("data-status", re.compile("approved|accepted"))
+    expect(report_status(reviewer)).to_have_attribute(
+        "data-status", re.compile("approved|accepted")
+    )
     if reviewer.get_by_test_id("accept").count():  # the province is the top of the chain
         reviewer.get_by_test_id("accept").click()
         expect(report_status(reviewer)).to_have_attribute("data-status", "accepted")
@@ -280,7 +286,9 @@ def assessment(people: Callable[[str], Page]) -> Assessment:
     head.wait_for_load_state("load")  # htmx (deferred) swaps the score table in place
     a4 = head.locator("tr[data-criterion=A4]")
     a4.locator("input[name=points]").fill("8")
-    a4.locator("input[name=evidence_link]").fill("https://tuyenquang.example/chuong-trinh-thtk-2026.pdf")
+    a4.locator("input[name=evidence_link]").fill(
+        "https://tuyenquang.example/chuong-trinh-thtk-2026.pdf"
+    )
     a4.locator("button").click()
     expect(head.get_by_test_id("self-total")).to_have_text("23,00")
     c1 = head.locator("tr[data-criterion=C1]")
@@ -290,7 +298,9 @@ def assessment(people: Callable[[str], Page]) -> Assessment:
     shoot(head, "06-assessment")
     head.get_by_test_id("submit").click()
     head.wait_for_load_state("load")
-    assert head.locator(".alert-danger").count() == 0, head.locator(".alert-danger").all_inner_texts()
+    assert head.locator(".alert-danger").count() == 0, head.locator(
+        ".alert-danger"
+    ).all_inner_texts()
     expect(head.get_by_test_id("submit")).to_have_count(0)
     found = Assessment.objects.get(unit=unit, year=2026)
     assert found.status == "submitted"
@@ -307,23 +317,29 @@ def assessment(people: Callable[[str], Page]) -> Assessment:
 # 6. Registration, council, proposal, session.
 
 
-def registration(admin: User) -> Registration:
-    """By action: the registration pages list and approve, but the titles are chosen on a
-    per-unit page this journey does not drive yet."""
+def registration(people: Callable[[str], Page]) -> Registration:
+    """The head of Sở Tài chính registers the unit and one of its staff for 2026 and submits;
+    the reviewer of the province approves."""
     unit = OrgUnit.objects.get(code="SO-TC")
-    head = User.objects.get(username="giamdoc")
-    reg = awards.open_registration(unit, 2026, by=head)
-    staff = {p.code: p for p in awards.unit_staff(unit, 2026)}
-    awards.save_registration(
-        reg,
-        unit_titles=[Title.objects.get(code="TTLDTT")],
-        person_titles={staff["TQ-004"].pk: [Title.objects.get(code="CSTDCS")]},
-        by=head,
-    )
-    awards.move_registration(reg, "submitted", by=head)
-    awards.move_registration(reg, "approved", by=User.objects.get(username="thamdinh"))
-    reg.refresh_from_db()
-    assert reg.status == Registration.Status.APPROVED and reg.items.count() == 2
+    lan = Person.objects.get(code="TQ-004")
+    head = people("giamdoc")
+    head.goto(f"/awards/registrations/{unit.pk}/2026/")
+    head.get_by_test_id("open-registration").click()
+    form = head.get_by_test_id("registration-form")
+    form.locator("input[value='u:TTLDTT']").check()
+    form.locator(f"input[value='{lan.pk}:CSTDCS']").check()
+    head.get_by_test_id("save-registration").click()
+    expect(head.locator(".alert-success")).to_be_visible()
+    head.get_by_test_id("submit-registration").click()
+    expect(head.get_by_test_id("registration-status")).to_have_attribute("data-status", "submitted")
+    reviewer = people("thamdinh")
+    reviewer.goto(f"/awards/registrations/{unit.pk}/2026/")
+    reviewer.get_by_test_id("approve-registration").click()
+    status = reviewer.get_by_test_id("registration-status")
+    expect(status).to_have_attribute("data-status", "approved")
+    shoot(reviewer, "08-registration")
+    reg = Registration.objects.get(unit=unit, year=2026)
+    assert reg.items.count() == 2 and reg.approved_by == User.objects.get(username="thamdinh")
     return reg
 
 
@@ -343,31 +359,37 @@ def set_up_council(page: Page) -> Council:
         members.locator("#id_valid_from").fill("01/01/2026")
         members.locator("button[type=submit]").click()
         expect(page.get_by_test_id("members")).to_contain_text(names[code])
-    shoot(page, "08-council")
+    shoot(page, "09-council")
     council = Council.objects.get(name=COUNCIL)
     assert council.unit.code == ROOT and council.members.count() == len(SEATS)
     return council
 
 
-def proposal(council: Council) -> Proposal:
-    """By action: the chair proposes Phạm Thị Lan (with an override reason, since a clean
-    install holds none of her past ratings) and the proposal is submitted."""
-    chair = User.objects.get(username="chutich")
-    nominee = Person.objects.get(code="TQ-004")
-    made = awards.create_proposal(
-        title=Title.objects.get(code="CSTDCS"),
-        year=2026,
-        proposing_unit=OrgUnit.objects.get(code="SO-TC"),
-        person=nominee,
-        by=chair,
-        council=council,
-        override_reason="Hồ sơ xếp loại các năm trước chưa nhập vào hệ thống mới",
-    )
+def proposal(people: Callable[[str], Page], council: Council) -> Proposal:
+    """The chair of the province (head of the root unit and chair of the council) proposes
+    Phạm Thị Lan; a clean install holds none of her past ratings, so the rules say "not
+    eligible" and the chair records an override reason. The proposal is submitted."""
+    unit = OrgUnit.objects.get(code="SO-TC")
+    lan = Person.objects.get(code="TQ-004")
+    chair = people("chutich")
+    chair.goto(f"/awards/proposals/new/?unit={unit.pk}&year=2026")
+    form = chair.get_by_test_id("proposal-form")
+    form.locator("#id_title").select_option("CSTDCS")
+    form.locator("#id_year").fill("2026")
+    form.locator("#id_nominee").select_option(f"p:{lan.pk}")
+    form.locator("#id_override").fill(OVERRIDE)
+    chair.get_by_test_id("create-proposal").click()
+    expect(chair.get_by_test_id("proposal-error")).to_have_count(0)
+    expect(chair.get_by_test_id("override")).to_contain_text(OVERRIDE)
+    made = Proposal.objects.get(person=lan)
     if not made.achievement_report.strip():
-        awards.update_report(made, "Hoàn thành xuất sắc nhiệm vụ năm 2026.", by=chair)
-    awards.move_proposal(made, "submitted", by=chair)
+        chair.locator("textarea[name=text]").fill("Hoàn thành xuất sắc nhiệm vụ năm 2026.")
+        chair.locator("textarea[name=text]").locator("xpath=..").locator("button").click()
+    chair.get_by_test_id("submit-proposal").click()
+    expect(chair.get_by_test_id("submit-proposal")).to_have_count(0)
+    shoot(chair, "10-proposal")
     made.refresh_from_db()
-    assert made.status == Proposal.Status.SUBMITTED
+    assert made.status == Proposal.Status.SUBMITTED and made.council == council
     return made
 
 
@@ -396,7 +418,7 @@ def session_votes(people: Callable[[str], Page], council: Council, made: Proposa
     secretary.get_by_test_id("close-session").click()
     result = secretary.get_by_test_id("item-1").get_by_test_id("result")
     expect(result).to_contain_text("3/3")
-    shoot(secretary, "09-session-closed")
+    shoot(secretary, "11-session-closed")
     session.refresh_from_db()
     assert session.status == "closed"
     return secretary
@@ -415,8 +437,9 @@ def vote(page: Page) -> None:
 def decision(secretary: Page) -> Decision:
     secretary.get_by_test_id("new-decision").click()
     form = secretary.get_by_test_id("decision-form")
+    # Heading, symbol and place are left as the page proposes them (the body's defaults).
+    expect(form.locator("#id_issuer_name")).to_have_value(BODY)
     form.locator("#id_date").fill("02/12/2026")
-    form.locator("#id_issuer_name").fill(BODY)
     form.locator("#id_authority").select_option("KT.")
     form.locator("#id_authority_of").fill("Chủ tịch")
     form.locator("#id_signer_position").fill("Phó Chủ tịch")
@@ -426,10 +449,20 @@ def decision(secretary: Page) -> Decision:
     secretary.get_by_test_id("issue").locator("#id_number").fill("12")
     secretary.get_by_test_id("issue").get_by_role("button").click()
     expect(secretary.get_by_test_id("awardees")).to_contain_text("Phạm Thị Lan")
-    shoot(secretary, "10-decision")
+    shoot(secretary, "12-decision")
     issued = Decision.objects.get()
     assert issued.status == "issued"
     return issued
+
+
+def decision_heading(secretary: Page, tmp_path: Path) -> list[str]:
+    """The texts of the .docx heading table (issuer, number, place and date)."""
+    with secretary.expect_download() as info:
+        secretary.get_by_test_id("decision-docx").click()
+    path = tmp_path / info.value.suggested_filename
+    info.value.save_as(path)
+    word = Document(str(path))
+    return [p.text for t in word.tables for r in t.rows for c in r.cells for p in c.paragraphs]
 
 
 def test_a_province_goes_from_a_clean_install_to_an_issued_decision(
@@ -441,19 +474,23 @@ def test_a_province_goes_from_a_clean_install_to_an_issued_decision(
     create_users(admin)
     quarterly_report(people)
     assessment(people)
-    registration(User.objects.get(username="quantri"))
+    registration(people)
     council = set_up_council(admin)
-    made = proposal(council)
+    made = proposal(people, council)
     secretary = session_votes(people, council, made)
     issued = decision(secretary)
+    assert issued.number == 12
+    heading = decision_heading(secretary, tmp_path)
+    assert any(BODY.upper() in text.upper() for text in heading), heading
 
-    # The decision is headed by the province and numbered from its own register.
+    # Numbered from the province's own register (pack: issuer_symbol "QĐ-UBND") and dated at
+    # its seat, not at the Supreme People's Procuracy in Hà Nội.
     number = secretary.get_by_test_id("decision-number").inner_text()
-    docx_text = secretary.locator("main").inner_text()
-    if "QĐ-VKSTC" in number or "Hà Nội" in docx_text:
+    if "QĐ-VKSTC" in number or any(t.startswith("Hà Nội, ngày") for t in heading):
         pytest.xfail(
             "needs wording branch: the decision's number symbol and place still come from "
-            f"constants (number {number!r}), not from the body's profile"
+            f"constants (number {number!r}), not from the body's profile or issuing unit"
         )
     expect(secretary.get_by_test_id("decision-number")).to_have_text("12/QĐ-UBND")
-    assert issued.number == 12
+    assert "Số: 12/QĐ-UBND" in heading, heading
+    assert "Tuyên Quang, ngày 02 tháng 12 năm 2026" in heading, heading
