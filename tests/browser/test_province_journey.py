@@ -15,10 +15,9 @@ Every step is done on a page, by the person whose job it is:
    /council/: the session, the proposal on the agenda, the ballot, the votes, the closing;
 7. the decision drafted and issued, and its .docx heading.
 
-Assertions are on data (names, numbers, statuses) and data-testid attributes. The last check
-(number "12/QĐ-UBND", place "Tuyên Quang") xfails while the decision's symbol and place still
-come from constants ("QĐ-VKSTC", "Hà Nội"): the wording branch moves them into the body's
-settings; once merged, the check runs strictly with nothing to remove.
+Assertions are on data (names, numbers, statuses) and data-testid attributes. The last check:
+the number "12/QĐ-UBND" and the place "Tuyên Quang" come from the province pack's document
+defaults through the body's wording, never "QĐ-VKSTC" or "Hà Nội".
 """
 
 from __future__ import annotations
@@ -498,12 +497,7 @@ def test_a_province_goes_from_a_clean_install_to_an_issued_decision(
     # its seat, not at the Supreme People's Procuracy in Hà Nội.
     number = secretary.get_by_test_id("decision-number").inner_text()
     place = next((t for t in heading if ", ngày " in t), "")
-    if "QĐ-VKSTC" in number or place.startswith("Hà Nội"):
-        pytest.xfail(
-            "needs wording branch: the decision's number symbol and place still come from "
-            f"constants (number {number!r}, {place!r}), not from the body's profile or "
-            "issuing unit settings"
-        )
+    assert not place.startswith("Hà Nội"), heading
     expect(secretary.get_by_test_id("decision-number")).to_have_text("12/QĐ-UBND")
     assert "Số: 12/QĐ-UBND" in heading, heading
     assert "Tuyên Quang, ngày 02 tháng 12 năm 2026" in heading, heading
