@@ -495,7 +495,6 @@ def test_a_province_goes_from_a_clean_install_to_an_issued_decision(
 
     # Numbered from the province's own register (pack: issuer_symbol "QĐ-UBND") and dated at
     # its seat, not at the Supreme People's Procuracy in Hà Nội.
-    number = secretary.get_by_test_id("decision-number").inner_text()
     place = next((t for t in heading if ", ngày " in t), "")
     assert not place.startswith("Hà Nội"), heading
     expect(secretary.get_by_test_id("decision-number")).to_have_text("12/QĐ-UBND")
