@@ -37,8 +37,8 @@ from thidua.accounts.models import RoleAssignment, User
 from thidua.awards.models import Council, Proposal, Registration
 from thidua.council.models import CouncilSession, Decision
 from thidua.evaluation.models import Assessment
+from thidua.org.body import Body
 from thidua.org.models import OrgUnit, Person
-from thidua.packs.models import Body
 from thidua.reporting.models import DataValue, Period, Report, ReportForm
 
 from .conftest import ARTIFACTS, TIMEOUT_MS
