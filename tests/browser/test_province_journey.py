@@ -391,6 +391,9 @@ def proposal(people: Callable[[str], Page], council: Council) -> Proposal:
     chair.get_by_test_id("create-proposal").click()
     expect(chair.get_by_test_id("proposal-error")).to_have_count(0)
     expect(chair.get_by_test_id("override")).to_contain_text(OVERRIDE)
+    # The reasons cite the Law and the Decree, never another body's circular.
+    body_text = chair.locator("main").inner_text()
+    assert "Luật 06/2022/QH15" in body_text and "VKSTC" not in body_text, body_text
     made = Proposal.objects.get(person=lan)
     if not made.achievement_report.strip():
         chair.locator("textarea[name=text]").fill("Hoàn thành xuất sắc nhiệm vụ năm 2026.")
