@@ -91,7 +91,7 @@ def test_the_province_council_is_named_after_the_bodys_seat() -> None:
 def test_a_template_on_a_level_the_pack_lacks_refuses_the_setup(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    shutil.copytree(loader.PACKS_DIR / "ksnd", tmp_path / "ksnd")
+    shutil.copytree(read_pack("ksnd").directory, tmp_path / "ksnd")
     monkeypatch.setattr(loader, "PACKS_DIR", tmp_path)
     path = tmp_path / "ksnd" / "councils.json"
     data = json.loads(path.read_text(encoding="utf-8"))
@@ -106,7 +106,7 @@ def test_a_template_on_a_level_the_pack_lacks_refuses_the_setup(
 def test_a_missing_councils_file_refuses_the_pack(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    shutil.copytree(loader.PACKS_DIR / "ksnd", tmp_path / "ksnd")
+    shutil.copytree(read_pack("ksnd").directory, tmp_path / "ksnd")
     monkeypatch.setattr(loader, "PACKS_DIR", tmp_path)
     (tmp_path / "ksnd" / "councils.json").unlink()
     with pytest.raises(PackError) as refused:

@@ -69,7 +69,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Quản trị viên {spec.admin_username}: {admin}.")
         if result.council is not None:
             self.stdout.write(
-                f"Hội đồng theo mẫu của gói (council from the pack's template): {result.council.name}."
+                f"Hội đồng theo mẫu của gói (council from the template): {result.council.name}."
             )
 
     def _password(self, path: Path | None) -> str:
