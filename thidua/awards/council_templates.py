@@ -8,6 +8,7 @@ The template is read from the pack's files when used; nothing of it is stored bu
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -87,6 +88,12 @@ class CouncilTemplate:
 def read_templates(path: Path) -> dict[str, CouncilTemplate]:
     """The templates of a `councils.json`, by level code. A seat's role must be a council
     role, a name may only use the known placeholders; ValueError otherwise."""
+    return dict(_read(path, path.stat().st_mtime_ns))
+
+
+@functools.lru_cache(maxsize=16)
+def _read(path: Path, _mtime: int) -> dict[str, CouncilTemplate]:
+    """read_templates, kept while the file is unchanged (a page lists many units)."""
     data = json.loads(path.read_text(encoding="utf-8"))
     default_seats = data.get("seats", [])
     templates: dict[str, CouncilTemplate] = {}
