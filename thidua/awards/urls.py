@@ -14,6 +14,11 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("reference/councils/", views_admin.councils, name="ref_councils"),
     path("reference/councils/new/", views_admin.council_create, name="ref_council_create"),
+    path(
+        "reference/councils/from-template/",
+        views_admin.councils_from_template,
+        name="ref_councils_from_template",
+    ),
     path("reference/councils/<int:pk>/", views_admin.council_page, name="ref_council"),
     path("reference/councils/<int:pk>/members/", views_admin.member_add, name="ref_member_add"),
     path(

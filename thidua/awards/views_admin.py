@@ -13,11 +13,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from thidua.accounts.access import in_body, require_body_admin
 from thidua.accounts.requests import AuthedHttpRequest
@@ -26,7 +26,7 @@ from thidua.lib.dates import OPEN_END, today
 from thidua.org.forms import VnDateField
 from thidua.org.models import OrgUnit, Person
 
-from . import admin_actions
+from . import admin_actions, council_templates
 from .models import Confidence, Council, CouncilMember, Subject, Title, TitleRule
 
 # Fields another helper adds to Title (issue 15): shown in the title form once they exist.
@@ -92,7 +92,45 @@ def councils(request: AuthedHttpRequest) -> HttpResponse:
     if body is not None:
         rows = rows.filter(unit_id__in=body)
     form = CouncilForm(body=body)
-    return render(request, "awards/ref_councils.html", {"councils": rows, "form": form})
+    missing = [
+        {"unit": unit, "name": council_templates.proposed_name(unit)}
+        for unit in council_templates.units_without_council(body, today())
+    ]
+    context = {"councils": rows, "form": form, "missing": missing}
+    return render(request, "awards/ref_councils.html", context)
+
+
+@login_required
+def councils_from_template(request: AuthedHttpRequest) -> HttpResponse:
+    """Create the council of one unit (`unit`) or of every unit listed (`all`) from the
+    sector pack's template; a unit that already has a council is left as it is."""
+    body = require_body_admin(request.user)
+    if request.method != "POST":
+        return redirect("awards:ref_councils")
+    if request.POST.get("unit"):
+        try:
+            pk = int(request.POST["unit"])
+        except ValueError:
+            raise Http404 from None
+        unit = get_object_or_404(OrgUnit, pk=pk)
+        in_body(body, unit.pk)
+        units = [unit]
+    else:
+        units = council_templates.units_without_council(body, today())
+    made = [c for u in units if (c := council_templates.create_from_template(u, by=request.user))]
+    if made:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s council created from the sector pack's template: %(names)s.",
+                "%(count)s councils created from the sector pack's template: %(names)s.",
+                len(made),
+            )
+            % {"count": len(made), "names": "; ".join(c.name for c in made)},
+        )
+    else:
+        messages.info(request, _("No council to create: each of these units already has one."))
+    return redirect("awards:ref_councils")
 
 
 @login_required
@@ -143,6 +181,8 @@ def _council_page(
         "form": form,
         "open_end": OPEN_END,
         "end_errors": end_errors or {},
+        "seats": council_templates.seats_of(council, today()),
+        "template": council_templates.template_for(council.unit),
     }
     return render(request, "awards/ref_council.html", context, status=status)
 

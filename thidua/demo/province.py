@@ -179,7 +179,8 @@ def build_council(root: OrgUnit) -> Council:
     """The province's emulation and commendation council (Hội đồng Thi đua - Khen thưởng
     tỉnh): a chair, a vice chair and two members with their own logins, and the secretary and
     the council member of USERS in their seats."""
-    council = Council.objects.create(
+    # setup_body made it from the pack's template (no members); an older install has none.
+    council = Council.objects.filter(unit=root).first() or Council.objects.create(
         unit=root, name="Hội đồng Thi đua - Khen thưởng tỉnh Tuyên Quang"
     )
     for username, first, last, role in COUNCIL_USERS:

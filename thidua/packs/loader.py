@@ -28,6 +28,8 @@ from thidua.reporting.catalogue import load_catalogue, load_forms, load_validati
 from thidua.reporting.models import Indicator, ReportForm
 
 PART_KEYS = ("levels", "catalogue", "forms", "validation", "rubrics", "titles")
+# Files a pack may leave out: `councils` (council templates, read when used, not loaded).
+OPTIONAL_KEYS = ("councils",)
 
 
 class PackError(Exception):
@@ -94,9 +96,10 @@ def read_pack(name: str) -> Pack:
         directory=path.parent,
         manifest=manifest,
     )
+    optional = [pack.file(k) for k in OPTIONAL_KEYS if k in manifest["files"]]
     missing = [
         str(f.name)
-        for f in [*(pack.file(k) for k in PART_KEYS), *pack.movement_files()]
+        for f in [*(pack.file(k) for k in PART_KEYS), *optional, *pack.movement_files()]
         if not f.exists()
     ]
     if missing:

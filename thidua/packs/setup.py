@@ -22,6 +22,8 @@ from django.utils.translation import gettext_noop
 from thidua.accounts.actions import create_user, grant_role
 from thidua.accounts.models import Role, RoleAssignment, User
 from thidua.audit.chain import history, record
+from thidua.awards.council_templates import create_from_template, read_templates
+from thidua.awards.models import Council
 from thidua.lib.text import fold, nfc
 from thidua.org.actions import NewUnit, create_unit
 from thidua.org.body import Body, wording_from_pack
@@ -53,6 +55,7 @@ class SetupResult:
     counts: dict[str, int] = field(default_factory=dict)
     periods: int = 0  # created by this run
     admin_created: bool = False
+    council: Council | None = None  # created by this run from the pack's template
 
 
 @transaction.atomic
@@ -114,7 +117,32 @@ def setup_body(spec: BodySpec, *, by: Any = "setup_body") -> SetupResult:
         ensure_periods(first, last)
     periods = Period.objects.count() - before
     admin_created = _first_admin(spec, body.unit, by=by)
-    return SetupResult(body, pack, created, counts, periods, admin_created)
+    council = root_council(pack, body.unit, by=by)
+    return SetupResult(body, pack, created, counts, periods, admin_created, council)
+
+
+def root_council(pack: Pack, root: OrgUnit, *, by: Any) -> Council | None:
+    """The body's own council from the pack's template for its top level, with no members
+    (members need people); None when the root already has one or the pack has no template.
+    A template naming a level the pack does not have refuses the pack."""
+    try:
+        templates = (
+            read_templates(pack.file("councils")) if "councils" in pack.manifest["files"] else {}
+        )
+    except (KeyError, ValueError) as exc:
+        raise PackError(
+            gettext_noop("The sector pack's council templates are refused: %(errors)s"),
+            errors=str(exc),
+        ) from exc
+    levels = {row["code"] for row in _level_rows(pack)}
+    unknown = sorted(set(templates) - levels)
+    if unknown:
+        raise PackError(
+            gettext_noop("The council templates name levels the pack lacks: %(codes)s."),
+            codes=", ".join(unknown),
+        )
+    template = templates.get(pack.top_level)
+    return None if template is None else create_from_template(root, by=by, template=template)
 
 
 def _existing_body(spec: BodySpec, pack: Pack) -> Body | None:

@@ -16,7 +16,7 @@ from thidua.awards.models import Council, CouncilMember, Title, TitleRule
 from thidua.lib.dates import OPEN_END
 from thidua.org import actions
 from thidua.org.actions import NewUnit
-from thidua.org.models import OrgUnit, Person, Position
+from thidua.org.models import OrgLevel, OrgUnit, Person, Position
 from thidua.testing import PASSWORD, START
 
 COUNCILS = "/awards/reference/councils/"
@@ -243,3 +243,80 @@ def test_a_version_between_two_ends_where_the_next_begins(
     # The new version starts from the values of the latest one.
     form = admin_client.get(url).content.decode()
     assert 'value="Nghị định 152/2025/NĐ-CP"' in form
+
+
+# Councils from the sector pack's template (councils.json)
+
+
+@pytest.fixture
+def pack_levels(cast):
+    """The cast's levels under the codes of the ksnd pack, whose templates name them."""
+    OrgLevel.objects.filter(code="top").update(code="toi-cao")
+    OrgLevel.objects.filter(code="province").update(code="cap-tinh")
+    for unit in (cast.root, cast.pa, cast.pc):
+        unit.refresh_from_db()
+        unit.level.refresh_from_db()
+    return cast
+
+
+def test_create_councils_from_the_pack_template(pack_levels, admin_client: Client) -> None:
+    cast = pack_levels
+    page = admin_client.get(COUNCILS).content.decode()
+    assert "Create the council from the pack's template" in page
+    assert "Hội đồng Thi đua - Khen thưởng Tỉnh Hà Giang" in page
+    assert "Hội đồng Thi đua - Khen thưởng ngành Kiểm sát nhân dân" in page
+    url = f"{COUNCILS}from-template/"
+    assert admin_client.post(url, {"unit": cast.pa.pk}).status_code == 302
+    council = Council.objects.get()
+    assert (
+        council.unit == cast.pa and council.name == "Hội đồng Thi đua - Khen thưởng Tỉnh Hà Giang"
+    )
+    assert not council.members.exists()
+    # Idempotent: the same unit again creates nothing; "all" creates the others once.
+    assert admin_client.post(url, {"unit": cast.pa.pk}).status_code == 302
+    assert Council.objects.count() == 1
+    assert admin_client.post(url, {"all": "1"}).status_code == 302
+    assert admin_client.post(url, {"all": "1"}).status_code == 302
+    assert sorted(Council.objects.values_list("unit__code", flat=True)) == ["PA", "PC", "ROOT"]
+    assert AuditEvent.objects.filter(action="awards.council.create").count() == 3
+    assert 'data-testid="missing-council"' not in admin_client.get(COUNCILS).content.decode()
+    # A GET does nothing.
+    assert admin_client.get(url).status_code == 302
+
+
+def test_council_template_action_other_roles_and_other_bodies(pack_levels, client: Client) -> None:
+    cast = pack_levels
+    url = f"{COUNCILS}from-template/"
+    client.force_login(cast.reviewer)
+    assert client.post(url, {"unit": cast.pa.pk}).status_code == 403
+    assert client.post(url, {"all": "1"}).status_code == 403
+    admin_client = client
+    admin_client.force_login(cast.admin)
+    stranger = actions.create_unit(
+        NewUnit("LA", "Tỉnh Lạ", OrgLevel.objects.get(code="cap-tinh"), None), day=START
+    )
+    assert stranger.name not in admin_client.get(COUNCILS).content.decode()
+    assert admin_client.post(url, {"unit": stranger.pk}).status_code == 404
+    assert admin_client.post(url, {"unit": "x"}).status_code == 404
+    assert not Council.objects.exists()
+
+
+def test_the_member_page_shows_the_templates_seats(pack_levels, admin_client: Client) -> None:
+    cast = pack_levels
+    admin_client.post(f"{COUNCILS}from-template/", {"unit": cast.pa.pk})
+    council = Council.objects.get()
+    page = admin_client.get(f"{COUNCILS}{council.pk}/").content.decode()
+    assert 'data-testid="seats"' in page
+    assert page.count('data-testid="seat-row"') == 6
+    assert page.count('data-testid="empty-seat"') == 6
+    assert "Standing vice chair" in page and "Chief Procurator" in page
+    chair = staff("P1", "Nguyễn Văn Chủ", cast.pa)
+    data = {"person": chair.pk, "role": "chair", "valid_from": "01/01/2026"}
+    assert admin_client.post(f"{COUNCILS}{council.pk}/members/", data).status_code == 302
+    page = admin_client.get(f"{COUNCILS}{council.pk}/").content.decode()
+    assert page.count('data-testid="empty-seat"') == 5
+    seats = page[page.index('data-testid="seats"') :]
+    assert "Nguyễn Văn Chủ" in seats
+    # A council of a level without a template shows no seats.
+    other = Council.objects.create(unit=cast.regional, name="Hội đồng khu vực")
+    assert 'data-testid="seats"' not in admin_client.get(f"{COUNCILS}{other.pk}/").content.decode()

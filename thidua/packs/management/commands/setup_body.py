@@ -67,6 +67,10 @@ class Command(BaseCommand):
         self.stdout.write(f"{result.periods} kỳ báo cáo mới (new periods).")
         admin = "đã tạo" if result.admin_created else "đã có sẵn"
         self.stdout.write(f"Quản trị viên {spec.admin_username}: {admin}.")
+        if result.council is not None:
+            self.stdout.write(
+                f"Hội đồng theo mẫu của gói (council from the template): {result.council.name}."
+            )
 
     def _password(self, path: Path | None) -> str:
         if path is not None:
