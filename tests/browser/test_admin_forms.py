@@ -98,8 +98,10 @@ def test_the_administrator_keeps_a_forms_rules(
     snap(page, "rule-refused", width)
     page.locator("#id_right").fill("INV_PLAN * 1.1")
     submit(page)
-    added = page.get_by_test_id("rules").get_by_test_id("rule").filter(
-        has_text="Vốn đầu tư công đã giải ngân ≤ Kế hoạch vốn đầu tư công được giao × 1,1"
+    added = (
+        page.get_by_test_id("rules")
+        .get_by_test_id("rule")
+        .filter(has_text="Vốn đầu tư công đã giải ngân ≤ Kế hoạch vốn đầu tư công được giao × 1,1")
     )
     expect(added).to_have_count(1)
     snap(page, "rules", width)

@@ -90,6 +90,7 @@ def test_edit_the_form_without_orphaning_reports(client: Client, rcast: Reportin
     assert {lv.code for lv in form.levels.all()} == {"top", "province", "regional"}
     event = AuditEvent.objects.get(action="reporting.form.update")
     assert event.object_id == str(form.pk)
+    assert event.before is not None and event.after is not None
     assert event.before["levels"] != event.after["levels"]
 
 
@@ -134,8 +135,8 @@ def test_edit_switch_off_and_add_rules(client: Client, rcast: ReportingCast) -> 
         dt.date(2026, 1, 1),
         OPEN_END,
     )
-    page = client.get(f"{FORMS}{form.pk}/").content.decode()
-    assert "Public investment disbursed ≤ Public-investment plan allocated × 1.1" in page
+    text = client.get(f"{FORMS}{form.pk}/").content.decode()
+    assert "Public investment disbursed ≤ Public-investment plan allocated × 1.1" in text
     assert set(
         AuditEvent.objects.filter(object_type="reporting.validationrule").values_list(
             "action", flat=True
