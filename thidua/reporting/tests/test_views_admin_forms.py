@@ -171,3 +171,28 @@ def test_a_rule_that_does_not_compile_is_refused(
     assert says in page.content.decode()
     assert not ValidationRule.objects.filter(form=rcast.form).exists()
     assert not AuditEvent.objects.filter(action="reporting.rule.create").exists()
+
+
+def test_the_edit_pages_open_with_the_current_values(client: Client, rcast: ReportingCast) -> None:
+    client.force_login(rcast.cast.admin)
+    form = rcast.form
+    page = client.get(f"{FORMS}{form.pk}/edit/").content.decode()
+    assert 'value="Mẫu test-quy"' in page and "Khu vực" in page and "checked" in page
+    page = client.get(f"{FORMS}{form.pk}/rules/new/").content.decode()
+    # The codes to write with, each beside its indicator's name.
+    assert "INV_PLAN" in page and "Public-investment plan allocated" in page
+    rule = ValidationRule.objects.get(code="SETTLE_LE_EST")
+    page = client.get(f"{RULES}{rule.pk}/").content.decode()
+    assert "Recurrent spending settled ≤ Recurrent spending estimate (allocated)" in page
+    assert "This rule applies to every form." in page
+    assert client.get(f"{RULES}99999/").status_code == 404
+    # A rule of every form goes back to the list of forms once saved.
+    data = {"severity": "blocking", "message_vi": "Sai.", "message_en": "Wrong."}
+    response = client.post(f"{RULES}{rule.pk}/", data)
+    assert response.status_code == 302 and response["Location"] == FORMS
+    # Switching a rule off on or before the day it starts is refused.
+    early = {**data, "valid_to": "01/11/2014"}
+    page = client.post(f"{RULES}{rule.pk}/", early).content.decode()
+    assert "it can only be switched off after that day" in page
+    rule.refresh_from_db()
+    assert rule.valid_to == OPEN_END
