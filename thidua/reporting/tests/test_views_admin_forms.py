@@ -5,9 +5,12 @@ reports, and the validation rules (edit, switch off from a date, add one that co
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 
 import pytest
+from django.conf import settings
 from django.test import Client
+from django.utils import translation
 
 from thidua.audit.models import AuditEvent
 from thidua.lib.dates import OPEN_END
@@ -20,9 +23,10 @@ RULES = "/reports/reference/rules/"
 
 
 @pytest.fixture
-def client(client: Client) -> Client:
+def client(client: Client) -> Iterator[Client]:
     client.cookies["thidua_language"] = "en"
-    return client
+    yield client
+    translation.activate(settings.LANGUAGE_CODE)  # the request left English active
 
 
 def _levels(rcast: ReportingCast, *codes: str) -> list[str]:
