@@ -21,7 +21,7 @@ from thidua.awards.models import Council, Title, TitleRule
 from thidua.lib.dates import today
 from thidua.org.forms import VnDateField
 from thidua.org.models import OrgLevel
-from thidua.reporting.models import DeadlineRule
+from thidua.reporting.models import DeadlineRule, ReportForm
 
 from . import admin_actions
 from .models import Holiday
@@ -70,6 +70,13 @@ def reference(request: AuthedHttpRequest) -> HttpResponse:
             "url": reverse("reporting:ref_deadlines"),
             "count": DeadlineRule.objects.at(today()).count(),
             "testid": "deadlines",
+        },
+        {
+            "name": _("Report forms"),
+            "about": _("The report forms, their levels and their validation rules."),
+            "url": reverse("reporting:ref_forms"),
+            "count": ReportForm.objects.at(today()).count(),
+            "testid": "forms",
         },
     ]
     return render(request, "council/reference.html", {"sections": sections})

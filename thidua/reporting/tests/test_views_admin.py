@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 
 import pytest
+from django.conf import settings
 from django.test import Client
+from django.utils import translation
 
 from thidua.audit.models import AuditEvent
 from thidua.lib.dates import OPEN_END
@@ -15,9 +18,10 @@ DEADLINES = "/reports/reference/deadlines/"
 
 
 @pytest.fixture
-def client(client: Client) -> Client:
+def client(client: Client) -> Iterator[Client]:
     client.cookies["thidua_language"] = "en"
-    return client
+    yield client
+    translation.activate(settings.LANGUAGE_CODE)  # the request left English active
 
 
 @pytest.fixture
