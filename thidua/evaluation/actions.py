@@ -78,10 +78,18 @@ def _user(by: Any) -> Any:
 
 
 def entity_type_for(unit: OrgUnit, year: int) -> str:
-    """A unit with subordinate units at the end of the year is scored as an upper-level unit
-    (Circular 129/2017: 10/40/40/10), any other as a unit spending directly (Art. 4:
-    70/30/deductions)."""
+    """A budget level below the body's root (a commune's budget: the unit's budget role is
+    "budget level" and it has a parent at the end of the year) is scored on the commune table
+    when one is in force (Circular 129/2017 Art. 7: 60/40/deductions); otherwise a unit with
+    subordinate units at the end of the year is scored as an upper-level unit (10/40/40/10),
+    any other as a unit spending directly (Art. 4: 70/30/deductions)."""
     day = dt.date(year, 12, 31)
+    if (
+        unit.budget_role == OrgUnit.BudgetRole.BUDGET_LEVEL
+        and tree.ancestor_ids(unit.pk, day)
+        and Rubric.objects.at(day).filter(entity_type=Rubric.EntityType.COMMUNE).exists()
+    ):
+        return Rubric.EntityType.COMMUNE
     has_children = bool(tree.children_ids(unit.pk, day))
     return Rubric.EntityType.UPPER if has_children else Rubric.EntityType.DIRECT
 

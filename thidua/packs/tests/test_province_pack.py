@@ -3,6 +3,7 @@ reorganisation, loaded by the same machinery as ksnd (docs/packs.md)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 from pathlib import Path
@@ -13,8 +14,10 @@ from django.core.management import call_command
 
 from thidua.audit.models import AuditEvent
 from thidua.awards.models import Title, TitleRule
+from thidua.evaluation.actions import entity_type_for, open_assessment
 from thidua.movements.models import Movement
-from thidua.org.models import OrgUnit
+from thidua.org.actions import NewUnit, create_unit
+from thidua.org.models import OrgLevel, OrgUnit
 from thidua.packs.loader import available_packs, load_pack, read_pack
 from thidua.packs.setup import BodySpec, setup_body
 from thidua.reporting.models import Period, ReportForm
@@ -140,3 +143,31 @@ def test_setup_body_command_with_the_province_pack(tmp_path: Path) -> None:
     again = io.StringIO()
     call_command(*args, stdout=again)
     assert "Đã có sẵn" in again.getvalue() and "0 kỳ báo cáo mới" in again.getvalue()
+
+
+def test_a_commune_is_scored_on_the_commune_table_and_a_department_on_its_own() -> None:
+    """Circular 129/2017 Art. 7: a commune's budget (a budget level below the province) is
+    scored 60/40/deductions; a department with units under it on the upper-level table, one
+    without on the direct-spending table. KSND has no budget level below its root, so its
+    units keep the upper/direct tables."""
+    setup_body(PROVINCE)
+    root = OrgUnit.objects.get(code="UBND-TQ")
+    day = dt.date(2026, 1, 1)
+    levels = {level.code: level for level in OrgLevel.objects.all()}
+
+    def unit(code: str, level: str, parent: OrgUnit, role: str) -> OrgUnit:
+        return create_unit(
+            NewUnit(code, f"Đơn vị {code}", levels[level], parent, budget_role=role),
+            day=day,
+        )
+
+    commune = unit("XA-1", "xa", root, OrgUnit.BudgetRole.BUDGET_LEVEL)
+    department = unit("SO-1", "so", root, OrgUnit.BudgetRole.UPPER_LEVEL)
+    unit("SO-1-CC", "don-vi", department, OrgUnit.BudgetRole.DIRECT_SPENDING)
+    lone = unit("SO-2", "so", root, OrgUnit.BudgetRole.UPPER_LEVEL)
+    assert entity_type_for(commune, 2026) == "commune"
+    assert entity_type_for(department, 2026) == "upper"
+    assert entity_type_for(lone, 2026) == "direct"
+    assert entity_type_for(root, 2026) == "upper"
+    assessment = open_assessment(commune, 2026, by=None)
+    assert assessment.rubric.entity_type == "commune"
