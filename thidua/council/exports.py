@@ -7,7 +7,9 @@ from decimal import Decimal
 
 from thidua.lib.dates import official_date
 from thidua.lib.documents import OfficialDocument, Paragraph, Signer, Table
+from thidua.lib.documents.words import dong_in_words
 from thidua.lib.numbers import format_vn_number
+from thidua.org.body import profile_for
 
 from .models import AgendaItem, CouncilSession, Decision
 
@@ -131,52 +133,129 @@ def minutes_document(session: CouncilSession) -> OfficialDocument:
     )
 
 
+def _placement(awardee_item: AgendaItem, day: object) -> tuple[str, str]:
+    """The nominee's position and unit on the decision date (a collective: the unit that
+    proposed it)."""
+    proposal = awardee_item.proposal
+    if proposal.person is None:
+        return "", str(proposal.proposing_unit.name)
+    position = (
+        proposal.person.positions.filter(valid_from__lte=day, valid_to__gte=day)
+        .select_related("unit")
+        .order_by("-valid_from")
+        .first()
+    )
+    if position is None:
+        return "", str(proposal.proposing_unit.name)
+    return position.title, str(position.unit.name)
+
+
+def _count(number: int) -> str:
+    """Counts in a decision take two digits: "07 cá nhân" (Phụ lục I, as in cell 3)."""
+    return f"{number:02d}"
+
+
+def authority_line(decision: Decision) -> str:
+    """Mẫu 1.2 "THẨM QUYỀN BAN HÀNH": the head's title and the issuer's full name. The head is
+    who the signer signs for (KT., Q., TL.), the signer's own position when signing in their
+    own name, and the collective itself for TM."""
+    if decision.authority == Decision.Authority.TM:
+        return decision.issuer_name.upper()
+    head = decision.authority_of if decision.authority else decision.signer_position
+    head = head or profile_for(decision.issuer).head_title_text
+    return f"{head} {decision.issuer_name}".upper()
+
+
+def proposal_line(decision: Decision, session: CouncilSession | None) -> list[str]:
+    """ "Theo đề nghị của …" once: the clerk's own line when the bases already carry one,
+    else the council's proposal (Mẫu 1.2: "Theo đề nghị của …")."""
+    if any(line.startswith("Theo đề nghị") for line in decision.legal_basis_lines):
+        return []
+    proposer = session.council.name if session else decision.issuer_name
+    return [f"Theo đề nghị của {proposer}."]
+
+
+def legal_bases(decision: Decision) -> list[str]:
+    """The bases as typed, each "Căn cứ …" ending in ";" (Mẫu 1.2 ends every basis with ";");
+    a "Theo đề nghị" line the clerk typed is moved to the end, ending in "."."""
+    bases, asks = [], []
+    for line in decision.legal_basis_lines:
+        text = line.rstrip(" ;.,")
+        if text.startswith("Theo đề nghị"):
+            asks.append(text + ".")
+        else:
+            bases.append(text + ";")
+    return bases + asks[:1]
+
+
 def decision_document(decision: Decision) -> OfficialDocument:
-    """Quyết định khen thưởng, Decree 30/2020 Mẫu 1.2: bases, "QUYẾT ĐỊNH:", articles, the
-    awardee table with the cash, signer and "Nơi nhận"."""
+    """Quyết định khen thưởng, Decree 30/2020 Mẫu 1.2: authority, bases, "QUYẾT ĐỊNH:",
+    articles, the awardee table with unit, position and cash (figures and words), the signer
+    from the register and "Nơi nhận"."""
     awardees = list(
-        decision.awardees.select_related("proposal__title", "proposal__person", "proposal__unit")
+        decision.awardees.select_related(
+            "item__proposal__title",
+            "item__proposal__person",
+            "item__proposal__unit",
+            "item__proposal__proposing_unit",
+            "proposal__title",
+        )
     )
     rows = []
     total, unknown = 0, False
+    people = sum(1 for a in awardees if a.proposal.person_id)
+    collectives = len(awardees) - people
     for index, awardee in enumerate(awardees, 1):
         unknown = unknown or awardee.cash_amount is None
         total += int(awardee.cash_amount or 0)
+        position, unit = _placement(awardee.item, decision.date)
         rows.append(
             [
                 str(index),
                 _nominee(awardee.item),
+                position,
+                unit,
                 awardee.proposal.title.name,
-                str(awardee.proposal.year),
                 _cash_text(awardee.cash_amount),
             ]
         )
     titles = sorted({a.proposal.title.name for a in awardees})
+    counted = []
+    if people:
+        counted.append(f"{_count(people)} cá nhân")
+    if collectives:
+        counted.append(f"{_count(collectives)} tập thể")
+    cash_words = (
+        "Tiền thưởng tính theo mức lương cơ sở áp dụng tại ngày ký Quyết định (chưa xác định "
+        "được mức lương cơ sở tại ngày này), chi từ quỹ thi đua, khen thưởng theo quy định."
+        if unknown
+        else (
+            f"Tiền thưởng tổng cộng {format_vn_number(total)} đồng (Bằng chữ: "
+            f"{dong_in_words(total)}), tính theo mức lương cơ sở áp dụng tại ngày ký Quyết "
+            f"định, chi từ quỹ thi đua, khen thưởng theo quy định."
+        )
+    )
     body: list[Paragraph | Table] = [
         Paragraph(
-            f"Tặng danh hiệu, hình thức khen thưởng {', '.join(titles)} cho "
-            f"{len(awardees)} cá nhân, tập thể có tên sau:",
+            f"Tặng {', '.join(titles)} cho {' và '.join(counted)} "
+            f"(có danh sách kèm theo), đã có thành tích xuất sắc trong phong trào thi đua "
+            f"năm {decision.year}.",
             lead="Điều 1.",
         ),
         Table(
-            ["STT", "Họ và tên / Tập thể", "Danh hiệu", "Năm", "Tiền thưởng (đồng)"],
+            [
+                "STT",
+                "Họ và tên / Tập thể",
+                "Chức vụ",
+                "Đơn vị",
+                "Danh hiệu, hình thức",
+                "Tiền thưởng (đồng)",
+            ],
             rows,
-            widths=[7, 33, 30, 8, 22],
-            numeric={3, 4},
+            widths=[6, 22, 16, 22, 18, 16],
+            numeric={5},
         ),
-        Paragraph(
-            (
-                "Tiền thưởng tính theo mức lương cơ sở áp dụng tại ngày ký Quyết định (chưa xác "
-                "định được mức lương cơ sở tại ngày này), chi từ quỹ thi đua, khen thưởng theo "
-                "quy định."
-            )
-            if unknown
-            else (
-                f"Tiền thưởng tổng cộng {format_vn_number(total)} đồng, tính theo mức lương cơ sở "
-                f"áp dụng tại ngày ký Quyết định, chi từ quỹ thi đua, khen thưởng theo quy định."
-            ),
-            lead="Điều 2.",
-        ),
+        Paragraph(cash_words, lead="Điều 2."),
         Paragraph(
             "Quyết định này có hiệu lực kể từ ngày ký. Chánh Văn phòng, Thủ trưởng các đơn vị "
             "có liên quan và các cá nhân, tập thể có tên tại Điều 1 chịu trách nhiệm thi hành "
@@ -193,8 +272,9 @@ def decision_document(decision: Decision) -> OfficialDocument:
         date=decision.date,
         doc_type="Quyết định",
         summary=decision.subject,
-        legal_bases=decision.legal_basis_lines,
-        preamble=["Theo đề nghị của Hội đồng Thi đua - Khen thưởng."],
+        authority_line=authority_line(decision),
+        legal_bases=legal_bases(decision),
+        preamble=proposal_line(decision, decision.session),
         enacting_line="QUYẾT ĐỊNH:",
         body=body,
         signers=[

@@ -29,6 +29,8 @@ def render_docx(doc: OfficialDocument) -> bytes:
     _page_setup(word)
     _header(word, doc)
     _title(word, doc)
+    if doc.authority_line:
+        _para(word, doc.authority_line.upper(), bold=True, align="center", indent=False)
     for basis in doc.legal_bases:
         _para(word, basis, italic=True)
     for line in doc.preamble:
@@ -95,12 +97,35 @@ def _borderless(table: Any) -> None:
     table._tbl.tblPr.append(borders)
 
 
+def _rule(par: Any, width_mm: float, box_mm: float) -> Any:
+    """A paragraph of its own holding a solid line `width_mm` long, centred in a box
+    `box_mm` wide: a top border on an empty paragraph indented from both sides, so the line
+    is drawn, sized to the text above, and never touches it (Phụ lục I: "nét liền")."""
+    side = Mm(max(box_mm - width_mm, 0) / 2)
+    fmt = par.paragraph_format
+    fmt.left_indent, fmt.right_indent = side, side
+    fmt.space_before, fmt.space_after = Pt(2), Pt(0)
+    fmt.line_spacing = Pt(2)
+    par.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    p_pr = par._p.get_or_add_pPr()
+    borders = OxmlElement("w:pBdr")
+    top = OxmlElement("w:top")
+    top.set(qn("w:val"), "single")
+    top.set(qn("w:sz"), "6")  # eighths of a point: a 0.75 pt line
+    top.set(qn("w:space"), "1")
+    top.set(qn("w:color"), "000000")
+    borders.append(top)
+    p_pr.append(borders)
+    return par
+
+
 def _header(word: Any, doc: OfficialDocument) -> None:
     """Cells 1–4: issuer and number on the left; Quốc hiệu, Tiêu ngữ, place and date right."""
     table = word.add_table(rows=2, cols=2)
     _borderless(table)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    widths = (Mm(65), Mm(100))
+    widths = (Mm(model.ISSUER_CELL_MM), Mm(model.STATE_CELL_MM))
+    rules = model.rule_widths(doc)
     for row in table.rows:
         for cell, width in zip(row.cells, widths, strict=True):
             cell.width = width
@@ -110,9 +135,10 @@ def _header(word: Any, doc: OfficialDocument) -> None:
         _cell_para(left, doc.governing_body.upper(), first=True, size=13)
         first = False
     _cell_para(left, doc.issuer.upper(), first=first, bold=True, size=13)
-    _cell_para(left, "───────", size=13)
+    _rule(left.add_paragraph(), rules["issuer"], model.ISSUER_CELL_MM)
     _cell_para(right, model.QUOC_HIEU, first=True, bold=True, size=13)
-    _cell_para(right, model.TIEU_NGU, bold=True, size=14, underline=True)
+    _cell_para(right, model.TIEU_NGU, bold=True, size=14)
+    _rule(right.add_paragraph(), rules["tieu_ngu"], model.STATE_CELL_MM)
     number_cell, date_cell = table.rows[1].cells
     _cell_para(number_cell, doc.number_text, first=True, size=13)
     _cell_para(date_cell, doc.place_and_date, first=True, italic=True, size=14)
@@ -129,9 +155,9 @@ def _title(word: Any, doc: OfficialDocument) -> None:
         summary = word.add_paragraph()
         summary.alignment = WD_ALIGN_PARAGRAPH.CENTER
         _run(summary, doc.summary, bold=True, size=14)
-        rule = word.add_paragraph()
-        rule.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _run(rule, "──────────", size=14)
+        usable = model.PAGE_WIDTH_MM - model.MARGIN_LEFT_MM - model.MARGIN_RIGHT_MM
+        _rule(word.add_paragraph(), model.rule_widths(doc)["summary"], usable)
+        summary.paragraph_format.space_after = Pt(0)
 
 
 def _para(

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from thidua.lib.dates import official_date
 
@@ -23,6 +25,49 @@ MARGIN_LEFT_MM = 30
 MARGIN_RIGHT_MM = 15
 FONT_NAME = "Times New Roman"
 BODY_PT = 14
+HEADER_PT = 13
+ISSUER_CELL_MM = 65
+STATE_CELL_MM = 100
+PT_MM = 25.4 / 72
+
+_FONT_DIRS = [
+    Path("/usr/share/fonts/truetype/liberation2"),
+    Path("/usr/share/fonts/truetype/liberation"),
+]
+
+
+@functools.cache
+def _font(size: float, bold: bool) -> object | None:
+    from PIL import ImageFont
+
+    name = "LiberationSerif-Bold.ttf" if bold else "LiberationSerif-Regular.ttf"
+    for folder in _FONT_DIRS:
+        if (folder / name).exists():
+            return ImageFont.truetype(str(folder / name), size=int(size * 10))
+    return None
+
+
+def text_width_mm(text: str, size: float, *, bold: bool = False) -> float:
+    """The width of one line of `text` in Times New Roman (Liberation Serif has its metrics);
+    an estimate of half an em per character when the font is missing."""
+    font = _font(size, bold)
+    if font is None:
+        return len(text) * size * 0.5 * PT_MM
+    return float(font.getlength(text)) / 10 * PT_MM  # type: ignore[attr-defined]
+
+
+def rule_widths(doc: OfficialDocument) -> dict[str, float]:
+    """The horizontal lines of Phụ lục I, in mm. Under the issuer (cell 2) and under the
+    summary (cell 5a): a third to a half of the line above, here 0.4 of it; under the Tiêu ngữ
+    (cell 1): as long as the Tiêu ngữ line. Each line is capped by its header cell."""
+    issuer = min(text_width_mm(doc.issuer.upper(), HEADER_PT, bold=True), ISSUER_CELL_MM)
+    summary = text_width_mm(doc.summary, BODY_PT, bold=True) if doc.summary else 0.0
+    usable = PAGE_WIDTH_MM - MARGIN_LEFT_MM - MARGIN_RIGHT_MM
+    return {
+        "issuer": round(issuer * 0.4, 1),
+        "tieu_ngu": round(text_width_mm(TIEU_NGU, BODY_PT, bold=True), 1),
+        "summary": round(min(summary, usable) * 0.4, 1),
+    }
 
 
 @dataclass(frozen=True)
@@ -95,6 +140,9 @@ class OfficialDocument:
     number: int | None = None
     legal_bases: list[str] = field(default_factory=list)
     preamble: list[str] = field(default_factory=list)
+    authority_line: str = ""
+    """Phụ lục I Mẫu 1.2 "THẨM QUYỀN BAN HÀNH": who decides ("CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH
+    …"), bold capitals centred under the summary's line, before the bases and "QUYẾT ĐỊNH:"."""
     enacting_line: str = ""
     body: list[Block] = field(default_factory=list)
     signers: list[Signer] = field(default_factory=list)

@@ -25,6 +25,7 @@ def render_html(doc: OfficialDocument) -> str:
         "doc": doc,
         "model": model,
         "blocks": blocks,
+        "rules": model.rule_widths(doc),
         "left_signer": signers[0] if len(signers) == 2 else None,
         "right_signers": signers[1:] if len(signers) == 2 else signers,
         "margins": (
