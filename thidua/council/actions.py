@@ -520,6 +520,36 @@ def revoke_award(award: AwardRecord, *, reason: str, day: dt.date, by: Any) -> R
     return revocation
 
 
+# The national legal bases of an award decision, in the form of Decree 30/2020 Mẫu 1.2 (each a
+# full name with its date and issuer, ending in ";"), with the dates they apply from
+# (docs/decisions/0007-decision-layout.md; /work/shared/domain/legal-facts.md). A body's own
+# regulation is added by the clerk in the form (one per line).
+NATIONAL_BASES: tuple[tuple[dt.date, dt.date, str], ...] = (
+    (
+        dt.date(2024, 1, 1),
+        OPEN_END,
+        "Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022;",
+    ),
+    (
+        dt.date(2024, 1, 1),
+        dt.date(2025, 6, 30),
+        "Căn cứ Nghị định số 98/2023/NĐ-CP ngày 31 tháng 12 năm 2023 của Chính phủ quy định chi "
+        "tiết thi hành một số điều của Luật Thi đua, khen thưởng;",
+    ),
+    (
+        dt.date(2025, 7, 1),
+        OPEN_END,
+        "Căn cứ Nghị định số 152/2025/NĐ-CP ngày 14 tháng 6 năm 2025 của Chính phủ quy định chi "
+        "tiết một số điều của Luật Thi đua, khen thưởng;",
+    ),
+)
+
+
+def default_legal_bases(day: dt.date) -> list[str]:
+    """The national bases in force on the decision date, in order."""
+    return [text for start, end, text in NATIONAL_BASES if start <= day <= end]
+
+
 # Document settings and signers (issue 9 item 6, issue 15 point 5): kept by the administrator.
 
 

@@ -263,7 +263,7 @@ def decision_new(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         "place": place,
         "subject": "Về việc tặng danh hiệu thi đua, hình thức khen thưởng",
         "recipients": "Như Điều 3;\nLưu: VT, TĐKT.",
-        "legal_bases": "Căn cứ Luật Thi đua, khen thưởng số 06/2022/QH15;",
+        "legal_bases": "\n".join(actions.default_legal_bases(today())),
     }
     form = DecisionForm(
         request.POST or None,

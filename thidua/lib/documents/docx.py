@@ -132,15 +132,15 @@ def _header(word: Any, doc: OfficialDocument) -> None:
     left, right = table.rows[0].cells
     first = True
     if doc.governing_body:
-        _cell_para(left, doc.governing_body.upper(), first=True, size=13)
+        _cell_para(left, doc.governing_body.upper(), first=True, size=model.HEADER_PT)
         first = False
-    _cell_para(left, doc.issuer.upper(), first=first, bold=True, size=13)
+    _cell_para(left, doc.issuer.upper(), first=first, bold=True, size=model.HEADER_PT)
     _rule(left.add_paragraph(), rules["issuer"], model.ISSUER_CELL_MM)
-    _cell_para(right, model.QUOC_HIEU, first=True, bold=True, size=13)
-    _cell_para(right, model.TIEU_NGU, bold=True, size=14)
+    _cell_para(right, model.QUOC_HIEU, first=True, bold=True, size=model.QUOC_HIEU_PT)
+    _cell_para(right, model.TIEU_NGU, bold=True, size=model.TIEU_NGU_PT)
     _rule(right.add_paragraph(), rules["tieu_ngu"], model.STATE_CELL_MM)
     number_cell, date_cell = table.rows[1].cells
-    _cell_para(number_cell, doc.number_text, first=True, size=13)
+    _cell_para(number_cell, doc.number_text, first=True, size=model.NUMBER_PT)
     _cell_para(date_cell, doc.place_and_date, first=True, italic=True, size=14)
 
 

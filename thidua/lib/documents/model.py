@@ -25,9 +25,15 @@ MARGIN_LEFT_MM = 30
 MARGIN_RIGHT_MM = 15
 FONT_NAME = "Times New Roman"
 BODY_PT = 14
-HEADER_PT = 13
-ISSUER_CELL_MM = 65
-STATE_CELL_MM = 100
+# Phụ lục I cells 1–2: the governing body and issuer 12–13 pt (12 here, so that a full name
+# such as "VIỆN KIỂM SÁT NHÂN DÂN TỐI CAO" holds on one line), the Quốc hiệu 12–13 pt bold (12
+# here, within the state column), the Tiêu ngữ 13–14 pt bold (13 here).
+HEADER_PT = 12
+QUOC_HIEU_PT = 12
+TIEU_NGU_PT = 13
+NUMBER_PT = 13
+ISSUER_CELL_MM = 75
+STATE_CELL_MM = 90
 PT_MM = 25.4 / 72
 
 _FONT_DIRS = [
@@ -65,7 +71,7 @@ def rule_widths(doc: OfficialDocument) -> dict[str, float]:
     usable = PAGE_WIDTH_MM - MARGIN_LEFT_MM - MARGIN_RIGHT_MM
     return {
         "issuer": round(issuer * 0.4, 1),
-        "tieu_ngu": round(text_width_mm(TIEU_NGU, BODY_PT, bold=True), 1),
+        "tieu_ngu": round(text_width_mm(TIEU_NGU, TIEU_NGU_PT, bold=True), 1),
         "summary": round(min(summary, usable) * 0.4, 1),
     }
 

@@ -18,7 +18,7 @@ from thidua.lib.documents.words import dong_in_words, number_in_words
 
 BASES = [
     "Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022;",
-    "Căn cứ Nghị định số 152/2025/NĐ-CP ngày 15 tháng 6 năm 2025 của Chính phủ quy định chi "
+    "Căn cứ Nghị định số 152/2025/NĐ-CP ngày 14 tháng 6 năm 2025 của Chính phủ quy định chi "
     "tiết một số điều của Luật Thi đua, khen thưởng;",
 ]
 
@@ -75,7 +75,8 @@ def _doc(
                 numeric={5},
             ),
             Paragraph(
-                "Tiền thưởng tổng cộng 4.680.000 đồng (Bằng chữ: Bốn triệu sáu trăm tám mươi nghìn đồng).",
+                "Tiền thưởng tổng cộng 4.680.000 đồng (Bằng chữ: Bốn triệu sáu trăm tám "
+                "mươi nghìn đồng).",
                 lead="Điều 2.",
             ),
         ],
@@ -141,7 +142,7 @@ def test_docx_follows_mau_1_2(doc: OfficialDocument, header_left: list[str]) -> 
     assert rule.text == "" and _border(rule) == "single"
     widths = rule_widths(doc)
     assert _indent_mm(rule.paragraph_format.left_indent) == pytest.approx(
-        (65 - widths["issuer"]) / 2, abs=0.2
+        (75 - widths["issuer"]) / 2, abs=0.2
     )
     # Cell 1: Quốc hiệu bold caps 13 pt, Tiêu ngữ bold 14 pt not underlined, a line as long.
     assert [p.text for p in right.paragraphs] == [
@@ -152,11 +153,11 @@ def test_docx_follows_mau_1_2(doc: OfficialDocument, header_left: list[str]) -> 
     assert not any(r.underline for p in right.paragraphs for r in p.runs)
     assert _border(right.paragraphs[2]) == "single"
     assert widths["tieu_ngu"] == pytest.approx(
-        text_width_mm("Độc lập - Tự do - Hạnh phúc", 14, bold=True), abs=0.1
+        text_width_mm("Độc lập - Tự do - Hạnh phúc", 13, bold=True), abs=0.1
     )
-    assert 55 < widths["tieu_ngu"] < 70
+    assert 50 < widths["tieu_ngu"] < 65
     assert _indent_mm(right.paragraphs[2].paragraph_format.left_indent) == pytest.approx(
-        (100 - widths["tieu_ngu"]) / 2, abs=0.2
+        (90 - widths["tieu_ngu"]) / 2, abs=0.2
     )
     # Cells 3 and 4: number and place/date.
     number_cell, date_cell = header.rows[1].cells
@@ -164,7 +165,7 @@ def test_docx_follows_mau_1_2(doc: OfficialDocument, header_left: list[str]) -> 
     assert date_cell.text == f"{doc.place}, ngày 05 tháng 01 năm 2026"
     assert all(r.italic for r in date_cell.paragraphs[0].runs)
     # No drawn-with-characters line anywhere.
-    body = [p for p in word.paragraphs]
+    body = list(word.paragraphs)
     assert not any("──" in p.text for p in body)
     texts_body = [p.text for p in body]
     start = texts_body.index("QUYẾT ĐỊNH")

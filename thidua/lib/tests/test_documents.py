@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from docx import Document
+from docx.oxml.ns import qn
 from docx.shared import Mm
 
 from thidua.lib.documents import (
@@ -105,11 +106,15 @@ def test_it_writes_the_decree_30_layout_to_docx() -> None:
     assert 13 <= normal.font.size.pt <= 14
 
 
-def test_it_underlines_the_tieu_ngu_and_bolds_the_title_in_docx() -> None:
+def test_it_draws_the_line_under_the_tieu_ngu_and_bolds_the_title_in_docx() -> None:
+    """Issue 9 item 6: a drawn line (a border of its own paragraph), not a text underline."""
     _, word = _docx_texts(render_docx(_decision()))
     header = word.tables[0]  # type: ignore[attr-defined]
-    tieu_ngu = next(p for p in header.rows[0].cells[1].paragraphs if p.text == TIEU_NGU)
-    assert all(run.underline and run.bold for run in tieu_ngu.runs)
+    paragraphs = header.rows[0].cells[1].paragraphs
+    index = next(i for i, p in enumerate(paragraphs) if p.text == TIEU_NGU)
+    assert all(run.bold and not run.underline for run in paragraphs[index].runs)
+    assert paragraphs[index + 1].text == ""
+    assert paragraphs[index + 1]._p.pPr.find(qn("w:pBdr")) is not None
     title = next(p for p in word.paragraphs if p.text == "QUYẾT ĐỊNH")  # type: ignore[attr-defined]
     assert title.alignment == 1 and all(run.bold for run in title.runs)  # 1 = centre
 
