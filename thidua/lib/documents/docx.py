@@ -97,6 +97,37 @@ def _borderless(table: Any) -> None:
     table._tbl.tblPr.append(borders)
 
 
+_AFTER_PBDR = (
+    "w:shd",
+    "w:tabs",
+    "w:suppressAutoHyphens",
+    "w:kinsoku",
+    "w:wordWrap",
+    "w:overflowPunct",
+    "w:topLinePunct",
+    "w:autoSpaceDE",
+    "w:autoSpaceDN",
+    "w:bidi",
+    "w:adjustRightInd",
+    "w:snapToGrid",
+    "w:spacing",
+    "w:ind",
+    "w:contextualSpacing",
+    "w:mirrorIndents",
+    "w:suppressOverlap",
+    "w:jc",
+    "w:textDirection",
+    "w:textAlignment",
+    "w:textboxTightWrap",
+    "w:outlineLvl",
+    "w:divId",
+    "w:cnfStyle",
+    "w:rPr",
+    "w:sectPr",
+    "w:pPrChange",
+)
+
+
 def _rule(par: Any, width_mm: float, box_mm: float) -> Any:
     """A paragraph of its own holding a solid line `width_mm` long, centred in a box
     `box_mm` wide: a top border on an empty paragraph indented from both sides, so the line
@@ -115,7 +146,9 @@ def _rule(par: Any, width_mm: float, box_mm: float) -> Any:
     top.set(qn("w:space"), "1")
     top.set(qn("w:color"), "000000")
     borders.append(top)
-    p_pr.append(borders)
+    # CT_PPr is a sequence: pBdr goes before spacing, ind and jc, or Word reports the file
+    # as damaged.
+    p_pr.insert_element_before(borders, *_AFTER_PBDR)
     return par
 
 
