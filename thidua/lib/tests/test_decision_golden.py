@@ -274,3 +274,64 @@ def test_pdf_text_and_boxes(doc: OfficialDocument) -> None:
 def test_amounts_in_words(amount: int, words: str) -> None:
     assert number_in_words(amount) == words
     assert dong_in_words(amount) == words[0].upper() + words[1:] + " đồng"
+
+
+# Pinned layout boxes (points from the top-left of page one), read from the renders above and
+# checked against Phụ lục I: the left margin is 30 mm (85 pt), so body text with its 1 cm
+# first-line indent starts at 113–119 pt; the header's left column is 75 mm wide (85–298 pt)
+# and the state column 90 mm (298–553 pt). A change that moves a line or a word by more than
+# 1.5 pt fails; update these only with a reading in docs/decisions/0007-decision-layout.md.
+PINNED = {
+    "ksnd": {
+        "words": {
+            "CỘNG": (307, 65),
+            "Độc": (352, 79),
+            "Số:": (146, 98),
+            "ngày": (377, 99),
+            "QUYẾT": (274, 133),
+            "Căn": (119, 212),
+            "Điều": (119, 320),
+        },
+        "rules": [(155, 240, 95), (352, 511, 96), (265, 373, 169)],
+    },
+    "tuyen-quang": {
+        "words": {
+            "CỘNG": (307, 65),
+            "Độc": (352, 79),
+            "Số:": (146, 112),
+            "ngày": (394, 112),
+            "QUYẾT": (274, 147),
+            "Căn": (119, 225),
+            "Điều": (119, 333),
+        },
+        "rules": [(155, 240, 110), (352, 511, 96), (265, 373, 182)],
+    },
+}
+
+
+@pytest.mark.parametrize(
+    ("doc", "key"), [(KSND, "ksnd"), (TUYEN_QUANG, "tuyen-quang")], ids=["ksnd", "tuyen-quang"]
+)
+def test_pdf_boxes_are_pinned(doc: OfficialDocument, key: str) -> None:
+    pdfplumber = pytest.importorskip("pdfplumber")
+    from thidua.lib.documents import render_pdf
+
+    with pdfplumber.open(io.BytesIO(render_pdf(doc))) as pdf:
+        page = pdf.pages[0]
+        words = page.extract_words()
+        edges = [
+            e
+            for e in page.edges
+            if e["orientation"] == "h" and e["top"] < 300 and e["x1"] - e["x0"] > 20
+        ]
+    for text, (x0, top) in PINNED[key]["words"].items():  # type: ignore[attr-defined]
+        word = next(w for w in words if w["text"] == text)
+        assert (word["x0"], word["top"]) == (
+            pytest.approx(x0, abs=1.5),
+            pytest.approx(top, abs=1.5),
+        ), text
+    for x0, x1, top in PINNED[key]["rules"]:
+        assert any(
+            abs(e["x0"] - x0) <= 1.5 and abs(e["x1"] - x1) <= 1.5 and abs(e["top"] - top) <= 1.5
+            for e in edges
+        ), (x0, x1, top)
