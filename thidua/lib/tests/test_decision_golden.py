@@ -7,12 +7,20 @@ from __future__ import annotations
 import datetime as dt
 import io
 
+import pdfplumber
 import pytest
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 
-from thidua.lib.documents import OfficialDocument, Paragraph, Signer, Table, render_docx
+from thidua.lib.documents import (
+    OfficialDocument,
+    Paragraph,
+    Signer,
+    Table,
+    render_docx,
+    render_pdf,
+)
 from thidua.lib.documents.model import rule_widths, text_width_mm
 from thidua.lib.documents.words import dong_in_words, number_in_words
 
@@ -212,9 +220,6 @@ def test_docx_follows_mau_1_2(doc: OfficialDocument, header_left: list[str]) -> 
 
 @pytest.mark.parametrize("doc", [KSND, TUYEN_QUANG], ids=["ksnd", "tuyen-quang"])
 def test_pdf_text_and_boxes(doc: OfficialDocument) -> None:
-    pdfplumber = pytest.importorskip("pdfplumber")
-    from thidua.lib.documents import render_pdf
-
     with pdfplumber.open(io.BytesIO(render_pdf(doc))) as pdf:
         page = pdf.pages[0]
         width_mm = float(page.width) * 25.4 / 72
@@ -313,9 +318,6 @@ PINNED = {
     ("doc", "key"), [(KSND, "ksnd"), (TUYEN_QUANG, "tuyen-quang")], ids=["ksnd", "tuyen-quang"]
 )
 def test_pdf_boxes_are_pinned(doc: OfficialDocument, key: str) -> None:
-    pdfplumber = pytest.importorskip("pdfplumber")
-    from thidua.lib.documents import render_pdf
-
     with pdfplumber.open(io.BytesIO(render_pdf(doc))) as pdf:
         page = pdf.pages[0]
         words = page.extract_words()
