@@ -95,9 +95,7 @@ def _session_context(request: AuthedHttpRequest, session: CouncilSession) -> dic
         else Proposal.objects.none()
     )
     missing = (
-        actions.missing_ballots(session)
-        if session.status == CouncilSession.Status.OPEN
-        else (0, 0)
+        actions.missing_ballots(session) if session.status == CouncilSession.Status.OPEN else (0, 0)
     )
     return {
         "session": session,

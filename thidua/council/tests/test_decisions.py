@@ -174,7 +174,9 @@ def test_it_refuses_rejected_items_and_open_sessions(world: World) -> None:
             by=world.secretary,
         )
     actions.open_session(session, by=world.secretary)
-    actions.close_session(session, by=world.secretary, day=SESSION_DAY, confirm_missing=True)  # nobody voted
+    actions.close_session(
+        session, by=world.secretary, day=SESSION_DAY, confirm_missing=True
+    )  # nobody voted
     item.refresh_from_db()
     assert item.result == AgendaItem.Result.REJECTED
     with pytest.raises(ValidationError):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from typing import Any
 
 import pdfplumber
 import pytest
@@ -40,9 +41,12 @@ def _minutes(items: int) -> OfficialDocument:
     )
 
 
-def _overlap(a: dict, b: dict) -> bool:  # type: ignore[type-arg]
+def _overlap(a: dict[str, Any], b: dict[str, Any]) -> bool:
     return not (
-        a["x1"] <= b["x0"] or b["x1"] <= a["x0"] or a["bottom"] <= b["top"] or b["bottom"] <= a["top"]
+        a["x1"] <= b["x0"]
+        or b["x1"] <= a["x0"]
+        or a["bottom"] <= b["top"]
+        or b["bottom"] <= a["top"]
     )
 
 
@@ -82,9 +86,13 @@ def test_the_docx_keeps_the_last_paragraph_with_the_signatures_and_sizes_the_tab
     assert last.paragraph_format.keep_with_next is True
     closing = word.tables[-1]
     for row in closing.rows:
-        assert row._tr.trPr is not None and row._tr.trPr.find(
-            "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}cantSplit"
-        ) is not None
+        assert (
+            row._tr.trPr is not None
+            and row._tr.trPr.find(
+                "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}cantSplit"
+            )
+            is not None
+        )
     grid = word.tables[1]
     widths = [cell.width for cell in grid.rows[0].cells]
     # "STT" and "Đồng ý" are narrow, the names wide, and the whole fits the text width.
