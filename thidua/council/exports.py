@@ -30,14 +30,20 @@ def _nominee(item: AgendaItem) -> str:
     return str(proposal.person.full_name if proposal.person else proposal.unit)
 
 
+SHORT_HEADING = 8
+"""Headings up to this many characters stay on one line."""
+
+
 def content_widths(columns: list[str], rows: list[list[str]], *, cap: int = 30) -> list[int]:
     """Relative column widths sized to content: a column is as wide as its longest cell (up to
-    `cap` characters, longer text wraps) and never narrower than its heading's longest word."""
+    `cap` characters, longer text wraps) and never narrower than its heading: a short heading
+    ("Đồng ý") on one line, a long one wrapped between words."""
     weights = []
     for index, heading in enumerate(columns):
         longest_word = max((len(word) for word in heading.split()), default=1)
+        shortest_heading = len(heading) if len(heading) <= SHORT_HEADING else longest_word
         longest_cell = max((len(row[index]) for row in rows), default=0)
-        weights.append(max(longest_word, min(longest_cell, cap)) + 2)
+        weights.append(max(shortest_heading, min(longest_cell, cap)) + 2)
     total = sum(weights)
     return [max(1, round(100 * weight / total)) for weight in weights]
 

@@ -13,7 +13,9 @@ import pytest
 from docx import Document
 from docx.shared import Mm
 
-from thidua.council.exports import content_widths
+from thidua.council import actions
+from thidua.council.exports import content_widths, minutes_document
+from thidua.council.testing import SESSION_DAY, World
 from thidua.lib.documents import OfficialDocument, Paragraph, Signer, Table, render_docx, render_pdf
 
 
@@ -50,15 +52,15 @@ def _overlap(a: dict[str, Any], b: dict[str, Any]) -> bool:
     )
 
 
-def test_the_pdf_headers_do_not_overlap() -> None:
-    with pdfplumber.open(io.BytesIO(render_pdf(_minutes(3)))) as pdf:
-        page = pdf.pages[0]
-        words = page.extract_words(keep_blank_chars=False, use_text_flow=True)
+def _header_words(data: bytes) -> list[dict[str, Any]]:
+    """The words above the document type ("BIÊN BẢN") on the first page."""
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        words = pdf.pages[0].extract_words(use_text_flow=True)
     title = next(w for w in words if w["text"] == "BIÊN")
-    header = [w for w in words if w["bottom"] <= title["top"]]
-    text = " ".join(w["text"] for w in header)
-    for part in ("VIỆN", "TUYÊN", "HỘI", "CỘNG", "Độc", "Số:", "Tuyên", "2025"):
-        assert part in text
+    return [w for w in words if w["bottom"] <= title["top"]]
+
+
+def _assert_no_overlap(header: list[dict[str, Any]]) -> None:
     shrink = 0.5  # glyph boxes of neighbouring letters may touch
     for index, a in enumerate(header):
         for b in header[index + 1 :]:
@@ -69,6 +71,39 @@ def test_the_pdf_headers_do_not_overlap() -> None:
                 "bottom": a["bottom"] - shrink,
             }
             assert not _overlap(inner, b), (a["text"], b["text"])
+
+
+def test_the_pdf_headers_do_not_overlap() -> None:
+    header = _header_words(render_pdf(_minutes(3)))
+    text = " ".join(w["text"] for w in header)
+    for part in ("VIỆN", "TUYÊN", "HỘI", "CỘNG", "Độc", "Số:", "Tuyên", "2025"):
+        assert part in text
+    _assert_no_overlap(header)
+
+
+def test_the_minutes_of_a_session_read_cleanly(world: World) -> None:
+    """The real minutes: attendance and results tables sized to content, clear headers, the
+    closing paragraph kept with the signatures."""
+    session = actions.create_session(
+        world.council, day=SESSION_DAY, place="Hà Nội", by=world.secretary
+    )
+    for proposal in world.proposals:
+        actions.add_agenda_item(session, proposal, by=world.secretary)
+    actions.open_session(session, by=world.secretary)
+    for item in session.items.all():
+        for user in world.voters:
+            actions.cast_ballot(item, user=user, choice="agree")
+    actions.close_session(session, by=world.secretary, day=SESSION_DAY)
+    document = minutes_document(session)
+    attendance, results = (b for b in document.body if isinstance(b, Table))
+    assert attendance.columns[:2] == ["STT", "Họ và tên"]
+    assert len(attendance.rows) == len(world.voters)
+    assert sum(attendance.widths) in range(98, 103) and sum(results.widths) in range(98, 103)
+    assert attendance.widths[0] < attendance.widths[1]
+    _assert_no_overlap(_header_words(render_pdf(document)))
+    word = Document(io.BytesIO(render_docx(document)))
+    last = next(p for p in word.paragraphs if p.text.startswith("Biên bản được lập"))
+    assert last.paragraph_format.keep_with_next is True
 
 
 @pytest.mark.parametrize("items", range(14, 30, 3))
