@@ -58,11 +58,13 @@ def test_the_page_shows_the_count_and_the_confirmation(client: Client, world: Wo
     session = _open(world)
     client.force_login(world.secretary)
     url = reverse("council:session", args=[session.pk])
-    page = client.get(url, HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    page = client.get(url).content.decode()
     assert 'data-testid="missing-ballots"' in page and 'name="confirm_missing"' in page
+    assert "Còn 2 phiếu chưa bỏ của 2 thành viên có mặt." in page
     response = client.post(reverse("council:close", args=[session.pk]), follow=True)
     session.refresh_from_db()
     assert session.status == "open" and response.status_code == 200
+    assert "Còn 2 phiếu chưa bỏ của 2 thành viên có mặt" in response.content.decode()
     client.post(reverse("council:close", args=[session.pk]), {"confirm_missing": "1"})
     session.refresh_from_db()
     assert session.status == "closed"
@@ -76,3 +78,6 @@ def test_a_member_reads_the_dossier_of_each_item(client: Client, world: World) -
         url = reverse("awards:proposal", args=[item.proposal_id])
         assert url in page
         assert client.get(url).status_code == 200
+    client.force_login(world.cast.outsider)  # sits in no session: the dossier stays closed
+    for item in session.items.all():
+        assert client.get(reverse("awards:proposal", args=[item.proposal_id])).status_code == 404
