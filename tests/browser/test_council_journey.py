@@ -114,6 +114,14 @@ def test_members_vote_and_the_secretary_issues_the_decision(
         open_session(member, session)
         vote(member, "agree")
         shoot(member, f"voted-{username}")
+    # Each item links the voters to its dossier (the proposal with its evidence and report).
+    dossier = member.get_by_test_id("item-1").get_by_test_id("dossier")
+    expect(dossier).to_be_visible()
+    assert member.request.get(dossier.get_attribute("href") or "").status == 200
+    # The secretary has not voted yet: the close button asks to confirm one missing ballot.
+    secretary.reload()
+    expect(secretary.get_by_test_id("missing-ballots")).to_contain_text("1")
+    expect(secretary.get_by_test_id("confirm-missing")).to_be_visible()
     vote(secretary, "agree")
     written = secretary.get_by_test_id("item-1").get_by_test_id("written-member_b")
     written.locator("select").select_option("agree")
@@ -123,6 +131,7 @@ def test_members_vote_and_the_secretary_issues_the_decision(
     assert BallotVote.objects.count() == 5
 
     secretary.reload()
+    expect(secretary.get_by_test_id("missing-ballots")).to_have_count(0)
     secretary.get_by_test_id("close-session").click()
     expect(secretary.get_by_test_id("session-status")).not_to_have_text("")
     result = secretary.get_by_test_id("item-1").get_by_test_id("result")

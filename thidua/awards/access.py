@@ -67,7 +67,8 @@ def get_registration_for_user(user: Any, pk: int) -> Registration:
 
 
 def proposals_for_user(user: Any) -> QuerySet[Proposal]:
-    """Proposals made by a unit in scope, or sent to a council of a unit in scope."""
+    """Proposals made by a unit in scope, or sent to a council of a unit in scope, or on the
+    agenda of a council session the user sits in (the voters read the dossier)."""
     scope = scope_for(user)
     qs = Proposal.objects.select_related("title", "person", "unit", "proposing_unit", "council")
     if scope.unit_ids is None:
@@ -75,7 +76,12 @@ def proposals_for_user(user: Any) -> QuerySet[Proposal]:
     from django.db.models import Q
 
     ids = scope.unit_ids
-    return qs.filter(Q(proposing_unit_id__in=ids) | Q(council__unit_id__in=ids))
+    on_agenda = Proposal.objects.filter(agenda_items__session__members__user_id=user.pk)
+    return qs.filter(
+        Q(proposing_unit_id__in=ids)
+        | Q(council__unit_id__in=ids)
+        | Q(pk__in=on_agenda.values("pk"))
+    )
 
 
 def get_proposal_for_user(user: Any, pk: int) -> Proposal:

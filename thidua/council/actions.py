@@ -298,14 +298,47 @@ def _tally(
     item.save()
 
 
+def missing_ballots(session: CouncilSession) -> tuple[int, int]:
+    """(ballots, members): how many ballots present members have not cast yet, over how many
+    present members. Absent members vote in writing and are not counted here."""
+    present = list(session.members.filter(present=True).values_list("pk", flat=True))
+    items = list(session.items.values_list("pk", flat=True))
+    cast = set(
+        BallotReceipt.objects.filter(item__session=session, member_id__in=present).values_list(
+            "item_id", "member_id"
+        )
+    )
+    missing = [(i, m) for i in items for m in present if (i, m) not in cast]
+    return len(missing), len({m for _, m in missing})
+
+
+def missing_ballots_text(ballots: int, members: int) -> str:
+    return _("%(ballots)s ballot(s) not yet cast by %(members)s present member(s).") % {
+        "ballots": ballots,
+        "members": members,
+    }
+
+
 @transaction.atomic
-def close_session(session: CouncilSession, *, by: Any, day: dt.date) -> CouncilSession:
+def close_session(
+    session: CouncilSession, *, by: Any, day: dt.date, confirm_missing: bool = False
+) -> CouncilSession:
     """Close the ballot and count: an item passes when its "agree" votes reach the title's
-    threshold over ALL council members (Decree 98/2023 Art. 30(7)). Refused without quorum.
+    threshold over ALL council members (Decree 98/2023 Art. 30(7)). Refused without quorum,
+    and refused while a present member has not voted on an item unless `confirm_missing`
+    (the secretary has seen how many ballots are missing and closes anyway).
     The sealed votes are opened in memory; the item totals are stored, the sealed votes deleted
     and, once committed, the session's private key destroyed."""
     CouncilSession.objects.select_for_update().filter(pk=session.pk).first()  # lock, then read
     session.refresh_from_db()
+    if session.status == S.OPEN and not confirm_missing:
+        ballots, voters = missing_ballots(session)
+        if ballots:
+            raise ValidationError(
+                missing_ballots_text(ballots, voters)
+                + " "
+                + _("Confirm that you close the session anyway.")
+            )
     members = session.members.count()
     present = session.members.filter(present=True).count()
     if session.status == S.OPEN and not rules.quorum_met(

@@ -32,6 +32,28 @@ def _nominee(item: AgendaItem) -> str:
     return str(proposal.person.full_name if proposal.person else proposal.unit)
 
 
+SHORT_HEADING = 8
+"""Headings up to this many characters stay on one line."""
+
+
+def content_widths(columns: list[str], rows: list[list[str]], *, cap: int = 30) -> list[int]:
+    """Relative column widths sized to content: a column is as wide as its longest cell (up to
+    `cap` characters, longer text wraps) and never narrower than its heading: a short heading
+    ("Đồng ý") on one line, a long one wrapped between words."""
+    weights = []
+    for index, heading in enumerate(columns):
+        longest_word = max((len(word) for word in heading.split()), default=1)
+        shortest_heading = len(heading) if len(heading) <= SHORT_HEADING else longest_word
+        longest_cell = max((len(row[index]) for row in rows), default=0)
+        weights.append(max(shortest_heading, min(longest_cell, cap)) + 2)
+    total = sum(weights)
+    return [max(1, round(100 * weight / total)) for weight in weights]
+
+
+def _sized_table(columns: list[str], rows: list[list[str]], numeric: set[int]) -> Table:
+    return Table(columns, rows, widths=content_widths(columns, rows), numeric=numeric)
+
+
 def minutes_document(session: CouncilSession) -> OfficialDocument:
     """Biên bản kiểm phiếu: counts and percentages per item, over all members; no names are
     tied to votes (the ballot store has none to give)."""
@@ -50,14 +72,20 @@ def minutes_document(session: CouncilSession) -> OfficialDocument:
             f"Điều kiện hợp lệ: có mặt từ {session.quorum_numerator}/"
             f"{session.quorum_denominator} tổng số thành viên."
         ),
-        Paragraph(
-            "Thành viên có mặt: "
-            + ", ".join(f"{m.name} ({ROLE_VI[m.role]})" for m in present)
-            + "."
+        _sized_table(
+            ["STT", "Họ và tên", "Chức danh trong Hội đồng", "Tham dự"],
+            [
+                [
+                    str(index),
+                    m.name,
+                    ROLE_VI[m.role],
+                    "Có mặt" if m.present else "Vắng mặt (biểu quyết bằng văn bản)",
+                ]
+                for index, m in enumerate(present + absent, 1)
+            ],
+            {0},
         ),
     ]
-    if absent:
-        body.append(Paragraph("Thành viên vắng mặt: " + ", ".join(m.name for m in absent) + "."))
     body.append(
         Paragraph(
             "Hội đồng biểu quyết bằng phiếu kín điện tử; tỷ lệ tính trên tổng số thành viên "
@@ -83,7 +111,7 @@ def minutes_document(session: CouncilSession) -> OfficialDocument:
             ]
         )
     body.append(
-        Table(
+        _sized_table(
             [
                 "STT",
                 "Được đề nghị",
@@ -97,8 +125,7 @@ def minutes_document(session: CouncilSession) -> OfficialDocument:
                 "Kết quả",
             ],
             rows,
-            widths=[5, 18, 20, 7, 10, 8, 9, 7, 8, 8],
-            numeric={3, 4, 5, 6, 7},
+            {0, 3, 4, 5, 6, 7},
         )
     )
     for item in session.items.filter(consultation_ends_on__isnull=False).select_related(
@@ -130,6 +157,7 @@ def minutes_document(session: CouncilSession) -> OfficialDocument:
             Signer(chair.name if chair else "", "Chủ tịch Hội đồng"),
         ],
         filename_stem=f"bien-ban-{session.date:%Y%m%d}-{session.pk}",
+        keep_with_signature=1,
     )
 
 

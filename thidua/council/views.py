@@ -94,6 +94,9 @@ def _session_context(request: AuthedHttpRequest, session: CouncilSession) -> dic
         if manage and session.status != CouncilSession.Status.CLOSED
         else Proposal.objects.none()
     )
+    missing = (
+        actions.missing_ballots(session) if session.status == CouncilSession.Status.OPEN else (0, 0)
+    )
     return {
         "session": session,
         "manage": manage,
@@ -116,6 +119,8 @@ def _session_context(request: AuthedHttpRequest, session: CouncilSession) -> dic
             present, len(members), session.quorum_numerator, session.quorum_denominator
         ),
         "proposals": proposals,
+        "missing": missing,
+        "missing_text": actions.missing_ballots_text(*missing) if missing[0] else "",
         "vote_form": VoteForm(),
         "choices": WrittenVoteForm.base_fields["choice"].choices,  # type: ignore[attr-defined]
     }
@@ -176,7 +181,12 @@ def move_session(request: AuthedHttpRequest, pk: int, step: str) -> HttpResponse
         if step == "open":
             actions.open_session(session, by=request.user)
         elif step == "close":
-            actions.close_session(session, by=request.user, day=today())
+            actions.close_session(
+                session,
+                by=request.user,
+                day=today(),
+                confirm_missing=request.POST.get("confirm_missing") == "1",
+            )
             messages.success(request, _("The session is closed and the votes are counted."))
         else:
             raise Http404

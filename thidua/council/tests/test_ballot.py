@@ -60,7 +60,7 @@ def test_it_passes_at_ninety_and_eighty_percent_of_all_members(world: World) -> 
     for user, choice in zip(present_voters, ["agree", "agree", "agree", "abstain"], strict=True):
         actions.cast_ballot(flag, user=user, choice=choice)
     actions.record_written_ballot(flag, absent, choice="agree", by=world.secretary)
-    actions.close_session(session, by=world.secretary, day=CLOSE_DAY)
+    actions.close_session(session, by=world.secretary, day=CLOSE_DAY, confirm_missing=True)
     sector, national, flag = _items(session)
     assert (sector.result, sector.agree, sector.members_total, sector.written) == (
         "passed",
@@ -80,7 +80,7 @@ def test_it_counts_members_who_did_not_vote_against_the_threshold(world: World) 
     sector = _items(session)[0]
     for user in [world.chair, world.vice, world.member_a, world.member_b]:
         actions.cast_ballot(sector, user=user, choice="agree")
-    actions.close_session(session, by=world.secretary, day=CLOSE_DAY)
+    actions.close_session(session, by=world.secretary, day=CLOSE_DAY, confirm_missing=True)
     sector.refresh_from_db()
     assert (sector.agree, sector.members_total, sector.result) == (4, 5, "rejected")
 
@@ -97,7 +97,7 @@ def test_it_refuses_bad_ballots_and_writes_nothing(world: World, case: str) -> N
     if case == "twice":
         actions.cast_ballot(item, user=user, choice="agree")
     if case == "closed":
-        actions.close_session(session, by=world.secretary, day=CLOSE_DAY)
+        actions.close_session(session, by=world.secretary, day=CLOSE_DAY, confirm_missing=True)
     if case == "outsider":
         user = world.cast.outsider
     if case == "absent_in_person":
@@ -125,7 +125,7 @@ def test_it_refuses_a_written_ballot_for_a_present_member_or_twice(world: World)
 def test_it_refuses_to_close_without_quorum(world: World) -> None:
     session = _open_session(world, absent=("vice", "member_a"))  # 3 of 5 < 2/3
     with pytest.raises(ValidationError, match="3"):
-        actions.close_session(session, by=world.secretary, day=CLOSE_DAY)
+        actions.close_session(session, by=world.secretary, day=CLOSE_DAY, confirm_missing=True)
     session.refresh_from_db()
     assert session.status == "open"
     assert set(Proposal.objects.values_list("status", flat=True)) == {"in_council"}
@@ -139,7 +139,7 @@ def test_it_sets_a_consultation_period_in_working_days(world: World) -> None:
     national = _items(session)[1]
     for user in world.voters:
         actions.cast_ballot(national, user=user, choice="agree")
-    actions.close_session(session, by=world.secretary, day=CLOSE_DAY)
+    actions.close_session(session, by=world.secretary, day=CLOSE_DAY, confirm_missing=True)
     national.refresh_from_db()
     assert national.result == "passed"
     assert national.consultation_ends_on == dt.date(2025, 1, 31)
@@ -205,7 +205,7 @@ def test_closing_keeps_only_the_totals_and_destroys_the_key(
     absent = session.members.get(user=world.member_b)
     actions.record_written_ballot(item, absent, choice="agree", by=world.secretary)
     with django_capture_on_commit_callbacks(execute=True):
-        actions.close_session(session, by=world.secretary, day=CLOSE_DAY)
+        actions.close_session(session, by=world.secretary, day=CLOSE_DAY, confirm_missing=True)
     item.refresh_from_db()
     assert (item.agree, item.disagree, item.abstain, item.written) == (3, 1, 1, 1)
     assert not BallotVote.objects.exists()  # no row keeps a choice, in any order
@@ -219,7 +219,7 @@ def test_it_refuses_to_count_without_the_key_and_writes_nothing(world: World) ->
     actions.cast_ballot(item, user=world.chair, choice="agree")
     (ballot.key_dir() / f"session-{session.pk}.key").unlink()
     with pytest.raises(ValidationError, match="khóa bỏ phiếu"):
-        actions.close_session(session, by=world.secretary, day=CLOSE_DAY)
+        actions.close_session(session, by=world.secretary, day=CLOSE_DAY, confirm_missing=True)
     session.refresh_from_db()
     assert session.status == "open" and BallotVote.objects.count() == 1
 
@@ -230,7 +230,7 @@ def test_a_sealed_vote_moved_to_another_item_does_not_count(world: World) -> Non
     actions.cast_ballot(sector, user=world.chair, choice="agree")
     BallotVote.objects.filter(item=sector).update(item=national)
     with pytest.raises(ValidationError, match="bị sửa"):
-        actions.close_session(session, by=world.secretary, day=CLOSE_DAY)
+        actions.close_session(session, by=world.secretary, day=CLOSE_DAY, confirm_missing=True)
 
 
 @pytest.mark.parametrize("choice", BallotVote.Choice.values)

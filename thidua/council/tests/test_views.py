@@ -186,7 +186,7 @@ def test_closing_without_quorum_is_refused_and_closing_with_it_counts(
     assert "3" in response.content.decode() and "alert" in response.content.decode()
     for name in ("vice", "member_a"):
         actions.set_attendance(session.members.get(user__username=name), present=True, by=None)
-    client.post(reverse("council:close", args=[session.pk]))
+    client.post(reverse("council:close", args=[session.pk]), {"confirm_missing": "1"})
     session.refresh_from_db()
     assert session.status == "closed"
     page = client.get(reverse("council:session", args=[session.pk])).content.decode()

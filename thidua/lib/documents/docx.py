@@ -37,12 +37,19 @@ def render_docx(doc: OfficialDocument) -> bytes:
         _para(word, line, italic=True)
     if doc.enacting_line:
         _para(word, doc.enacting_line, bold=True, align="center", indent=False)
-    for block in doc.body:
+    tail = len(doc.body) - doc.keep_with_signature if doc.keep_with_signature else None
+    for index, block in enumerate(doc.body):
+        start = len(word.paragraphs)
         if isinstance(block, Table):
             _table(word, block)
         else:
             _block(word, block)
+        if tail is not None and index >= tail:
+            for par in word.paragraphs[start:]:
+                par.paragraph_format.keep_with_next = True
     _closing(word, doc)
+    if tail is not None:
+        _keep_closing_together(word)
     buffer = io.BytesIO()
     word.save(buffer)
     return buffer.getvalue()
@@ -241,10 +248,26 @@ def _table(word: Any, block: Table) -> None:
     if block.widths:
         usable = model.PAGE_WIDTH_MM - model.MARGIN_LEFT_MM - model.MARGIN_RIGHT_MM
         total = sum(block.widths)
+        table.autofit = False
         for row in table.rows:
             for cell, width in zip(row.cells, block.widths, strict=True):
                 cell.width = Mm(usable * width / total)
+        for column, width in zip(table.columns, block.widths, strict=True):
+            column.width = Mm(usable * width / total)
     word.add_paragraph()
+
+
+def _keep_closing_together(word: Any) -> None:
+    """The signature table in one piece: no row split across pages, each paragraph kept with
+    the next (Word and LibreOffice keep a paragraph before a table with its first row)."""
+    table = word.tables[-1]
+    for row in table.rows:
+        props = row._tr.get_or_add_trPr()
+        cant_split = OxmlElement("w:cantSplit")
+        props.append(cant_split)
+        for cell in row.cells:
+            for par in cell.paragraphs:
+                par.paragraph_format.keep_with_next = True
 
 
 def _signer_lines(cell: Any, signer: Signer, *, first: bool) -> None:

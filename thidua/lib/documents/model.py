@@ -154,6 +154,10 @@ class OfficialDocument:
     signers: list[Signer] = field(default_factory=list)
     recipients: list[str] = field(default_factory=list)
     filename_stem: str = "document"
+    keep_with_signature: int = 0
+    """How many of the last body blocks stay on the signature block's page, so that the
+    signatures are never alone on a page (.docx: keep-with-next; .pdf: one unbreakable
+    block). 0 leaves the page breaks to the renderer."""
 
     @property
     def number_text(self) -> str:

@@ -20,12 +20,15 @@ def render_html(doc: OfficialDocument) -> str:
     blocks: list[dict[str, object]] = [
         {"table": block} if isinstance(block, Table) else {"para": block} for block in doc.body
     ]
+    keep = min(doc.keep_with_signature, len(blocks))
+    blocks, tail_blocks = blocks[: len(blocks) - keep], blocks[len(blocks) - keep :]
     signers = list(doc.signers)
     context = {
         "doc": doc,
         "model": model,
         "blocks": blocks,
         "rules": model.rule_widths(doc),
+        "tail_blocks": tail_blocks,
         "left_signer": signers[0] if len(signers) == 2 else None,
         "right_signers": signers[1:] if len(signers) == 2 else signers,
         "margins": (
