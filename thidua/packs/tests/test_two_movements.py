@@ -5,11 +5,13 @@ run side by side, each page of one movement showing only its own forms, rubric a
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import json
 from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
+from django.apps import apps
 from django.test import Client
 
 from thidua.awards.catalogue import load_catalogue as load_titles
@@ -278,3 +280,22 @@ def test_a_unit_has_one_assessment_per_movement(world: World, client: Client) ->
     chosen = client.get(f"{url}&movement={world.digital.pk}").content.decode()
     assert f"/evaluation/assessment/{digital.pk}/" in chosen
     assert f"/evaluation/assessment/{thrift.pk}/" not in chosen
+
+
+def test_the_migration_gives_each_assessment_its_movement(world: World) -> None:
+    fill = importlib.import_module("thidua.evaluation.migrations.0004_assessment_movement")
+    cast = world.rc.cast
+    national = Rubric.objects.get(code="tt129-direct-2018")
+    national.movement = None  # a rubric no movement owns: the unit's oldest movement
+    national.save()
+    digital = Assessment.objects.create(unit=cast.regional, year=2026, rubric=world.rubric)
+    thrift = Assessment.objects.create(unit=cast.pc1, year=2026, rubric=national)
+    before = Assessment.objects.create(unit=cast.pc1, year=2019, rubric=national)
+    fill.fill_movement(apps, None)
+    for a in (digital, thrift, before):
+        a.refresh_from_db()
+    assert (digital.movement, thrift.movement, before.movement) == (
+        world.digital,
+        world.thrift,
+        None,  # no movement ran in 2019
+    )
