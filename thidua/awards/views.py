@@ -211,15 +211,16 @@ def thematic(request: AuthedHttpRequest) -> HttpResponse:
     scope with the best THTK-CLP results over the whole phase (evaluation.board), still in
     operation at the review, each with a link proposing it for a collective Bằng khen by the
     unit above it."""
-    phases = board.phases(
-        board.phase_movement(request.GET.get("movement"), movements_for_user(request.user))
-    )
+    movement = board.phase_movement(request.GET.get("movement"), movements_for_user(request.user))
+    phases = board.phases(movement)
     phase = request.GET.get("phase", "")
     if phase not in phases:
         phase = next(iter(phases), "")
     first, last = phases.get(phase, (today().year, today().year))
     day = min(today(), engine.year_end(last))
-    found = board.phase_candidates(first, last, scope_for(request.user).unit_ids, limit=200)
+    found = board.phase_candidates(
+        first, last, scope_for(request.user).unit_ids, limit=200, movement=movement
+    )
     open_ids = set(
         OrgUnit.objects.at(day)
         .filter(id__in=[c.unit_id for c in found])

@@ -45,6 +45,8 @@ from thidua.evaluation.models import (
 )
 from thidua.evaluation.targets import refresh_targets
 from thidua.lib.numbers import format_vn_number as vn
+from thidua.movements.models import Movement
+from thidua.movements.scope import covers
 from thidua.org.models import OrgUnit, TreePath
 from thidua.reporting.models import Indicator, Report
 
@@ -213,12 +215,14 @@ def build_assessments(rng: random.Random) -> dict[int, int]:
             .filter(depth=1, ancestor__in=units)
             .values_list("ancestor_id", flat=True)
         )
-        assessments = [
-            Assessment(
-                unit=u, year=year, rubric=rubrics[year]["upper" if u.pk in parents else "direct"]
+        running = Movement.objects.filter(covers(year)).distinct().order_by("pk").first()
+        assessments = []
+        for u in units:
+            rubric = rubrics[year]["upper" if u.pk in parents else "direct"]
+            movement_id = rubric.movement_id or (running.pk if running else None)
+            assessments.append(
+                Assessment(unit=u, year=year, rubric=rubric, movement_id=movement_id)
             )
-            for u in units
-        ]
         Assessment.objects.bulk_create(assessments, batch_size=1000)
         created = list(Assessment.objects.filter(year=year).select_related("unit"))
         scores = [

@@ -117,18 +117,19 @@ def rubric_for(entity_type: str, year: int, movement: Movement | None = None) ->
 def open_assessment(
     unit: OrgUnit, year: int, *, by: Any, movement: Movement | None = None
 ) -> Assessment:
-    """The unit's assessment for the year, created as a draft the first time, with one score
-    row per criterion of the rubric in force for the unit's movement (`movement`, else the
-    movement the unit takes part in that year); computed criteria filled from approved
-    figures."""
-    existing = Assessment.objects.filter(unit=unit, year=year).first()
-    if existing is not None:
+    """The unit's assessment for the year in its movement (`movement`, else the movement the
+    unit takes part in that year; a unit in two movements has one in each), created as a
+    draft the first time, with one score row per criterion of the rubric in force for that
+    movement; computed criteria filled from approved figures."""
+    movement = movement or movement_for(unit.pk, year)
+    of_year = Assessment.objects.filter(unit=unit, year=year)
+    existing = of_year.filter(movement=movement).first() or of_year.filter(movement=None).first()
+    if existing is not None:  # that movement's, or one made before the unit had a movement
         return existing
     if not unit.is_open_on(dt.date(year, 12, 31)) and not unit.is_open_on(dt.date(year, 1, 1)):
         raise ValidationError(_("The unit was not in operation in this year."))
-    movement = movement or movement_for(unit.pk, year)
     rubric = rubric_for(entity_type_for(unit, year), year, movement)
-    a = Assessment.objects.create(unit=unit, year=year, rubric=rubric)
+    a = Assessment.objects.create(unit=unit, year=year, rubric=rubric, movement=movement)
     criteria = Criterion.objects.filter(group__rubric=rubric)
     Score.objects.bulk_create(Score(assessment=a, criterion=c) for c in criteria)
     engine.compute(year, [a])

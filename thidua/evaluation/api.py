@@ -22,6 +22,7 @@ from thidua.lib.api import (
     ShortText,
     answers,
 )
+from thidua.movements.access import movements_for_user
 
 from . import actions, board
 from .access import (
@@ -171,11 +172,16 @@ def assessment(request: AuthedHttpRequest, assessment_id: PathId) -> dict[str, o
     summary="Units of the caller's scope ranked by a measure (ties broken, see docs)",
 )
 def rankings(
-    request: AuthedHttpRequest, year: PathYear, measure: QueryCode = "total"
+    request: AuthedHttpRequest,
+    year: PathYear,
+    measure: QueryCode = "total",
+    movement: int | None = None,
 ) -> list[dict[str, object]]:
+    """The rankings of one movement's assessments (`movement`, default the oldest running)."""
     if measure not in MEASURES:
         raise HttpError(422, f"Thước đo không hợp lệ / unknown measure: {measure}")
-    entries = board.entries(year, scope_for(request.user).unit_ids)
+    chosen = board.year_movement(year, movement, movements_for_user(request.user))
+    entries = board.entries(year, scope_for(request.user).unit_ids, movement=chosen)
     return [
         {"position": r.position, "unit": r.entry.code, "total": r.entry.total, "measure": r.measure}
         for r in rank(entries, MEASURES[measure])

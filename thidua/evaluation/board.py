@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from thidua.movements.models import Movement
+from thidua.movements.scope import covers
 from thidua.org.body import profile_for
 from thidua.org.models import OrgUnit, Position, TreePath
 
@@ -29,6 +30,26 @@ def phase_movement(chosen: Any = None, among: QuerySet[Movement] | None = None) 
     with_phases = movements.filter(phases__isnull=False).distinct().order_by("pk")
     picked = with_phases.filter(pk=chosen).first() if str(chosen or "").isdigit() else None
     return picked or with_phases.first()
+
+
+def year_movement(
+    year: int, chosen: Any = None, among: QuerySet[Movement] | None = None
+) -> Movement | None:
+    """The movement whose assessments a page of the year shows: the one `chosen` (a movement
+    id, the page's `movement` parameter) if it runs in `year`, else the oldest running in
+    `year`; only movements `among` (those the user sees) when given; None when none runs."""
+    movements = Movement.objects.all() if among is None else among
+    running = movements.filter(covers(year)).distinct().order_by("pk")
+    picked = running.filter(pk=chosen).first() if str(chosen or "").isdigit() else None
+    return picked or running.first()
+
+
+def of_movement(qs: QuerySet[Assessment], movement: Movement | None) -> QuerySet[Assessment]:
+    """The assessments of `movement` (with those of no movement: made for a unit in none);
+    every assessment when `movement` is None (an install without movements)."""
+    if movement is None:
+        return qs
+    return qs.filter(Q(movement=movement) | Q(movement__isnull=True))
 
 
 def phases(movement: Movement | None = None) -> dict[str, tuple[int, int]]:
@@ -59,10 +80,11 @@ def staff_counts(unit_ids: Collection[int], day: dt.date) -> dict[int, int]:
     return {u: len(below[u]) for u in unit_ids}
 
 
-def _deductions(year: int) -> dict[int, Decimal]:
+def _deductions(year: int, movement: Movement | None = None) -> dict[int, Decimal]:
     out: dict[int, Decimal] = defaultdict(Decimal)
     rows = Score.objects.filter(
-        assessment__year=year, criterion__group__is_deduction=True
+        assessment__in=of_movement(Assessment.objects.filter(year=year), movement),
+        criterion__group__is_deduction=True,
     ).values_list("assessment__unit_id", "review_points", "self_points", "computed_points")
     for unit, reviewed, own, _computed in rows:
         out[unit] += reviewed if reviewed is not None else (own or Decimal(0))
@@ -70,10 +92,15 @@ def _deductions(year: int) -> dict[int, Decimal]:
 
 
 def entries(
-    year: int, unit_ids: Collection[int] | None = None, *, final_only: bool = False
+    year: int,
+    unit_ids: Collection[int] | None = None,
+    *,
+    final_only: bool = False,
+    movement: Movement | None = None,
 ) -> list[Entry]:
-    """One ranking entry per assessed unit of the year (in `unit_ids` if given)."""
-    qs = Assessment.objects.filter(year=year, total__isnull=False)
+    """One ranking entry per assessed unit of the year (in `unit_ids` if given), in
+    `movement` when given (see `of_movement`)."""
+    qs = of_movement(Assessment.objects.filter(year=year, total__isnull=False), movement)
     if final_only:
         qs = qs.filter(status=Assessment.Status.FINAL)
     if unit_ids is not None:
@@ -81,13 +108,14 @@ def entries(
     rows = list(qs.values_list("unit_id", "unit__code", "total"))
     units = [r[0] for r in rows]
     previous = dict(
-        Assessment.objects.filter(
-            year=year - 1, unit_id__in=units, total__isnull=False
+        of_movement(
+            Assessment.objects.filter(year=year - 1, unit_id__in=units, total__isnull=False),
+            movement,
         ).values_list("unit_id", "total")
     )
     figures = year_figures(year, indicators_for({"SAV_TOTAL", "EST_RECURRENT"}), units)
     staff = staff_counts(units, dt.date(year, 12, 31))
-    deductions = _deductions(year)
+    deductions = _deductions(year, movement)
     out = []
     for unit, code, total in rows:
         values = figures[unit].values if unit in figures else {}
@@ -128,7 +156,12 @@ class Candidate:
 
 
 def phase_candidates(
-    first: int, last: int, unit_ids: Collection[int] | None = None, *, limit: int = 20
+    first: int,
+    last: int,
+    unit_ids: Collection[int] | None = None,
+    *,
+    limit: int = 20,
+    movement: Movement | None = None,
 ) -> list[Candidate]:
     """Units with the best THTK-CLP results over a whole phase: the mean of their final totals
     over the phase's years, for units finally assessed in all the phase's years but at most
@@ -137,6 +170,7 @@ def phase_candidates(
     qs = Assessment.objects.filter(
         year__gte=first, year__lte=last, status=Assessment.Status.FINAL, total__isnull=False
     )
+    qs = of_movement(qs, movement)
     if unit_ids is not None:
         qs = qs.filter(unit_id__in=list(unit_ids))
     totals: dict[int, list[Decimal]] = defaultdict(list)

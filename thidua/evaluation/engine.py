@@ -9,6 +9,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import Q
 from django.utils import timezone
 
 from thidua.org.models import TreePath
@@ -138,20 +139,25 @@ class Batch:
         for s in Score.objects.filter(assessment__in=[a.pk for a in assessments]):
             self.scores[s.assessment_id].append(s)
         self.children = _children(units, self.day)
-        self.totals: dict[int, Decimal | None] = {}
+        self.totals: dict[tuple[int, int | None], Decimal | None] = {}
+        """Fresh totals by (unit, movement)."""
 
-    def _subordinate_average(self, unit_id: int) -> Decimal | None:
+    def _subordinate_average(self, unit_id: int, movement_id: int | None) -> Decimal | None:
+        """The mean total of the unit's children in the same movement (with those assessed
+        in no movement); in every movement when the assessment has none."""
         kids = self.children.get(unit_id, [])
         if not kids:
             return None
-        known = [self.totals[k] for k in kids if k in self.totals]
-        missing = [k for k in kids if k not in self.totals]
+        fresh = [(k, movement_id) if (k, movement_id) in self.totals else (k, None) for k in kids]
+        known = [self.totals[key] for key in fresh if key in self.totals]
+        missing = [key[0] for key in fresh if key not in self.totals]
         if missing:
-            known += list(
-                Assessment.objects.filter(
-                    year=self.year, unit_id__in=missing, total__isnull=False
-                ).values_list("total", flat=True)
+            rows = Assessment.objects.filter(
+                year=self.year, unit_id__in=missing, total__isnull=False
             )
+            if movement_id is not None:
+                rows = rows.filter(Q(movement_id=movement_id) | Q(movement__isnull=True))
+            known += list(rows.values_list("total", flat=True))
         present = [t for t in known if t is not None]
         return sum(present, Decimal(0)) / len(present) if present else None
 
@@ -163,13 +169,13 @@ class Batch:
         now = timezone.now()
         for a in sorted(self.assessments, key=lambda x: -depth.get(x.unit_id, 0)):
             values = dict(self.figures.get(a.unit_id, YearFigures()).values)
-            values[SUBORDINATE_AVERAGE] = self._subordinate_average(a.unit_id)
+            values[SUBORDINATE_AVERAGE] = self._subordinate_average(a.unit_id, a.movement_id)
             values[LATE_REPORTS] = Decimal(self.late.get(a.unit_id, 0))
             changed_scores += self._score(a, values)
             if self._total(a):
                 a.computed_at = now
                 changed.append(a)
-            self.totals[a.unit_id] = a.total
+            self.totals[(a.unit_id, a.movement_id)] = a.total
         return changed_scores, changed
 
     def _score(self, a: Assessment, values: dict[str, Decimal | None]) -> list[Score]:

@@ -276,6 +276,16 @@ class Assessment(models.Model):
     unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField(_("year"))
     rubric = models.ForeignKey(Rubric, on_delete=models.PROTECT, related_name="assessments")
+    movement = models.ForeignKey(
+        "movements.Movement",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assessments",
+        verbose_name=_("movement"),
+    )
+    """The movement the unit is assessed in: a unit in two movements has one assessment a year
+    in each. Empty only for a unit that took part in no movement when it was assessed."""
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
@@ -287,7 +297,16 @@ class Assessment(models.Model):
     class Meta:
         ordering = ["-year", "unit__code"]
         constraints = [
-            models.UniqueConstraint(fields=["unit", "year"], name="one_assessment_per_year"),
+            models.UniqueConstraint(
+                fields=["unit", "year", "movement"],
+                condition=Q(movement__isnull=False),
+                name="one_assessment_per_movement_year",
+            ),
+            models.UniqueConstraint(
+                fields=["unit", "year"],
+                condition=Q(movement__isnull=True),
+                name="one_assessment_per_year",
+            ),
             models.CheckConstraint(
                 condition=Q(total__isnull=True) | Q(total__gte=0, total__lte=100),
                 name="assessment_total_0_100",

@@ -7,6 +7,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import F
+
+from thidua.movements.models import Movement
+
+from .board import of_movement
 from .models import Assessment, ClusterMember, Score, Target
 from .progress import MET, MISSED
 from .rankings import Entry, positions
@@ -57,13 +62,16 @@ def _deductions(year: int) -> dict[int, Decimal]:
     return out
 
 
-def unit_results(year: int) -> dict[int, UnitResult]:
-    """Every unit assessed for `year`, by unit id. Four queries, whatever the number of units."""
+def unit_results(year: int, movement: Movement | None = None) -> dict[int, UnitResult]:
+    """Every unit assessed for `year`, by unit id, in `movement` when given (see
+    `board.of_movement`); without one, a unit assessed in two movements has the result of its
+    oldest movement. Four queries, whatever the number of units."""
     assessments = list(
-        Assessment.objects.filter(year=year).values_list(
-            "id", "unit_id", "unit__code", "total", "status", "grade"
-        )
+        of_movement(Assessment.objects.filter(year=year), movement)
+        .order_by("unit_id", F("movement_id").desc(nulls_first=True))
+        .values_list("id", "unit_id", "unit__code", "total", "status", "grade")
     )
+    assessments = list({row[1]: row for row in assessments}.values())  # one per unit
     members = dict(
         ClusterMember.objects.filter(year=year, kind="cluster").values_list("unit_id", "cluster_id")
     )

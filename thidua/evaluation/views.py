@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -29,7 +30,7 @@ from thidua.lib.uploads import (
     upload_too_large,
 )
 from thidua.movements.access import movements_for_user
-from thidua.movements.scope import movement_for, movements_of
+from thidua.movements.scope import covers, movement_for, movements_of
 from thidua.org import tree
 from thidua.org.body import profile_for
 from thidua.org.models import OrgUnit
@@ -92,7 +93,9 @@ def index(request: AuthedHttpRequest) -> HttpResponse:
     if measure not in MEASURES:
         measure = "total"
     scope = scope_for(request.user)
-    entries = board.entries(year, scope.unit_ids)
+    movements = movements_for_user(request.user)
+    movement = board.year_movement(year, request.GET.get("movement"), movements)
+    entries = board.entries(year, scope.unit_ids, movement=movement)
     if measure == "improvement":
         groups = board.similar_groups(entries, MEASURES[measure])
         rows = [r for group in groups.values() for r in group]
@@ -102,10 +105,14 @@ def index(request: AuthedHttpRequest) -> HttpResponse:
     names = dict(units.values_list("id", "name"))
     levels = dict(units.values_list("id", "level__name"))
     assessments = dict(
-        Assessment.objects.filter(year=year, unit_id__in=list(names)).values_list("unit_id", "id")
+        board.of_movement(
+            Assessment.objects.filter(year=year, unit_id__in=list(names)), movement
+        ).values_list("unit_id", "id")
     )
     context = {
         "year": year,
+        "movement": movement,
+        "movements": movements.filter(covers(year)).distinct().order_by("pk"),
         "years": sorted(set(Assessment.objects.values_list("year", flat=True)), reverse=True),
         "measure": measure,
         "measures": MEASURE_LABELS,
@@ -129,6 +136,8 @@ def unit_page(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     year = _year(request) if request.GET.get("year") else today().year
     programme = Programme.objects.filter(unit=unit, year=year).first()
     due, due_basis = programme_due(year)
+    movement = movement_for(unit.pk, year, request.GET.get("movement"))
+    assessments = Assessment.objects.filter(unit=unit, year=year)
     return render(
         request,
         "evaluation/unit.html",
@@ -140,7 +149,10 @@ def unit_page(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "progress": programme_progress(programme) if programme else [],
             "due": due,
             "due_basis": due_basis,
-            "assessment": Assessment.objects.filter(unit=unit, year=year).first(),
+            "assessment": board.of_movement(assessments, movement)
+            .order_by(F("movement_id").asc(nulls_last=True))
+            .first(),
+            "movement": movement,
             "can_edit": can_edit_unit(request.user, unit.pk),
             "movements": movements_of(unit.pk, year),
         },
@@ -401,7 +413,10 @@ def cluster_page(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     cluster = get_cluster_for_user(request.user, pk)
     members = list(OrgUnit.objects.filter(id__in=cluster.memberships.values("unit_id")))
     members.sort(key=lambda m: vn_sort_key(m.name))
-    entries = board.entries(cluster.year, [m.pk for m in members])
+    movement = board.year_movement(
+        cluster.year, request.GET.get("movement"), movements_for_user(request.user)
+    )
+    entries = board.entries(cluster.year, [m.pk for m in members], movement=movement)
     ranked = rank(entries)
     names = {m.pk: m.name for m in members}
     assessed = {e.unit_id for e in entries}
@@ -417,9 +432,9 @@ def cluster_page(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "can_manage": can_manage_clusters(request.user),
             "profile": profile_for(cluster.organiser_id),
             "assessments": dict(
-                Assessment.objects.filter(year=cluster.year, unit__in=members).values_list(
-                    "unit_id", "id"
-                )
+                board.of_movement(
+                    Assessment.objects.filter(year=cluster.year, unit__in=members), movement
+                ).values_list("unit_id", "id")
             ),
         },
     )
@@ -526,7 +541,7 @@ def phase_page(request: AuthedHttpRequest) -> HttpResponse:
         phase = next(iter(phases), "")
     first, last = phases.get(phase, (today().year, today().year))
     scope = scope_for(request.user)
-    candidates = board.phase_candidates(first, last, scope.unit_ids)
+    candidates = board.phase_candidates(first, last, scope.unit_ids, movement=movement)
     names = dict(
         OrgUnit.objects.filter(id__in=[c.unit_id for c in candidates]).values_list("id", "name")
     )

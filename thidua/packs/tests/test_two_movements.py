@@ -5,19 +5,28 @@ run side by side, each page of one movement showing only its own forms, rubric a
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import json
 from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
+from django.apps import apps
 from django.test import Client
 
 from thidua.awards.catalogue import load_catalogue as load_titles
 from thidua.awards.models import Registration, RegistrationItem, Title
 from thidua.evaluation import board
-from thidua.evaluation.actions import open_assessment, rubric_for
+from thidua.evaluation.actions import (
+    finalise_assessment,
+    open_assessment,
+    rubric_for,
+    save_self_score,
+    submit_assessment,
+)
 from thidua.evaluation.catalogue import load_rubrics
 from thidua.evaluation.models import Assessment, Criterion, Rubric, RubricGroup
+from thidua.evaluation.results import unit_results
 from thidua.lib.packs import pack_file
 from thidua.movements.actions import load_movement
 from thidua.movements.models import ContentArea, Movement, Phase
@@ -222,3 +231,71 @@ def test_reports_and_the_movement_page_show_the_movements_own(world: World, clie
     assert THEMATIC_FORM in other and THEMATIC_RUBRIC in other and THEMATIC_TITLE in other
     assert world.rc.form.name not in other and "Lao động tiên tiến" not in other
     assert "Số văn bản xử lý hoàn toàn trên môi trường điện tử" in other
+
+
+def test_a_unit_has_one_assessment_per_movement(world: World, client: Client) -> None:
+    """Two movements, two assessments of one unit in one year, each on its movement's rubric;
+    each movement's rankings list only its own; finalising one leaves the other alone."""
+    cast = world.rc.cast
+    thrift = open_assessment(cast.regional, 2026, by=cast.admin)
+    digital = open_assessment(cast.regional, 2026, by=cast.admin, movement=world.digital)
+    other = open_assessment(cast.pc1, 2026, by=cast.admin, movement=world.thrift)
+    assert (thrift.movement, digital.movement, other.movement) == (
+        world.thrift,
+        world.digital,
+        world.thrift,
+    )
+    assert thrift.pk != digital.pk
+    assert thrift.rubric.code == "tt129-direct-2018" and digital.rubric == world.rubric
+    assert open_assessment(cast.regional, 2026, by=cast.admin, movement=world.digital) == digital
+    assert Assessment.objects.filter(unit=cast.regional, year=2026).count() == 2
+    score = digital.scores.get()
+    save_self_score(score, by=cast.admin, points="80", evidence_link="https://example.vn/cds")
+    submit_assessment(Assessment.objects.get(pk=digital.pk), by=cast.admin)
+    thrift_before = Assessment.objects.get(pk=thrift.pk)
+    finalise_assessment(Assessment.objects.get(pk=digital.pk), by=cast.admin)
+    digital.refresh_from_db()
+    thrift.refresh_from_db()
+    assert digital.status == Assessment.Status.FINAL and digital.total == Decimal(80)
+    assert thrift.status == Assessment.Status.DRAFT
+    assert (thrift.total, thrift.grade) == (thrift_before.total, thrift_before.grade)
+    # The rankings and results of one movement hold only its assessments.
+    assert {e.unit_id for e in board.entries(2026, movement=world.digital)} == {cast.regional.pk}
+    thrift_units = {e.unit_id for e in board.entries(2026, movement=world.thrift)}
+    assert thrift_units == {cast.regional.pk, cast.pc1.pk}
+    assert unit_results(2026, world.digital)[cast.regional.pk].final
+    assert not unit_results(2026, world.thrift)[cast.regional.pk].final
+    assert cast.pc1.pk not in unit_results(2026, world.digital)
+    client.force_login(cast.admin)
+    page = client.get(f"/evaluation/?year=2026&movement={world.digital.pk}").content.decode()
+    assert 'data-testid="ranking-movement"' in page
+    assert f"/evaluation/assessment/{digital.pk}/" in page
+    assert f"/evaluation/assessment/{thrift.pk}/" not in page and "PC-1" not in page
+    page = client.get("/evaluation/?year=2026").content.decode()  # the oldest movement
+    assert f"/evaluation/assessment/{thrift.pk}/" in page and 'data-unit="PC-1"' in page
+    assert f"/evaluation/assessment/{digital.pk}/" not in page
+    # The unit page shows the chosen movement's assessment.
+    url = f"/evaluation/unit/{cast.regional.pk}/?year=2026"
+    assert f"/evaluation/assessment/{thrift.pk}/" in client.get(url).content.decode()
+    chosen = client.get(f"{url}&movement={world.digital.pk}").content.decode()
+    assert f"/evaluation/assessment/{digital.pk}/" in chosen
+    assert f"/evaluation/assessment/{thrift.pk}/" not in chosen
+
+
+def test_the_migration_gives_each_assessment_its_movement(world: World) -> None:
+    fill = importlib.import_module("thidua.evaluation.migrations.0004_assessment_movement")
+    cast = world.rc.cast
+    national = Rubric.objects.get(code="tt129-direct-2018")
+    national.movement = None  # a rubric no movement owns: the unit's oldest movement
+    national.save()
+    digital = Assessment.objects.create(unit=cast.regional, year=2026, rubric=world.rubric)
+    thrift = Assessment.objects.create(unit=cast.pc1, year=2026, rubric=national)
+    before = Assessment.objects.create(unit=cast.pc1, year=2019, rubric=national)
+    fill.fill_movement(apps, None)
+    for a in (digital, thrift, before):
+        a.refresh_from_db()
+    assert (digital.movement, thrift.movement, before.movement) == (
+        world.digital,
+        world.thrift,
+        None,  # no movement ran in 2019
+    )
