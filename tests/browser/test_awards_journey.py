@@ -82,9 +82,30 @@ def test_unit_head_registers_and_proposes(
     expect(page.get_by_test_id("proposal-form")).to_be_visible()
     expect(page.locator("#id_nominee")).to_have_value(f"p:{people[0].pk}")
     page.get_by_test_id("create-proposal").click()
+    # The achievement report: the form in force, prefilled; an emptied required section is
+    # refused at submission, then written, saved and downloaded as .docx.
+    expect(page.get_by_test_id("report-form")).to_contain_text("Mẫu số")
+    edit = page.get_by_test_id("report-form-edit")
+    edit.locator('textarea[name="results"]').fill("")
+    page.get_by_test_id("report-save").click()
+    expect(page.get_by_test_id("report-missing")).to_be_visible()
     page.get_by_test_id("submit-proposal").click()
     proposal = Proposal.objects.get(person=people[0])
-    assert proposal.status == "submitted" and "HTXS" in proposal.achievement_report
+    assert proposal.status == "draft"
+    edit.locator('textarea[name="results"]').fill("Hoàn thành xuất sắc 100% chỉ tiêu được giao.")
+    edit.locator('input[name="hometown"]').fill("Tuyên Quang")
+    page.get_by_test_id("report-save").click()
+    expect(page.get_by_test_id("report-missing")).to_have_count(0)
+    with page.expect_download() as download:
+        page.get_by_test_id("report-docx").click()
+    assert download.value.suggested_filename.endswith(".docx")
+    assert Path(download.value.path()).read_bytes()[:2] == b"PK"
+    shot("achievement-report")
+    page.get_by_test_id("submit-proposal").click()
+    proposal.refresh_from_db()
+    assert proposal.status == "submitted"
+    assert proposal.report["narrative"]["results"].startswith("Hoàn thành xuất sắc 100%")
+    assert ["2025", "Hoàn thành xuất sắc nhiệm vụ"] in proposal.report["ratings"]
     shot("proposal-submitted")
 
     # An ineligible nominee (rated HTT, no initiative) is refused with the reason

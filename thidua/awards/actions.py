@@ -33,14 +33,13 @@ from thidua.lib.text import nfc
 from thidua.org import tree
 from thidua.org.models import OrgUnit, Person, Position
 
+from . import achievement
 from . import eligibility as engine
-from . import facts
 from .models import (
     AwardRecord,
     Council,
     EligibilityResult,
     Initiative,
-    PerformanceRating,
     Proposal,
     ProposalEvidence,
     ProposalTransition,
@@ -293,57 +292,10 @@ def council_for(unit: OrgUnit, day: dt.date) -> Council | None:
 def achievement_report(
     title: Title, year: int, *, person: Person | None, unit: OrgUnit | None
 ) -> str:
-    """The achievement report prefilled from the data: ratings, THTK-CLP results, prior
-    awards and initiatives (the person or unit then edits it)."""
-    lines = [
-        _("ACHIEVEMENT REPORT — %(title)s, year %(year)s") % {"title": title.name, "year": year}
-    ]
-    awards = AwardRecord.objects.filter(revoked_on__isnull=True).select_related("title")
-    if person is not None:
-        lines.append(
-            _("Nominee: %(name)s (%(position)s)")
-            % {
-                "name": person.full_name,
-                "position": ", ".join(
-                    f"{p.title}, {p.unit.name}"
-                    for p in person.positions.at(dt.date(year, 12, 31)).select_related("unit")
-                )
-                or "—",
-            }
-        )
-        for y, level in (
-            PerformanceRating.objects.filter(person=person, year__gte=year - 2)
-            .order_by("year")
-            .values_list("year", "level")
-        ):
-            lines.append(_("Rating %(year)s: %(level)s") % {"year": y, "level": level})
-        for i in Initiative.objects.filter(authors=person).order_by("recognised_on"):
-            lines.append(
-                _("Initiative: %(title)s (%(level)s, recognised %(on)s by %(by)s)")
-                % {
-                    "title": i.title,
-                    "level": i.level_text,
-                    "on": i.recognised_on.strftime("%d/%m/%Y"),
-                    "by": i.recognised_by,
-                }
-            )
-        awards = awards.filter(person=person)
-    if unit is not None:
-        lines.append(_("Collective: %(name)s") % {"name": unit.name})
-        result = facts.unit_results(year).get(unit.pk)
-        if result is not None:
-            total = "—" if result.total is None else str(result.total).replace(".", ",")
-            lines.append(
-                _("THTK-CLP evaluation %(year)s: %(total)s points%(final)s")
-                % {"year": year, "total": total, "final": "" if result.final else _(" (not final)")}
-            )
-        awards = awards.filter(unit=unit)
-    for a in awards.order_by("year"):
-        lines.append(
-            _("Award %(year)s: %(title)s (%(number)s)")
-            % {"year": a.year, "title": a.title.name, "number": a.decision_number or "—"}
-        )
-    return "\n".join(lines)
+    """The prefilled report as plain text (kept for callers of the text dump)."""
+    return achievement.plain_text(
+        achievement.prefill(title, year, person=person, unit=unit, day=today())
+    )
 
 
 def _verdict_json(v: engine.Verdict, title: Title, year: int) -> dict[str, Any]:
@@ -419,7 +371,7 @@ def create_proposal(
         year=year,
         proposing_unit=proposing_unit,
         council=council,
-        achievement_report=achievement_report(title, year, person=person, unit=unit),
+        report=achievement.prefill(title, year, person=person, unit=unit, day=today()),
         eligibility=_verdict_json(verdict, title, year),
         created_by=by,
         override_reason=override if not verdict.eligible else "",
@@ -444,24 +396,42 @@ def create_proposal(
     return proposal
 
 
+def _report_sha(report: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(report, sort_keys=True).encode()).hexdigest()[:12]
+
+
 @transaction.atomic
-def update_report(proposal: Proposal, text: str, *, by: Any) -> Proposal:
+def update_report(
+    proposal: Proposal, narrative: dict[str, str], *, by: Any, refresh: bool = False
+) -> Proposal:
+    """Save the sections the unit writes (each stripped, NFC); `refresh` also recomputes the
+    form and the tables from the data. Unknown keys are ignored."""
     proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
     if not proposal.is_editable:
         raise ValidationError(
             _("The proposal is %(status)s: its dossier is locked.")
             % {"status": proposal.get_status_display().lower()}
         )
-    before = hashlib.sha256(proposal.achievement_report.encode()).hexdigest()[:12]
-    proposal.achievement_report = nfc(text.strip())
-    proposal.save(update_fields=["achievement_report", "updated_at"])
+    before = _report_sha(proposal.report or {})
+    report = (
+        achievement.refresh(proposal, today())
+        if refresh or not proposal.report
+        else dict(proposal.report)
+    )
+    keys = {f.key for f in achievement.fields_of(report)}
+    report["narrative"] = {
+        **(report.get("narrative") or {}),
+        **{k: nfc(str(v).strip()) for k, v in narrative.items() if k in keys},
+    }
+    proposal.report = report
+    proposal.save(update_fields=["report", "updated_at"])
     record(
         "awards.proposal.report",
         by=by,
         object_type="awards.proposal",
         object_id=proposal.pk,
         before={"sha": before},
-        after={"sha": hashlib.sha256(proposal.achievement_report.encode()).hexdigest()[:12]},
+        after={"sha": _report_sha(report), "refreshed": refresh},
     )
     return proposal
 
@@ -478,8 +448,13 @@ def move_proposal(proposal: Proposal, to: str, *, by: Any, reason: str = "") -> 
     check_move(proposal, to, ALLOWED, refusal)
     if to == S.RETURNED and not reason.strip():
         raise ValidationError(_("Give the reason for returning it."))
-    if to == S.SUBMITTED and old != S.IN_COUNCIL and not proposal.achievement_report.strip():
-        raise ValidationError(_("Write the achievement report before submitting."))
+    if to == S.SUBMITTED and old != S.IN_COUNCIL:
+        empty = achievement.missing(proposal.report or {})
+        if empty:
+            raise ValidationError(
+                _("Write the achievement report before submitting: %(sections)s.")
+                % {"sections": ", ".join(empty)}
+            )
     proposal.return_reason = nfc(reason.strip()) if to == S.RETURNED else proposal.return_reason
     move_status(
         proposal,

@@ -42,7 +42,20 @@ class ProposalForm(forms.Form):
 
 
 class ReportForm(forms.Form):
-    text = forms.CharField(max_length=50000)
+    """The sections of the achievement report the unit writes (`achievement.FIELDS`); each
+    optional here, the required ones are checked when the proposal is submitted."""
+
+    def __init__(self, *args: Any, fields: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for spec in fields:
+            self.fields[spec.key] = forms.CharField(
+                label=spec.label,
+                required=False,
+                max_length=20000 if spec.multiline else 500,
+                widget=forms.Textarea(attrs={"rows": 5, "class": "form-control"})
+                if spec.multiline
+                else forms.TextInput(attrs={"class": "form-control"}),
+            )
 
 
 class ReasonForm(forms.Form):

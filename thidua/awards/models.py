@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -640,7 +641,12 @@ class Proposal(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
     )
-    achievement_report = models.TextField(_("achievement report"), blank=True)
+    report = models.JSONField(
+        _("achievement report"),
+        default=dict,
+        blank=True,
+        help_text="the structured achievement report (thidua.awards.achievement)",
+    )
     eligibility = models.JSONField(_("eligibility at proposal"), default=dict, blank=True)
     override_reason = models.TextField(_("override reason"), blank=True)
     override_by = models.ForeignKey(
@@ -658,6 +664,21 @@ class Proposal(models.Model):
         verbose_name = _("proposal")
         constraints = [_person_xor_unit("proposal")]
         indexes = [models.Index(fields=["year", "status"])]
+
+    @property
+    def achievement_report(self) -> str:
+        """The structured report as plain text (callers that predate the structured form)."""
+        from .achievement import plain_text
+
+        return plain_text(self.report or {})
+
+    @achievement_report.setter
+    def achievement_report(self, text: str) -> None:
+        """A plain text becomes the report's "achievements" section."""
+        report: dict[str, Any] = dict(self.report or {})
+        report["kind"] = "individual" if self.person_id else "collective"
+        report["narrative"] = {**(report.get("narrative") or {}), "results": text}
+        self.report = report
 
     @property
     def nominee(self) -> Person | OrgUnit:

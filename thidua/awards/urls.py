@@ -49,6 +49,11 @@ urlpatterns = [
     path("proposals/<int:pk>/", views_proposals.proposal_page, name="proposal"),
     path("proposals/<int:pk>/report/", views_proposals.proposal_report, name="proposal_report"),
     path(
+        "proposals/<int:pk>/report.<str:fmt>",
+        views_proposals.proposal_report_file,
+        name="proposal_report_file",
+    ),
+    path(
         "proposals/<int:pk>/evidence/", views_proposals.proposal_evidence, name="proposal_evidence"
     ),
     path(

@@ -11,12 +11,14 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from thidua.accounts.access import get_unit_for_user, scope_for
 from thidua.accounts.requests import AuthedHttpRequest
 from thidua.lib.dates import today
+from thidua.lib.documents import render_docx, render_pdf
 from thidua.lib.uploads import (
     file_download,
     guard_upload,
@@ -27,7 +29,7 @@ from thidua.lib.uploads import (
 from thidua.org import tree
 from thidua.org.models import OrgUnit, Person, Position
 
-from . import actions
+from . import achievement, actions
 from . import eligibility as engine
 from .access import (
     can_propose,
@@ -41,6 +43,8 @@ from .forms import EvidenceForm, ProposalForm, ReasonForm, ReportForm
 from .models import Proposal, Title
 from .reasons import show
 from .views import fragment
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 @login_required
@@ -150,6 +154,13 @@ def proposal_page(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         "can_return": proposal.status == Proposal.Status.SUBMITTED
         and can_return_proposal(request.user, proposal),
         "rule": rule_for(proposal.title, proposal.year),
+        "report": proposal.report or {},
+        "report_form": ReportForm(
+            initial=(proposal.report or {}).get("narrative") or {},
+            fields=achievement.fields_of(proposal.report or {}),
+        ),
+        "report_missing": achievement.missing(proposal.report or {}),
+        "report_date": achievement.report_date(proposal),
     }
     return render(request, "awards/proposal.html", context)
 
@@ -164,15 +175,43 @@ def _editable(request: AuthedHttpRequest, pk: int) -> Proposal:
 @require_POST
 def proposal_report(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     proposal = _editable(request, pk)
-    form = ReportForm(request.POST)
+    form = ReportForm(request.POST, fields=achievement.fields_of(proposal.report or {}))
     try:
         if not form.is_valid():
-            raise ValidationError(_("Write the achievement report before saving."))
-        actions.update_report(proposal, form.cleaned_data["text"], by=request.user)
-        messages.success(request, _("The achievement report is saved."))
+            raise ValidationError(
+                [
+                    f"{form.fields[k].label}: {' '.join(str(m) for m in e)}"
+                    for k, e in form.errors.items()
+                ]
+            )
+        refresh = "refresh" in request.POST
+        actions.update_report(proposal, form.cleaned_data, by=request.user, refresh=refresh)
+        messages.success(
+            request,
+            _("The tables are refreshed from the data and the report is saved.")
+            if refresh
+            else _("The achievement report is saved."),
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-    return redirect("awards:proposal", pk=pk)
+    return redirect(f"{reverse('awards:proposal', args=[pk])}#report")
+
+
+@login_required
+@require_GET
+def proposal_report_file(request: AuthedHttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The achievement report as .docx or .pdf, in the form of the regulation in force."""
+    proposal = get_proposal_for_user(request.user, pk)
+    document = achievement.document(proposal)
+    if fmt == "docx":
+        data, content_type = render_docx(document), DOCX
+    elif fmt == "pdf":
+        data, content_type = render_pdf(document), "application/pdf"
+    else:
+        raise Http404
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{document.filename_stem}.{fmt}"'
+    return response
 
 
 @login_required

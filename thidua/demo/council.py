@@ -340,10 +340,13 @@ def _history_round(
                 proposing_unit_id=proposing,
                 council=council,
                 status=Proposal.Status.AWARDED,
-                achievement_report=(
-                    f"Báo cáo thành tích năm {year} đề nghị tặng {title.name}: các tiêu chuẩn "
-                    "được xét từ dữ liệu của hệ thống (dữ liệu mẫu)."
-                ),
+                report={
+                    "kind": "individual" if award.person_id else "collective",
+                    "narrative": {
+                        "results": f"Báo cáo thành tích năm {year} đề nghị tặng {title.name}: "
+                        "các tiêu chuẩn được xét từ dữ liệu của hệ thống (dữ liệu mẫu)."
+                    },
+                },
                 eligibility=_verdict_json(verdicts, award, title, year, day),
                 created_by=admin,
             )

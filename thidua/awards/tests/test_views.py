@@ -170,12 +170,12 @@ def test_it_creates_fills_and_submits_a_proposal(client: Client, acast: AwardsCa
     response = client.post("/awards/proposals/new/", data)
     proposal = Proposal.objects.get()
     assert response["Location"] == f"/awards/proposals/{proposal.pk}/"
-    assert (
-        "Rating 2025: HTXS" in proposal.achievement_report
-        or "2025: HTXS" in proposal.achievement_report
-    )
+    assert ["2025", "Hoàn thành xuất sắc nhiệm vụ"] in proposal.report["ratings"]
     assert proposal.council == acast.council  # the nearest council above
-    client.post(f"/awards/proposals/{proposal.pk}/report/", {"text": "Báo cáo thành tích đầy đủ."})
+    client.post(
+        f"/awards/proposals/{proposal.pk}/report/",
+        {"duties": "Kiểm sát viên.", "results": "Báo cáo thành tích đầy đủ."},
+    )
     upload = SimpleUploadedFile("xac-nhan.pdf", PDF, content_type="application/pdf")
     client.post(f"/awards/proposals/{proposal.pk}/evidence/", {"file": upload})
     bad = SimpleUploadedFile("virus.exe", b"MZ\x90\x00" * 10)

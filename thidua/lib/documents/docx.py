@@ -174,8 +174,9 @@ def _header(word: Any, doc: OfficialDocument) -> None:
     if doc.governing_body:
         _cell_para(left, doc.governing_body.upper(), first=True, size=model.HEADER_PT)
         first = False
-    _cell_para(left, doc.issuer.upper(), first=first, bold=True, size=model.HEADER_PT)
-    _rule(left.add_paragraph(), rules["issuer"], model.ISSUER_CELL_MM)
+    if doc.issuer:
+        _cell_para(left, doc.issuer.upper(), first=first, bold=True, size=model.HEADER_PT)
+        _rule(left.add_paragraph(), rules["issuer"], model.ISSUER_CELL_MM)
     _cell_para(right, model.QUOC_HIEU, first=True, bold=True, size=model.QUOC_HIEU_PT)
     _cell_para(right, model.TIEU_NGU, bold=True, size=model.TIEU_NGU_PT)
     _rule(right.add_paragraph(), rules["tieu_ngu"], model.STATE_CELL_MM)
@@ -274,6 +275,8 @@ def _signer_lines(cell: Any, signer: Signer, *, first: bool) -> None:
     for line in signer.lines:
         _cell_para(cell, line, first=first, bold=True, size=14)
         first = False
+    if signer.note:
+        _cell_para(cell, signer.note, first=first, italic=True, size=13)
     for _ in range(3):
         _cell_para(cell, "", size=14)
     _cell_para(cell, signer.name, bold=True, size=14)

@@ -67,6 +67,7 @@ def rule_widths(doc: OfficialDocument) -> dict[str, float]:
     summary (cell 5a): a third to a half of the line above, here 0.4 of it; under the Tiêu ngữ
     (cell 1): as long as the Tiêu ngữ line. Each line is capped by its header cell."""
     issuer = min(text_width_mm(doc.issuer.upper(), HEADER_PT, bold=True), ISSUER_CELL_MM)
+    # A form with no issuer (a person's achievement report) has no line under it.
     summary = text_width_mm(doc.summary, BODY_PT, bold=True) if doc.summary else 0.0
     usable = PAGE_WIDTH_MM - MARGIN_LEFT_MM - MARGIN_RIGHT_MM
     return {
@@ -117,6 +118,8 @@ class Signer:
     position: str
     authority: str = ""
     authority_of: str = ""
+    note: str = ""
+    """An italic line under the position, such as "(Ký, ghi rõ họ và tên)" in a form."""
 
     def __post_init__(self) -> None:
         if self.authority not in AUTHORITY_PREFIXES:
@@ -161,7 +164,8 @@ class OfficialDocument:
 
     @property
     def number_text(self) -> str:
-        return number_line(self.number, self.symbol)
+        """Cell 3; empty for a document without a number (a report in a form's layout)."""
+        return number_line(self.number, self.symbol) if self.symbol else ""
 
     @property
     def place_and_date(self) -> str:
