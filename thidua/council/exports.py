@@ -3,13 +3,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
+import json
 from decimal import Decimal
+from typing import Any
 
 from thidua.lib.dates import official_date
 from thidua.lib.documents import OfficialDocument, Paragraph, Signer, Table
 from thidua.lib.documents.words import dong_in_words
 from thidua.lib.numbers import format_vn_number
-from thidua.org.body import profile_for
+from thidua.lib.packs import pack_file
+from thidua.org.body import body_for, profile_for
 
 from .models import AgendaItem, CouncilSession, Decision
 
@@ -203,16 +208,89 @@ def proposal_line(decision: Decision, session: CouncilSession | None) -> list[st
     return [f"Theo đề nghị của {proposer}."]
 
 
+NATIONAL_CITATIONS = {
+    "06/2022/QH15": "Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022",
+    "15/2003/QH11": "Căn cứ Luật Thi đua, khen thưởng ngày 26 tháng 11 năm 2003; Luật sửa đổi, "
+    "bổ sung một số điều của Luật Thi đua, khen thưởng ngày 14 tháng 6 năm 2005 và ngày 16 "
+    "tháng 11 năm 2013",
+    "Luật Thi đua, khen thưởng 2003": "Căn cứ Luật Thi đua, khen thưởng ngày 26 tháng 11 năm "
+    "2003; Luật sửa đổi, bổ sung một số điều của Luật Thi đua, khen thưởng ngày 14 tháng 6 năm "
+    "2005 và ngày 16 tháng 11 năm 2013",
+    "91/2017/NĐ-CP": "Căn cứ Nghị định số 91/2017/NĐ-CP ngày 31 tháng 7 năm 2017 của Chính phủ "
+    "quy định chi tiết thi hành một số điều của Luật Thi đua, khen thưởng",
+    "98/2023/NĐ-CP": "Căn cứ Nghị định số 98/2023/NĐ-CP ngày 31 tháng 12 năm 2023 của Chính phủ "
+    "quy định chi tiết thi hành một số điều của Luật Thi đua, khen thưởng",
+    "152/2025/NĐ-CP": "Căn cứ Nghị định số 152/2025/NĐ-CP ngày 14 tháng 6 năm 2025 của Chính phủ "
+    "quy định chi tiết một số điều của Luật Thi đua, khen thưởng",
+}
+"""A basis typed short ("Căn cứ Luật 06/2022/QH15;") is written in full, with its date and
+issuer (Mẫu 1.2), keyed by its number."""
+
+
+@functools.cache
+def _pack_regulations(pack: str) -> tuple[dict[str, Any], ...]:
+    path = pack_file("titles.json", pack)
+    if not path.exists():
+        return ()
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return tuple(data.get("regulations", []))
+
+
+def body_regulations(unit: Any) -> tuple[dict[str, Any], ...]:
+    """The body's own regulations on emulation and awards (its pack's `regulations`: TT
+    02/2024/TT-VKSTC for the KSND sector), each with its number, validity and full citation;
+    none without a body."""
+    body = body_for(unit)
+    return _pack_regulations(body.pack) if body is not None else ()
+
+
+def _in_force(regulation: dict[str, Any], day: dt.date) -> bool:
+    start = dt.date.fromisoformat(regulation["valid_from"])
+    end = dt.date.fromisoformat(regulation["valid_to"]) if regulation.get("valid_to") else None
+    return start <= day and (end is None or day < end)
+
+
+def _full_text(text: str, regulations: tuple[dict[str, Any], ...]) -> str:
+    if "ngày" in text:  # already written with its date
+        return text
+    for regulation in regulations:
+        if regulation.get("number") and regulation["number"] in text:
+            return str(regulation["citation"])
+    for key, citation in NATIONAL_CITATIONS.items():
+        if key in text:
+            return citation
+    return text
+
+
 def legal_bases(decision: Decision) -> list[str]:
-    """The bases as typed, each "Căn cứ …" ending in ";" (Mẫu 1.2 ends every basis with ";");
-    a "Theo đề nghị" line the clerk typed is moved to the end, ending in "."."""
-    bases, asks = [], []
+    """The bases as typed, each "Căn cứ …" ending in ";" (Mẫu 1.2 ends every basis with ";"),
+    written in full with date and issuer when typed short; a "Theo đề nghị" line the clerk
+    typed is moved to the end, ending in ".". The body's own regulation follows the one in
+    force on the decision's date: a repealed one typed is dropped, the one in force is added
+    after the Law and Decree lines when missing (a regulation without a number in the pack is
+    never added: docs/packs.md)."""
+    regulations = body_regulations(decision.issuer_id) if decision.issuer_id else ()
+    day = decision.date or dt.date.min
+    bases: list[str] = []
+    asks = []
     for line in decision.legal_basis_lines:
         text = line.rstrip(" ;.,")
         if text.startswith("Theo đề nghị"):
             asks.append(text + ".")
-        else:
-            bases.append(text + ";")
+            continue
+        own = next((r for r in regulations if r.get("number") and r["number"] in text), None)
+        if own is not None and not _in_force(own, day):
+            continue
+        full = _full_text(text, regulations) + ";"
+        if full not in bases:
+            bases.append(full)
+    national = [i for i, b in enumerate(bases) if b.startswith(("Căn cứ Luật", "Căn cứ Nghị định"))]
+    at = national[-1] + 1 if national else len(bases)
+    for regulation in regulations:
+        number = regulation.get("number")
+        if number and _in_force(regulation, day) and not any(number in b for b in bases):
+            bases.insert(at, str(regulation["citation"]) + ";")
+            at += 1
     return bases + asks[:1]
 
 

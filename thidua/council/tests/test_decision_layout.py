@@ -12,6 +12,7 @@ from thidua.council import actions, exports
 from thidua.council.models import Decision
 from thidua.council.testing import World
 from thidua.lib.documents import Paragraph, Table
+from thidua.org.body import Body
 
 from .test_decisions import FIELDS, _closed_session, _decision
 
@@ -74,7 +75,9 @@ def test_bases_end_in_a_semicolon_and_the_proposal_line_comes_once() -> None:
     )
     assert exports.legal_bases(decision) == [
         "Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022;",
-        "Căn cứ Nghị định số 152/2025/NĐ-CP;",
+        # typed short, written in full with its date and issuer
+        "Căn cứ Nghị định số 152/2025/NĐ-CP ngày 14 tháng 6 năm 2025 của Chính phủ quy định "
+        "chi tiết một số điều của Luật Thi đua, khen thưởng;",
         "Theo đề nghị của Giám đốc Sở Nội vụ.",
     ]
     assert exports.proposal_line(decision, None) == []
@@ -105,3 +108,68 @@ def test_the_decision_reads_as_mau_1_2(world: World) -> None:
     )
     assert document.signers[0].lines == ["KT. VIỆN TRƯỞNG", "PHÓ VIỆN TRƯỞNG"]
     assert document.signers[0].name == FIELDS["signer_name"]
+
+
+LAW = "Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022;"
+TT_02_2024 = (
+    "Căn cứ Thông tư số 02/2024/TT-VKSTC ngày 12 tháng 8 năm 2024 của Viện trưởng Viện kiểm sát "
+    "nhân dân tối cao quy định về công tác thi đua, khen thưởng trong ngành Kiểm sát nhân dân;"
+)
+TT_01_2019 = (
+    "Căn cứ Thông tư số 01/2019/TT-VKSTC ngày 14 tháng 5 năm 2019 của Viện trưởng Viện kiểm sát "
+    "nhân dân tối cao quy định về công tác thi đua, khen thưởng trong ngành Kiểm sát nhân dân;"
+)
+
+
+@pytest.mark.parametrize(
+    ("day", "typed", "expected"),
+    [
+        # In force from 01/10/2024: added after the Law and Decree lines when not typed ...
+        (
+            dt.date(2025, 12, 1),
+            "Căn cứ Luật Thi đua, khen thưởng số 06/2022/QH15;\nCăn cứ Nghị định 152/2025/NĐ-CP;"
+            "\nCăn cứ Quyết định số 12/QĐ-VKSTC ngày 02/01/2025 về việc thành lập Hội đồng;",
+            [LAW, "152/2025/NĐ-CP ngày 14 tháng 6 năm 2025", TT_02_2024, "12/QĐ-VKSTC"],
+        ),
+        # ... a repealed regulation typed by mistake is replaced by the one in force ...
+        (
+            dt.date(2024, 12, 20),
+            "Căn cứ Luật 06/2022/QH15;\nCăn cứ Nghị định 98/2023/NĐ-CP;\n"
+            "Căn cứ Thông tư 01/2019/TT-VKSTC;",
+            [LAW, "98/2023/NĐ-CP ngày 31 tháng 12 năm 2023", TT_02_2024],
+        ),
+        # ... and before 01/10/2024 TT 01/2019 is the one in force, written in full.
+        (
+            dt.date(2024, 6, 3),
+            "Căn cứ Luật 06/2022/QH15;\nCăn cứ Nghị định 98/2023/NĐ-CP;\n"
+            "Căn cứ Thông tư 01/2019/TT-VKSTC;",
+            [LAW, "98/2023/NĐ-CP ngày 31 tháng 12 năm 2023", TT_01_2019],
+        ),
+    ],
+)
+@pytest.mark.django_db
+def test_the_bodys_own_regulation_follows_the_decision_date(
+    world: World, day: dt.date, typed: str, expected: list[str]
+) -> None:
+    Body.objects.update_or_create(unit=world.cast.root, defaults={"pack": "ksnd"})
+    decision = Decision(
+        issuer=world.cast.root, issuer_name="Viện kiểm sát nhân dân tối cao", date=day
+    )
+    decision.legal_bases = typed
+    bases = exports.legal_bases(decision)
+    assert len(bases) == len(expected)
+    for line, part in zip(bases, expected, strict=True):
+        assert part == line if part.startswith("Căn cứ") else part in line, bases
+        assert line.endswith(";") and "ngày" in line  # every basis with its date
+
+
+@pytest.mark.django_db
+def test_a_regulation_without_a_number_is_never_added(world: World) -> None:
+    Body.objects.update_or_create(unit=world.cast.root, defaults={"pack": "province"})
+    decision = Decision(
+        issuer=world.cast.root, issuer_name="Ủy ban nhân dân tỉnh", date=dt.date(2025, 12, 1)
+    )
+    decision.legal_bases = "Căn cứ Luật 06/2022/QH15;"
+    assert exports.legal_bases(decision) == [
+        "Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022;"
+    ]
