@@ -314,3 +314,57 @@ def test_golden_pdf_text_and_boxes(acast: AwardsCast) -> None:
             word,
             got,
         )
+
+
+COLLECTIVE = {
+    "kind": "collective",
+    "regime": "nd152-2025",
+    "form": "Mẫu số 04 Nghị định số 152/2025/NĐ-CP",
+    "confidence": "low",
+    "date": "2025-11-20",
+    "profile": [["Tên tập thể", "Khu vực 1"], ["Cơ quan cấp trên", "Tỉnh Hà Giang"]],
+    "narrative": {
+        "address": "Số 1 đường Minh Xuân",
+        "background": "Đơn vị có 25 công chức.",
+        "duties": "Thực hành quyền công tố và kiểm sát hoạt động tư pháp.",
+        "results": "Hoàn thành vượt mức các chỉ tiêu.",
+        "measures": "",
+    },
+    "ratings": [],
+    "initiatives": [],
+    "results": [["2025", "92,5", "Chính thức"]],
+    "titles": [],
+    "awards": [["2024", "Bằng khen", "Quyết định số 3/QĐ-VKS, ngày 10/01/2025"]],
+}
+
+
+def test_a_collectives_report_has_its_unit_and_parent_in_the_header(acast: AwardsCast) -> None:
+    proposal = Proposal(
+        pk=8,
+        title=Title.objects.get(code="TTLDTT"),
+        year=2025,
+        unit=acast.cast.regional,
+        proposing_unit=acast.cast.regional,
+        report=COLLECTIVE,
+    )
+    document = achievement.document(proposal)
+    word = Document(io.BytesIO(render_docx(document)))
+    left = word.tables[0].rows[0].cells[0]
+    assert [p.text for p in left.paragraphs if p.text] == ["TỈNH HÀ GIANG", "KHU VỰC 1"]
+    texts = [p.text for p in word.paragraphs if p.text]
+    order = [
+        "I. SƠ LƯỢC ĐẶC ĐIỂM, TÌNH HÌNH",
+        "- Địa chỉ trụ sở: Số 1 đường Minh Xuân",
+        "1. Đặc điểm, tình hình",
+        "2. Chức năng, nhiệm vụ",
+        "II. THÀNH TÍCH ĐẠT ĐƯỢC",
+        "1. Kết quả thực hiện nhiệm vụ được giao",
+        "III. CÁC HÌNH THỨC ĐÃ ĐƯỢC KHEN THƯỞNG",
+    ]
+    positions = [texts.index(line) for line in order]
+    assert positions == sorted(positions)
+    points = next(t for t in word.tables if t.rows[0].cells[-1].text == "Tình trạng")
+    assert [c.text for c in points.rows[1].cells] == ["1", "2025", "92,5", "Chính thức"]
+    sign_left, sign_right = word.tables[-1].rows[0].cells
+    assert sign_left.paragraphs[0].text == "XÁC NHẬN CỦA CẤP TRÌNH KHEN THƯỞNG"
+    assert sign_right.paragraphs[0].text == "THỦ TRƯỞNG ĐƠN VỊ"
