@@ -135,12 +135,15 @@ def session_page(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 def _back(
-    request: AuthedHttpRequest, session: CouncilSession, fragment: str = "items"
+    request: AuthedHttpRequest,
+    session: CouncilSession,
+    fragment: str = "items",
+    just_voted: int | None = None,
 ) -> HttpResponse:
     if request.htmx:
-        return render(
-            request, f"council/session.html#{fragment}", _session_context(request, session)
-        )
+        context = _session_context(request, session)
+        context["just_voted"] = just_voted
+        return render(request, f"council/session.html#{fragment}", context)
     return redirect("council:session", pk=session.pk)
 
 
@@ -199,13 +202,19 @@ def move_session(request: AuthedHttpRequest, pk: int, step: str) -> HttpResponse
 @login_required
 def vote(request: AuthedHttpRequest, item_id: int) -> HttpResponse:
     item = access.get_item_for_user(request.user, item_id)
-    form = VoteForm(request.POST)
+    # Each nominee's choices carry a name of their own ("choice-<item>"); "choice" still works.
+    form = VoteForm({"choice": request.POST.get(f"choice-{item.pk}", request.POST.get("choice"))})
     if not form.is_valid():
         messages.error(request, _("Choose agree, disagree or abstain."))
     else:
         try:
             actions.cast_ballot(item, user=request.user, choice=form.cleaned_data["choice"])
-            messages.success(request, _("Your vote is recorded. Nobody can see what you chose."))
+            if not request.htmx:  # on the page, the confirmation shows in place (just_voted)
+                messages.success(
+                    request, _("Your vote is recorded. Nobody can see what you chose.")
+                )
+            else:
+                return _back(request, item.session, just_voted=item.pk)
         except ValidationError as exc:
             _refused(request, exc)
     return _back(request, item.session)

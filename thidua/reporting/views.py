@@ -358,7 +358,7 @@ def save_narrative(request: AuthedHttpRequest, pk: int, part_id: int) -> HttpRes
     item = item or NarrativeText.objects.filter(report=report, part=part).first()
     return render(
         request,
-        "reporting/report.html#narrative",
+        "reporting/report.html#narrative-saved",
         {
             "part": part,
             "text": item,
