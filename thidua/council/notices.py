@@ -58,6 +58,6 @@ def decision_issued(decision: Decision) -> None:
                 "date": decision.date,
             },
             link=link,
-            unit_name=proposal.unit.name if proposal.unit_id else "",
+            unit_name=proposal.unit.name if proposal.unit is not None else "",
             dedupe_key=f"decision:{decision.pk}:{proposal.pk}",
         )
