@@ -1,10 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from thidua.accounts import views as account_views
+from thidua.dashboards import views_mywork
 
 urlpatterns = [
-    path("", account_views.home, name="home"),
+    path("", views_mywork.mywork, name="home"),
     path("accounts/", include("thidua.accounts.urls")),
     path("org/", include("thidua.org.urls")),
     path("movements/", include("thidua.movements.urls")),
