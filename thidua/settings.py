@@ -95,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "thidua.accounts.context.site",
+                "thidua.notifications.context.unread",
             ],
             "builtins": ["thidua.lib.templatetags.vi"],
         },
@@ -191,6 +192,21 @@ if env.str("THIDUA_REDIS_URL", default=""):
     HUEY |= {"huey_class": "huey.RedisHuey", "url": env.str("THIDUA_REDIS_URL")}
 else:
     HUEY |= {"huey_class": "huey.SqliteHuey", "filename": str(VAR_DIR / "huey.sqlite3")}
+
+# E-mail (notifications, password reset): THIDUA_EMAIL_URL as smtp://user:pass@host:587/?tls=True
+# or smtp+ssl://...; the console backend (messages printed by the server) by default.
+_email = env.email_url("THIDUA_EMAIL_URL", default="consolemail://")
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_HOST = _email.get("EMAIL_HOST") or "localhost"
+EMAIL_PORT = int(_email.get("EMAIL_PORT") or 25)
+EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER") or ""
+EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD") or ""
+EMAIL_USE_TLS = bool(_email.get("EMAIL_USE_TLS"))
+EMAIL_USE_SSL = bool(_email.get("EMAIL_USE_SSL"))
+EMAIL_TIMEOUT = env.int("THIDUA_EMAIL_TIMEOUT", default=20)
+DEFAULT_FROM_EMAIL = env.str("THIDUA_EMAIL_FROM", default="thidua <thidua@localhost>")
+# The address of the site as users reach it, for the links in e-mails.
+THIDUA_SITE_URL = env.str("THIDUA_SITE_URL", default="http://127.0.0.1:8000")
 
 # Security: strict in production, relaxed for http://127.0.0.1 in development.
 SESSION_COOKIE_HTTPONLY = True

@@ -2,10 +2,10 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from thidua.accounts import views as account_views
+from thidua.dashboards import views_mywork
 
 urlpatterns = [
-    path("", account_views.home, name="home"),
+    path("", views_mywork.mywork, name="home"),
     path(
         "accessibility/",
         TemplateView.as_view(template_name="accessibility.html"),

@@ -34,7 +34,7 @@ from thidua.lib.text import nfc
 from thidua.org.body import profile_for
 from thidua.org.models import OrgUnit
 
-from . import ballot, rules
+from . import ballot, notices, rules
 from .models import (
     AgendaItem,
     BallotReceipt,
@@ -175,6 +175,7 @@ def open_session(session: CouncilSession, *, by: Any) -> CouncilSession:
     session.save(update_fields=["ballot_key"])
     _move_session(session, S.OPEN, by=by)
     ballot.store_private_key(session.pk, private)
+    notices.ballot_opened(session)
     return session
 
 
@@ -514,6 +515,7 @@ def issue_decision(decision: Decision, *, by: Any, number: int | None = None) ->
         object_id=decision.pk,
         after={"number": decision.number_text, "awardees": decision.awardees.count()},
     )
+    notices.decision_issued(decision)
     return decision
 
 

@@ -30,7 +30,7 @@ from thidua.org import tree
 from thidua.org.models import OrgUnit
 from thidua.reporting.models import Indicator
 
-from . import engine, scoring
+from . import engine, notices, scoring
 from .figures import indicators_for, year_figures
 from .models import (
     Assessment,
@@ -268,6 +268,8 @@ def review_score(score: Score, *, points: Any, reason: str, by: Any) -> Score:
         after={"points": value},
         reason=reason,
     )
+    if value is not None:
+        notices.assessment_changed(a, by=by, what="score", reason=reason)
     return score
 
 
@@ -275,7 +277,9 @@ def review_score(score: Score, *, points: Any, reason: str, by: Any) -> Score:
 def return_assessment(a: Assessment, *, reason: str, by: Any) -> Assessment:
     if not nfc(reason):
         raise ValidationError({"reason": _("Give the reason for sending it back.")})
-    return _move(a, S.DRAFT, by=by, reason=nfc(reason))
+    _move(a, S.DRAFT, by=by, reason=nfc(reason))
+    notices.assessment_changed(a, by=by, what="returned", reason=nfc(reason))
+    return a
 
 
 @transaction.atomic
@@ -283,7 +287,9 @@ def finalise_assessment(a: Assessment, *, by: Any) -> Assessment:
     """The level above closes the evaluation; the total becomes the unit's result."""
     engine.compute(a.year, [a])
     a.refresh_from_db()
-    return _move(a, S.FINAL, by=by)
+    _move(a, S.FINAL, by=by)
+    notices.assessment_changed(a, by=by, what="final")
+    return a
 
 
 @transaction.atomic

@@ -26,7 +26,7 @@ from thidua.lib.text import nfc
 from thidua.org import tree
 from thidua.org.models import OrgUnit
 
-from . import rollups
+from . import notices, rollups
 from .catalogue import deadline_for
 from .checks import check_report, findings_for
 from .models import DataValue, Indicator, NarrativeText, Period, Report, ReportForm
@@ -292,7 +292,9 @@ def submit_report(report: Report, *, by: Any) -> Report:
     problems = blocking(findings_for(report, language=get_language() or "vi"))
     if problems:
         raise ValidationError([f.message for f in problems])
-    return _move(report, S.SUBMITTED, by=by)
+    _move(report, S.SUBMITTED, by=by)
+    notices.report_submitted(report, by=by)
+    return report
 
 
 @transaction.atomic
@@ -336,6 +338,7 @@ def approve_report(report: Report, *, by: Any) -> Report:
         )
     _move(report, S.APPROVED, by=by)
     rollups.apply_report(report, sign=1)
+    notices.report_approved(report, by=by)
     return report
 
 
@@ -354,6 +357,7 @@ def return_report(report: Report, *, by: Any, reason: str) -> Report:
     _move(report, S.RETURNED, by=by, reason=reason)
     if was_locked:
         rollups.apply_report(report, sign=-1)
+    notices.report_returned(report, by=by, reason=reason, reopened=was_locked)
     return report
 
 

@@ -1,0 +1,93 @@
+"""What the reporting workflow tells people (issue 10): the unit's reporters and head when
+their report is returned, reopened or approved; the reviewers above when it is submitted."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from thidua.accounts.models import Role
+from thidua.accounts.queries import UNIT_PEOPLE, holders
+from thidua.notifications.actions import notify
+from thidua.notifications.models import Kind
+from thidua.org import tree
+
+from .models import Report
+
+
+def tree_day(report: Report) -> dt.date:
+    """Today, or the unit's last day if it has closed since (a merged unit's old report)."""
+    day = timezone.localdate()
+    if report.unit.valid_to <= day:
+        return report.unit.valid_to - dt.timedelta(days=1)
+    return day
+
+
+def _params(report: Report, by: Any, reason: str = "") -> dict[str, Any]:
+    return {
+        "form": report.form,
+        "period": report.period,
+        "unit": report.unit.name,
+        "who": by.display_name() if hasattr(by, "display_name") else str(by),
+        "reason": reason,
+    }
+
+
+def _link(report: Report) -> str:
+    return reverse("reporting:report", args=[report.pk])
+
+
+def reviewers_above(report: Report, day: dt.date) -> list[Any]:
+    """The reviewers of the unit's parent (the level that approves its report)."""
+    parents = tree.ancestor_ids(report.unit_id, day)[-1:]
+    return holders(parents, [Role.REVIEWER], day)
+
+
+def report_submitted(report: Report, *, by: Any) -> None:
+    day = tree_day(report)
+    notify(
+        reviewers_above(report, day),
+        Kind.REPORT_SUBMITTED,
+        title=_("Report to approve: %(form)s, %(period)s — %(unit)s"),
+        body=_("%(who)s submitted the report of %(unit)s. Approve it or return it with a reason."),
+        params=_params(report, by),
+        link=_link(report),
+        unit_name=report.unit.name,
+        deadline=report.deadline,
+    )
+
+
+def report_returned(report: Report, *, by: Any, reason: str, reopened: bool) -> None:
+    day = tree_day(report)
+    title = (
+        _("Approved report reopened: %(form)s, %(period)s")
+        if reopened
+        else _("Report returned: %(form)s, %(period)s")
+    )
+    notify(
+        holders([report.unit_id], UNIT_PEOPLE, day),
+        Kind.REPORT_REOPENED if reopened else Kind.REPORT_RETURNED,
+        title=title,
+        body=_("Returned by %(who)s. Reason: %(reason)s"),
+        params=_params(report, by, reason),
+        link=_link(report),
+        unit_name=report.unit.name,
+        deadline=report.deadline,
+    )
+
+
+def report_approved(report: Report, *, by: Any) -> None:
+    day = tree_day(report)
+    notify(
+        holders([report.unit_id], UNIT_PEOPLE, day),
+        Kind.REPORT_APPROVED,
+        title=_("Report approved: %(form)s, %(period)s"),
+        body=_("Approved by %(who)s."),
+        params=_params(report, by),
+        link=_link(report),
+        unit_name=report.unit.name,
+    )
