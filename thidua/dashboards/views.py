@@ -6,12 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from thidua.accounts.access import get_unit_for_user, scope_for
 from thidua.accounts.models import User
@@ -23,8 +24,11 @@ from thidua.movements.scope import movement_for
 from thidua.org import tree
 from thidua.org.models import OrgUnit
 
-from . import charts, exports, series
+from . import charts, exports, review_jobs, series
+from .review_tasks import run_review_job
 from .series import Choice
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 AS_WAS = "as_was"
 MAPPED = "mapped"
@@ -51,23 +55,24 @@ def home_unit(user: User) -> OrgUnit:
     return get_unit_for_user(user, home[0])
 
 
-def pick(request: AuthedHttpRequest) -> Picked:
+def pick(request: AuthedHttpRequest, params: QueryDict | None = None) -> Picked:
     """The unit (404 outside the user's scope), the phase or year (default: the phase of the
     current year) and the structure (default: today's) the request asks for."""
-    raw = request.GET.get("unit", "")
+    data = request.GET if params is None else params
+    raw = data.get("unit", "")
     if raw and not raw.isdigit():
         raise Http404
     unit = get_unit_for_user(request.user, int(raw)) if raw else home_unit(request.user)
     now = today()
-    movement = movement_for(unit.pk, now.year, request.GET.get("movement"))
+    movement = movement_for(unit.pk, now.year, data.get("movement"))
     phases = list(movement.phases.order_by("number")) if movement else []
-    chosen = request.GET.get("period", "")
+    chosen = data.get("period", "")
     mapped_to: dt.date | None = now
-    if request.GET.get("structure") == AS_WAS:
+    if data.get("structure") == AS_WAS:
         mapped_to = None
-    elif request.GET.get("on"):
+    elif data.get("on"):
         try:
-            mapped_to = parse_vn_date(request.GET["on"])
+            mapped_to = parse_vn_date(str(data.get("on", "")))
         except InvalidDate:
             mapped_to = now
     if chosen.isdigit() and 2000 <= int(chosen) <= 2100:
@@ -156,6 +161,9 @@ def dashboard(request: AuthedHttpRequest) -> HttpResponse:
         ),
         "mapped": picked.mapped_to is not None,
         "xlsx_url": f"{reverse('dashboards:xlsx')}?{query.urlencode()}",
+        "review_url": (
+            f"{reverse('dashboards:review_new')}?{query.urlencode()}" if picked.phase else ""
+        ),
     }
     template = "dashboards/dashboard.html#page" if request.htmx else "dashboards/dashboard.html"
     return render(request, template, context)
@@ -184,4 +192,68 @@ def dashboard_xlsx(request: AuthedHttpRequest) -> HttpResponse:
         _("dashboard %(unit)s %(period)s") % {"unit": picked.unit.name, "period": picked.key}
     )
     response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response
+
+
+# --- phase review reports ----------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_new(request: AuthedHttpRequest) -> HttpResponse:
+    """Confirm (GET) and start (POST) the review report of a phase for a unit in scope."""
+    picked = pick(request, request.POST if request.method == "POST" else request.GET)
+    if picked.phase is None:
+        messages.error(request, _("This unit takes part in no movement with phases."))
+        return redirect("dashboards:dashboard")
+    choice = choice_for(request.user, picked)
+    if request.method == "POST":
+        job = review_jobs.new_job(request.user.pk, choice, picked.phase)
+        run_review_job(job.token)
+        return redirect("dashboards:review_job", token=job.token)
+    context = {
+        "picked": picked,
+        "unit_name": choice.names.get(picked.unit.pk, picked.unit.name),
+        "children": [choice.names.get(c, "") for c in choice.child_ids],
+        "phase_label": phase_label(picked.phase),
+        "review_kind": picked.phase.get_review_display(),
+    }
+    return render(request, "dashboards/review_new.html", context)
+
+
+def _job_for(request: AuthedHttpRequest, token: str) -> review_jobs.Job:
+    job = review_jobs.load(token)
+    if job is None or job.user_id != request.user.pk:
+        raise Http404
+    get_unit_for_user(request.user, job.unit_id)
+    return job
+
+
+@login_required
+@require_GET
+def review_job(request: AuthedHttpRequest, token: str) -> HttpResponse:
+    """The job's progress (polled by htmx every second until finished), then the downloads."""
+    job = _job_for(request, token)
+    phase = Phase.objects.select_related("movement").filter(pk=job.phase_id).first()
+    context = {
+        "job": job,
+        "unit_name": OrgUnit.objects.get(pk=job.unit_id).name,
+        "phase_label": phase_label(phase) if phase else "",
+    }
+    template = (
+        "dashboards/review_job.html#progress" if request.htmx else "dashboards/review_job.html"
+    )
+    return render(request, template, context)
+
+
+@login_required
+@require_GET
+def review_file(request: AuthedHttpRequest, token: str, kind: str) -> HttpResponse:
+    job = _job_for(request, token)
+    content = review_jobs.read_file(job, kind) if kind in ("docx", "pdf") else None
+    if content is None:
+        raise Http404
+    types = {"docx": DOCX, "pdf": "application/pdf"}
+    response = HttpResponse(content, content_type=types[kind])
+    response["Content-Disposition"] = f'attachment; filename="{job.files[kind]}"'
     return response

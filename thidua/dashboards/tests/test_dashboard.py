@@ -13,7 +13,7 @@ from django.test import Client
 
 from thidua.dashboards import charts
 from thidua.dashboards.series import Choice
-from thidua.movements.models import Movement, Phase
+from thidua.movements.models import ContentArea, Movement, Phase
 from thidua.org import tree
 from thidua.reporting import actions, rollups
 from thidua.reporting.models import Indicator, Period, Report
@@ -64,6 +64,9 @@ def data(rcast: ReportingCast) -> ReportingCast:
         review="final",
         review_year=2026,
     )
+    area = ContentArea.objects.create(movement=movement, number=2, title="Tiết kiệm chi ngân sách")
+    Indicator.objects.filter(code__in=["SAV_TOTAL", "SAVING_RATE_RECURRENT"]).update(area=area)
+    ContentArea.objects.create(movement=movement, number=4, title="Chuyển đổi số")
     approved(
         rcast,
         "pa1",
