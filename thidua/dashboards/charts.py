@@ -190,7 +190,7 @@ def score_chart(choice: Choice, rows: list[series.ScoreRow]) -> Chart:
                 str(y),
                 [r.scores.get(y) for r in rows],
                 [
-                    f"{reverse('evaluation:board')}?{urlencode({'year': y})}"
+                    reverse("evaluation:unit", args=[r.unit_id])
                     if r.scores.get(y) is not None
                     else None
                     for r in rows

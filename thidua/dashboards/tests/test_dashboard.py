@@ -11,13 +11,18 @@ import openpyxl
 import pytest
 from django.test import Client
 
-from thidua.dashboards import charts
+from thidua.awards.models import AwardRecord, Title
+from thidua.dashboards import charts, series
 from thidua.dashboards.series import Choice
+from thidua.evaluation.catalogue import load_rubrics
+from thidua.evaluation.models import Assessment, Rubric
 from thidua.movements.models import ContentArea, Movement, Phase
 from thidua.org import tree
+from thidua.org.models import Person, Position
 from thidua.reporting import actions, rollups
 from thidua.reporting.models import Indicator, Period, Report
 from thidua.reporting.testing import ReportingCast
+from thidua.testing import START
 
 pytestmark = pytest.mark.django_db
 URL = "/dashboards/"
@@ -214,3 +219,40 @@ def test_it_exports_the_charts_with_native_excel_charts(
     )
     assert savings["A5"].value == "2024"
     assert savings["B5"].value == 42.5
+
+
+def test_it_charts_scores_with_ranks_and_the_awards_balance(data: ReportingCast) -> None:
+    """Scores of the children by year with their ranks; awards by title and year; people in
+    leadership posts against front-line staff."""
+    c = data.cast
+    load_rubrics()
+    rubric = Rubric.objects.first()
+    for unit, year, total in [
+        (c.pa, 2024, "80"),
+        (c.pc, 2024, "90"),
+        (c.pa, 2025, "95"),
+        (c.pc, 2025, "85"),
+    ]:
+        Assessment.objects.create(unit=unit, year=year, rubric=rubric, total=Decimal(total))
+    title = Title.objects.create(code="t-cstdcs", name="Chiến sĩ thi đua cơ sở", subject="person")
+    flag = Title.objects.create(code="t-ttldxs", name="Tập thể lao động xuất sắc", subject="unit")
+    head = Person.objects.create(code="P1", full_name="Nguyễn Văn An")
+    clerk = Person.objects.create(code="P2", full_name="Trần Thị Bình")
+    Position.objects.create(person=head, unit=c.pc1, title="Viện trưởng", valid_from=START)
+    Position.objects.create(person=clerk, unit=c.pc1, title="Kế toán", valid_from=START)
+    day = dt.date(2025, 1, 20)
+    for person in (head, clerk):
+        AwardRecord.objects.create(title=title, year=2024, person=person, decided_on=day)
+    AwardRecord.objects.create(title=flag, year=2024, unit=c.pc1, decided_on=day)
+    ch = choice(data, "root", [2024, 2025], None)
+    rows = {r.unit_id: r for r in series.scores(ch)}
+    assert rows[c.pc.pk].ranks == {2024: 1, 2025: 2}
+    assert rows[c.pa.pk].ranks == {2024: 2, 2025: 1}
+    built = {x.key: x for x in charts.build(ch)}
+    by_unit = dict(zip(built["scores"].labels, built["scores"].datasets[1].values, strict=True))
+    assert by_unit["Tỉnh Hà Giang"] == Decimal(95)
+    awards = built["awards"]
+    counts = {d.label: d.values for d in awards.datasets}
+    assert counts["Chiến sĩ thi đua cơ sở"] == [Decimal(2), Decimal(0)]
+    assert counts["Tập thể lao động xuất sắc"] == [Decimal(1), Decimal(0)]
+    assert built["balance"].datasets[0].values == [Decimal(1), Decimal(1)]
