@@ -108,13 +108,20 @@ def period_label(periods: list[Period]) -> str:
     return first.label if first == last else f"{first.label} – {last.label}"
 
 
-def indicators_for(periods: list[Period]) -> list[Indicator]:
-    """The catalogue's indicators in force during the periods, in catalogue order."""
-    return list(
-        Indicator.objects.filter(
-            valid_from__lte=periods[-1].end, valid_to__gt=periods[0].start
-        ).select_related("group")
-    )
+def indicators_for(periods: list[Period], *, on_forms: bool = False) -> list[Indicator]:
+    """The catalogue's indicators in force during the periods, in catalogue order; with
+    `on_forms`, only those a form in force during the periods carries (when any form does)."""
+    rows = Indicator.objects.filter(
+        valid_from__lte=periods[-1].end, valid_to__gt=periods[0].start
+    ).select_related("group")
+    if on_forms:
+        carried = FormRow.objects.filter(
+            section__form__valid_from__lte=periods[-1].end,
+            section__form__valid_to__gt=periods[0].start,
+        ).values("indicator_id")
+        if carried.exists():
+            rows = rows.filter(pk__in=carried)
+    return list(rows)
 
 
 def rollup_table(
@@ -124,9 +131,11 @@ def rollup_table(
     mapped_to: dt.date | None,
     include_unapproved: bool,
     child_ids: list[int],
+    on_forms: bool = False,
 ) -> RollupTable:
-    """The totals of `unit` and of each unit in `child_ids`, by indicator group."""
-    indicators = indicators_for(periods)
+    """The totals of `unit` and of each unit in `child_ids`, by indicator group (with
+    `on_forms`, only the indicators the forms of the periods carry)."""
+    indicators = indicators_for(periods, on_forms=on_forms)
     day = mapped_to or periods[-1].end
     names = tree.names_at([unit.pk, *child_ids], day)
 
@@ -310,9 +319,49 @@ def _official_layout(data: bytes, table: RollupTable, top: int) -> bytes:
         for row in group.rows:
             _format_row(ws, r, row, shade)
             r += 1
+    _print_layout(ws, table, top)
+    _signature_block(ws, r + 1, table.width)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _print_layout(ws: Any, table: RollupTable, top: int) -> None:
+    """A4 landscape, fit to the page's width (as many pages down as needed), the header row
+    repeated on every page, narrow margins, the title centred on the page's width."""
+    from openpyxl.utils import get_column_letter
+
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{top + 1}:{top + 1}"
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.column_dimensions["A"].width = 6
+    ws.column_dimensions["B"].width = 44
+    ws.column_dimensions["C"].width = 12
+    for column in range(LEADING_COLUMNS + 1, table.width + 1):
+        ws.column_dimensions[get_column_letter(column)].width = 14
+    ws.oddFooter.center.text = _("Page &P of &N")
+
+
+def _signature_block(ws: Any, r: int, width: int) -> None:
+    """The place and date line, then the preparer on the left and the head on the right,
+    each with room to sign (as on the paper forms)."""
+    from openpyxl.styles import Alignment, Font
+
+    right = max(width - 2, LEADING_COLUMNS + 1)
+    ws.cell(row=r, column=right, value=_("……, day …… month …… year ……")).font = Font(italic=True)
+    for column, title in ((2, _("PREPARED BY")), (right, _("HEAD OF THE UNIT"))):
+        cell = ws.cell(row=r + 1, column=column, value=title)
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(horizontal="center")
+        note = ws.cell(row=r + 2, column=column, value=_("(Signature and full name)"))
+        note.font = Font(italic=True)
+        note.alignment = Alignment(horizontal="center")
 
 
 def _format_row(ws: Any, r: int, row: Row, shade: Any) -> None:

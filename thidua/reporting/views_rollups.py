@@ -81,6 +81,7 @@ def _table(request: AuthedHttpRequest, unit: OrgUnit, form: RollupForm) -> Rollu
         mapped_to=mapped_to,
         include_unapproved=form.cleaned_data["unapproved"],
         child_ids=_children(request.user, unit, day),
+        on_forms=True,
     )
 
 

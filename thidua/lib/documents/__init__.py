@@ -8,6 +8,7 @@ from thidua.lib.documents.docx import render_docx
 from thidua.lib.documents.model import (
     QUOC_HIEU,
     TIEU_NGU,
+    Image,
     OfficialDocument,
     Paragraph,
     Signer,
@@ -19,6 +20,7 @@ from thidua.lib.documents.pdf import render_pdf
 __all__ = [
     "QUOC_HIEU",
     "TIEU_NGU",
+    "Image",
     "OfficialDocument",
     "Paragraph",
     "Signer",

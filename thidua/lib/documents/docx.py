@@ -13,7 +13,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from thidua.lib.documents import model
-from thidua.lib.documents.model import OfficialDocument, Paragraph, Signer, Table
+from thidua.lib.documents.model import Image, OfficialDocument, Paragraph, Signer, Table
 
 _ALIGN = {
     "justify": WD_ALIGN_PARAGRAPH.JUSTIFY,
@@ -42,6 +42,8 @@ def render_docx(doc: OfficialDocument) -> bytes:
         start = len(word.paragraphs)
         if isinstance(block, Table):
             _table(word, block)
+        elif isinstance(block, Image):
+            _image(word, block)
         else:
             _block(word, block)
         if tail is not None and index >= tail:
@@ -256,6 +258,13 @@ def _table(word: Any, block: Table) -> None:
         for column, width in zip(table.columns, block.widths, strict=True):
             column.width = Mm(usable * width / total)
     word.add_paragraph()
+
+
+def _image(word: Any, block: Image) -> None:
+    word.add_picture(io.BytesIO(block.png), width=Mm(block.width_mm))
+    word.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    if block.caption:
+        _para(word, block.caption, italic=True, align="center", indent=False)
 
 
 def _keep_closing_together(word: Any) -> None:

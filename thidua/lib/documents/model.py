@@ -103,7 +103,22 @@ class Table:
     """Indexes of right-aligned columns."""
 
 
-Block = Paragraph | Table
+@dataclass(frozen=True)
+class Image:
+    """A picture in the body (a chart drawn as PNG), centred, with its caption beneath."""
+
+    png: bytes
+    caption: str = ""
+    width_mm: int = 150
+
+    @property
+    def data_uri(self) -> str:
+        import base64
+
+        return "data:image/png;base64," + base64.b64encode(self.png).decode("ascii")
+
+
+Block = Paragraph | Table | Image
 
 
 @dataclass(frozen=True)

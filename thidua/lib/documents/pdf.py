@@ -10,7 +10,7 @@ from pathlib import Path
 from django.template import Context, Engine
 
 from thidua.lib.documents import model
-from thidua.lib.documents.model import OfficialDocument, Table
+from thidua.lib.documents.model import Image, OfficialDocument, Table
 
 _ENGINE = Engine(dirs=[str(Path(__file__).parent / "templates")], autoescape=True)
 
@@ -18,7 +18,12 @@ _ENGINE = Engine(dirs=[str(Path(__file__).parent / "templates")], autoescape=Tru
 def render_html(doc: OfficialDocument) -> str:
     """The HTML that WeasyPrint prints; also useful for a preview."""
     blocks: list[dict[str, object]] = [
-        {"table": block} if isinstance(block, Table) else {"para": block} for block in doc.body
+        {"table": block}
+        if isinstance(block, Table)
+        else {"image": block}
+        if isinstance(block, Image)
+        else {"para": block}
+        for block in doc.body
     ]
     keep = min(doc.keep_with_signature, len(blocks))
     blocks, tail_blocks = blocks[: len(blocks) - keep], blocks[len(blocks) - keep :]

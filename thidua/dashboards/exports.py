@@ -1,0 +1,79 @@
+"""The dashboard as an .xlsx: one sheet per chart with its table and a native Excel chart
+(XlsxWriter) drawn from those cells, so the numbers in the chart are the table's."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import xlsxwriter
+from django.utils.translation import gettext as _
+
+from thidua.lib.dates import format_vn_date
+
+from .charts import Chart
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+KINDS = {"bar": "column", "line": "line", "doughnut": "doughnut"}
+TOP = 3  # title, subtitle, blank line; the table's header is on this 0-based row
+
+
+def _sheet_name(n: int, chart: Chart) -> str:
+    bad = "[]:*?/\\"
+    text = "".join("-" if ch in bad else ch for ch in chart.title)
+    return f"{n}. {text}"[:31]
+
+
+def dashboard_workbook(charts: list[Chart], *, title: str, today: dt.date) -> bytes:
+    """One sheet per chart: the title, the table (labels down, datasets across) and a chart."""
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    bold = book.add_format({"bold": True, "font_name": "Times New Roman"})
+    head = book.add_format({"bold": True, "border": 1, "bg_color": "#E9ECEF", "text_wrap": True})
+    text = book.add_format({"border": 1})
+    for n, chart in enumerate(charts, start=1):
+        sheet = book.add_worksheet(_sheet_name(n, chart))
+        name = sheet.get_name()
+        places = "0" if chart.decimals == 0 else "0." + "0" * chart.decimals
+        number = book.add_format({"border": 1, "num_format": f"#,##{places}"})
+        sheet.write(0, 0, f"{chart.title} ({chart.unit})", bold)
+        sheet.write(
+            1,
+            0,
+            _("%(title)s · exported on %(date)s") % {"title": title, "date": format_vn_date(today)},
+        )
+        sheet.write(TOP, 0, "", head)
+        for j, d in enumerate(chart.datasets, start=1):
+            sheet.write(TOP, j, d.label, head)
+        for i, label in enumerate(chart.labels, start=1):
+            sheet.write(TOP + i, 0, label, text)
+            for j, d in enumerate(chart.datasets, start=1):
+                value = d.values[i - 1]
+                if value is None:
+                    sheet.write_blank(TOP + i, j, None, text)
+                else:
+                    sheet.write_number(TOP + i, j, float(value), number)
+        sheet.set_column(0, 0, 34)
+        sheet.set_column(1, len(chart.datasets), 16)
+        sheet.set_landscape()
+        sheet.set_paper(9)
+        sheet.fit_to_pages(1, 0)
+        last = TOP + len(chart.labels)
+        native = book.add_chart(
+            {"type": KINDS[chart.kind], **({"subtype": "stacked"} if chart.stacked else {})}
+        )
+        for j in range(1, len(chart.datasets) + 1):
+            native.add_series(
+                {
+                    "name": [name, TOP, j],
+                    "categories": [name, TOP + 1, 0, last, 0],
+                    "values": [name, TOP + 1, j, last, j],
+                }
+            )
+        native.set_title({"name": chart.title, "name_font": {"size": 11}})
+        if chart.kind != "doughnut":
+            native.set_y_axis({"name": chart.unit})
+        native.set_legend({"position": "bottom"})
+        sheet.insert_chart(last + 2, 0, native, {"x_scale": 1.6, "y_scale": 1.2})
+    book.close()
+    return out.getvalue()

@@ -1,0 +1,145 @@
+"""Phase review reports (báo cáo sơ kết / tổng kết) as plain data, built from the dashboard's
+own series so that a review's figures equal the dashboard's for the same unit and phase.
+
+The document is written in Vietnamese (as the council's documents are): it is an official
+document of a Vietnamese body. `review_docs.py` turns it into an OfficialDocument with charts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from thidua.movements.models import ContentArea, Movement, Phase
+from thidua.org import tree
+from thidua.reporting.models import Indicator, Period, Report
+
+from . import charts, series
+from .charts import Chart
+from .series import Choice, YearFigures
+
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass
+class AreaFigures:
+    """One content area: its indicators' figures by year, and the change over the phase."""
+
+    number: int
+    title: str
+    rows: list[tuple[Indicator, list[Decimal | None]]] = field(default_factory=list)
+
+
+@dataclass
+class ReviewData:
+    choice: Choice
+    movement: Movement
+    phase: Phase
+    unit_name: str
+    years: list[int]
+    areas: list[AreaFigures]
+    charts: list[Chart]
+    best: list[tuple[str, Decimal]]
+    improved: list[tuple[str, Decimal]]
+    missed: list[tuple[str, str]]
+    awards: series.Awards
+    approved_reports: int
+    pending_reports: list[tuple[str, str, str]]
+    """Reports of the phase in the subtree not yet approved: unit, period, status."""
+
+
+def _areas(movement: Movement, figures: list[YearFigures]) -> list[AreaFigures]:
+    """Per content area of the movement (a real relation: Indicator.area), the indicators that
+    have a figure in some year of the phase."""
+    out = []
+    areas = list(ContentArea.objects.filter(movement=movement).order_by("number"))
+    for area in areas:
+        block = AreaFigures(area.number, area.display_title)
+        for ind in Indicator.objects.filter(area=area).order_by("group__order", "order", "pk"):
+            values = [f.total.get(ind.code) for f in figures]
+            if any(v is not None for v in values):
+                block.rows.append((ind, values))
+        out.append(block)
+    return out
+
+
+def _leaders(
+    rows: list[series.ScoreRow], names: dict[int, str], years: list[int]
+) -> tuple[list[tuple[str, Decimal]], list[tuple[str, Decimal]]]:
+    """The best units (highest mean score over the phase) and the most improved (largest
+    rise from their first scored year to their last), three each."""
+    means, rises = [], []
+    for row in rows:
+        scored = [(y, s) for y in years if (s := row.scores.get(y)) is not None]
+        if not scored:
+            continue
+        mean = (sum((s for _y, s in scored), Decimal(0)) / len(scored)).quantize(Decimal("0.01"))
+        means.append((names.get(row.unit_id, ""), mean))
+        if len(scored) > 1:
+            rises.append((names.get(row.unit_id, ""), scored[-1][1] - scored[0][1]))
+    means.sort(key=lambda t: -t[1])
+    rises.sort(key=lambda t: -t[1])
+    return means[:3], [r for r in rises if r[1] > 0][:3]
+
+
+def _missed(choice: Choice, figures: list[YearFigures]) -> list[tuple[str, str]]:
+    """Children whose savings rate fell below zero or who never reported in a year of the
+    phase (a commitment to report and to save): name and what was missed."""
+    out = []
+    for child in choice.child_ids:
+        name = choice.names.get(child, "")
+        for f in figures:
+            values = f.children.get(child, {})
+            rate = values.get(series.SAVING_RATE)
+            if all(v is None for v in values.values()):
+                out.append((name, f"Không có số liệu được duyệt năm {f.year}"))
+            elif rate is not None and rate < 0:
+                out.append((name, f"Chi vượt dự toán năm {f.year}"))
+    return out
+
+
+def _reports(choice: Choice) -> tuple[int, list[tuple[str, str, str]]]:
+    periods = Period.objects.filter(year__in=choice.years)
+    day = choice.mapped_to or dt.date(choice.years[-1], 12, 31)
+    below = tree.subtree_ids(choice.unit.pk, day)
+    rows = Report.objects.filter(period__in=periods, unit_id__in=below).select_related(
+        "unit", "period"
+    )
+    approved = rows.filter(status__in=list(Report.LOCKED)).count()
+    pending = [
+        (r.unit.name, r.period.label, str(r.get_status_display()))
+        for r in rows.exclude(status__in=list(Report.LOCKED)).order_by("period__start")[:50]
+    ]
+    return approved, pending
+
+
+def build(choice: Choice, movement: Movement, phase: Phase, progress: Progress) -> ReviewData:
+    """Every figure of the review for the unit and phase, reporting progress by step."""
+    steps = 5
+    progress(0, steps, "figures")
+    figures = series.year_figures(choice)
+    progress(1, steps, "charts")
+    built = charts.build(choice)
+    progress(2, steps, "scores")
+    best, improved = _leaders(series.scores(choice), choice.names, choice.years)
+    progress(3, steps, "awards")
+    awards = series.awards(choice)
+    approved, pending = _reports(choice)
+    progress(4, steps, "document")
+    return ReviewData(
+        choice=choice,
+        movement=movement,
+        phase=phase,
+        unit_name=choice.names.get(choice.unit.pk, choice.unit.name),
+        years=[f.year for f in figures] or choice.years,
+        areas=_areas(movement, figures),
+        charts=[c for c in built if not c.empty],
+        best=best,
+        improved=improved,
+        missed=_missed(choice, figures),
+        awards=awards,
+        approved_reports=approved,
+        pending_reports=pending,
+    )

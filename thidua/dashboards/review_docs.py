@@ -1,0 +1,244 @@
+"""The phase review as an official document (Decree 30/2020 layout, thidua/lib/documents),
+with the dashboard's charts drawn by matplotlib into it. Every figure says where it came from;
+reports not yet approved are listed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from decimal import Decimal
+
+from thidua.lib.dates import official_date
+from thidua.lib.documents import Image, OfficialDocument, Paragraph, Signer, Table
+from thidua.lib.numbers import format_vn_number
+from thidua.org import tree
+from thidua.org.body import profile_for
+
+from .charts import Chart
+from .review import ReviewData
+
+SOURCE = (
+    "Nguồn số liệu: tổng hợp từ {n} báo cáo định kỳ đã được duyệt của các đơn vị trong "
+    "giai đoạn (trang Tổng hợp số liệu của thidua, {structure})."
+)
+
+
+def chart_png(chart: Chart) -> bytes:
+    """The chart as a PNG (matplotlib, Agg backend, Liberation Serif if installed)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    plt.rcParams["font.family"] = ["Liberation Serif", "DejaVu Serif", "serif"]
+    fig, ax = plt.subplots(figsize=(7.0, 3.4), dpi=120)
+    if chart.kind == "doughnut":
+        values = [float(v or 0) for v in chart.datasets[0].values]
+        if sum(values) > 0:
+            ax.pie(values, labels=chart.labels, autopct="%1.0f%%", wedgeprops={"width": 0.45})
+        ax.axis("equal")
+    else:
+        count = len(chart.datasets)
+        positions = list(range(len(chart.labels)))
+        width = 0.8 / max(count, 1)
+        bottom = [0.0] * len(chart.labels)
+        for n, d in enumerate(chart.datasets):
+            values = [float(v) if v is not None else 0.0 for v in d.values]
+            if chart.kind == "line":
+                ax.plot(
+                    positions,
+                    [float(v) if v is not None else float("nan") for v in d.values],
+                    marker="o",
+                    label=d.label,
+                )
+            elif chart.stacked:
+                ax.bar(positions, values, 0.6, bottom=bottom, label=d.label)
+                bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+            else:
+                shift = (n - (count - 1) / 2) * width
+                ax.bar([p + shift for p in positions], values, width, label=d.label)
+        ax.set_xticks(
+            positions,
+            chart.labels,
+            rotation=30 if len(chart.labels) > 6 else 0,
+            ha="right" if len(chart.labels) > 6 else "center",
+            fontsize=8,
+        )
+        ax.set_ylabel(chart.unit)
+        ax.grid(axis="y", alpha=0.3)
+        if count > 1:
+            ax.legend(fontsize=7, loc="best")
+    ax.set_title(chart.title, fontsize=10)
+    fig.tight_layout()
+    out = io.BytesIO()
+    fig.savefig(out, format="png")
+    plt.close(fig)
+    return out.getvalue()
+
+
+def _num(value: Decimal | None, decimals: int) -> str:
+    return "—" if value is None else format_vn_number(value, decimals)
+
+
+def _change(values: list[Decimal | None], decimals: int) -> str:
+    known = [v for v in values if v is not None]
+    if len(known) < 2:
+        return "—"
+    delta = known[-1] - known[0]
+    sign = "+" if delta > 0 else ""
+    return sign + format_vn_number(delta, decimals)
+
+
+def _area_blocks(data: ReviewData) -> list[Paragraph | Table | Image]:
+    blocks: list[Paragraph | Table | Image] = []
+    for number, area in enumerate(data.areas, start=1):
+        blocks.append(Paragraph(f"{number}. {area.title}", bold=True, indent=False))
+        if not area.rows:
+            blocks.append(Paragraph("Chưa có số liệu đã duyệt cho nội dung này trong giai đoạn."))
+            continue
+        columns = ["Chỉ tiêu", "Đơn vị tính", *[str(y) for y in data.years], "So với đầu giai đoạn"]
+        rows = []
+        for ind, values in area.rows:
+            d = max(ind.decimals, 1) if ind.unit == "percent" else ind.decimals
+            rows.append(
+                [
+                    ind.name,
+                    str(ind.get_unit_display()),
+                    *[_num(v, d) for v in values],
+                    _change(values, d),
+                ]
+            )
+        widths = [34, 12, *[max(6, 40 // max(len(data.years), 1))] * len(data.years), 14]
+        blocks.append(Table(columns, rows, widths=widths, numeric=set(range(2, len(columns)))))
+    return blocks
+
+
+def _chart_blocks(data: ReviewData) -> list[Paragraph | Table | Image]:
+    blocks: list[Paragraph | Table | Image] = []
+    for n, chart in enumerate(data.charts, start=1):
+        blocks.append(Image(chart_png(chart), caption=f"Biểu đồ {n}. {chart.title} ({chart.unit})"))
+    return blocks
+
+
+def _units_blocks(data: ReviewData) -> list[Paragraph | Table | Image]:
+    blocks: list[Paragraph | Table | Image] = []
+    if data.best:
+        text = "; ".join(
+            f"{name} (bình quân {format_vn_number(s, 2)} điểm)" for name, s in data.best
+        )
+        blocks.append(Paragraph(f"Các đơn vị dẫn đầu: {text}.", lead="-"))
+    if data.improved:
+        text = "; ".join(
+            f"{name} (tăng {format_vn_number(s, 2)} điểm)" for name, s in data.improved
+        )
+        blocks.append(Paragraph(f"Các đơn vị tiến bộ nhất: {text}.", lead="-"))
+    if not data.best:
+        blocks.append(
+            Paragraph("Chưa có kết quả chấm điểm thi đua của các đơn vị trong giai đoạn.")
+        )
+    if data.missed:
+        blocks.append(Paragraph("Các đơn vị chưa thực hiện đầy đủ cam kết:", lead="-"))
+        blocks.append(
+            Table(["Đơn vị", "Nội dung"], [[a, b] for a, b in data.missed], widths=[40, 60])
+        )
+    return blocks
+
+
+def _award_blocks(data: ReviewData) -> list[Paragraph | Table | Image]:
+    found = data.awards
+    if not found.by_title:
+        return [Paragraph("Chưa có quyết định khen thưởng trong giai đoạn.")]
+    columns = ["Danh hiệu, hình thức khen thưởng", *[str(y) for y in data.years], "Cộng"]
+    rows = []
+    for title in sorted(found.by_title):
+        counts = [found.by_title[title].get(y, 0) for y in data.years]
+        rows.append([title, *[f"{c:02d}" for c in counts], f"{sum(counts):02d}"])
+    people = found.leadership + found.front_line
+    share = format_vn_number(Decimal(found.leadership * 100) / people, 1) + "%" if people else "—"
+    return [
+        Table(
+            columns,
+            rows,
+            widths=[40, *[10] * len(data.years), 10],
+            numeric=set(range(1, len(columns))),
+        ),
+        Paragraph(
+            f"Khen thưởng cá nhân: {people:02d} người, trong đó {found.leadership:02d} người giữ "
+            f"chức vụ lãnh đạo, quản lý ({share}) và {found.front_line:02d} người trực tiếp "
+            f"thực hiện nhiệm vụ; khen thưởng tập thể: {found.units:02d} lượt."
+        ),
+    ]
+
+
+def _pending_blocks(data: ReviewData) -> list[Paragraph | Table | Image]:
+    if not data.pending_reports:
+        return [Paragraph("Tất cả báo cáo của giai đoạn đã được duyệt.", italic=True)]
+    return [
+        Paragraph(
+            f"Số liệu chưa bao gồm {len(data.pending_reports):02d} báo cáo chưa được duyệt "
+            "(danh sách dưới đây); các số liệu này sẽ được cập nhật khi báo cáo được duyệt.",
+            italic=True,
+        ),
+        Table(
+            ["Đơn vị", "Kỳ báo cáo", "Trạng thái"],
+            [list(r) for r in data.pending_reports],
+            widths=[50, 25, 25],
+        ),
+    ]
+
+
+def review_document(data: ReviewData, *, date: dt.date) -> OfficialDocument:
+    """Báo cáo sơ kết (or tổng kết) of the phase for the unit, Decree 30/2020 Mẫu 1.5."""
+    phase = data.phase
+    kind = "sơ kết" if phase.review == "preliminary" else "tổng kết"
+    span = f"{phase.start_year}–{phase.end_year}"
+    unit = data.choice.unit
+    above = tree.ancestors(unit.pk, date)
+    profile = profile_for(unit)
+    structure = (
+        f"theo cơ cấu tổ chức tại ngày {official_date(data.choice.mapped_to)}"
+        if data.choice.mapped_to
+        else "theo cơ cấu tổ chức tại thời điểm báo cáo"
+    )
+    stem = "so-ket" if phase.review == "preliminary" else "tong-ket"
+    aims = data.movement.objectives or data.movement.title
+    body: list[Paragraph | Table | Image] = [
+        Paragraph(
+            f"Thực hiện {data.movement.title}, {data.unit_name} báo cáo {kind} giai đoạn "
+            f"{phase.number} ({span}) như sau:"
+        ),
+        Paragraph("I. MỤC ĐÍCH, YÊU CẦU CỦA PHONG TRÀO", bold=True, indent=False),
+        Paragraph(aims),
+        Paragraph("II. KẾT QUẢ THỰC HIỆN CÁC NỘI DUNG CỦA PHONG TRÀO", bold=True, indent=False),
+        Paragraph(
+            SOURCE.format(n=f"{data.approved_reports:02d}", structure=structure), italic=True
+        ),
+        *_area_blocks(data),
+        *_chart_blocks(data),
+        Paragraph(
+            "III. ĐƠN VỊ DẪN ĐẦU, TIẾN BỘ VÀ ĐƠN VỊ CHƯA ĐẠT CAM KẾT", bold=True, indent=False
+        ),
+        *_units_blocks(data),
+        Paragraph("IV. CÔNG TÁC KHEN THƯỞNG TRONG GIAI ĐOẠN", bold=True, indent=False),
+        *_award_blocks(data),
+        Paragraph("V. BÀI HỌC KINH NGHIỆM", bold=True, indent=False),
+        Paragraph("(Các đơn vị bổ sung bài học kinh nghiệm rút ra trong giai đoạn.)", italic=True),
+        Paragraph("VI. KIẾN NGHỊ, ĐỀ XUẤT", bold=True, indent=False),
+        Paragraph("(Các đơn vị bổ sung kiến nghị, đề xuất cho giai đoạn tiếp theo.)", italic=True),
+        Paragraph("GHI CHÚ VỀ SỐ LIỆU", bold=True, indent=False),
+        *_pending_blocks(data),
+    ]
+    return OfficialDocument(
+        governing_body=above[-1].name.upper() if above else "",
+        issuer=data.unit_name.upper(),
+        symbol=f"BC-{profile.issuer_symbol}" if profile.issuer_symbol != "QĐ" else "BC",
+        place=profile.place or "",
+        date=date,
+        doc_type="Báo cáo",
+        summary=f"{kind.capitalize()} giai đoạn {phase.number} ({span}) phong trào thi đua "
+        f"thực hành tiết kiệm, chống lãng phí",
+        body=list(body),
+        signers=[Signer("", profile.head_title)],
+        recipients=["Như trên;", "Lưu: VT."],
+        filename_stem=f"bao-cao-{stem}-giai-doan-{phase.number}",
+    )

@@ -1,0 +1,245 @@
+"""The dashboard's figures as plain data, read from the other apps' public functions.
+
+Every indicator figure comes from `reporting.rollups.query` (through `reporting.exports
+.rollup_table` for whole years, which adds the indicators only the annual report carries), so a
+chart shows exactly what the roll-up page shows for the same unit, year and structure. Scores
+come from `evaluation` assessments, awards from `awards.AwardRecord`, reporting completeness from
+the reports of each child's subtree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Min, Q
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from thidua.awards.models import AwardRecord
+from thidua.evaluation.models import Assessment
+from thidua.org import tree
+from thidua.org.models import OrgUnit, Position, TreePath
+from thidua.reporting import rollups
+from thidua.reporting.exports import rollup_table
+from thidua.reporting.models import Indicator, Period, Report, ReportForm
+
+SAVINGS = "SAV_TOTAL"
+SAVING_RATE = "SAVING_RATE_RECURRENT"
+DISBURSEMENT = "INV_DISBURSE_RATE"
+SHARES = ("PROC_CENTRAL_SHARE", "DOCS_E_SHARE", "STAFF_FILL_RATE")
+"""The movement's key indicators (a catalogue's codes): a chart whose indicator the catalogue
+lacks is left out."""
+
+LEADERSHIP_WORDS = ("trưởng", "chánh", "giám đốc", "phó ")
+"""A position counts as a leadership post when its title holds one of these (Viện trưởng, Phó
+Viện trưởng, Trưởng phòng, Chánh Văn phòng…); every other post is front-line staff."""
+
+
+@dataclass(frozen=True)
+class Choice:
+    """What the dashboard shows: a unit, its children, years, the structure."""
+
+    unit: OrgUnit
+    years: list[int]
+    child_ids: list[int]
+    names: dict[int, str]
+    mapped_to: dt.date | None = None
+
+
+@dataclass
+class YearFigures:
+    """Figures by indicator code for the unit (`total`) and each child, for one year."""
+
+    year: int
+    total: dict[str, Decimal | None] = field(default_factory=dict)
+    children: dict[int, dict[str, Decimal | None]] = field(default_factory=dict)
+    partial: set[str] = field(default_factory=set)
+
+
+@dataclass
+class HeatCell:
+    expected: int
+    filed: int
+    on_time: int
+
+    @property
+    def completeness(self) -> Decimal | None:
+        return _share(self.filed, self.expected)
+
+    @property
+    def timeliness(self) -> Decimal | None:
+        return _share(self.on_time, self.expected)
+
+
+@dataclass
+class ScoreRow:
+    unit_id: int
+    scores: dict[int, Decimal | None]
+    ranks: dict[int, int | None]
+
+
+@dataclass
+class Awards:
+    by_title: dict[str, dict[int, int]]
+    leadership: int
+    front_line: int
+    units: int
+
+
+def _share(part: int, whole: int) -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"))
+
+
+def quarters(years: Sequence[int]) -> list[Period]:
+    return list(
+        Period.objects.filter(kind=Period.Kind.QUARTER, year__in=list(years)).order_by("start")
+    )
+
+
+def year_figures(choice: Choice) -> list[YearFigures]:
+    """For each year with quarters: the roll-up table's figures of the unit and its children."""
+    out = []
+    by_year: dict[int, list[Period]] = defaultdict(list)
+    for q in quarters(choice.years):
+        by_year[q.year].append(q)
+    for year in choice.years:
+        periods = by_year.get(year)
+        if not periods:
+            continue
+        table = rollup_table(
+            choice.unit,
+            periods,
+            mapped_to=choice.mapped_to,
+            include_unapproved=False,
+            child_ids=choice.child_ids,
+        )
+        figures = YearFigures(year)
+        for group in table.groups:
+            for row in group.rows:
+                code = row.indicator.code
+                figures.total[code] = row.total.value
+                for column, figure in zip(table.columns, row.children, strict=True):
+                    figures.children.setdefault(column.unit_id, {})[code] = figure.value
+        out.append(figures)
+    return out
+
+
+def quarter_figures(choice: Choice, code: str) -> list[tuple[Period, Decimal | None]]:
+    """The indicator's figure for the unit in each quarter of the years."""
+    indicator = Indicator.objects.filter(code=code).first()
+    if indicator is None:
+        return []
+    out = []
+    for period in quarters(choice.years):
+        result = rollups.query(choice.unit.pk, [period], [indicator], mapped_to=choice.mapped_to)
+        out.append((period, result.values.get(code)))
+    return out
+
+
+def heat_map(choice: Choice, *, today: dt.date) -> dict[int, dict[int, HeatCell]]:
+    """Per child and quarter (id): the units of its subtree that had to file a quarterly
+    report, those whose report is approved, and those that first submitted it on time."""
+    out: dict[int, dict[int, HeatCell]] = {c: {} for c in choice.child_ids}
+    for period in quarters(choice.years):
+        if period.start > today:
+            continue
+        forms = ReportForm.objects.filter(
+            periodicity=Period.Kind.QUARTER, valid_from__lte=period.end, valid_to__gt=period.end
+        )
+        levels = set(forms.values_list("levels", flat=True))
+        paths = TreePath.objects.at(period.end).filter(
+            ancestor_id__in=choice.child_ids, descendant__level_id__in=levels
+        )
+        owner = dict(paths.values_list("descendant_id", "ancestor_id"))
+        expected = Counter(owner.values())
+        rows = (
+            Report.objects.filter(period=period, form__in=forms, unit_id__in=list(owner))
+            .annotate(
+                first=Coalesce(
+                    Min(
+                        "transitions__at",
+                        filter=Q(transitions__to_status=Report.Status.SUBMITTED),
+                    ),
+                    "submitted_at",
+                )
+            )
+            .values_list("unit_id", "status", "deadline", "first")
+        )
+        filed: dict[int, set[int]] = defaultdict(set)
+        on_time: dict[int, set[int]] = defaultdict(set)
+        for unit_id, status, deadline, first in rows:
+            if status in Report.LOCKED:
+                filed[owner[unit_id]].add(unit_id)
+            if first is not None and (deadline is None or timezone.localdate(first) <= deadline):
+                on_time[owner[unit_id]].add(unit_id)
+        for child in choice.child_ids:
+            out[child][period.pk] = HeatCell(
+                expected[child], len(filed[child]), len(on_time[child])
+            )
+    return out
+
+
+def scores(choice: Choice) -> list[ScoreRow]:
+    """Each child's THTK-CLP score by year (the final total, else the reviewed or self
+    score) and its rank among the children that year (1 = best)."""
+    rows = Assessment.objects.filter(unit_id__in=choice.child_ids, year__in=choice.years)
+    found: dict[int, dict[int, Decimal | None]] = defaultdict(dict)
+    for unit_id, year, total, self_total in rows.values_list(
+        "unit_id", "year", "total", "self_total"
+    ):
+        found[unit_id][year] = total if total is not None else self_total
+    ranks: dict[int, dict[int, int | None]] = defaultdict(dict)
+    for year in choice.years:
+        scored = sorted((s, u) for u in choice.child_ids if (s := found[u].get(year)) is not None)
+        scored.reverse()
+        for rank, (_score, unit_id) in enumerate(scored, start=1):
+            ranks[unit_id][year] = rank
+    return [
+        ScoreRow(u, {y: found[u].get(y) for y in choice.years}, dict(ranks[u]))
+        for u in choice.child_ids
+    ]
+
+
+def is_leadership(position_title: str) -> bool:
+    text = position_title.casefold()
+    return any(word in text for word in LEADERSHIP_WORDS)
+
+
+def awards(choice: Choice) -> Awards:
+    """Awards of the years in the unit's subtree (not revoked): counts by title and year,
+    units awarded, and people in leadership posts against front-line staff."""
+    by_title: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    leadership = front_line = units = 0
+    rows = AwardRecord.objects.filter(year__in=choice.years, revoked_on=None).select_related(
+        "title"
+    )
+    for year in choice.years:
+        day = dt.date(year, 12, 31)
+        below = set(tree.subtree_ids(choice.unit.pk, day))
+        records = list(rows.filter(year=year))
+        posts = Position.objects.filter(
+            valid_from__lte=day,
+            valid_to__gt=day,
+            unit_id__in=below,
+            person_id__in=[r.person_id for r in records if r.person_id],
+        )
+        people = dict(posts.values_list("person_id", "title"))
+        for record in records:
+            if record.person_id is None and record.unit_id not in below:
+                continue
+            if record.person_id is not None and record.person_id not in people:
+                continue
+            by_title[record.title.name][year] += 1
+            if record.person_id is None:
+                units += 1
+            elif is_leadership(people[record.person_id]):
+                leadership += 1
+            else:
+                front_line += 1
+    return Awards({k: dict(v) for k, v in by_title.items()}, leadership, front_line, units)

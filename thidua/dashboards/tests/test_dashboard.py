@@ -1,0 +1,258 @@
+"""The dashboard: every chart's numbers equal the roll-up queries', the page, the .xlsx."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from decimal import Decimal
+
+import openpyxl
+import pytest
+from django.test import Client
+
+from thidua.awards.models import AwardRecord, Title
+from thidua.dashboards import charts, series
+from thidua.dashboards.series import Choice
+from thidua.evaluation.catalogue import load_rubrics
+from thidua.evaluation.models import Assessment, Rubric
+from thidua.movements.models import ContentArea, Movement, Phase
+from thidua.org import tree
+from thidua.org.models import Person, Position
+from thidua.reporting import actions, rollups
+from thidua.reporting.models import Indicator, Period, Report
+from thidua.reporting.testing import ReportingCast
+from thidua.testing import START
+
+pytestmark = pytest.mark.django_db
+URL = "/dashboards/"
+TODAY = dt.date(2026, 3, 1)
+
+
+def approved(rc: ReportingCast, unit_code: str, year: int, number: int, **values: str) -> Report:
+    unit = getattr(rc.cast, unit_code)
+    period = Period.objects.get(kind="quarter", year=year, number=number)
+    report = actions.open_report(unit, rc.form, period, by=rc.cast.reporter)
+    for code, text in values.items():
+        actions.save_value(
+            report, rc.indicators[code], text, by=rc.cast.reporter, expected_version=0
+        )
+    actions.submit_report(report, by=rc.head)
+    return actions.approve_report(report, by=rc.cast.reviewer)
+
+
+@pytest.fixture
+def data(rcast: ReportingCast) -> ReportingCast:
+    """A movement 2024–2026 in two phases; approved quarters of Hà Giang's and Bắc Kạn's
+    districts in 2024 and 2025 (before the merger), of the regional unit in Q4/2025."""
+    movement = Movement.objects.create(
+        code="thtk",
+        title="Phong trào thi đua THTK, CLP",
+        launching_body="Hội đồng",
+        organisation=rcast.cast.root,
+        start_year=2024,
+        end_year=2026,
+    )
+    Phase.objects.create(
+        movement=movement,
+        number=1,
+        start_year=2024,
+        end_year=2025,
+        review="preliminary",
+        review_year=2025,
+    )
+    Phase.objects.create(
+        movement=movement,
+        number=2,
+        start_year=2026,
+        end_year=2026,
+        review="final",
+        review_year=2026,
+    )
+    area = ContentArea.objects.create(movement=movement, number=2, title="Tiết kiệm chi ngân sách")
+    Indicator.objects.filter(code__in=["SAV_TOTAL", "SAVING_RATE_RECURRENT"]).update(area=area)
+    ContentArea.objects.create(movement=movement, number=4, title="Chuyển đổi số")
+    approved(
+        rcast,
+        "pa1",
+        2024,
+        1,
+        EST_RECURRENT="1.000",
+        SETTLE_RECURRENT="900",
+        CONF_SPEND="50",
+        SAV_CONF="12,5",
+        INV_PLAN="200",
+        INV_DISBURSED="150",
+    )
+    approved(
+        rcast,
+        "pb1",
+        2024,
+        2,
+        EST_RECURRENT="2.000",
+        SETTLE_RECURRENT="1.700",
+        SAV_CONF="30",
+        INV_PLAN="100",
+        INV_DISBURSED="100",
+    )
+    approved(
+        rcast,
+        "pa2",
+        2025,
+        1,
+        EST_RECURRENT="500",
+        SETTLE_RECURRENT="480",
+        SAV_CONF="4",
+        INV_PLAN="80",
+        INV_DISBURSED="20",
+    )
+    return rcast
+
+
+def choice(rc: ReportingCast, unit_code: str, years: list[int], mapped: dt.date | None) -> Choice:
+    unit = getattr(rc.cast, unit_code)
+    day = mapped or dt.date(years[-1], 12, 31)
+    ids = tree.children_ids(unit.pk, day)
+    return Choice(unit, years, ids, tree.names_at([unit.pk, *ids], day), mapped)
+
+
+@pytest.mark.parametrize("mapped", [None, TODAY])
+def test_it_draws_every_chart_from_the_rollup_queries(
+    data: ReportingCast, mapped: dt.date | None
+) -> None:
+    c = choice(data, "root", [2024, 2025], mapped)
+    built = {ch.key: ch for ch in charts.build(c)}
+    assert {"savings", "saving_rate", "disbursement", "shares", "savings_units"} <= set(built)
+    for key, code in [("savings", "SAV_TOTAL"), ("saving_rate", "SAVING_RATE_RECURRENT")]:
+        for year, value in zip([2024, 2025], built[key].datasets[0].values, strict=True):
+            quarters = list(Period.objects.filter(kind="quarter", year=year).order_by("start"))
+            expected = rollups.query(
+                c.unit.pk, quarters, [Indicator.objects.get(code=code)], mapped_to=mapped
+            ).values.get(code)
+            assert value == expected
+    assert built["savings"].datasets[0].values == [Decimal("42.5"), Decimal(4)]
+    # disbursement by quarter: 250 / 300 in Q1/2024 … 20 / 80 in Q1/2025
+    rate = dict(
+        zip(built["disbursement"].labels, built["disbursement"].datasets[0].values, strict=True)
+    )
+    for period in Period.objects.filter(kind="quarter", year__in=[2024, 2025]):
+        expected = rollups.query(
+            c.unit.pk, [period], [Indicator.objects.get(code="INV_DISBURSE_RATE")], mapped_to=mapped
+        ).values.get("INV_DISBURSE_RATE")
+        assert rate[period.label] == expected
+    assert rate[Period.objects.get(kind="quarter", year=2025, number=1).label] == Decimal(25)
+    # per child: the province's savings equal its own roll-up query
+    units = built["savings_units"]
+    for dataset, year in zip(units.datasets, [2024, 2025], strict=True):
+        quarters = list(Period.objects.filter(kind="quarter", year=year))
+        for child, value in zip(c.child_ids, dataset.values, strict=True):
+            expected = rollups.query(
+                child, quarters, [Indicator.objects.get(code="SAV_TOTAL")], mapped_to=mapped
+            ).values.get("SAV_TOTAL")
+            assert value == expected
+
+
+def test_it_maps_figures_onto_todays_structure(data: ReportingCast) -> None:
+    """Bắc Kạn's 2024 savings count under Hà Giang on today's structure, not as it was."""
+    c = data.cast
+    as_was = {ch.key: ch for ch in charts.build(choice(data, "root", [2024], None))}
+    today = {ch.key: ch for ch in charts.build(choice(data, "root", [2024], TODAY))}
+    was = dict(
+        zip(as_was["savings_units"].labels, as_was["savings_units"].datasets[0].values, strict=True)
+    )
+    now = dict(
+        zip(today["savings_units"].labels, today["savings_units"].datasets[0].values, strict=True)
+    )
+    assert was[c.pb.name] == Decimal(30)
+    assert c.pb.name not in now
+    assert now["Tỉnh Hà Giang"] == Decimal("42.5")
+
+
+def test_it_shows_the_phase_with_tables_and_links(client: Client, data: ReportingCast) -> None:
+    client.force_login(data.top_reviewer)
+    response = client.get(
+        URL, {"unit": str(data.cast.root.pk), "period": "phase-1", "structure": "as_was"}
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "2024–2025" in page
+    assert 'data-testid="chart-savings"' in page
+    assert "42,5" in page  # the savings of 2024 in the table beneath
+    assert "/reports/rollups/?unit=" in page  # each figure links to its roll-up
+    assert "chart.umd.min.js" in page
+    assert 'data-testid="heat-map"' in page
+    assert "Tỉnh Hà Giang" in page
+
+
+def test_it_refuses_an_outsider_and_a_post(client: Client, data: ReportingCast) -> None:
+    client.force_login(data.cast.outsider)
+    assert client.get(URL, {"unit": data.cast.root.pk}).status_code == 404
+    assert client.get(URL, {"unit": "abc"}).status_code == 404
+    client.force_login(data.top_reviewer)
+    assert client.post(URL).status_code == 405
+
+
+def test_it_answers_htmx_with_the_fragment(client: Client, data: ReportingCast) -> None:
+    client.force_login(data.top_reviewer)
+    page = client.get(URL, {"period": "2024"}, headers={"HX-Request": "true"}).content.decode()
+    assert page.lstrip().startswith('<div id="dashboard-page"')
+
+
+def test_it_exports_the_charts_with_native_excel_charts(
+    client: Client, data: ReportingCast
+) -> None:
+    client.force_login(data.top_reviewer)
+    response = client.get(
+        URL + "xlsx/", {"unit": str(data.cast.root.pk), "period": "phase-1", "structure": "as_was"}
+    )
+    assert response.status_code == 200
+    content = response.content
+    names = zipfile.ZipFile(io.BytesIO(content)).namelist()
+    assert any(n.startswith("xl/charts/chart") for n in names)
+    book = openpyxl.load_workbook(io.BytesIO(content))
+    savings = next(
+        s
+        for s in book.worksheets
+        if "Total savings" in str(s["A1"].value)
+        or "Tổng số tiết kiệm" in str(s["A1"].value)
+        or s.title.startswith("1.")
+    )
+    assert savings["A5"].value == "2024"
+    assert savings["B5"].value == 42.5
+
+
+def test_it_charts_scores_with_ranks_and_the_awards_balance(data: ReportingCast) -> None:
+    """Scores of the children by year with their ranks; awards by title and year; people in
+    leadership posts against front-line staff."""
+    c = data.cast
+    load_rubrics()
+    rubric = Rubric.objects.first()
+    for unit, year, total in [
+        (c.pa, 2024, "80"),
+        (c.pc, 2024, "90"),
+        (c.pa, 2025, "95"),
+        (c.pc, 2025, "85"),
+    ]:
+        Assessment.objects.create(unit=unit, year=year, rubric=rubric, total=Decimal(total))
+    title = Title.objects.create(code="t-cstdcs", name="Chiến sĩ thi đua cơ sở", subject="person")
+    flag = Title.objects.create(code="t-ttldxs", name="Tập thể lao động xuất sắc", subject="unit")
+    head = Person.objects.create(code="P1", full_name="Nguyễn Văn An")
+    clerk = Person.objects.create(code="P2", full_name="Trần Thị Bình")
+    Position.objects.create(person=head, unit=c.pc1, title="Viện trưởng", valid_from=START)
+    Position.objects.create(person=clerk, unit=c.pc1, title="Kế toán", valid_from=START)
+    day = dt.date(2025, 1, 20)
+    for person in (head, clerk):
+        AwardRecord.objects.create(title=title, year=2024, person=person, decided_on=day)
+    AwardRecord.objects.create(title=flag, year=2024, unit=c.pc1, decided_on=day)
+    ch = choice(data, "root", [2024, 2025], None)
+    rows = {r.unit_id: r for r in series.scores(ch)}
+    assert rows[c.pc.pk].ranks == {2024: 1, 2025: 2}
+    assert rows[c.pa.pk].ranks == {2024: 2, 2025: 1}
+    built = {x.key: x for x in charts.build(ch)}
+    by_unit = dict(zip(built["scores"].labels, built["scores"].datasets[1].values, strict=True))
+    assert by_unit["Tỉnh Hà Giang"] == Decimal(95)
+    awards = built["awards"]
+    counts = {d.label: d.values for d in awards.datasets}
+    assert counts["Chiến sĩ thi đua cơ sở"] == [Decimal(2), Decimal(0)]
+    assert counts["Tập thể lao động xuất sắc"] == [Decimal(1), Decimal(0)]
+    assert built["balance"].datasets[0].values == [Decimal(1), Decimal(1)]
