@@ -1,0 +1,15 @@
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from thidua.council.testing import world
+from thidua.evaluation.testing import ecast
+
+__all__ = ["ecast", "world"]
+
+
+@pytest.fixture(autouse=True)
+def _keys(settings: Any, tmp_path: Path) -> None:
+    """Each test's ballot keys in its own directory, never in var/."""
+    settings.BALLOT_KEY_DIR = tmp_path / "ballot-keys"
