@@ -44,7 +44,13 @@ def public(view: View) -> View:
         patch_vary_headers(response, ["Accept-Encoding"])
         return response
 
-    return require_safe(cache_page(MAX_AGE, key_prefix="public")(wrapper))
+    @functools.wraps(view)
+    def cached(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # The log's size is in the key: a publication or a withdrawal shows at once.
+        prefix = f"public-{log.size()}"
+        return cache_page(MAX_AGE, key_prefix=prefix)(wrapper)(request, *args, **kwargs)
+
+    return require_safe(cached)
 
 
 def _visible() -> Any:
