@@ -175,6 +175,8 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 
 # Uploads: 20 MB is the product's limit for any imported file.
 THIDUA_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+# audit_verify also checks the chain against the heads anchored in the public log (issue 12).
+THIDUA_AUDIT_ANCHORS = "thidua.disclosures.anchors.local_anchors"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000

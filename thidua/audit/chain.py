@@ -377,3 +377,24 @@ def _check_end(last_seq: int, head: tuple[int, str] | None) -> BrokenLink | None
         _("The log ends at event %(last)s but its head is event %(head)s: events were deleted.")
         % {"last": last_seq, "head": head[0]},
     )
+
+
+def check_anchors(anchors: Iterable[tuple[int, str]]) -> BrokenLink | None:
+    """The first anchor (seq, hash) published outside the database (the public log of
+    disclosures) that the events no longer match: with an intact chain, a matching anchored
+    event proves every event up to it unchanged, even if the tail and the head were rewritten."""
+    for seq, anchored in anchors:
+        if seq == 0:
+            continue
+        found = AuditEvent.objects.filter(seq=seq).values_list("hash", flat=True).first()
+        if found is None:
+            return BrokenLink(
+                seq, _("Event %(seq)s, anchored in the public log, is missing.") % {"seq": seq}
+            )
+        if found != anchored:
+            return BrokenLink(
+                seq,
+                _("Event %(seq)s does not match the hash anchored in the public log.")
+                % {"seq": seq},
+            )
+    return None

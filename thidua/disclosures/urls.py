@@ -1,4 +1,17 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+
+from . import views, views_publish
 
 app_name = "disclosures"
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.index, name="index"),
+    path("figures/", views.figures, name="figures"),
+    path("rankings/", views.rankings, name="rankings"),
+    path("decisions/", views.decisions, name="decisions"),
+    path("items/<int:index>/", views.item, name="item"),
+    path("items/<int:index>.pdf", views.item_pdf, name="item_pdf"),
+    path("verify/<int:index>/", views.verify, name="verify"),
+    path("manage/", views_publish.manage, name="manage"),
+    path("manage/publish/", views_publish.publish, name="publish"),
+    path("manage/<int:index>/withdraw/", views_publish.withdraw, name="withdraw"),
+]

@@ -1,0 +1,137 @@
+"""The public portal (issue 12 §3): no login, published content only, cacheable. Vietnamese
+by default; `?lang=en` gives English (a query parameter, not a cookie, so caches keep one copy
+per language). Pages set no cookie and hold no CSRF token."""
+
+from __future__ import annotations
+
+import functools
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import translation
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.views.decorators.cache import cache_page
+from django.views.decorators.http import require_safe
+
+from thidua.lib.documents import render_pdf
+from thidua.movements.models import Movement
+
+from . import log, presenting, sources
+from .keys import public_key_bytes
+from .models import LogLeaf, Publication
+
+MAX_AGE = 60
+View = Callable[..., HttpResponse]
+
+
+def public(view: View) -> View:
+    """GET/HEAD only, in the language of `?lang=`, cached (server and clients) for a minute."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        language = request.GET.get("lang", "")
+        if language not in dict(settings.LANGUAGES):
+            language = settings.LANGUAGE_CODE
+        with translation.override(language):
+            request.LANGUAGE_CODE = language
+            response = view(request, *args, **kwargs)
+        response.headers["Content-Language"] = language
+        patch_cache_control(response, public=True, max_age=MAX_AGE)
+        patch_vary_headers(response, ["Accept-Encoding"])
+        return response
+
+    @functools.wraps(view)
+    def cached(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # The log's size is in the key: a publication or a withdrawal shows at once.
+        prefix = f"public-{log.size()}"
+        return cache_page(MAX_AGE, key_prefix=prefix)(wrapper)(request, *args, **kwargs)
+
+    return require_safe(cached)
+
+
+def _visible() -> Any:
+    return Publication.objects.select_related("leaf")
+
+
+@public
+def index(request: HttpRequest) -> HttpResponse:
+    movements = Movement.objects.prefetch_related("phases").order_by("start_year", "pk")
+    latest = _visible()[:10]
+    return render(
+        request,
+        "disclosures/index.html",
+        {
+            "movements": movements,
+            "latest": latest,
+            "head": log.latest_head(),
+            "public_key": public_key_bytes().hex(),
+        },
+    )
+
+
+@public
+def figures(request: HttpRequest) -> HttpResponse:
+    items = _visible().filter(kind=Publication.Kind.FIGURES).order_by("-year", "title")
+    by_year: dict[int, list[Publication]] = defaultdict(list)
+    for item in items:
+        by_year[item.year or 0].append(item)
+    return render(request, "disclosures/figures.html", {"by_year": dict(by_year)})
+
+
+@public
+def rankings(request: HttpRequest) -> HttpResponse:
+    items = _visible().filter(kind=Publication.Kind.RANKING).order_by("-year")
+    return render(request, "disclosures/rankings.html", {"items": items})
+
+
+@public
+def decisions(request: HttpRequest) -> HttpResponse:
+    items = _visible().filter(kind=Publication.Kind.DECISION).order_by("-year", "-published_at")
+    return render(request, "disclosures/decisions.html", {"items": items})
+
+
+def _publication(index: int) -> Publication:
+    publication: Publication = get_object_or_404(_visible(), leaf_id=index)
+    return publication
+
+
+@public
+def item(request: HttpRequest, index: int) -> HttpResponse:
+    publication = _publication(index)
+    content = presenting.content_of(publication)
+    context: dict[str, Any] = {"item": publication, "content": content}
+    if publication.kind == Publication.Kind.FIGURES:
+        context["rows"] = presenting.figure_rows(content)
+        context["bar_width"] = presenting.BAR_WIDTH
+    elif publication.kind == Publication.Kind.RANKING:
+        context["rows"] = presenting.ranking_rows(content)
+    else:
+        context["document"] = sources.document_from_content(content["document"])
+    return render(request, "disclosures/item.html", context)
+
+
+@public
+def item_pdf(request: HttpRequest, index: int) -> HttpResponse:
+    publication = _publication(index)
+    if publication.kind != Publication.Kind.DECISION:
+        raise Http404
+    document = sources.document_from_content(presenting.content_of(publication)["document"])
+    response = HttpResponse(render_pdf(document), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{document.filename_stem}.pdf"'
+    return response
+
+
+@public
+def verify(request: HttpRequest, index: int) -> HttpResponse:
+    if not LogLeaf.objects.filter(index=index).exists():
+        raise Http404
+    publication = Publication.objects.filter(leaf_id=index).first()
+    return render(
+        request,
+        "disclosures/verify.html",
+        {"index": index, "item": publication, "public_key": public_key_bytes().hex()},
+    )
