@@ -164,6 +164,7 @@ def tables(
     awards = (
         AwardRecord.objects.filter(revoked_on__isnull=True, year__gte=first, year__lte=year)
         .select_related("title", "proposal__council__unit")
+        .exclude(title=title, year=year)  # the award being proposed (once decided) is not prior
         .order_by("year", "decided_on", "title__sort_order")
     )
     out: dict[str, Any] = {"profile": [], "ratings": [], "initiatives": [], "results": []}
@@ -293,7 +294,9 @@ def _heading(text: str) -> Paragraph:
 
 
 def _paragraphs(text: str) -> list[Paragraph]:
-    return [Paragraph(line.strip()) for line in str(text).splitlines() if line.strip()]
+    """The lines of a section; "…" where the unit has not written it yet."""
+    lines = [Paragraph(line.strip()) for line in str(text).splitlines() if line.strip()]
+    return lines or [Paragraph("…")]
 
 
 def _table(columns: list[str], rows: list[list[str]], widths: list[int]) -> Table:
@@ -331,7 +334,7 @@ def document(proposal: Proposal) -> OfficialDocument:
         rows = profile[:3] + extra[:2] + profile[3:] + extra[2:]
         body += [Paragraph(f"- {label}: {value or '…'}") for label, value in rows]
         body.append(_heading(sections["background"]))
-        body += _paragraphs(narrative.get("background", "")) or [Paragraph("…")]
+        body += _paragraphs(narrative.get("background", ""))
         body.append(_heading(sections["achievements"]))
         body.append(_heading(sections["duties"]))
         body += _paragraphs(narrative.get("duties", ""))
@@ -348,7 +351,7 @@ def document(proposal: Proposal) -> OfficialDocument:
             Paragraph(f"- Địa chỉ trụ sở: {narrative.get('address') or '…'}"),
             _heading(sections["background"]),
         ]
-        body += _paragraphs(narrative.get("background", "")) or [Paragraph("…")]
+        body += _paragraphs(narrative.get("background", ""))
         body.append(_heading(sections["duties"]))
         body += _paragraphs(narrative.get("duties", ""))
         body.append(_heading(sections["achievements"]))

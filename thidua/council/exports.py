@@ -11,6 +11,7 @@ from typing import Any
 
 from thidua.lib.dates import official_date
 from thidua.lib.documents import OfficialDocument, Paragraph, Signer, Table
+from thidua.lib.documents.model import text_width_mm
 from thidua.lib.documents.words import dong_in_words
 from thidua.lib.numbers import format_vn_number
 from thidua.lib.packs import pack_file
@@ -41,18 +42,48 @@ SHORT_HEADING = 8
 """Headings up to this many characters stay on one line."""
 
 
+TABLE_HEAD_PT = 11
+TABLE_CELL_PT = 12
+CELL_PADDING_MM = 3.5
+"""The grid's cell padding (4 pt each side) and borders, in mm."""
+USABLE_MM = 210 - 30 - 15
+
+
 def content_widths(columns: list[str], rows: list[list[str]], *, cap: int = 30) -> list[int]:
-    """Relative column widths sized to content: a column is as wide as its longest cell (up to
-    `cap` characters, longer text wraps) and never narrower than its heading: a short heading
-    ("Đồng ý") on one line, a long one wrapped between words."""
-    weights = []
+    """Relative column widths (percent) sized to content, measured in Times metrics: no column
+    is narrower than its longest heading word or its longest cell word (a short cell such as
+    "≥ 80%" or "100,0%" stays on one line, a short heading such as "Đồng ý" too); the space
+    left goes to the columns whose text would wrap (up to `cap` characters wide)."""
+    mins, wants = [], []
+    cap_mm = text_width_mm("n" * cap, TABLE_CELL_PT)
     for index, heading in enumerate(columns):
-        longest_word = max((len(word) for word in heading.split()), default=1)
-        shortest_heading = len(heading) if len(heading) <= SHORT_HEADING else longest_word
-        longest_cell = max((len(row[index]) for row in rows), default=0)
-        weights.append(max(shortest_heading, min(longest_cell, cap)) + 2)
-    total = sum(weights)
-    return [max(1, round(100 * weight / total)) for weight in weights]
+        words = heading.split() or [""]
+        head_word = max(text_width_mm(w, TABLE_HEAD_PT, bold=True) for w in words)
+        head_line = text_width_mm(heading, TABLE_HEAD_PT, bold=True)
+        head_min = head_line if len(heading) <= SHORT_HEADING else head_word
+        cells = [row[index] for row in rows]
+        cell_min = max(
+            (
+                text_width_mm(c, TABLE_CELL_PT)
+                if len(c) <= SHORT_HEADING
+                else max(text_width_mm(w, TABLE_CELL_PT) for w in c.split())
+                for c in cells
+                if c.strip()
+            ),
+            default=0.0,
+        )
+        cell_line = max((text_width_mm(c, TABLE_CELL_PT) for c in cells), default=0.0)
+        mins.append(max(head_min, cell_min) + CELL_PADDING_MM)
+        wants.append(max(mins[-1], min(cell_line, cap_mm) + CELL_PADDING_MM, head_line / 2))
+    if sum(wants) <= USABLE_MM:
+        sizes = wants
+    elif sum(mins) < USABLE_MM:
+        spare, extra = USABLE_MM - sum(mins), [w - m for w, m in zip(wants, mins, strict=True)]
+        sizes = [m + spare * e / sum(extra) for m, e in zip(mins, extra, strict=True)]
+    else:
+        sizes = mins
+    total = sum(sizes)
+    return [max(1, round(100 * size / total)) for size in sizes]
 
 
 def _sized_table(columns: list[str], rows: list[list[str]], numeric: set[int]) -> Table:
@@ -294,6 +325,15 @@ def legal_bases(decision: Decision) -> list[str]:
     return bases + asks[:1]
 
 
+def _years(awardees: list[Any], fallback: int) -> str:
+    """The years the achievements were made in (the proposals' years, not the decision's: a
+    decision of 20/01/2026 rewards the achievements of 2025)."""
+    years = sorted({a.proposal.year for a in awardees})
+    if not years:
+        return str(fallback)
+    return " và ".join(str(y) for y in years) if len(years) <= 2 else f"{years[0]}–{years[-1]}"
+
+
 def decision_document(decision: Decision) -> OfficialDocument:
     """Quyết định khen thưởng, Decree 30/2020 Mẫu 1.2: authority, bases, "QUYẾT ĐỊNH:",
     articles, the awardee table with unit, position and cash (figures and words), the signer
@@ -345,7 +385,7 @@ def decision_document(decision: Decision) -> OfficialDocument:
         Paragraph(
             f"Tặng {', '.join(titles)} cho {' và '.join(counted)} "
             f"(có danh sách kèm theo), đã có thành tích xuất sắc trong phong trào thi đua "
-            f"năm {decision.year}.",
+            f"năm {_years(awardees, decision.year)}.",
             lead="Điều 1.",
         ),
         Table(
@@ -393,4 +433,5 @@ def decision_document(decision: Decision) -> OfficialDocument:
         ],
         recipients=decision.recipient_lines,
         filename_stem=f"quyet-dinh-{decision.number or 'du-thao'}-{decision.year}",
+        keep_with_signature=1,  # Điều 3 stays with the signature: never a signature alone
     )

@@ -101,8 +101,16 @@ def test_edit_then_submit_refuses_an_empty_required_section(acast: AwardsCast) -
         decision_number="12/QĐ-VKS",
         decided_on=dt.date(2024, 12, 20),
     )
+    AwardRecord.objects.create(  # the award being proposed is not a prior award
+        title=Title.objects.get(code="CSTDCS"),
+        year=2025,
+        person=acast.people[0],
+        decision_number="3/QĐ-VKS",
+        decided_on=dt.date(2026, 1, 20),
+    )
     actions.update_report(proposal, {}, by=acast.head, refresh=True)
     proposal.refresh_from_db()
+    assert len(proposal.report["titles"]) == 1
     assert proposal.report["narrative"]["results"] == "Hoàn thành 100% chỉ tiêu."
     assert proposal.report["titles"][0][:2] == ["2024", "Chiến sĩ thi đua cơ sở"]
     assert "Quyết định số 12/QĐ-VKS, ngày 20/12/2024" in proposal.report["titles"][0][2]

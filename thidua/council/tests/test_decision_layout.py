@@ -100,6 +100,10 @@ def test_the_decision_reads_as_mau_1_2(world: World) -> None:
         f"{n:02d} {what}" for n, what in ((people, "cá nhân"), (collectives, "tập thể")) if n
     ]
     assert " và ".join(counted) in article_1.text
+    # The achievements' year (the proposals', 2024), not the decision's (2025).
+    assert decision.year == 2025 and "phong trào thi đua năm 2024." in article_1.text
+    # Điều 3 is kept with the signature: the signature is never alone on a page.
+    assert document.keep_with_signature == 1
     assert table.columns[2:4] == ["Chức vụ", "Đơn vị"]
     assert all(row[3] for row in table.rows), "every awardee has a unit"
     # 7.020.000 + 18.720.000 in figures and in words.
