@@ -25,6 +25,8 @@ bench: dev-deps
 	-$(BIN)/python -m bench.bench_rollups --postgres
 	-$(BIN)/python -m bench.bench_load
 	-$(BIN)/python -m bench.bench_awards
+	-$(BIN)/python -m bench.bench_merkle
+	-$(BIN)/python -m bench.bench_merkle --postgres
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
