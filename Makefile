@@ -27,6 +27,8 @@ bench: dev-deps
 	-$(BIN)/python -m bench.bench_awards
 	-$(BIN)/python -m bench.bench_dashboards
 	-$(BIN)/python -m bench.bench_dashboards --postgres
+	-$(BIN)/python -m bench.bench_merkle
+	-$(BIN)/python -m bench.bench_merkle --postgres
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
