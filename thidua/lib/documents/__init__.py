@@ -12,6 +12,7 @@ from thidua.lib.documents.model import (
     Paragraph,
     Signer,
     Table,
+    in_full,
     number_line,
 )
 from thidua.lib.documents.pdf import render_pdf
@@ -23,6 +24,7 @@ __all__ = [
     "Paragraph",
     "Signer",
     "Table",
+    "in_full",
     "number_line",
     "render_docx",
     "render_pdf",
