@@ -90,6 +90,15 @@ def _sized_table(columns: list[str], rows: list[list[str]], numeric: set[int]) -
     return Table(columns, rows, widths=content_widths(columns, rows), numeric=numeric)
 
 
+def council_issuer(council_name: str, parent: str) -> str:
+    """The council under its body (cell 2): "Hội đồng Thi đua - Khen thưởng" when its name
+    only repeats the body's name printed above it."""
+    name, parent = in_full(council_name), in_full(parent)
+    if parent and name.lower().endswith(" " + parent.lower()):
+        return name[: -len(parent)].strip()
+    return name
+
+
 def minutes_document(session: CouncilSession) -> OfficialDocument:
     """Biên bản kiểm phiếu: counts and percentages per item, over all members; no names are
     tied to votes (the ballot store has none to give)."""
@@ -180,7 +189,7 @@ def minutes_document(session: CouncilSession) -> OfficialDocument:
     secretary = next((m for m in members if m.role == "secretary"), None)
     return OfficialDocument(
         governing_body=in_full(council.unit.name),
-        issuer=in_full(council.name),
+        issuer=council_issuer(council.name, council.unit.name),
         symbol="BB-HĐTĐKT",
         number=None,
         place=session.place,
@@ -356,6 +365,7 @@ def decision_document(decision: Decision) -> OfficialDocument:
         unknown = unknown or awardee.cash_amount is None
         total += int(awardee.cash_amount or 0)
         position, unit = _placement(awardee.item, decision.date)
+        unit = in_full(unit)
         rows.append(
             [
                 str(index),
