@@ -34,6 +34,7 @@ from docx import Document
 from playwright.sync_api import Browser, Page, expect
 
 from thidua.accounts.models import RoleAssignment, User
+from thidua.awards.achievement import missing
 from thidua.awards.models import Council, Proposal, Registration
 from thidua.council.models import CouncilSession, Decision
 from thidua.evaluation.models import Assessment
@@ -393,9 +394,14 @@ def proposal(people: Callable[[str], Page], council: Council) -> Proposal:
     body_text = chair.locator("main").inner_text()
     assert "Luật 06/2022/QH15" in body_text and "VKSTC" not in body_text, body_text
     made = Proposal.objects.get(person=lan)
-    if not made.achievement_report.strip():
-        chair.locator("textarea[name=text]").fill("Hoàn thành xuất sắc nhiệm vụ năm 2026.")
-        chair.locator("textarea[name=text]").locator("xpath=..").locator("button").click()
+    if missing(made.report):  # the structured report: its required sections written first
+        edit = chair.get_by_test_id("report-form-edit")
+        if not edit.locator("textarea[name=duties]").input_value().strip():
+            edit.locator("textarea[name=duties]").fill("Chuyên viên, thực hiện nhiệm vụ được giao.")
+        if not edit.locator("textarea[name=results]").input_value().strip():
+            edit.locator("textarea[name=results]").fill("Hoàn thành xuất sắc nhiệm vụ năm 2026.")
+        chair.get_by_test_id("report-save").click()
+        expect(chair.get_by_test_id("report-missing")).to_have_count(0)
     chair.get_by_test_id("submit-proposal").click()
     expect(chair.get_by_test_id("submit-proposal")).to_have_count(0)
     shoot(chair, "10-proposal")

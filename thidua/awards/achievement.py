@@ -20,7 +20,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from thidua.lib.documents import OfficialDocument, Paragraph, Signer, Table
+from thidua.lib.documents import OfficialDocument, Paragraph, Signer, Table, in_full
 from thidua.org import tree
 from thidua.org.body import profile_for
 from thidua.org.models import OrgUnit, Person
@@ -398,10 +398,10 @@ def document(proposal: Proposal) -> OfficialDocument:
     nominee_name = proposal.person.full_name if proposal.person else ""
     stem = "bao-cao-thanh-tich"
     return OfficialDocument(
-        governing_body=str(dict(profile).get("Cơ quan cấp trên", ""))
+        governing_body=in_full(str(dict(profile).get("Cơ quan cấp trên", "")))
         if kind == "collective"
         else "",
-        issuer=proposal.unit.name if kind == "collective" and proposal.unit else "",
+        issuer=in_full(proposal.unit.name) if kind == "collective" and proposal.unit else "",
         symbol="",
         place=profile_for(unit).place or "",
         date=day,

@@ -289,15 +289,6 @@ def council_for(unit: OrgUnit, day: dt.date) -> Council | None:
     return next((councils[i] for i in chain if i in councils), None)
 
 
-def achievement_report(
-    title: Title, year: int, *, person: Person | None, unit: OrgUnit | None
-) -> str:
-    """The prefilled report as plain text (kept for callers of the text dump)."""
-    return achievement.plain_text(
-        achievement.prefill(title, year, person=person, unit=unit, day=today())
-    )
-
-
 def _verdict_json(v: engine.Verdict, title: Title, year: int) -> dict[str, Any]:
     return {
         "outcome": str(v.outcome),

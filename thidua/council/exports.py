@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from thidua.lib.dates import official_date
-from thidua.lib.documents import OfficialDocument, Paragraph, Signer, Table
+from thidua.lib.documents import OfficialDocument, Paragraph, Signer, Table, in_full
 from thidua.lib.documents.model import text_width_mm
 from thidua.lib.documents.words import dong_in_words
 from thidua.lib.numbers import format_vn_number
@@ -90,6 +90,15 @@ def _sized_table(columns: list[str], rows: list[list[str]], numeric: set[int]) -
     return Table(columns, rows, widths=content_widths(columns, rows), numeric=numeric)
 
 
+def council_issuer(council_name: str, parent: str) -> str:
+    """The council under its body (cell 2): "Hội đồng Thi đua - Khen thưởng" when its name
+    only repeats the body's name printed above it."""
+    name, parent = in_full(council_name), in_full(parent)
+    if parent and name.lower().endswith(" " + parent.lower()):
+        return name[: -len(parent)].strip()
+    return name
+
+
 def minutes_document(session: CouncilSession) -> OfficialDocument:
     """Biên bản kiểm phiếu: counts and percentages per item, over all members; no names are
     tied to votes (the ballot store has none to give)."""
@@ -99,7 +108,7 @@ def minutes_document(session: CouncilSession) -> OfficialDocument:
     council = session.council
     body: list[Paragraph | Table] = [
         Paragraph(
-            f"Hôm nay, {official_date(session.date)}, tại {session.place}, {council.name} "
+            f"Hôm nay, {official_date(session.date)}, tại {session.place}, {in_full(council.name)} "
             f"họp xét thi đua, khen thưởng."
         ),
         Paragraph(
@@ -179,8 +188,8 @@ def minutes_document(session: CouncilSession) -> OfficialDocument:
     chair = next((m for m in members if m.role == "chair"), None)
     secretary = next((m for m in members if m.role == "secretary"), None)
     return OfficialDocument(
-        governing_body=council.unit.name,
-        issuer=council.name,
+        governing_body=in_full(council.unit.name),
+        issuer=council_issuer(council.name, council.unit.name),
         symbol="BB-HĐTĐKT",
         number=None,
         place=session.place,
@@ -223,11 +232,12 @@ def authority_line(decision: Decision) -> str:
     """Mẫu 1.2 "THẨM QUYỀN BAN HÀNH": the head's title and the issuer's full name. The head is
     who the signer signs for (KT., Q., TL.), the signer's own position when signing in their
     own name, and the collective itself for TM."""
+    issuer = in_full(decision.issuer_name)
     if decision.authority == Decision.Authority.TM:
-        return decision.issuer_name.upper()
+        return issuer.upper()
     head = decision.authority_of if decision.authority else decision.signer_position
     head = head or profile_for(decision.issuer).head_title_text
-    return f"{head} {decision.issuer_name}".upper()
+    return f"{head} {issuer}".upper()
 
 
 def proposal_line(decision: Decision, session: CouncilSession | None) -> list[str]:
@@ -236,7 +246,7 @@ def proposal_line(decision: Decision, session: CouncilSession | None) -> list[st
     if any(line.startswith("Theo đề nghị") for line in decision.legal_basis_lines):
         return []
     proposer = session.council.name if session else decision.issuer_name
-    return [f"Theo đề nghị của {proposer}."]
+    return [f"Theo đề nghị của {in_full(proposer)}."]
 
 
 NATIONAL_CITATIONS = {
@@ -355,6 +365,7 @@ def decision_document(decision: Decision) -> OfficialDocument:
         unknown = unknown or awardee.cash_amount is None
         total += int(awardee.cash_amount or 0)
         position, unit = _placement(awardee.item, decision.date)
+        unit = in_full(unit)
         rows.append(
             [
                 str(index),
@@ -410,8 +421,8 @@ def decision_document(decision: Decision) -> OfficialDocument:
         ),
     ]
     return OfficialDocument(
-        governing_body=decision.governing_body,
-        issuer=decision.issuer_name,
+        governing_body=in_full(decision.governing_body),
+        issuer=in_full(decision.issuer_name),
         symbol=decision.symbol,
         number=decision.number,
         place=decision.place,

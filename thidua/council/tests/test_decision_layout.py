@@ -11,7 +11,7 @@ import pytest
 from thidua.council import actions, exports
 from thidua.council.models import Decision
 from thidua.council.testing import World
-from thidua.lib.documents import Paragraph, Table
+from thidua.lib.documents import Paragraph, Table, in_full
 from thidua.org.body import Body
 
 from .test_decisions import FIELDS, _closed_session, _decision
@@ -177,3 +177,25 @@ def test_a_regulation_without_a_number_is_never_added(world: World) -> None:
     assert exports.legal_bases(decision) == [
         "Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022;"
     ]
+
+
+def test_an_abbreviated_issuer_is_written_in_full() -> None:
+    decision = Decision(
+        issuer_name="VKSND tỉnh Tuyên Quang",
+        governing_body="VKSND tối cao",
+        authority="KT.",
+        authority_of="Viện trưởng",
+        signer_position="Phó Viện trưởng",
+    )
+    assert exports.authority_line(decision) == (
+        "VIỆN TRƯỞNG VIỆN KIỂM SÁT NHÂN DÂN TỈNH TUYÊN QUANG"
+    )
+    assert exports.proposal_line(decision, None) == [
+        "Theo đề nghị của Viện kiểm sát nhân dân tỉnh Tuyên Quang."
+    ]
+    assert in_full("Hội đồng Thi đua - Khen thưởng UBND tỉnh") == (
+        "Hội đồng Thi đua - Khen thưởng Ủy ban nhân dân tỉnh"
+    )
+    assert in_full("Viện kiểm sát nhân dân tỉnh Tuyên Quang") == (
+        "Viện kiểm sát nhân dân tỉnh Tuyên Quang"
+    )

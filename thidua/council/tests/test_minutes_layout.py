@@ -11,10 +11,11 @@ from typing import Any
 import pdfplumber
 import pytest
 from docx import Document
+from docx.oxml.ns import qn
 from docx.shared import Mm
 
 from thidua.council import actions
-from thidua.council.exports import content_widths, minutes_document
+from thidua.council.exports import content_widths, council_issuer, minutes_document
 from thidua.council.testing import SESSION_DAY, World
 from thidua.lib.documents import OfficialDocument, Paragraph, Signer, Table, render_docx, render_pdf
 
@@ -139,3 +140,24 @@ def test_the_docx_keeps_the_last_paragraph_with_the_signatures_and_sizes_the_tab
 def test_content_widths_follow_the_longest_cell_and_heading_word() -> None:
     widths = content_widths(["STT", "Họ và tên"], [["1", "Nguyễn Văn An"]])
     assert sum(widths) == 100 and widths[0] < widths[1]
+
+
+def test_the_council_under_its_body_is_not_named_twice() -> None:
+    assert (
+        council_issuer(
+            "Hội đồng Thi đua - Khen thưởng VKSND tỉnh Tuyên Quang",
+            "Viện kiểm sát nhân dân tỉnh Tuyên Quang",
+        )
+        == "Hội đồng Thi đua - Khen thưởng"
+    )
+    assert council_issuer("Hội đồng Thi đua - Khen thưởng tỉnh A", "Tỉnh Hà Giang") == (
+        "Hội đồng Thi đua - Khen thưởng tỉnh A"
+    )
+
+
+def test_no_grid_row_is_split_across_pages_and_the_heading_repeats() -> None:
+    word = Document(io.BytesIO(render_docx(_minutes(30))))
+    grid = next(t for t in word.tables if t.style is not None and t.style.name == "Table Grid")
+    props = [row._tr.get_or_add_trPr() for row in grid.rows]
+    assert props[0].find(qn("w:tblHeader")) is not None
+    assert all(p.find(qn("w:cantSplit")) is not None for p in props)

@@ -13,6 +13,7 @@ from thidua.lib.documents.model import (
     Paragraph,
     Signer,
     Table,
+    in_full,
     number_line,
 )
 from thidua.lib.documents.pdf import render_pdf
@@ -25,6 +26,7 @@ __all__ = [
     "Paragraph",
     "Signer",
     "Table",
+    "in_full",
     "number_line",
     "render_docx",
     "render_pdf",

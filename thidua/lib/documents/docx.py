@@ -241,8 +241,11 @@ def _table(word: Any, block: Table) -> None:
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     for cell, heading in zip(table.rows[0].cells, block.columns, strict=True):
         _cell_para(cell, heading, first=True, bold=True, size=12)
+    _repeat_header(table.rows[0])
     for row in block.rows:
-        cells = table.add_row().cells
+        added = table.add_row()
+        added._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+        cells = added.cells
         for index, (cell, value) in enumerate(zip(cells, row, strict=True)):
             par = _cell_para(cell, value, first=True, size=12)
             par.alignment = (
@@ -265,6 +268,13 @@ def _image(word: Any, block: Image) -> None:
     word.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
     if block.caption:
         _para(word, block.caption, italic=True, align="center", indent=False)
+
+
+def _repeat_header(row: Any) -> None:
+    """A table's heading row repeats on each page it runs to; no row is split."""
+    props = row._tr.get_or_add_trPr()
+    props.append(OxmlElement("w:cantSplit"))
+    props.append(OxmlElement("w:tblHeader"))
 
 
 def _keep_closing_together(word: Any) -> None:
