@@ -44,7 +44,7 @@ SHORT_HEADING = 8
 
 TABLE_HEAD_PT = 11
 TABLE_CELL_PT = 12
-CELL_PADDING_MM = 3.5
+CELL_PADDING_MM = 4.5
 """The grid's cell padding (4 pt each side) and borders, in mm."""
 USABLE_MM = 210 - 30 - 15
 

@@ -97,6 +97,15 @@ def _cell_para(cell: Any, text: str, *, first: bool = False, **style: Any) -> An
     return par
 
 
+def _lines_para(cell: Any, lines: list[str], *, first: bool, bold: bool = False) -> Any:
+    """One centred paragraph, its lines broken where `model.header_lines` breaks them."""
+    par = _cell_para(cell, lines[0], first=first, bold=bold, size=model.HEADER_PT)
+    for line in lines[1:]:
+        par.runs[-1].add_break()
+        _run(par, line, bold=bold, size=model.HEADER_PT)
+    return par
+
+
 def _borderless(table: Any) -> None:
     borders = OxmlElement("w:tblBorders")
     for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
@@ -174,10 +183,10 @@ def _header(word: Any, doc: OfficialDocument) -> None:
     left, right = table.rows[0].cells
     first = True
     if doc.governing_body:
-        _cell_para(left, doc.governing_body.upper(), first=True, size=model.HEADER_PT)
+        _lines_para(left, model.header_lines(doc.governing_body), first=True)
         first = False
     if doc.issuer:
-        _cell_para(left, doc.issuer.upper(), first=first, bold=True, size=model.HEADER_PT)
+        _lines_para(left, model.header_lines(doc.issuer, bold=True), first=first, bold=True)
         _rule(left.add_paragraph(), rules["issuer"], model.ISSUER_CELL_MM)
     _cell_para(right, model.QUOC_HIEU, first=True, bold=True, size=model.QUOC_HIEU_PT)
     _cell_para(right, model.TIEU_NGU, bold=True, size=model.TIEU_NGU_PT)

@@ -82,6 +82,35 @@ def text_width_mm(text: str, size: float, *, bold: bool = False) -> float:
     return float(font.getlength(text)) / 10 * PT_MM  # type: ignore[attr-defined]
 
 
+LEVEL_WORDS = ("TỐI CAO", "TỈNH", "THÀNH PHỐ", "HUYỆN", "QUẬN", "THỊ XÃ", "XÃ", "PHƯỜNG", "KHU VỰC")
+"""Where a body's name that does not fit its header cell is broken: before its level
+("VIỆN KIỂM SÁT NHÂN DÂN" / "TỐI CAO"), as the samples of Phụ lục I set it."""
+
+
+def header_lines(text: str, size: float = HEADER_PT, *, bold: bool = False) -> list[str]:
+    """A header name (cells 1–2) in capitals on one line if it fits the issuer cell, else on
+    two: broken before its level word, or else where the two lines are most even."""
+    upper = text.upper()
+    if text_width_mm(upper, size, bold=bold) <= ISSUER_CELL_MM - 2:
+        return [upper]
+    words = upper.split()
+    for level in LEVEL_WORDS:
+        head = level.split()
+        for index in range(2, len(words)):
+            if words[index : index + len(head)] == head:
+                return [" ".join(words[:index]), " ".join(words[index:])]
+    if len(words) < 2:
+        return [upper]
+    best = min(
+        range(1, len(words)),
+        key=lambda i: max(
+            text_width_mm(" ".join(words[:i]), size, bold=bold),
+            text_width_mm(" ".join(words[i:]), size, bold=bold),
+        ),
+    )
+    return [" ".join(words[:best]), " ".join(words[best:])]
+
+
 def rule_widths(doc: OfficialDocument) -> dict[str, float]:
     """The horizontal lines of Phụ lục I, in mm. Under the issuer (cell 2) and under the
     summary (cell 5a): a third to a half of the line above, here 0.4 of it; under the Tiêu ngữ

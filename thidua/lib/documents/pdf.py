@@ -33,6 +33,8 @@ def render_html(doc: OfficialDocument) -> str:
         "model": model,
         "blocks": blocks,
         "rules": model.rule_widths(doc),
+        "governing_lines": model.header_lines(doc.governing_body) if doc.governing_body else [],
+        "issuer_lines": model.header_lines(doc.issuer, bold=True) if doc.issuer else [],
         "tail_blocks": tail_blocks,
         "left_signer": signers[0] if len(signers) == 2 else None,
         "right_signers": signers[1:] if len(signers) == 2 else signers,

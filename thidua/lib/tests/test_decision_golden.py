@@ -21,7 +21,7 @@ from thidua.lib.documents import (
     render_docx,
     render_pdf,
 )
-from thidua.lib.documents.model import rule_widths, text_width_mm
+from thidua.lib.documents.model import header_lines, rule_widths, text_width_mm
 from thidua.lib.documents.words import dong_in_words, number_in_words
 
 BASES = [
@@ -126,10 +126,11 @@ def _indent_mm(length: object) -> float:
 @pytest.mark.parametrize(
     ("doc", "header_left"),
     [
-        (KSND, ["VIỆN KIỂM SÁT NHÂN DÂN TỐI CAO"]),
+        # A name wider than the 75 mm cell is broken before its level (model.header_lines).
+        (KSND, ["VIỆN KIỂM SÁT NHÂN DÂN\nTỐI CAO"]),
         (
             TUYEN_QUANG,
-            ["VIỆN KIỂM SÁT NHÂN DÂN TỐI CAO", "VIỆN KIỂM SÁT NHÂN DÂN TỈNH TUYÊN QUANG"],
+            ["VIỆN KIỂM SÁT NHÂN DÂN TỐI CAO", "VIỆN KIỂM SÁT NHÂN DÂN\nTỈNH TUYÊN QUANG"],
         ),
     ],
     ids=["ksnd", "tuyen-quang"],
@@ -337,3 +338,23 @@ def test_pdf_boxes_are_pinned(doc: OfficialDocument, key: str) -> None:
             abs(e["x0"] - x0) <= 1.5 and abs(e["x1"] - x1) <= 1.5 and abs(e["top"] - top) <= 1.5
             for e in edges
         ), (x0, x1, top)
+
+
+@pytest.mark.parametrize(
+    ("name", "bold", "lines"),
+    [
+        ("Viện kiểm sát nhân dân tối cao", True, ["VIỆN KIỂM SÁT NHÂN DÂN", "TỐI CAO"]),
+        ("Viện kiểm sát nhân dân tối cao", False, ["VIỆN KIỂM SÁT NHÂN DÂN TỐI CAO"]),
+        ("Ủy ban nhân dân tỉnh Tuyên Quang", True, ["ỦY BAN NHÂN DÂN", "TỈNH TUYÊN QUANG"]),
+        ("Sở Tài chính", True, ["SỞ TÀI CHÍNH"]),
+        (
+            "Hội đồng Thi đua - Khen thưởng ngành Kiểm sát nhân dân",
+            True,
+            ["HỘI ĐỒNG THI ĐUA - KHEN THƯỞNG", "NGÀNH KIỂM SÁT NHÂN DÂN"],
+        ),
+    ],
+)
+def test_a_long_header_name_breaks_before_its_level(
+    name: str, bold: bool, lines: list[str]
+) -> None:
+    assert header_lines(name, bold=bold) == lines
