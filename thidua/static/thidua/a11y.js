@@ -32,7 +32,22 @@
     return first;
   }
 
+  // A table wider than the screen scrolls: it takes the focus so the arrow keys scroll it.
+  function scrollables() {
+    document.querySelectorAll(".table-responsive").forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth + 1 && !box.hasAttribute("tabindex")) {
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("role", "region");
+        var caption = box.querySelector("caption, h2, h3");
+        var heading = caption ? caption.textContent.trim() : document.title.split(" · ")[0];
+        box.setAttribute("aria-label", heading);
+      }
+    });
+  }
+  window.addEventListener("resize", scrollables);
+  document.addEventListener("htmx:afterSettle", scrollables);
   document.addEventListener("DOMContentLoaded", function () {
+    scrollables();
     var first = tieErrors(document);
     // A message the last action left (approved, returned, imported) is read out once loaded.
     var message = document.querySelector("main > .alert[role=status]");
@@ -90,7 +105,10 @@
   document.addEventListener("htmx:afterSettle", function () {
     focusAfterVote();
     var fresh = document.querySelectorAll("[data-announce]:not([data-said])");
-    if (fresh.length) { announce(fresh[fresh.length - 1].getAttribute("data-announce")); }
+    if (fresh.length) {
+      var last = fresh[fresh.length - 1];
+      announce(last.getAttribute("data-announce") || last.textContent.replace(/\s+/g, " ").trim());
+    }
     markSaid();
   });
   // The tree's toggles: a second press folds the children away again.
