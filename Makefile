@@ -25,6 +25,7 @@ bench: dev-deps
 	-$(BIN)/python -m bench.bench_rollups --postgres
 	-$(BIN)/python -m bench.bench_load
 	-$(BIN)/python -m bench.bench_awards
+	-$(BIN)/python -m bench.bench_mywork
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
