@@ -1,4 +1,4 @@
-""""Nhắc nộp" on the completeness board (issue 10, point 5)."""
+""" "Nhắc nộp" on the completeness board (issue 10, point 5)."""
 
 from __future__ import annotations
 
