@@ -29,6 +29,7 @@ bench: dev-deps
 	-$(BIN)/python -m bench.bench_dashboards --postgres
 	-$(BIN)/python -m bench.bench_merkle
 	-$(BIN)/python -m bench.bench_merkle --postgres
+	-$(BIN)/python -m bench.bench_mywork
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)

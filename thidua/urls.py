@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from thidua.dashboards import views_mywork
+from thidua.dashboards import views_account, views_mywork
 
 urlpatterns = [
     path("", views_mywork.mywork, name="home"),
@@ -11,6 +11,20 @@ urlpatterns = [
         TemplateView.as_view(template_name="accessibility.html"),
         name="accessibility",
     ),
+    # Issue 10: password reset by e-mail (queued) and the profile page, in dashboards.
+    path("accounts/password/reset/", views_account.password_reset, name="password_reset"),
+    path("accounts/password/sent/", views_account.password_reset_done, name="password_reset_done"),
+    path(
+        "accounts/password/<uidb64>/<token>/",
+        views_account.password_reset_confirm,
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/password/done/",
+        views_account.password_reset_complete,
+        name="password_reset_complete",
+    ),
+    path("accounts/profile/", views_account.profile, name="profile"),
     path("accounts/", include("thidua.accounts.urls")),
     path("org/", include("thidua.org.urls")),
     path("movements/", include("thidua.movements.urls")),

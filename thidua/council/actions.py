@@ -44,10 +44,10 @@ from .models import (
     DecisionAwardee,
     DecisionRegister,
     DocumentSettings,
-    Holiday,
     Revocation,
     SessionMember,
     Signer,
+    working_calendar,
 )
 
 S = CouncilSession.Status
@@ -281,7 +281,8 @@ def _tally(
     counts: Counter[str],
     members: int,
     day: dt.date,
-    holidays: set[dt.date],
+    holidays: frozenset[dt.date],
+    workdays: frozenset[dt.date] = frozenset(),
 ) -> None:
     # Absent members vote in writing, present ones on screen (_check_ballot).
     written = item.receipts.filter(member__present=False).count()
@@ -294,7 +295,7 @@ def _tally(
     item.result = AgendaItem.Result.PASSED if passed else AgendaItem.Result.REJECTED
     if passed and rule and rule.consultation_working_days:
         item.consultation_ends_on = rules.add_working_days(
-            day, rule.consultation_working_days, holidays
+            day, rule.consultation_working_days, holidays, workdays
         )
     item.save()
 
@@ -357,12 +358,12 @@ def close_session(
     counts = _open_ballots(session)
     session.closed_on = day
     _move_session(session, S.CLOSED, by=by)
-    holidays = set(Holiday.objects.values_list("day", flat=True))
+    holidays, workdays = working_calendar()
     # Only the totals outlive the close: no row keeps a choice, in any order.
     BallotVote.objects.filter(item__session=session).delete()
     transaction.on_commit(lambda: ballot.destroy_private_key(session.pk))
     for item in session.items.select_related("proposal__title"):
-        _tally(item, counts.get(item.pk, Counter()), members, session.date, holidays)
+        _tally(item, counts.get(item.pk, Counter()), members, session.date, holidays, workdays)
         to = P.PASSED if item.result == AgendaItem.Result.PASSED else P.REJECTED
         _move_proposal(
             item.proposal,

@@ -30,10 +30,17 @@ from . import ballot, rules
 
 
 class Holiday(models.Model):
-    """A public holiday or a compensating day off: not a working day for consultations."""
+    """A public holiday or a compensating day off (not a working day), or a Saturday the
+    government made a working day in exchange (ngày làm bù), with the text it comes from."""
+
+    class Kind(models.TextChoices):
+        DAY_OFF = "day_off", _("Holiday or day off")
+        WORKDAY = "workday", _("Working day in exchange for a day off")
 
     day = models.DateField(_("day"), unique=True)
     name = models.CharField(_("name"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.DAY_OFF)
+    source = models.CharField(_("source"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["day"]
@@ -41,6 +48,13 @@ class Holiday(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day:%d/%m/%Y} {self.name}"
+
+
+def working_calendar() -> tuple[frozenset[dt.date], frozenset[dt.date]]:
+    """(days off, Saturdays worked) as loaded: what every working-day count uses."""
+    rows = Holiday.objects.values_list("day", "kind")
+    off = frozenset(d for d, k in rows if k == Holiday.Kind.DAY_OFF)
+    return off, frozenset(d for d, k in rows if k == Holiday.Kind.WORKDAY)
 
 
 class CouncilSession(models.Model):

@@ -6,6 +6,8 @@ import datetime as dt
 from collections.abc import Collection
 from decimal import Decimal
 
+from thidua.lib import workdays as workdays_lib
+
 MAJORITY = Decimal("0.5")
 """Used when a title's rule sets no ballot threshold: more than half of all members (a sector
 default, not a statutory figure)."""
@@ -32,15 +34,15 @@ def ballot_passes(agree: int, members: int, threshold: Decimal | None) -> bool:
     return Decimal(agree) >= threshold * members
 
 
-def add_working_days(start: dt.date, days: int, holidays: Collection[dt.date] = ()) -> dt.date:
-    """The `days`-th working day after `start`, skipping Saturdays, Sundays and holidays."""
-    day = start
-    left = days
-    while left > 0:
-        day += dt.timedelta(days=1)
-        if day.weekday() < 5 and day not in holidays:
-            left -= 1
-    return day
+def add_working_days(
+    start: dt.date,
+    days: int,
+    holidays: Collection[dt.date] = (),
+    workdays: Collection[dt.date] = (),
+) -> dt.date:
+    """The `days`-th working day after `start`, skipping Saturdays, Sundays and holidays but
+    counting the Saturdays worked in exchange for a day off (thidua/lib/workdays.py)."""
+    return workdays_lib.add_working_days(start, days, holidays, workdays)
 
 
 def share_text(part: int, whole: int) -> str:

@@ -17,6 +17,7 @@ from django.db import transaction
 
 from thidua.accounts.actions import create_user, grant_role
 from thidua.accounts.models import Role, RoleAssignment, User
+from thidua.council.holidays import load_holidays
 from thidua.lib.dates import OPEN_END
 from thidua.lib.text import fold, vn_sort_key
 from thidua.org import actions
@@ -408,6 +409,7 @@ def build_demo(seed: int = 2023, *, with_reports: bool = True) -> Demo:
         wording=pack_wording(read_pack(PACK)),
     )
     load_reporting_setup()
+    load_holidays()  # the official days off 2022–2030: working-day counts and reminders
     if with_reports:
         demo.reports = generate_reports(random.Random(seed + 1))
         demo.emulation += build_evaluation(random.Random(seed + 2))

@@ -43,9 +43,9 @@ from thidua.council.models import (
     Decision,
     DecisionAwardee,
     DecisionRegister,
-    Holiday,
     SessionMember,
     Signer,
+    working_calendar,
 )
 from thidua.demo import ksnd_codes as ksnd
 from thidua.lib.numbers import format_vn_number as n
@@ -326,8 +326,8 @@ def _history_round(
     verdicts: Verdicts,
 ) -> HistoryRound:
     day = _session_day(year)
-    holidays = set(Holiday.objects.values_list("day", flat=True))
-    decided = rules.add_working_days(day, 5, holidays)
+    holidays, workdays = working_calendar()
+    decided = rules.add_working_days(day, 5, holidays, workdays)
     secretary = _secretary(council)
     admin = User.objects.get(username="admin")
     proposals = Proposal.objects.bulk_create(

@@ -11,9 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from thidua.accounts.models import Role
-from thidua.accounts.queries import UNIT_PEOPLE, holders
+from thidua.accounts.queries import UNIT_PEOPLE, holders, holders_by_unit
+from thidua.audit.chain import record
 from thidua.notifications.actions import notify
-from thidua.notifications.models import Kind
+from thidua.notifications.models import Kind, Notification
 from thidua.org import tree
 
 from .models import Report
@@ -91,3 +92,57 @@ def report_approved(report: Report, *, by: Any) -> None:
         link=_link(report),
         unit_name=report.unit.name,
     )
+
+
+def remind_late_units(
+    form: Any, period: Any, units: list[tuple[int, str]], *, deadline: Any, by: Any, day: Any
+) -> tuple[int, int]:
+    """ "Nhắc nộp": the level above tells the reporters and heads of each late unit to submit
+    (once a day per unit, form and period), and the audit log records who reminded whom and
+    when. Returns (units reminded, people told)."""
+    people = holders_by_unit([u for u, _n in units], UNIT_PEOPLE, day)
+    told = reminded = 0
+    for unit_id, name in units:
+        sent = notify(
+            [user for _role, user in people.get(unit_id, [])],
+            Kind.REMINDER,
+            title=_("Please submit: %(form)s, %(period)s"),
+            body=_("%(who)s reminds %(unit)s to submit the report due on %(date)s."),
+            params={
+                "form": form,
+                "period": period,
+                "unit": name,
+                "who": by.display_name(),
+                "date": deadline or "",
+            },
+            link=reverse("home"),
+            unit_name=name,
+            deadline=deadline,
+            dedupe_key=f"remind:{unit_id}:{form.pk}:{period.pk}:{day.isoformat()}",
+        )
+        told += len(sent)
+        reminded += bool(sent)
+    record(
+        "reporting.report.remind",
+        by=by,
+        object_type="reporting.reportform",
+        object_id=form.pk,
+        after={"period": period.pk, "units": [u for u, _n in units], "people": told},
+    )
+    return reminded, told
+
+
+def last_reminders(form: Any, period: Any) -> dict[int, dt.datetime]:
+    """unit id → when its people were last reminded to submit this form for this period."""
+    rows = Notification.objects.filter(
+        kind=Kind.REMINDER,
+        dedupe_key__startswith="remind:",
+        dedupe_key__contains=f":{form.pk}:{period.pk}:",
+    ).values_list("dedupe_key", "created_at")
+    found: dict[int, dt.datetime] = {}
+    for key, at in rows:
+        _r, unit, form_id, period_id, _d = key.split(":")
+        if (int(form_id), int(period_id)) == (form.pk, period.pk):
+            unit_id = int(unit)
+            found[unit_id] = max(at, found.get(unit_id, at))
+    return found

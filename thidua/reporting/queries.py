@@ -98,6 +98,18 @@ def _who(user: Any) -> str:
     return user.display_name() if user is not None else ""
 
 
+def _details(
+    task: ReportTask, report: Report, filled: dict[int, int], returns: dict[int, Transition]
+) -> None:
+    """The opened report's status, share filled, and who returned it and why."""
+    task.status, task.report_id = report.status, report.pk
+    task.filled = filled.get(report.pk, 0)
+    back = returns.get(report.pk)
+    if back is not None:
+        task.returned_reason, task.returned_at = back.reason, back.at
+        task.returned_by = _who(back.by)
+
+
 def reports_to_file(
     unit_ids: Collection[int], day: dt.date, *, horizon: int = 30
 ) -> list[ReportTask]:
@@ -113,11 +125,11 @@ def reports_to_file(
     until = day + dt.timedelta(days=horizon)
     periods = list(Period.objects.filter(end__gte=day - LOOKBACK, start__lte=until))
     deadlines = _deadlines(forms, periods)
+    rows = Report.objects.filter(unit__in=units).filter(
+        Q(period__in=periods) | Q(status=S.RETURNED)
+    )
     reports = {
-        (r.unit_id, r.form_id, r.period_id): r
-        for r in Report.objects.filter(unit__in=units, period__in=periods).select_related(
-            "form", "period"
-        )
+        (r.unit_id, r.form_id, r.period_id): r for r in rows.select_related("form", "period")
     }
     open_ids = [r.pk for r in reports.values() if r.status in Report.EDITABLE]
     filled, cells = _filled(open_ids), _cells([f.pk for f in forms])
@@ -144,13 +156,24 @@ def reports_to_file(
                 task = ReportTask(unit.pk, unit.name, form, period, deadline, "missing")
                 task.cells = cells.get(form.pk, 0)
                 if report is not None:
-                    task.status, task.report_id = report.status, report.pk
-                    task.filled = filled.get(report.pk, 0)
-                    back = returns.get(report.pk)
-                    if back is not None:
-                        task.returned_reason, task.returned_at = back.reason, back.at
-                        task.returned_by = _who(back.by)
+                    _details(task, report, filled, returns)
                 tasks.append(task)
+    # A returned report is this person's work however old its period.
+    seen = {(t.unit_id, t.form.pk, t.period.pk) for t in tasks}
+    names = {u.pk: u.name for u in units}
+    for where, report in reports.items():
+        if report.status == S.RETURNED and where not in seen:
+            task = ReportTask(
+                report.unit_id,
+                names[report.unit_id],
+                report.form,
+                report.period,
+                report.deadline,
+                "missing",
+                cells=cells.get(report.form_id, 0),
+            )
+            _details(task, report, filled, returns)
+            tasks.append(task)
     tasks.sort(key=lambda t: (t.status != S.RETURNED, t.deadline or dt.date.max, t.unit_name))
     return tasks
 

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views, views_admin
+from . import views, views_admin, views_remind
 
 app_name = "reporting"
 urlpatterns = [
@@ -22,6 +22,7 @@ urlpatterns = [
     path("open/", views.open_report_view, name="open"),
     path("open/periods/", views.open_periods, name="open_periods"),
     path("completeness/", views.completeness, name="completeness"),
+    path("completeness/remind/", views_remind.remind, name="remind"),
     path("rollups/", include("thidua.reporting.urls_rollups")),
     path("excel/", include("thidua.reporting.urls_excel")),
 ]

@@ -38,7 +38,7 @@ from thidua.org import tree
 from thidua.org.models import OrgUnit
 from thidua.reporting.wording import transition_done
 
-from . import actions
+from . import actions, notices
 from .access import (
     can_accept,
     can_enter,
@@ -532,6 +532,10 @@ def completeness(request: AuthedHttpRequest) -> HttpResponse:
             "unit": unit,
             "rows": rows,
             "counts": counts,
+            # "Nhắc nộp" (issue 10): when each unit was last reminded; who may remind.
+            "reminded": notices.last_reminders(form, period) if form and period else {},
+            "can_remind": bool(scope.role_units({"reviewer", "council_secretary"}))
+            or scope.is_admin,
             "states": STATES,
             "today": today(),
         },
