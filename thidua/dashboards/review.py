@@ -102,8 +102,12 @@ def _missed(choice: Choice, figures: list[YearFigures]) -> list[tuple[str, str]]
 
 def _reports(choice: Choice) -> tuple[int, list[tuple[str, str, str]]]:
     periods = Period.objects.filter(year__in=choice.years)
-    day = choice.mapped_to or dt.date(choice.years[-1], 12, 31)
-    below = tree.subtree_ids(choice.unit.pk, day)
+    days = {dt.date(y, 12, 31) for y in choice.years} | {dt.date(y, 1, 1) for y in choice.years}
+    if choice.mapped_to:
+        days.add(choice.mapped_to)
+    below: set[int] = set()
+    for day in days:  # the units below at some point of the phase (merged ones included)
+        below.update(tree.subtree_ids(choice.unit.pk, day))
     rows = Report.objects.filter(period__in=periods, unit_id__in=below).select_related(
         "unit", "period"
     )
