@@ -96,7 +96,13 @@ def _area_blocks(data: ReviewData) -> list[Paragraph | Table | Image]:
         if not area.rows:
             blocks.append(Paragraph("Chưa có số liệu đã duyệt cho nội dung này trong giai đoạn."))
             continue
-        columns = ["Chỉ tiêu", "Đơn vị tính", *[str(y) for y in data.years], "So với đầu giai đoạn"]
+        columns = [
+            "Chỉ tiêu",
+            "Đơn vị tính",
+            *[str(y) for y in data.years],
+            "So với đầu giai đoạn",
+            "Mục tiêu của đơn vị",
+        ]
         rows = []
         for ind, values in area.rows:
             d = max(ind.decimals, 1) if ind.unit == "percent" else ind.decimals
@@ -106,10 +112,11 @@ def _area_blocks(data: ReviewData) -> list[Paragraph | Table | Image]:
                     str(ind.get_unit_display()),
                     *[_num(v, d) for v in values],
                     _change(values, d),
+                    area.targets.get(ind.pk, "—"),
                 ]
             )
-        widths = [34, 12, *[max(6, 40 // max(len(data.years), 1))] * len(data.years), 14]
-        blocks.append(Table(columns, rows, widths=widths, numeric=set(range(2, len(columns)))))
+        widths = [30, 10, *[max(6, 36 // max(len(data.years), 1))] * len(data.years), 12, 12]
+        blocks.append(Table(columns, rows, widths=widths, numeric=set(range(2, len(columns) - 1))))
     return blocks
 
 
