@@ -194,6 +194,12 @@ def _pending_blocks(data: ReviewData) -> list[Paragraph | Table | Image]:
     ]
 
 
+def _report_symbol(decision_symbol: str) -> str:
+    """The body's report symbol from its decision symbol: QĐ-VKSTC → BC-VKSTC."""
+    rest = decision_symbol.removeprefix("QĐ").lstrip("-")
+    return f"BC-{rest}" if rest else "BC"
+
+
 def review_document(data: ReviewData, *, date: dt.date) -> OfficialDocument:
     """Báo cáo sơ kết (or tổng kết) of the phase for the unit, Decree 30/2020 Mẫu 1.5."""
     phase = data.phase
@@ -203,7 +209,7 @@ def review_document(data: ReviewData, *, date: dt.date) -> OfficialDocument:
     above = tree.ancestors(unit.pk, date)
     profile = profile_for(unit)
     structure = (
-        f"theo cơ cấu tổ chức tại ngày {official_date(data.choice.mapped_to)}"
+        f"theo cơ cấu tổ chức {official_date(data.choice.mapped_to)}"
         if data.choice.mapped_to
         else "theo cơ cấu tổ chức tại thời điểm báo cáo"
     )
@@ -238,7 +244,7 @@ def review_document(data: ReviewData, *, date: dt.date) -> OfficialDocument:
     return OfficialDocument(
         governing_body=above[-1].name.upper() if above else "",
         issuer=data.unit_name.upper(),
-        symbol=f"BC-{profile.issuer_symbol}" if profile.issuer_symbol != "QĐ" else "BC",
+        symbol=_report_symbol(profile.issuer_symbol),
         place=profile.place or "",
         date=date,
         doc_type="Báo cáo",
