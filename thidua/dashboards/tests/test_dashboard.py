@@ -259,3 +259,18 @@ def test_it_charts_scores_with_ranks_and_the_awards_balance(data: ReportingCast)
     assert counts["Chiến sĩ thi đua cơ sở"] == [Decimal(2), Decimal(0)]
     assert counts["Tập thể lao động xuất sắc"] == [Decimal(1), Decimal(0)]
     assert built["balance"].datasets[0].values == [Decimal(1), Decimal(1)]
+
+
+def test_the_heat_map_counts_the_predecessors_on_todays_structure(data: ReportingCast) -> None:
+    """Q1/2024 under Hà Giang: as it was, district A1 filed (1 of 1); on today's structure the
+    regional unit carries A1, A2 and B1, of which A1 filed (1 of 3)."""
+    c = data.cast
+    q1 = Period.objects.get(kind="quarter", year=2024, number=1)
+    as_was = series.heat_map(choice(data, "pa", [2024], None), today=TODAY)
+    assert as_was[c.pa1.pk][q1.pk].completeness == Decimal(100)
+    assert as_was[c.pa2.pk][q1.pk].completeness == Decimal(0)
+    mapped = series.heat_map(choice(data, "pa", [2024], TODAY), today=TODAY)
+    cell = mapped[c.regional.pk][q1.pk]
+    # filed today, long after the deadline of 15/04/2024: approved but not on time
+    assert (cell.expected, cell.filed, cell.on_time) == (3, 1, 0)
+    assert cell.completeness == Decimal("33.3")
