@@ -22,6 +22,7 @@ from thidua.accounts.requests import AuthedHttpRequest
 from thidua.accounts.tokens import TokenAuth
 from thidua.awards.api import router as awards_router
 from thidua.council.api import router as council_router
+from thidua.dashboards.api import router as dashboards_router
 from thidua.disclosures.api import router as public_router
 from thidua.evaluation.api import router as evaluation_router
 from thidua.lib.api import (
@@ -285,4 +286,5 @@ api.add_router("", reporting_router)
 api.add_router("", evaluation_router)
 api.add_router("", council_router)
 api.add_router("", awards_router)
+api.add_router("", dashboards_router)
 api.add_router("", public_router)

@@ -6,6 +6,9 @@
     thuky    — the sector council's secretary: generates the sơ kết report of phase 1 for the
                whole sector, watches the progress bar and downloads the .docx and .pdf.
 
+    duyet.tq — then the roll-up page of Tuyên Quang for 2025: fits 1366 px, units in natural
+               order, a chart per indicator.
+
 Assertions on data and data-testid attributes; screenshots at 1366 px and 390 px.
 """
 
@@ -103,6 +106,17 @@ def test_the_dashboard_and_the_phase_review(
     )
     shoot(phone, "tq-phone")
     assert not errors, errors
+
+    # the roll-up page fits 1366 px: the page never scrolls sideways, the table does
+    page.goto(f"/reports/rollups/?unit={tq.pk}&year=2025")
+    expect(page.get_by_test_id("rollup-table")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1366
+    headers = page.locator("th[data-unit-column]").all_inner_texts()
+    numbers = [int(h.split("khu vực ")[1].split()[0]) for h in headers if "khu vực " in h]
+    assert numbers == sorted(numbers) and len(numbers) >= 10  # KV1, KV2 … KV10 …
+    page.get_by_test_id("rollup-chart-btn").first.click()
+    expect(page.get_by_test_id("rollup-chart-panel")).to_be_visible()
+    shoot(page, "rollups-1366")
 
     secretary = log_in(browser, live_server, "thuky")
     secretary.goto("/dashboards/?period=phase-1")

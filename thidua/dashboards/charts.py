@@ -46,6 +46,9 @@ class Chart:
 
     @property
     def empty(self) -> bool:
+        """No figure at all (None everywhere), or nothing but zeros in a doughnut."""
+        if self.kind == "doughnut":
+            return not any(v for d in self.datasets for v in d.values)
         return all(v is None for d in self.datasets for v in d.values)
 
     def rows(self) -> list[tuple[str, list[tuple[str, str | None]]]]:

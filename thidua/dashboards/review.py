@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from thidua.evaluation.models import Target
+from thidua.lib.numbers import format_vn_number
 from thidua.movements.models import ContentArea, Movement, Phase
 from thidua.org import tree
 from thidua.reporting.models import Indicator, Period, Report
@@ -30,6 +32,8 @@ class AreaFigures:
     number: int
     title: str
     rows: list[tuple[Indicator, list[Decimal | None]]] = field(default_factory=list)
+    targets: dict[int, str] = field(default_factory=dict)
+    """The unit's own programme target of an indicator (the phase's latest), as text."""
 
 
 @dataclass
@@ -50,13 +54,25 @@ class ReviewData:
     """Reports of the phase in the subtree not yet approved: unit, period, status."""
 
 
-def _areas(movement: Movement, figures: list[YearFigures]) -> list[AreaFigures]:
+def _targets(unit_id: int, years: list[int]) -> dict[int, str]:
+    """Per indicator, the unit's latest programme target in the phase ("2025: ≥ 95")."""
+    out: dict[int, str] = {}
+    rows = Target.objects.filter(programme__unit_id=unit_id, programme__year__in=years)
+    for t in rows.select_related("programme").order_by("programme__year"):
+        value = format_vn_number(t.value, 0 if t.value == t.value.to_integral_value() else 2)
+        suffix = "% so với năm trước" if t.kind == Target.Kind.PERCENT_CHANGE else ""
+        out[t.indicator_id] = f"{t.programme.year}: {t.get_comparator_display()} {value}{suffix}"
+    return out
+
+
+def _areas(movement: Movement, figures: list[YearFigures], unit_id: int) -> list[AreaFigures]:
     """Per content area of the movement (a real relation: Indicator.area), the indicators that
     have a figure in some year of the phase."""
     out = []
     areas = list(ContentArea.objects.filter(movement=movement).order_by("number"))
+    targets = _targets(unit_id, [f.year for f in figures])
     for area in areas:
-        block = AreaFigures(area.number, area.display_title)
+        block = AreaFigures(area.number, area.display_title, targets=targets)
         for ind in Indicator.objects.filter(area=area).order_by("group__order", "order", "pk"):
             values = [f.total.get(ind.code) for f in figures]
             if any(v is not None for v in values):
@@ -97,13 +113,27 @@ def _missed(choice: Choice, figures: list[YearFigures]) -> list[tuple[str, str]]
                 out.append((name, f"Không có số liệu được duyệt năm {f.year}"))
             elif rate is not None and rate < 0:
                 out.append((name, f"Chi vượt dự toán năm {f.year}"))
+    missed = Target.objects.filter(
+        programme__unit_id__in=choice.child_ids, programme__year__in=choice.years, status="missed"
+    ).select_related("programme", "indicator")
+    for t in missed.order_by("programme__year", "pk"):
+        out.append(
+            (
+                choice.names.get(t.programme.unit_id, ""),
+                f"Chưa đạt mục tiêu “{t.indicator.name}” năm {t.programme.year}",
+            )
+        )
     return out
 
 
 def _reports(choice: Choice) -> tuple[int, list[tuple[str, str, str]]]:
     periods = Period.objects.filter(year__in=choice.years)
-    day = choice.mapped_to or dt.date(choice.years[-1], 12, 31)
-    below = tree.subtree_ids(choice.unit.pk, day)
+    days = {dt.date(y, 12, 31) for y in choice.years} | {dt.date(y, 1, 1) for y in choice.years}
+    if choice.mapped_to:
+        days.add(choice.mapped_to)
+    below: set[int] = set()
+    for day in days:  # the units below at some point of the phase (merged ones included)
+        below.update(tree.subtree_ids(choice.unit.pk, day))
     rows = Report.objects.filter(period__in=periods, unit_id__in=below).select_related(
         "unit", "period"
     )
@@ -134,7 +164,7 @@ def build(choice: Choice, movement: Movement, phase: Phase, progress: Progress) 
         phase=phase,
         unit_name=choice.names.get(choice.unit.pk, choice.unit.name),
         years=[f.year for f in figures] or choice.years,
-        areas=_areas(movement, figures),
+        areas=_areas(movement, figures, choice.unit.pk),
         charts=[c for c in built if not c.empty],
         best=best,
         improved=improved,

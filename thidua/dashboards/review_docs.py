@@ -96,7 +96,13 @@ def _area_blocks(data: ReviewData) -> list[Paragraph | Table | Image]:
         if not area.rows:
             blocks.append(Paragraph("Chưa có số liệu đã duyệt cho nội dung này trong giai đoạn."))
             continue
-        columns = ["Chỉ tiêu", "Đơn vị tính", *[str(y) for y in data.years], "So với đầu giai đoạn"]
+        columns = [
+            "Chỉ tiêu",
+            "Đơn vị tính",
+            *[str(y) for y in data.years],
+            "So với đầu giai đoạn",
+            "Mục tiêu của đơn vị",
+        ]
         rows = []
         for ind, values in area.rows:
             d = max(ind.decimals, 1) if ind.unit == "percent" else ind.decimals
@@ -106,10 +112,11 @@ def _area_blocks(data: ReviewData) -> list[Paragraph | Table | Image]:
                     str(ind.get_unit_display()),
                     *[_num(v, d) for v in values],
                     _change(values, d),
+                    area.targets.get(ind.pk, "—"),
                 ]
             )
-        widths = [34, 12, *[max(6, 40 // max(len(data.years), 1))] * len(data.years), 14]
-        blocks.append(Table(columns, rows, widths=widths, numeric=set(range(2, len(columns)))))
+        widths = [30, 10, *[max(6, 36 // max(len(data.years), 1))] * len(data.years), 12, 12]
+        blocks.append(Table(columns, rows, widths=widths, numeric=set(range(2, len(columns) - 1))))
     return blocks
 
 
@@ -187,6 +194,12 @@ def _pending_blocks(data: ReviewData) -> list[Paragraph | Table | Image]:
     ]
 
 
+def _report_symbol(decision_symbol: str) -> str:
+    """The body's report symbol from its decision symbol: QĐ-VKSTC → BC-VKSTC."""
+    rest = decision_symbol.removeprefix("QĐ").lstrip("-")
+    return f"BC-{rest}" if rest else "BC"
+
+
 def review_document(data: ReviewData, *, date: dt.date) -> OfficialDocument:
     """Báo cáo sơ kết (or tổng kết) of the phase for the unit, Decree 30/2020 Mẫu 1.5."""
     phase = data.phase
@@ -196,7 +209,7 @@ def review_document(data: ReviewData, *, date: dt.date) -> OfficialDocument:
     above = tree.ancestors(unit.pk, date)
     profile = profile_for(unit)
     structure = (
-        f"theo cơ cấu tổ chức tại ngày {official_date(data.choice.mapped_to)}"
+        f"theo cơ cấu tổ chức {official_date(data.choice.mapped_to)}"
         if data.choice.mapped_to
         else "theo cơ cấu tổ chức tại thời điểm báo cáo"
     )
@@ -231,7 +244,7 @@ def review_document(data: ReviewData, *, date: dt.date) -> OfficialDocument:
     return OfficialDocument(
         governing_body=above[-1].name.upper() if above else "",
         issuer=data.unit_name.upper(),
-        symbol=f"BC-{profile.issuer_symbol}" if profile.issuer_symbol != "QĐ" else "BC",
+        symbol=_report_symbol(profile.issuer_symbol),
         place=profile.place or "",
         date=date,
         doc_type="Báo cáo",

@@ -45,6 +45,7 @@ class Job:
     total: int = STEPS
     step: str = ""
     created_at: str = ""
+    finished_on: str = ""
     files: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -145,4 +146,18 @@ def _run(job: Job, today: dt.date) -> None:
         saved = default_storage.save(_path(job.token, name), ContentFile(content))
         job.files[kind] = saved.rsplit("/", 1)[-1]
     job.status, job.done, job.step = DONE, STEPS, "done"
+    job.finished_on = today.isoformat()
     save(job)
+
+
+def finished_for(unit_id: int, phase_id: int | None) -> list[dt.date]:
+    """The days the review of the phase was generated for the unit (finished jobs)."""
+    if not default_storage.exists("reviews"):
+        return []
+    folders, _files = default_storage.listdir("reviews")
+    out = []
+    for token in folders:
+        job = load(token)
+        if job and job.status == DONE and job.unit_id == unit_id and job.phase_id == phase_id:
+            out.append(dt.date.fromisoformat(job.finished_on or job.created_at[:10]))
+    return out

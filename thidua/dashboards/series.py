@@ -142,10 +142,25 @@ def quarter_figures(choice: Choice, code: str) -> list[tuple[Period, Decimal | N
     return out
 
 
+def _heat_roots(choice: Choice) -> dict[int, int]:
+    """Each unit whose subtree counts for a child: the child, and on today's structure also
+    every unit whose work flowed into the child's subtree (the districts merged into a
+    regional unit report under it for the years before the merger)."""
+    roots = {c: c for c in choice.child_ids}
+    if choice.mapped_to is None:
+        return roots
+    for child in choice.child_ids:
+        below = tree.subtree_ids(child, choice.mapped_to)
+        for unit_id in tree.predecessor_ids(below):
+            roots.setdefault(unit_id, child)
+    return roots
+
+
 def heat_map(choice: Choice, *, today: dt.date) -> dict[int, dict[int, HeatCell]]:
     """Per child and quarter (id): the units of its subtree that had to file a quarterly
     report, those whose report is approved, and those that first submitted it on time."""
     out: dict[int, dict[int, HeatCell]] = {c: {} for c in choice.child_ids}
+    roots = _heat_roots(choice)
     for period in quarters(choice.years):
         if period.start > today:
             continue
@@ -154,9 +169,9 @@ def heat_map(choice: Choice, *, today: dt.date) -> dict[int, dict[int, HeatCell]
         )
         levels = set(forms.values_list("levels", flat=True))
         paths = TreePath.objects.at(period.end).filter(
-            ancestor_id__in=choice.child_ids, descendant__level_id__in=levels
+            ancestor_id__in=list(roots), descendant__level_id__in=levels
         )
-        owner = dict(paths.values_list("descendant_id", "ancestor_id"))
+        owner = {d: roots[a] for d, a in paths.values_list("descendant_id", "ancestor_id")}
         expected = Counter(owner.values())
         rows = (
             Report.objects.filter(period=period, form__in=forms, unit_id__in=list(owner))

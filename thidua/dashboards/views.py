@@ -24,7 +24,7 @@ from thidua.movements.scope import movement_for
 from thidua.org import tree
 from thidua.org.models import OrgUnit
 
-from . import charts, exports, review_jobs, series
+from . import charts, exports, milestones, review_jobs, series
 from .review_tasks import run_review_job
 from .series import Choice
 
@@ -150,6 +150,9 @@ def dashboard(request: AuthedHttpRequest) -> HttpResponse:
         "unit_name": choice.names.get(picked.unit.pk, picked.unit.name),
         "charts": built,
         "heat": heat_rows(choice),
+        "milestones": (
+            milestones.states(picked.movement, today=today()) if picked.movement else []
+        ),
         "periods": [p for p in series.quarters(choice.years) if p.start <= today()],
         "period_choices": _period_choices(picked),
         "unit_choices": _unit_choices(request.user, picked.unit, choice.child_ids),

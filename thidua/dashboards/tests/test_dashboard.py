@@ -16,6 +16,7 @@ from thidua.dashboards import charts, series
 from thidua.dashboards.series import Choice
 from thidua.evaluation.catalogue import load_rubrics
 from thidua.evaluation.models import Assessment, Rubric
+from thidua.lib.text import vn_sort_key
 from thidua.movements.models import ContentArea, Movement, Phase
 from thidua.org import tree
 from thidua.org.models import Person, Position
@@ -43,7 +44,7 @@ def approved(rc: ReportingCast, unit_code: str, year: int, number: int, **values
 
 @pytest.fixture
 def data(rcast: ReportingCast) -> ReportingCast:
-    """A movement 2024–2026 in two phases; approved quarters of Hà Giang's and Bắc Kạn's
+    """A movement 2024–2027 in two phases; approved quarters of Hà Giang's and Bắc Kạn's
     districts in 2024 and 2025 (before the merger), of the regional unit in Q4/2025."""
     movement = Movement.objects.create(
         code="thtk",
@@ -51,7 +52,7 @@ def data(rcast: ReportingCast) -> ReportingCast:
         launching_body="Hội đồng",
         organisation=rcast.cast.root,
         start_year=2024,
-        end_year=2026,
+        end_year=2027,
     )
     Phase.objects.create(
         movement=movement,
@@ -65,9 +66,9 @@ def data(rcast: ReportingCast) -> ReportingCast:
         movement=movement,
         number=2,
         start_year=2026,
-        end_year=2026,
+        end_year=2027,
         review="final",
-        review_year=2026,
+        review_year=2027,
     )
     area = ContentArea.objects.create(movement=movement, number=2, title="Tiết kiệm chi ngân sách")
     Indicator.objects.filter(code__in=["SAV_TOTAL", "SAVING_RATE_RECURRENT"]).update(area=area)
@@ -113,7 +114,9 @@ def choice(rc: ReportingCast, unit_code: str, years: list[int], mapped: dt.date 
     unit = getattr(rc.cast, unit_code)
     day = mapped or dt.date(years[-1], 12, 31)
     ids = tree.children_ids(unit.pk, day)
-    return Choice(unit, years, ids, tree.names_at([unit.pk, *ids], day), mapped)
+    names = tree.names_at([unit.pk, *ids], day)
+    ids.sort(key=lambda i: vn_sort_key(names[i]))  # as the page orders them
+    return Choice(unit, years, ids, names, mapped)
 
 
 @pytest.mark.parametrize("mapped", [None, TODAY])
@@ -226,7 +229,7 @@ def test_it_charts_scores_with_ranks_and_the_awards_balance(data: ReportingCast)
     leadership posts against front-line staff."""
     c = data.cast
     load_rubrics()
-    rubric = Rubric.objects.first()
+    rubric = Rubric.objects.order_by("pk")[0]
     for unit, year, total in [
         (c.pa, 2024, "80"),
         (c.pc, 2024, "90"),
@@ -256,3 +259,18 @@ def test_it_charts_scores_with_ranks_and_the_awards_balance(data: ReportingCast)
     assert counts["Chiến sĩ thi đua cơ sở"] == [Decimal(2), Decimal(0)]
     assert counts["Tập thể lao động xuất sắc"] == [Decimal(1), Decimal(0)]
     assert built["balance"].datasets[0].values == [Decimal(1), Decimal(1)]
+
+
+def test_the_heat_map_counts_the_predecessors_on_todays_structure(data: ReportingCast) -> None:
+    """Q1/2024 under Hà Giang: as it was, district A1 filed (1 of 1); on today's structure the
+    regional unit carries A1, A2 and B1, of which A1 filed (1 of 3)."""
+    c = data.cast
+    q1 = Period.objects.get(kind="quarter", year=2024, number=1)
+    as_was = series.heat_map(choice(data, "pa", [2024], None), today=TODAY)
+    assert as_was[c.pa1.pk][q1.pk].completeness == Decimal(100)
+    assert as_was[c.pa2.pk][q1.pk].completeness == Decimal(0)
+    mapped = series.heat_map(choice(data, "pa", [2024], TODAY), today=TODAY)
+    cell = mapped[c.regional.pk][q1.pk]
+    # filed today, long after the deadline of 15/04/2024: approved but not on time
+    assert (cell.expected, cell.filed, cell.on_time) == (3, 1, 0)
+    assert cell.completeness == Decimal("33.3")

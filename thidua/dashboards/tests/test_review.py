@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from docx import Document
 from huey.contrib.djhuey import HUEY
 
 from thidua.dashboards import charts
+from thidua.evaluation.models import Programme, Target
 from thidua.lib.numbers import format_vn_number
 from thidua.reporting.models import Indicator
 from thidua.reporting.testing import ReportingCast
@@ -52,6 +54,24 @@ def test_it_generates_the_review_with_the_dashboards_numbers(
     data: ReportingCast,
     media: Path,
 ) -> None:
+    c = data.cast
+    own = Programme.objects.create(unit=c.root, year=2025, status="approved")
+    Target.objects.create(
+        programme=own,
+        indicator=data.indicators["SAV_TOTAL"],
+        kind="amount",
+        comparator=">=",
+        value=Decimal(40),
+    )
+    theirs = Programme.objects.create(unit=c.pc, year=2025, status="approved")
+    Target.objects.create(
+        programme=theirs,
+        indicator=data.indicators["INV_DISBURSE_RATE"],
+        kind="amount",
+        comparator=">=",
+        value=Decimal(95),
+        status="missed",
+    )
     location = _generate(client, data)
     page = client.get(location).content.decode()
     assert 'data-testid="review-done"' in page
@@ -81,6 +101,9 @@ def test_it_generates_the_review_with_the_dashboards_numbers(
     row = next(r for r in cells if r[0] == Indicator.objects.get(code="SAV_TOTAL").name)
     decimals = Indicator.objects.get(code="SAV_TOTAL").decimals
     assert row[2:4] == [format_vn_number(v, decimals) for v in savings] == ["42,50", "4,00"]
+    assert row[-1] == "2025: ≥ 40"  # the unit's own programme target
+    missed = [r for r in cells if r[0] == c.pc.name]
+    assert any("Chưa đạt mục tiêu" in r[1] for r in missed)
     pdf = client.get(location + "pdf/")
     assert pdf.status_code == 200
     assert pdf.content.startswith(b"%PDF")
