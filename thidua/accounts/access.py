@@ -217,6 +217,8 @@ def menu_for(user: Any) -> dict[str, Any]:
         "is_admin": user.is_superuser or scope.is_admin,
         # Imports of staff ratings, discipline and initiatives (awards/access.py).
         "manages_staff": user.is_superuser or bool(scope.roles & {Role.ADMIN, Role.UNIT_HEAD}),
+        # The publishing page of the public portal (disclosures/access.py, issue 12).
+        "publishes": user.is_superuser or bool(scope.roles & {Role.ADMIN, Role.COUNCIL_SECRETARY}),
     }
 
 

@@ -30,6 +30,7 @@ from thidua.packs.setup import pack_wording
 
 from .awards import build_awards
 from .council import build_council
+from .disclosures import build_disclosures
 from .evaluation import build_evaluation
 from .names import full_name
 from .reports import ReportSummary, generate_reports, load_reporting_setup
@@ -416,6 +417,7 @@ def build_demo(seed: int = 2023, *, with_reports: bool = True) -> Demo:
         demo.emulation += build_awards(random.Random(seed + 3))
         # Last: the council votes on the awards demo's proposals.
         demo.emulation += build_council(random.Random(seed + 4))
+        demo.emulation += build_disclosures()  # the public portal (issue 12)
     return demo
 
 

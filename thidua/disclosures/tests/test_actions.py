@@ -151,3 +151,13 @@ def test_audit_verify_catches_a_rewritten_anchor() -> None:
     LogLeaf.objects.filter(pk=leaf.pk).update(content=leaf.content.replace('"seq":3', '"seq":2'))
     with pytest.raises(CommandError):
         call_command("audit_verify")
+
+
+def test_the_daily_task_anchors_the_chain_head() -> None:
+    from thidua.disclosures.tasks import anchor_audit_chain_daily
+
+    _events(2)
+    anchor_audit_chain_daily.call_local()
+    leaf = LogLeaf.objects.get(kind=LogLeaf.Kind.AUDIT_ANCHOR)
+    head = AuditHead.objects.get()
+    assert json.loads(leaf.content) == {"kind": "audit_anchor", "seq": 2, "hash": head.hash}

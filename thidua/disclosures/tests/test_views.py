@@ -64,7 +64,8 @@ def test_only_a_publisher_sees_the_publishing_page(ecast: ReportingCast) -> None
         client.post("/public/manage/publish/", {"kind": "ranking", "year": 2026}).status_code == 404
     )
     client.force_login(ecast.cast.secretary)
-    assert client.get("/public/manage/").status_code == 200
+    page = client.get("/public/manage/")
+    assert page.status_code == 200 and b"nav-publishing" in page.content
 
 
 def test_the_secretary_publishes_and_withdraws_from_the_page(ecast: ReportingCast) -> None:
