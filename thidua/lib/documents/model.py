@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -217,7 +218,7 @@ class OfficialDocument:
     """Phụ lục I Mẫu 1.2 "THẨM QUYỀN BAN HÀNH": who decides ("CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH
     …"), bold capitals centred under the summary's line, before the bases and "QUYẾT ĐỊNH:"."""
     enacting_line: str = ""
-    body: list[Block] = field(default_factory=list)
+    body: Sequence[Block] = field(default_factory=list)
     signers: list[Signer] = field(default_factory=list)
     recipients: list[str] = field(default_factory=list)
     filename_stem: str = "document"
