@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -101,6 +102,8 @@ def append(entries: Sequence[tuple[str, Any]], *, sign: bool = True) -> list[Log
         )
         if sign and leaves:
             sign_head()
+        # The portal's pages are cached under the log's size (views.log_version).
+        transaction.on_commit(lambda: cache.delete("public-log-size"))
     return leaves
 
 

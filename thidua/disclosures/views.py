@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import translation
@@ -25,6 +26,7 @@ from .keys import public_key_bytes
 from .models import LogLeaf, Publication
 
 MAX_AGE = 60
+SIZE_KEY, SIZE_SECONDS = "public-log-size", 5
 View = Callable[..., HttpResponse]
 
 
@@ -46,11 +48,21 @@ def public(view: View) -> View:
 
     @functools.wraps(view)
     def cached(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        # The log's size is in the key: a publication or a withdrawal shows at once.
-        prefix = f"public-{log.size()}"
+        # The log's size is in the key: a publication or a withdrawal shows within seconds.
+        prefix = f"public-{log_version()}"
         return cache_page(MAX_AGE, key_prefix=prefix)(wrapper)(request, *args, **kwargs)
 
     return require_safe(cached)
+
+
+def log_version() -> int:
+    """The log's size, read from the database at most every few seconds per process
+    (publishing forgets it at once in its own process: actions.py)."""
+    size = cache.get(SIZE_KEY)
+    if size is None:
+        size = log.size()
+        cache.set(SIZE_KEY, size, SIZE_SECONDS)
+    return int(size)
 
 
 def _visible() -> Any:

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from thidua.accounts.access import get_unit_for_user, units_for_user
 from thidua.council.models import Decision
 from thidua.lib.text import vn_sort_key
+from thidua.org.models import OrgUnit
 
 from . import actions, sources
 from .access import require_publisher
@@ -99,6 +100,16 @@ def publish(request: HttpRequest) -> HttpResponse:
     return redirect("disclosures:manage")
 
 
+def _in_scope(user: Any, publication: Publication) -> None:
+    """404 for a unit's figures or decision outside the publisher's scope (the subject names
+    the unit: figures/<unit>/<year>, decision/<issuer>/<year>/<number>)."""
+    if publication.kind == Publication.Kind.RANKING:
+        return
+    code = publication.subject.split("/")[1]
+    unit_id = OrgUnit.objects.filter(code=code).values_list("pk", flat=True).first()
+    get_unit_for_user(user, unit_id or 0)
+
+
 @login_required
 @require_POST
 def withdraw(request: HttpRequest, index: int) -> HttpResponse:
@@ -106,6 +117,7 @@ def withdraw(request: HttpRequest, index: int) -> HttpResponse:
     publication = Publication.objects.filter(leaf_id=index).first()
     if publication is None:
         raise Http404
+    _in_scope(request.user, publication)
     form = WithdrawForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give the reason for the withdrawal."))

@@ -140,3 +140,21 @@ def test_a_malformed_request_is_a_400_with_a_message(ecast: ReportingCast, url: 
     response = Client().get(url)
     assert response.status_code == 400
     assert "/" in response.json()["detail"]
+
+
+def test_a_secretary_elsewhere_cannot_withdraw_a_unit_outside_the_scope(
+    ecast: ReportingCast,
+) -> None:
+    from thidua.accounts.models import Role, RoleAssignment
+    from thidua.testing import START
+
+    publication = published(ecast)
+    outsider = ecast.cast.outsider
+    RoleAssignment.objects.create(
+        user=outsider, role=Role.COUNCIL_SECRETARY, unit=ecast.cast.pc, valid_from=START
+    )
+    client = Client()
+    client.force_login(outsider)
+    response = client.post(f"/public/manage/{publication.leaf_id}/withdraw/", {"reason": "x"})
+    assert response.status_code == 404
+    assert Publication.objects.get().withdrawn_at is None
