@@ -92,10 +92,17 @@ def _sized_table(columns: list[str], rows: list[list[str]], numeric: set[int]) -
 
 def council_issuer(council_name: str, parent: str) -> str:
     """The council under its body (cell 2): "Hội đồng Thi đua - Khen thưởng" when its name
-    only repeats the body's name printed above it."""
+    only repeats the body's name, or its place, printed above it."""
     name, parent = in_full(council_name), in_full(parent)
     if parent and name.lower().endswith(" " + parent.lower()):
         return name[: -len(parent)].strip()
+    # "… tỉnh Tuyên Quang" under "Ủy ban nhân dân tỉnh Tuyên Quang": the place is above.
+    for level in ("tỉnh", "thành phố", "huyện", "xã", "phường", "khu vực"):
+        marker = f" {level} "
+        if marker in name.lower() and marker in parent.lower():
+            tail = name[name.lower().rindex(marker) :]
+            if parent.lower().endswith(tail.lower()):
+                return name[: -len(tail)].strip()
     return name
 
 

@@ -78,6 +78,12 @@ def test_a_member_reads_the_dossier_of_each_item(client: Client, world: World) -
         url = reverse("awards:proposal", args=[item.proposal_id])
         assert url in page
         assert client.get(url).status_code == 200
+        # The achievement report, in the form of the regulation in force, for the voters.
+        report = reverse("awards:proposal_report_file", args=[item.proposal_id, "pdf"])
+        assert report in page
+        assert client.get(report).content[:4] == b"%PDF"
     client.force_login(world.cast.outsider)  # sits in no session: the dossier stays closed
     for item in session.items.all():
         assert client.get(reverse("awards:proposal", args=[item.proposal_id])).status_code == 404
+        report = reverse("awards:proposal_report_file", args=[item.proposal_id, "docx"])
+        assert client.get(report).status_code == 404

@@ -153,6 +153,9 @@ def test_the_council_under_its_body_is_not_named_twice() -> None:
     assert council_issuer("Hội đồng Thi đua - Khen thưởng tỉnh A", "Tỉnh Hà Giang") == (
         "Hội đồng Thi đua - Khen thưởng tỉnh A"
     )
+    assert council_issuer(
+        "Hội đồng Thi đua - Khen thưởng tỉnh Tuyên Quang", "UBND tỉnh Tuyên Quang"
+    ) == ("Hội đồng Thi đua - Khen thưởng")
 
 
 def test_no_grid_row_is_split_across_pages_and_the_heading_repeats() -> None:

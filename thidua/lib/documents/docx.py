@@ -112,7 +112,31 @@ def _borderless(table: Any) -> None:
         element = OxmlElement(f"w:{edge}")
         element.set(qn("w:val"), "nil")
         borders.append(element)
-    table._tbl.tblPr.append(borders)
+    # CT_TblPr is a sequence: tblBorders before shd, tblLayout, tblCellMar and tblLook.
+    table._tbl.tblPr.insert_element_before(borders, *_AFTER_TBLBORDERS)
+
+
+_AFTER_TBLBORDERS = (
+    "w:shd",
+    "w:tblLayout",
+    "w:tblCellMar",
+    "w:tblLook",
+    "w:tblCaption",
+    "w:tblDescription",
+    "w:tblPrChange",
+)
+
+
+def _no_side_margins(table: Any) -> None:
+    """Header cells without Word's default 1.9 mm side margins, so that a name measured to
+    fit the 75 mm cell (model.header_lines) breaks where the PDF breaks it."""
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        element = OxmlElement(f"w:{side}")
+        element.set(qn("w:w"), "0")
+        element.set(qn("w:type"), "dxa")
+        margins.append(element)
+    table._tbl.tblPr.insert_element_before(margins, *_AFTER_TBLBORDERS[3:])
 
 
 _AFTER_PBDR = (
@@ -174,6 +198,7 @@ def _header(word: Any, doc: OfficialDocument) -> None:
     """Cells 1–4: issuer and number on the left; Quốc hiệu, Tiêu ngữ, place and date right."""
     table = word.add_table(rows=2, cols=2)
     _borderless(table)
+    _no_side_margins(table)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     widths = (Mm(model.ISSUER_CELL_MM), Mm(model.STATE_CELL_MM))
     rules = model.rule_widths(doc)

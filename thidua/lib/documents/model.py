@@ -83,25 +83,50 @@ def text_width_mm(text: str, size: float, *, bold: bool = False) -> float:
     return float(font.getlength(text)) / 10 * PT_MM  # type: ignore[attr-defined]
 
 
-LEVEL_WORDS = ("TỐI CAO", "TỈNH", "THÀNH PHỐ", "HUYỆN", "QUẬN", "THỊ XÃ", "XÃ", "PHƯỜNG", "KHU VỰC")
+LEVEL_WORDS = (
+    "TỐI CAO",
+    "TỈNH",
+    "THÀNH PHỐ",
+    "HUYỆN",
+    "QUẬN",
+    "THỊ XÃ",
+    "XÃ",
+    "PHƯỜNG",
+    "KHU VỰC",
+    "NGÀNH",
+)
 """Where a body's name that does not fit its header cell is broken: before its level
 ("VIỆN KIỂM SÁT NHÂN DÂN" / "TỐI CAO"), as the samples of Phụ lục I set it."""
 
 
 def header_lines(text: str, size: float = HEADER_PT, *, bold: bool = False) -> list[str]:
-    """A header name (cells 1–2) in capitals on one line if it fits the issuer cell, else on
-    two: broken before its level word, or else where the two lines are most even."""
-    upper = text.upper()
-    if text_width_mm(upper, size, bold=bold) <= ISSUER_CELL_MM - 2:
-        return [upper]
-    words = upper.split()
+    """A header name (cells 1–2) in capitals, on as many lines as the issuer cell needs:
+    broken before its level word, then after a dash ("HỘI ĐỒNG THI ĐUA -" / "KHEN THƯỞNG"),
+    then where two lines are most even; each line fits the cell when it can."""
+    words = text.upper().split()
+    if not words:
+        return [""]
     for level in LEVEL_WORDS:
         head = level.split()
         for index in range(2, len(words)):
             if words[index : index + len(head)] == head:
-                return [" ".join(words[:index]), " ".join(words[index:])]
-    if len(words) < 2:
-        return [upper]
+                if _fits(" ".join(words), size, bold):
+                    return [" ".join(words)]
+                return _fit(words[:index], size, bold) + _fit(words[index:], size, bold)
+    return _fit(words, size, bold)
+
+
+def _fits(line: str, size: float, bold: bool) -> bool:
+    return text_width_mm(line, size, bold=bold) <= ISSUER_CELL_MM - 2
+
+
+def _fit(words: list[str], size: float, bold: bool) -> list[str]:
+    line = " ".join(words)
+    if _fits(line, size, bold) or len(words) < 2:
+        return [line]
+    if "-" in words[1:-1]:
+        cut = words.index("-", 1) + 1
+        return _fit(words[:cut], size, bold) + _fit(words[cut:], size, bold)
     best = min(
         range(1, len(words)),
         key=lambda i: max(

@@ -347,10 +347,11 @@ def test_pdf_boxes_are_pinned(doc: OfficialDocument, key: str) -> None:
         ("Viện kiểm sát nhân dân tối cao", False, ["VIỆN KIỂM SÁT NHÂN DÂN TỐI CAO"]),
         ("Ủy ban nhân dân tỉnh Tuyên Quang", True, ["ỦY BAN NHÂN DÂN", "TỈNH TUYÊN QUANG"]),
         ("Sở Tài chính", True, ["SỞ TÀI CHÍNH"]),
+        ("Hội đồng Thi đua - Khen thưởng", True, ["HỘI ĐỒNG THI ĐUA -", "KHEN THƯỞNG"]),
         (
             "Hội đồng Thi đua - Khen thưởng ngành Kiểm sát nhân dân",
             True,
-            ["HỘI ĐỒNG THI ĐUA - KHEN THƯỞNG", "NGÀNH KIỂM SÁT NHÂN DÂN"],
+            ["HỘI ĐỒNG THI ĐUA -", "KHEN THƯỞNG", "NGÀNH KIỂM SÁT NHÂN DÂN"],
         ),
     ],
 )
