@@ -48,6 +48,7 @@ from thidua.council.models import (
     working_calendar,
 )
 from thidua.demo import ksnd_codes as ksnd
+from thidua.demo import names
 from thidua.lib.numbers import format_vn_number as n
 from thidua.lib.packs import pack_file
 from thidua.org import tree
@@ -119,8 +120,9 @@ def seed_documents() -> None:
             place=_place(council),
             by=admin,
         )
-        chair = council.chair_on(SESSION_DAY)
-        name = chair.user.get_full_name() if chair else "Lê Minh Trí"
+        # The demo's logins carry role labels ("Chủ tịch Hội đồng Tuyên Quang"); a decision is
+        # signed by a person, so the register holds a (made-up) person's name.
+        name = names.full_name(random.Random(f"signer-{council.unit.code}"), female=False)
         signer = Signer(unit=council.unit, full_name=name, title="Phó Viện trưởng")
         signer.valid_from = dt.date(2022, 1, 1)
         actions.save_signer(signer, by=admin)

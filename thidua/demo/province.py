@@ -23,6 +23,8 @@ from thidua.accounts.actions import create_user, grant_role
 from thidua.accounts.models import Role, RoleAssignment, User
 from thidua.awards.actions import move_registration, open_registration, save_registration
 from thidua.awards.models import Council, CouncilMember, Registration, Title
+from thidua.council import actions as council_actions
+from thidua.council.models import Signer
 from thidua.evaluation.actions import create_cluster
 from thidua.evaluation.models import Cluster
 from thidua.lib.text import fold, vn_sort_key
@@ -195,6 +197,18 @@ def build_council(root: OrgUnit) -> Council:
     return council
 
 
+def build_signers(root: OrgUnit) -> None:
+    """The register of signers of the province's decisions, as the administrator enters it at
+    /council/documents/: the chair of the People's Committee, and a vice chair who signs "KT.
+    CHỦ TỊCH" (made-up names: a decision is signed by a person, not a role label)."""
+    admin = User.objects.get(username="admin")
+    rng = random.Random(f"signers-{root.code}")
+    for title in ("Chủ tịch", "Phó Chủ tịch"):
+        signer = Signer(unit=root, full_name=full_name(rng, female=False), title=title)
+        signer.valid_from = FOUNDED
+        council_actions.save_signer(signer, by=admin)
+
+
 def _fill(report: Report, rng: random.Random, staff: int, by: User) -> None:
     """Typed figures (million VND) in proportion to the unit's staff; savings of 2–6 %."""
     codes = {i.code: i for i in Indicator.objects.filter(code__in=FIGURES)}
@@ -345,6 +359,7 @@ def build_province_demo(seed: int = 2023) -> ProvinceDemo:
     demo.staff = build_staff(rng, demo.units)
     build_users(root)
     council = build_council(root)
+    build_signers(root)
     demo.reports = build_reports(rng, root, demo.units)
     demo.registrations = build_registration(root)
     blocks = build_blocks(root)
