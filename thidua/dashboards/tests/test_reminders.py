@@ -102,3 +102,10 @@ def test_the_secretary_learns_once_that_a_consultation_ended(
     note = Notification.objects.get(kind="consultation_ended")
     assert note.recipient == world.secretary
     assert "Chiến sĩ thi đua toàn quốc" in note.title
+
+
+def test_the_command_refuses_a_wrong_day_with_a_message(db: None) -> None:
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="Ngày không hợp lệ: 31/02/2026"):
+        call_command("send_reminders", "--day", "31/02/2026")
