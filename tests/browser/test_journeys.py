@@ -112,7 +112,10 @@ def test_reporter_journey(
     whoami = page.get_by_test_id("whoami")
     expect(whoami).to_contain_text("reporter")
     expect(whoami).to_contain_text(ui("Reporter"))
-    # Home is the movement list; the only visible movement opens directly.
+    # Home is "Việc của tôi" (issue 10); the movement plan is one click away, and the only
+    # visible movement opens directly.
+    expect(page.get_by_test_id("now")).to_be_visible()
+    page.get_by_test_id("movement-plan").click()
     expect(page.get_by_test_id("movement-title")).to_have_text(FIRST_TITLE)
     shot("home")
 

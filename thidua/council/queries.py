@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -47,4 +48,18 @@ def sessions_planned(council_unit_ids: Collection[int]) -> QuerySet[CouncilSessi
         )
         .select_related("council")
         .order_by("date")
+    )
+
+
+def consultations_ended(day: dt.date, *, within_days: int = 14) -> QuerySet[AgendaItem]:
+    """Passed items whose public consultation ended before `day` (in the last `within_days`
+    days): the decision may now be issued."""
+    return (
+        AgendaItem.objects.filter(
+            result=AgendaItem.Result.PASSED,
+            consultation_ends_on__lt=day,
+            consultation_ends_on__gte=day - dt.timedelta(days=within_days),
+        )
+        .select_related("session__council", "proposal__title", "proposal__person", "proposal__unit")
+        .order_by("consultation_ends_on", "id")
     )

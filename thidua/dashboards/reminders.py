@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from thidua.accounts.models import Role
 from thidua.accounts.queries import UNIT_PEOPLE, holders_by_unit
+from thidua.council import queries as council_q
 from thidua.council.models import working_calendar
 from thidua.lib.workdays import add_working_days, working_days_between
 from thidua.notifications.actions import notify
@@ -114,6 +115,37 @@ def _recipients(
     if step == "passed":
         return [u for role, u in own if role == Role.UNIT_HEAD]
     return [u for _r, u in own]
+
+
+def tell_consultations_ended(day: dt.date) -> int:
+    """The council's secretaries learn, once per item, that a public consultation is over and
+    the decision may be issued (issue 10: "a consultation period ended")."""
+    items = list(council_q.consultations_ended(day))
+    units = {i.session.council.unit_id for i in items}
+    secretaries = holders_by_unit(units, [Role.COUNCIL_SECRETARY], day)
+    told = 0
+    for item in items:
+        proposal = item.proposal
+        who = (
+            proposal.person.full_name
+            if proposal.person
+            else (proposal.unit.name if proposal.unit else "")
+        )
+        with transaction.atomic():
+            told += len(
+                notify(
+                    [u for _r, u in secretaries.get(item.session.council.unit_id, [])],
+                    Kind.CONSULTATION_ENDED,
+                    title=_("Consultation ended: %(title)s — %(who)s"),
+                    body=_(
+                        "The public consultation ended on %(date)s: the decision can be issued."
+                    ),
+                    params={"title": proposal.title, "who": who, "date": item.consultation_ends_on},
+                    link=reverse("council:session", args=[item.session_id]),
+                    dedupe_key=f"consultation:{item.pk}",
+                )
+            )
+    return told
 
 
 def run_reminders(day: dt.date) -> Counter[str]:

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -75,6 +76,7 @@ from .models import (
     Report,
     ReportForm,
 )
+from .sanctions import days_late, sanction_for
 from .validation import Finding
 
 
@@ -534,6 +536,13 @@ def completeness(request: AuthedHttpRequest) -> HttpResponse:
             "counts": counts,
             # "Nhắc nộp" (issue 10): when each unit was last reminded; who may remind.
             "reminded": notices.last_reminders(form, period) if form and period else {},
+            "sanction_bases": sorted(
+                {
+                    (r["sanction"].legal_basis, r["sanction"].confidence)
+                    for r in rows
+                    if r["sanction"]
+                }
+            ),
             "can_remind": bool(scope.role_units({"reviewer", "council_secretary"}))
             or scope.is_admin,
             "states": STATES,
@@ -564,6 +573,8 @@ def _completeness_rows(
         status = report.status if report else "missing"
         late = report.is_late(today()) if report else bool(deadline and today() > deadline)
         state = "late" if late and status in {"missing", "draft", "returned"} else status
+        filed = timezone.localdate(report.submitted_at) if report and report.submitted_at else None
+        overdue = days_late(deadline, filed, today()) if late else 0
         rows.append(
             {
                 "unit": u,
@@ -573,6 +584,9 @@ def _completeness_rows(
                 "state": state,
                 "late": late,
                 "deadline": deadline,
+                # Issue 10, point 4: days late and the tier reached under the rules in force.
+                "days_late": overdue,
+                "sanction": sanction_for(form.periodicity, overdue, deadline) if deadline else None,
             }
         )
     rows.sort(key=lambda r: (STATES.index(r["state"]), vn_sort_key(r["name"]), r["unit"].code))

@@ -4,12 +4,14 @@ is told of what, once (issue 10, point 3)."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 import time_machine
 
 from thidua.council.holidays import load_holidays
 from thidua.council.models import working_calendar
+from thidua.council.testing import world
 from thidua.dashboards.reminders import Calendar, thresholds
 from thidua.dashboards.tasks import send_deadline_reminders
 from thidua.notifications.models import Notification, OutgoingEmail
@@ -17,6 +19,7 @@ from thidua.reporting import actions
 from thidua.reporting.testing import ReportingCast
 
 pytestmark = pytest.mark.django_db
+__all__ = ["world"]
 D = dt.date
 
 
@@ -80,3 +83,29 @@ def test_thresholds_count_working_days_with_the_official_holidays(db: None) -> N
     assert thresholds(D(2025, 4, 25), D(2025, 5, 6), cal) == ["passed"]
     assert thresholds(D(2025, 4, 25), D(2025, 5, 7), cal) == ["passed", "escalated"]
     assert thresholds(D(2025, 4, 25), D(2025, 8, 1), cal) == []  # old debts: the board's job
+
+
+def test_the_secretary_learns_once_that_a_consultation_ended(
+    world: Any, settings: Any, tmp_path: Any
+) -> None:
+    from thidua.council.tests.test_decisions import _closed_session
+    from thidua.dashboards.reminders import tell_consultations_ended
+
+    settings.BALLOT_KEY_DIR = tmp_path / "ballot-keys"
+    session = _closed_session(world)
+    item = session.items.get(proposal__title=world.national_title)
+    ends = item.consultation_ends_on
+    assert ends is not None
+    assert tell_consultations_ended(ends) == 0  # the last day of the consultation
+    assert tell_consultations_ended(ends + dt.timedelta(days=1)) == 1
+    assert tell_consultations_ended(ends + dt.timedelta(days=2)) == 0
+    note = Notification.objects.get(kind="consultation_ended")
+    assert note.recipient == world.secretary
+    assert "Chiến sĩ thi đua toàn quốc" in note.title
+
+
+def test_the_command_refuses_a_wrong_day_with_a_message(db: None) -> None:
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="Ngày không hợp lệ: 31/02/2026"):
+        call_command("send_reminders", "--day", "31/02/2026")

@@ -56,3 +56,14 @@ def test_a_reporter_cannot_remind_and_an_outsider_gets_404(rcast: ReportingCast)
         assert bad.status_code == 404
         assert _client(rcast.top_reviewer).get("/reports/completeness/remind/").status_code == 405
     assert not Notification.objects.filter(kind=Kind.REMINDER).exists()
+
+
+def test_the_board_shows_days_late_and_the_level_reached(rcast: ReportingCast) -> None:
+    c = rcast.cast
+    client = _client(rcast.top_reviewer)
+    url = f"/reports/completeness/?form={rcast.form.pk}&period={rcast.q3_2025.pk}&unit={c.root.pk}"
+    with time_machine.travel(NOW, tick=False):
+        html = client.get(url).content.decode()
+    assert "chậm 5 ngày" in html  # due 15/10/2025, not in on 20/10/2025
+    assert 'data-level="deduction"' in html
+    assert 'data-testid="sanction-basis"' in html and "căn cứ chưa đối chiếu văn bản gốc" in html

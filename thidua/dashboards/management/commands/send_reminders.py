@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from thidua.dashboards.reminders import run_reminders
-from thidua.lib.dates import parse_vn_date, today
+from thidua.lib.dates import InvalidDate, parse_vn_date, today
 
 
 class Command(BaseCommand):
@@ -15,6 +15,11 @@ class Command(BaseCommand):
         parser.add_argument("--day", default="")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        day = parse_vn_date(options["day"]) if options["day"] else today()
+        try:
+            day = parse_vn_date(options["day"]) if options["day"] else today()
+        except InvalidDate as exc:
+            raise CommandError(
+                f"Ngày không hợp lệ: {options['day']} (viết dd/mm/yyyy). / Not a date."
+            ) from exc
         told = run_reminders(day)
         self.stdout.write(", ".join(f"{k}: {v}" for k, v in sorted(told.items())) or "0")
