@@ -63,7 +63,12 @@
   document.addEventListener("click", function (event) {
     var cancel = event.target.closest && event.target.closest("[data-testid=confirm-cancel]");
     var box = document.getElementById("confirm");
-    if (cancel && box) { event.preventDefault(); box.replaceChildren(); }
+    if (cancel && box) {
+      event.preventDefault();
+      box.replaceChildren();
+      var submit = document.querySelector("[data-testid=submit]");
+      if (submit) { submit.focus(); }  // back to where the keyboard user opened it
+    }
   });
   document.addEventListener("htmx:afterRequest", function (event) {
     var form = formOf(event);
