@@ -102,8 +102,12 @@ def quarters(years: Sequence[int]) -> list[Period]:
     )
 
 
+KEY_CODES = frozenset({SAVINGS, SAVING_RATE, DISBURSEMENT, *SHARES})
+
+
 def year_figures(choice: Choice) -> list[YearFigures]:
-    """For each year with quarters: the roll-up table's figures of the unit and its children."""
+    """For each year with quarters: the roll-up table's figures of the unit (every indicator)
+    and of its children (the key indicators only: the charts show no other)."""
     out = []
     by_year: dict[int, list[Period]] = defaultdict(list)
     for q in quarters(choice.years):
@@ -112,20 +116,32 @@ def year_figures(choice: Choice) -> list[YearFigures]:
         periods = by_year.get(year)
         if not periods:
             continue
-        table = rollup_table(
+        figures = YearFigures(year)
+        own = rollup_table(
             choice.unit,
             periods,
             mapped_to=choice.mapped_to,
             include_unapproved=False,
-            child_ids=choice.child_ids,
+            child_ids=[],
         )
-        figures = YearFigures(year)
-        for group in table.groups:
+        for group in own.groups:
             for row in group.rows:
-                code = row.indicator.code
-                figures.total[code] = row.total.value
-                for column, figure in zip(table.columns, row.children, strict=True):
-                    figures.children.setdefault(column.unit_id, {})[code] = figure.value
+                figures.total[row.indicator.code] = row.total.value
+        if choice.child_ids:
+            table = rollup_table(
+                choice.unit,
+                periods,
+                mapped_to=choice.mapped_to,
+                include_unapproved=False,
+                child_ids=choice.child_ids,
+                codes=KEY_CODES,
+            )
+            for group in table.groups:
+                for row in group.rows:
+                    for column, figure in zip(table.columns, row.children, strict=True):
+                        figures.children.setdefault(column.unit_id, {})[row.indicator.code] = (
+                            figure.value
+                        )
         out.append(figures)
     return out
 
