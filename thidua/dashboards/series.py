@@ -244,32 +244,31 @@ def is_leadership(position_title: str) -> bool:
 
 def awards(choice: Choice) -> Awards:
     """Awards of the years in the unit's subtree (not revoked): counts by title and year,
-    units awarded, and people in leadership posts against front-line staff."""
+    units awarded, and people in leadership posts against front-line staff. A person counts
+    where they held a post at the year's end."""
     by_title: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     leadership = front_line = units = 0
-    rows = AwardRecord.objects.filter(year__in=choice.years, revoked_on=None).select_related(
-        "title"
-    )
     for year in choice.years:
         day = dt.date(year, 12, 31)
-        below = set(tree.subtree_ids(choice.unit.pk, day))
-        records = list(rows.filter(year=year))
+        below = tree.subtree_ids(choice.unit.pk, day)
+        current = AwardRecord.objects.filter(year=year, revoked_on=None)
+        for name in current.filter(unit_id__in=below).values_list("title__name", flat=True):
+            by_title[name][year] += 1
+            units += 1
         posts = Position.objects.filter(
             valid_from__lte=day,
             valid_to__gt=day,
             unit_id__in=below,
-            person_id__in=[r.person_id for r in records if r.person_id],
-        )
-        people = dict(posts.values_list("person_id", "title"))
-        for record in records:
-            if record.person_id is None and record.unit_id not in below:
+            person__awards__year=year,
+            person__awards__revoked_on=None,
+        ).values_list("person__awards__pk", "person__awards__title__name", "title")
+        seen: set[int] = set()
+        for award_id, name, post in posts:
+            if award_id in seen:  # two posts at once: the award counts once
                 continue
-            if record.person_id is not None and record.person_id not in people:
-                continue
-            by_title[record.title.name][year] += 1
-            if record.person_id is None:
-                units += 1
-            elif is_leadership(people[record.person_id]):
+            seen.add(award_id)
+            by_title[name][year] += 1
+            if is_leadership(post):
                 leadership += 1
             else:
                 front_line += 1
