@@ -10,12 +10,15 @@ the reports of each child's subtree.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TypeVar, cast
 
-from django.db.models import Min, Q
+from django.core.cache import cache
+from django.db.models import Count, Max, Min, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -25,7 +28,7 @@ from thidua.org import tree
 from thidua.org.models import OrgUnit, Position, TreePath
 from thidua.reporting import rollups
 from thidua.reporting.exports import rollup_table
-from thidua.reporting.models import Indicator, Period, Report, ReportForm
+from thidua.reporting.models import Indicator, Period, Report, ReportForm, RollupState
 
 SAVINGS = "SAV_TOTAL"
 SAVING_RATE = "SAVING_RATE_RECURRENT"
@@ -102,12 +105,38 @@ def quarters(years: Sequence[int]) -> list[Period]:
     )
 
 
+_T = TypeVar("_T")
+CACHE_SECONDS = 3600
 KEY_CODES = frozenset({SAVINGS, SAVING_RATE, DISBURSEMENT, *SHARES})
+
+
+def data_version() -> str:
+    """Changes whenever a report changes (saved, submitted, approved, returned, reopened) or a
+    reorganisation is recorded: the key under which computed figures may be reused."""
+    found = Report.objects.aggregate(last=Max("updated_at"), count=Count("id"))
+    state = RollupState.objects.values_list("reorganisations_seen", flat=True).first()
+    return f"{found['last']}|{found['count']}|{state}"
+
+
+def _cached(name: str, choice: Choice, compute: Callable[[], _T]) -> _T:
+    """The figures of the choice, reused while the data has not changed (a sector dashboard
+    asks hundreds of mapped roll-up queries; the answers only change with the reports)."""
+    parts = [name, choice.unit.pk, choice.years, choice.child_ids, choice.mapped_to]
+    key = "dash:" + hashlib.sha256(f"{parts}|{data_version()}".encode()).hexdigest()
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, CACHE_SECONDS)
+    return cast(_T, found)
 
 
 def year_figures(choice: Choice) -> list[YearFigures]:
     """For each year with quarters: the roll-up table's figures of the unit (every indicator)
     and of its children (the key indicators only: the charts show no other)."""
+    return _cached("years", choice, lambda: _year_figures(choice))
+
+
+def _year_figures(choice: Choice) -> list[YearFigures]:
     out = []
     by_year: dict[int, list[Period]] = defaultdict(list)
     for q in quarters(choice.years):
@@ -148,6 +177,10 @@ def year_figures(choice: Choice) -> list[YearFigures]:
 
 def quarter_figures(choice: Choice, code: str) -> list[tuple[Period, Decimal | None]]:
     """The indicator's figure for the unit in each quarter of the years."""
+    return _cached(f"quarters:{code}", choice, lambda: _quarter_figures(choice, code))
+
+
+def _quarter_figures(choice: Choice, code: str) -> list[tuple[Period, Decimal | None]]:
     indicator = Indicator.objects.filter(code=code).first()
     if indicator is None:
         return []
