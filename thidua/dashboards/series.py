@@ -208,6 +208,10 @@ def _heat_roots(choice: Choice) -> dict[int, int]:
 def heat_map(choice: Choice, *, today: dt.date) -> dict[int, dict[int, HeatCell]]:
     """Per child and quarter (id): the units of its subtree that had to file a quarterly
     report, those whose report is approved, and those that first submitted it on time."""
+    return _cached(f"heat:{today}", choice, lambda: _heat_map(choice, today))
+
+
+def _heat_map(choice: Choice, today: dt.date) -> dict[int, dict[int, HeatCell]]:
     out: dict[int, dict[int, HeatCell]] = {c: {} for c in choice.child_ids}
     roots = _heat_roots(choice)
     for period in quarters(choice.years):
@@ -279,6 +283,13 @@ def awards(choice: Choice) -> Awards:
     """Awards of the years in the unit's subtree (not revoked): counts by title and year,
     units awarded, and people in leadership posts against front-line staff. A person counts
     where they held a post at the year's end."""
+    version = AwardRecord.objects.aggregate(
+        n=Count("id"), last=Max("pk"), revoked=Max("revoked_on")
+    )
+    return _cached(f"awards:{version}", choice, lambda: _awards(choice))
+
+
+def _awards(choice: Choice) -> Awards:
     by_title: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     leadership = front_line = units = 0
     for year in choice.years:
