@@ -10,12 +10,15 @@ the reports of each child's subtree.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TypeVar, cast
 
-from django.db.models import Min, Q
+from django.core.cache import cache
+from django.db.models import Count, Max, Min, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -25,7 +28,7 @@ from thidua.org import tree
 from thidua.org.models import OrgUnit, Position, TreePath
 from thidua.reporting import rollups
 from thidua.reporting.exports import rollup_table
-from thidua.reporting.models import Indicator, Period, Report, ReportForm
+from thidua.reporting.models import Indicator, Period, Report, ReportForm, RollupState
 
 SAVINGS = "SAV_TOTAL"
 SAVING_RATE = "SAVING_RATE_RECURRENT"
@@ -102,8 +105,38 @@ def quarters(years: Sequence[int]) -> list[Period]:
     )
 
 
+_T = TypeVar("_T")
+CACHE_SECONDS = 3600
+KEY_CODES = frozenset({SAVINGS, SAVING_RATE, DISBURSEMENT, *SHARES})
+
+
+def data_version() -> str:
+    """Changes whenever a report changes (saved, submitted, approved, returned, reopened) or a
+    reorganisation is recorded: the key under which computed figures may be reused."""
+    found = Report.objects.aggregate(last=Max("updated_at"), count=Count("id"))
+    state = RollupState.objects.values_list("reorganisations_seen", flat=True).first()
+    return f"{found['last']}|{found['count']}|{state}"
+
+
+def _cached(name: str, choice: Choice, compute: Callable[[], _T]) -> _T:
+    """The figures of the choice, reused while the data has not changed (a sector dashboard
+    asks hundreds of mapped roll-up queries; the answers only change with the reports)."""
+    parts = [name, choice.unit.pk, choice.years, choice.child_ids, choice.mapped_to]
+    key = "dash:" + hashlib.sha256(f"{parts}|{data_version()}".encode()).hexdigest()
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, CACHE_SECONDS)
+    return cast(_T, found)
+
+
 def year_figures(choice: Choice) -> list[YearFigures]:
-    """For each year with quarters: the roll-up table's figures of the unit and its children."""
+    """For each year with quarters: the roll-up table's figures of the unit (every indicator)
+    and of its children (the key indicators only: the charts show no other)."""
+    return _cached("years", choice, lambda: _year_figures(choice))
+
+
+def _year_figures(choice: Choice) -> list[YearFigures]:
     out = []
     by_year: dict[int, list[Period]] = defaultdict(list)
     for q in quarters(choice.years):
@@ -112,26 +145,42 @@ def year_figures(choice: Choice) -> list[YearFigures]:
         periods = by_year.get(year)
         if not periods:
             continue
-        table = rollup_table(
+        figures = YearFigures(year)
+        own = rollup_table(
             choice.unit,
             periods,
             mapped_to=choice.mapped_to,
             include_unapproved=False,
-            child_ids=choice.child_ids,
+            child_ids=[],
         )
-        figures = YearFigures(year)
-        for group in table.groups:
+        for group in own.groups:
             for row in group.rows:
-                code = row.indicator.code
-                figures.total[code] = row.total.value
-                for column, figure in zip(table.columns, row.children, strict=True):
-                    figures.children.setdefault(column.unit_id, {})[code] = figure.value
+                figures.total[row.indicator.code] = row.total.value
+        if choice.child_ids:
+            table = rollup_table(
+                choice.unit,
+                periods,
+                mapped_to=choice.mapped_to,
+                include_unapproved=False,
+                child_ids=choice.child_ids,
+                codes=KEY_CODES,
+            )
+            for group in table.groups:
+                for row in group.rows:
+                    for column, figure in zip(table.columns, row.children, strict=True):
+                        figures.children.setdefault(column.unit_id, {})[row.indicator.code] = (
+                            figure.value
+                        )
         out.append(figures)
     return out
 
 
 def quarter_figures(choice: Choice, code: str) -> list[tuple[Period, Decimal | None]]:
     """The indicator's figure for the unit in each quarter of the years."""
+    return _cached(f"quarters:{code}", choice, lambda: _quarter_figures(choice, code))
+
+
+def _quarter_figures(choice: Choice, code: str) -> list[tuple[Period, Decimal | None]]:
     indicator = Indicator.objects.filter(code=code).first()
     if indicator is None:
         return []
@@ -159,6 +208,10 @@ def _heat_roots(choice: Choice) -> dict[int, int]:
 def heat_map(choice: Choice, *, today: dt.date) -> dict[int, dict[int, HeatCell]]:
     """Per child and quarter (id): the units of its subtree that had to file a quarterly
     report, those whose report is approved, and those that first submitted it on time."""
+    return _cached(f"heat:{today}", choice, lambda: _heat_map(choice, today))
+
+
+def _heat_map(choice: Choice, today: dt.date) -> dict[int, dict[int, HeatCell]]:
     out: dict[int, dict[int, HeatCell]] = {c: {} for c in choice.child_ids}
     roots = _heat_roots(choice)
     for period in quarters(choice.years):
@@ -228,32 +281,38 @@ def is_leadership(position_title: str) -> bool:
 
 def awards(choice: Choice) -> Awards:
     """Awards of the years in the unit's subtree (not revoked): counts by title and year,
-    units awarded, and people in leadership posts against front-line staff."""
+    units awarded, and people in leadership posts against front-line staff. A person counts
+    where they held a post at the year's end."""
+    version = AwardRecord.objects.aggregate(
+        n=Count("id"), last=Max("pk"), revoked=Max("revoked_on")
+    )
+    return _cached(f"awards:{version}", choice, lambda: _awards(choice))
+
+
+def _awards(choice: Choice) -> Awards:
     by_title: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     leadership = front_line = units = 0
-    rows = AwardRecord.objects.filter(year__in=choice.years, revoked_on=None).select_related(
-        "title"
-    )
     for year in choice.years:
         day = dt.date(year, 12, 31)
-        below = set(tree.subtree_ids(choice.unit.pk, day))
-        records = list(rows.filter(year=year))
+        below = tree.subtree_ids(choice.unit.pk, day)
+        current = AwardRecord.objects.filter(year=year, revoked_on=None)
+        for name in current.filter(unit_id__in=below).values_list("title__name", flat=True):
+            by_title[name][year] += 1
+            units += 1
         posts = Position.objects.filter(
             valid_from__lte=day,
             valid_to__gt=day,
             unit_id__in=below,
-            person_id__in=[r.person_id for r in records if r.person_id],
-        )
-        people = dict(posts.values_list("person_id", "title"))
-        for record in records:
-            if record.person_id is None and record.unit_id not in below:
+            person__awards__year=year,
+            person__awards__revoked_on=None,
+        ).values_list("person__awards__pk", "person__awards__title__name", "title")
+        seen: set[int] = set()
+        for award_id, name, post in posts:
+            if award_id in seen:  # two posts at once: the award counts once
                 continue
-            if record.person_id is not None and record.person_id not in people:
-                continue
-            by_title[record.title.name][year] += 1
-            if record.person_id is None:
-                units += 1
-            elif is_leadership(people[record.person_id]):
+            seen.add(award_id)
+            by_title[name][year] += 1
+            if is_leadership(post):
                 leadership += 1
             else:
                 front_line += 1

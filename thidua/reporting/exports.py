@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -132,10 +133,13 @@ def rollup_table(
     include_unapproved: bool,
     child_ids: list[int],
     on_forms: bool = False,
+    codes: Collection[str] | None = None,
 ) -> RollupTable:
     """The totals of `unit` and of each unit in `child_ids`, by indicator group (with
-    `on_forms`, only the indicators the forms of the periods carry)."""
+    `on_forms`, only the indicators the forms of the periods carry; with `codes`, only those)."""
     indicators = indicators_for(periods, on_forms=on_forms)
+    if codes is not None:  # only these (the dashboard's key indicators)
+        indicators = [i for i in indicators if i.code in codes]
     day = mapped_to or periods[-1].end
     names = tree.names_at([unit.pk, *child_ids], day)
 

@@ -274,3 +274,12 @@ def test_the_heat_map_counts_the_predecessors_on_todays_structure(data: Reportin
     # filed today, long after the deadline of 15/04/2024: approved but not on time
     assert (cell.expected, cell.filed, cell.on_time) == (3, 1, 0)
     assert cell.completeness == Decimal("33.3")
+
+
+def test_figures_are_reused_until_a_report_changes(data: ReportingCast) -> None:
+    ch = choice(data, "root", [2024], None)
+    first = series.year_figures(ch)
+    assert series.year_figures(ch) == first  # from the cache
+    approved(data, "pc1", 2024, 3, SAV_CONF="100")
+    again = series.year_figures(ch)
+    assert again[0].total["SAV_TOTAL"] == first[0].total["SAV_TOTAL"] + 100  # type: ignore[operator]
