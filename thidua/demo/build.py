@@ -414,6 +414,9 @@ def build_demo(seed: int = 2023, *, with_reports: bool = True) -> Demo:
         demo.emulation += build_awards(random.Random(seed + 3))
         # Last: the council votes on the awards demo's proposals.
         demo.emulation += build_council(random.Random(seed + 4))
+        from .oversight_data import build_oversight
+
+        demo.emulation += build_oversight(random.Random(seed + 5))
     return demo
 
 

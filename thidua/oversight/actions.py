@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -27,6 +27,11 @@ MOVES: dict[str, set[str]] = {
     S.CONFIRMED: set(),
     S.DISMISSED: set(),
 }
+
+AFTER_CONFIRM: list[Callable[[int, int], None]] = []
+"""Called with (unit id, year) inside the transaction that confirms a violation: evaluation,
+which reads oversight (never the reverse), registers the recompute of the unit's THTK-CLP
+assessment there (thidua/evaluation/apps.py)."""
 
 
 def _plain(obj: Any) -> dict[str, Any]:
@@ -237,6 +242,8 @@ def confirm_finding(f: Finding, *, by: Any, reason: str) -> None:
     text = _need(reason, _("Give the reason for confirming."))
     with transaction.atomic():
         _move(f, S.CONFIRMED, by=by, reason=text)
+        for hook in AFTER_CONFIRM:
+            hook(f.unit_id, f.year)
 
 
 def dismiss_finding(f: Finding, *, by: Any, reason: str) -> None:
