@@ -57,7 +57,7 @@ def split_case(transactional_db: None) -> tuple[ReportingCast, Assessment]:
 def test_a_supervisor_confirms_purchase_splitting_and_the_score_drops(
     split_case: tuple[ReportingCast, Assessment], signed_in: Callable[..., Page]
 ) -> None:
-    rc, a = split_case
+    _rc, a = split_case
     before = a.total
     assert before is not None
     supervisor = signed_in("supervisor")
