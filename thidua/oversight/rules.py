@@ -538,11 +538,25 @@ def peer_travel(records: Records, norms: NormTable, group_of: dict[int, str]) ->
     people: dict[tuple[int, int], set[str]] = defaultdict(set)
     for t in records.travel:
         cost[(t.unit_id, t.year)] += t.total
-        people[(t.unit_id, t.year)].add(t.person.strip().lower())
+        people[(t.unit_id, t.year)].add(t.person.lower())
+    totals = {k: (v, len(people[k])) for k, v in cost.items()}
+    hits = peer_outliers(totals, norms, group_of)
+    for h in hits:
+        h.travel_ids = [t.id for t in records.travel if (t.unit_id, t.year) == (h.unit_id, h.year)]
+    return hits
+
+
+def peer_outliers(
+    totals: dict[tuple[int, int], tuple[Decimal, int]],
+    norms: NormTable,
+    group_of: dict[int, str],
+) -> list[Hit]:
+    """`totals`: (unit, year) → (travel cost, distinct travellers). A hit per unit whose cost
+    per traveller has a robust z-score above the threshold within its peer group and year."""
     groups: dict[tuple[str, int], list[tuple[int, Decimal]]] = defaultdict(list)
-    for (unit_id, year), total in cost.items():
-        per = total / len(people[(unit_id, year)])
-        groups[(group_of.get(unit_id, ""), year)].append((unit_id, per))
+    for (unit_id, year), (total, persons) in totals.items():
+        if persons:
+            groups[(group_of.get(unit_id, ""), year)].append((unit_id, total / persons))
     hits = []
     for (_group, year), rows in groups.items():
         threshold = float(norms.value("flag.peer_z", dt.date(year, 12, 31), Decimal("3.5")))
@@ -565,9 +579,6 @@ def peer_travel(records: Records, norms: NormTable, group_of: dict[int, str]) ->
                         "peers": str(len(rows)),
                     },
                     per.quantize(Decimal(1)),
-                    travel_ids=[
-                        t.id for t in records.travel if (t.unit_id, t.year) == (unit_id, year)
-                    ],
                 )
             )
     return hits
