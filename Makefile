@@ -25,6 +25,8 @@ bench: dev-deps
 	-$(BIN)/python -m bench.bench_rollups --postgres
 	-$(BIN)/python -m bench.bench_load
 	-$(BIN)/python -m bench.bench_awards
+	-$(BIN)/python -m bench.bench_oversight
+	-$(BIN)/python -m bench.bench_oversight --postgres
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
