@@ -181,28 +181,45 @@ def sync_findings(
         existing = existing.filter(unit_id__in=list(unit_ids))
     by_key = {(f.unit_id, f.key): f for f in existing}
     seen: set[tuple[int, str]] = set()
+    new: list[tuple[Finding, Hit]] = []
     for h in hits:
         k = (h.unit_id, h.key)
         seen.add(k)
         f = by_key.get(k)
-        severity = REGISTRY[h.rule].severity
         if f is None:
-            f = Finding.objects.create(
+            f = Finding(
                 unit_id=h.unit_id,
                 year=h.year,
                 rule=h.rule,
                 key=h.key,
-                severity=severity,
+                severity=REGISTRY[h.rule].severity,
                 numbers=h.numbers,
                 amount=h.amount,
             )
+            new.append((f, h))
         elif (f.numbers, f.amount) != (h.numbers, h.amount):
             f.numbers, f.amount = h.numbers, h.amount
             f.save(update_fields=["numbers", "amount"])
-        f.travel_claims.set(h.travel_ids)
-        f.packages.set(h.package_ids)
+            f.travel_claims.set(h.travel_ids)
+            f.packages.set(h.package_ids)
+    Finding.objects.bulk_create([f for f, _h in new], batch_size=1000)
+    _link_records(new)
     gone = [f.pk for k, f in by_key.items() if k not in seen and f.status == S.NEW]
     Finding.objects.filter(pk__in=gone).delete()
+
+
+def _link_records(new: list[tuple[Finding, Hit]]) -> None:
+    """The records behind new findings, in two bulk inserts."""
+    travel = Finding.travel_claims.through
+    packages = Finding.packages.through
+    travel.objects.bulk_create(
+        [travel(finding_id=f.pk, travelclaim_id=i) for f, h in new for i in h.travel_ids],
+        batch_size=2000,
+    )
+    packages.objects.bulk_create(
+        [packages(finding_id=f.pk, procurementpackage_id=i) for f, h in new for i in h.package_ids],
+        batch_size=2000,
+    )
 
 
 def _move(f: Finding, to: str, *, by: Any, reason: str, **after: Any) -> None:
