@@ -59,7 +59,7 @@ def save_record(obj: TravelClaim | ProcurementPackage, *, by: Any) -> list[Findi
             before=before,
             after=_plain(obj),
         )
-        return recheck_unit(obj.unit_id, obj.year)
+        return recheck_unit(obj.unit_id, obj.year, peers=kind == "travel")
 
 
 def delete_record(obj: TravelClaim | ProcurementPackage, *, by: Any) -> None:
@@ -74,7 +74,7 @@ def delete_record(obj: TravelClaim | ProcurementPackage, *, by: Any) -> None:
             object_id=pk,
             before=before,
         )
-        recheck_unit(unit_id, year)
+        recheck_unit(unit_id, year, peers=kind == "travel")
 
 
 def _travel(t: TravelClaim) -> Travel:
@@ -129,14 +129,16 @@ def _peer_groups(unit_ids: Collection[int]) -> dict[int, str]:
     return {pk: str(level) for pk, level in rows}
 
 
-def recheck_unit(unit_id: int, year: int) -> list[Finding]:
-    """Re-run the per-unit rules on one unit's year, and the peer rules over the year."""
+def recheck_unit(unit_id: int, year: int, *, peers: bool = True) -> list[Finding]:
+    """Re-run the per-unit rules on one unit's year, and (`peers`: travel changed) the peer
+    rules over the year."""
     norms = norm_table()
     hits = run_rules(records_of(year, [unit_id]), norms)
     own = {c for c, r in REGISTRY.items() if not r.peers}
     with transaction.atomic():
         sync_findings(hits, year, [unit_id], own)
-        recheck_peers(year, norms=norms)
+        if peers:
+            recheck_peers(year, norms=norms)
     return list(Finding.objects.filter(unit_id=unit_id, year=year))
 
 
