@@ -31,6 +31,8 @@ bench: dev-deps
 	-$(BIN)/python -m bench.bench_merkle --postgres
 	-$(BIN)/python -m bench.bench_mywork
 	-$(BIN)/python -m bench.bench_portal
+	-$(BIN)/python -m bench.bench_oversight
+	-$(BIN)/python -m bench.bench_oversight --postgres
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "thidua.notifications",
     "thidua.movements",
     "thidua.reporting",
+    "thidua.oversight",
     "thidua.evaluation",
     "thidua.awards",
     "thidua.council",

@@ -29,6 +29,7 @@ urlpatterns = [
     path("org/", include("thidua.org.urls")),
     path("movements/", include("thidua.movements.urls")),
     path("reports/", include("thidua.reporting.urls")),
+    path("oversight/", include("thidua.oversight.urls")),
     path("evaluation/", include("thidua.evaluation.urls")),
     path("council/", include("thidua.council.urls")),
     path("awards/", include("thidua.awards.urls")),

@@ -417,7 +417,10 @@ def build_demo(seed: int = 2023, *, with_reports: bool = True) -> Demo:
         demo.emulation += build_awards(random.Random(seed + 3))
         # Last: the council votes on the awards demo's proposals.
         demo.emulation += build_council(random.Random(seed + 4))
-        demo.emulation += build_disclosures()  # the public portal (issue 12)
+        from .oversight_data import build_oversight
+
+        demo.emulation += build_oversight(random.Random(seed + 5))
+        demo.emulation += build_disclosures()  # the public portal (issue 12): last
     return demo
 
 

@@ -292,6 +292,17 @@ def finalise_assessment(a: Assessment, *, by: Any) -> Assessment:
     return a
 
 
+def recompute_unit_year(unit_id: int, year: int) -> None:
+    """Recompute the unit's assessments of the year that are not final yet: called when a
+    supervisor confirms a violation (oversight), which the norms-compliance deduction counts
+    (Circular 129/2017/TT-BTC, Art. 4(3) and 7(3)). A final assessment is not changed."""
+    assessments = list(
+        Assessment.objects.filter(unit_id=unit_id, year=year).exclude(status=S.FINAL)
+    )
+    if assessments:
+        engine.compute(year, assessments)
+
+
 @transaction.atomic
 @gc_paused()
 def recompute_scores(year: int) -> int:

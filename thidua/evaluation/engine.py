@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from thidua.org.models import TreePath
+from thidua.oversight.queries import confirmed_counts
 from thidua.reporting.expressions import compile_expression
 from thidua.reporting.lateness import late_report_counts
 
@@ -84,12 +85,21 @@ def formula_codes(specs: Collection[RubricSpec]) -> set[str]:
     return codes
 
 
-def effective(spec: scoring.CriterionSpec, score: Score) -> tuple[Decimal, Decimal]:
-    """(points after review, points as self-assessed) of one score row."""
+def typed_violations(typed: int | None, confirmed: int) -> int:
+    """The violations of a typed deduction: what the unit declared, but never fewer than the
+    violations a supervisor confirmed for the unit and year (oversight, issue 13)."""
+    return max(typed or 0, confirmed)
+
+
+def effective(
+    spec: scoring.CriterionSpec, score: Score, confirmed: int = 0
+) -> tuple[Decimal, Decimal]:
+    """(points after review, points as self-assessed) of one score row; `confirmed` is the
+    unit's confirmed violations of the year (oversight), the floor of a typed deduction."""
     if spec.kind == scoring.COMPUTED or is_counted(spec):
         own = score.computed_points or Decimal(0)
     elif spec.kind == scoring.DEDUCTION:
-        own = scoring.deduction_points(spec, score.violations)
+        own = scoring.deduction_points(spec, typed_violations(score.violations, confirmed))
     else:
         own = scoring.manual_points(spec, score.self_points)
     return (score.review_points if score.review_points is not None else own), own
@@ -135,6 +145,7 @@ class Batch:
         self.late: dict[int, int] = {}
         if any(spec.counts_late_reports for spec in self.specs.values()):
             self.late = late_report_counts(year, units, today=today or timezone.localdate())
+        self.confirmed = confirmed_counts(units, year)
         self.scores: dict[int, list[Score]] = defaultdict(list)
         for s in Score.objects.filter(assessment__in=[a.pk for a in assessments]):
             self.scores[s.assessment_id].append(s)
@@ -206,7 +217,8 @@ class Batch:
         for s in self.scores[a.pk]:
             c = kinds.get(s.criterion_id)
             if c is not None:
-                after[c.code], before[c.code] = effective(c, s)
+                confirmed = self.confirmed.get(a.unit_id, 0)
+                after[c.code], before[c.code] = effective(c, s, confirmed)
         own = scoring.total(spec.groups, before, spec.by_group).total
         reviewed = scoring.total(spec.groups, after, spec.by_group).total
         grade = scoring.grade_for(reviewed, spec.grades)

@@ -34,6 +34,7 @@ from thidua.movements.scope import covers, movement_for, movements_of
 from thidua.org import tree
 from thidua.org.body import profile_for
 from thidua.org.models import OrgUnit
+from thidua.oversight.queries import confirmed_violations
 
 from . import actions, board
 from .access import (
@@ -49,6 +50,7 @@ from .access import (
     require,
 )
 from .catalogue import programme_due
+from .engine import typed_violations
 from .forms import (
     MAX_EVIDENCE_BYTES,
     ClusterForm,
@@ -173,13 +175,13 @@ def open_assessment(request: AuthedHttpRequest, pk: int, year: int) -> HttpRespo
     return redirect("evaluation:assessment", pk=a.pk)
 
 
-def _score_rows(a: Assessment) -> list[dict[str, Any]]:
+def _score_rows(a: Assessment, confirmed: int = 0) -> list[dict[str, Any]]:
     rows = []
     for s in a.scores.select_related("criterion__group").order_by(
         "criterion__group__order", "criterion__order"
     ):
         c: Criterion = s.criterion
-        own = _own_points(s)
+        own = _own_points(s, confirmed)
         rows.append(
             {
                 "score": s,
@@ -193,18 +195,19 @@ def _score_rows(a: Assessment) -> list[dict[str, Any]]:
     return rows
 
 
-def _own_points(s: Score) -> Any:
+def _own_points(s: Score, confirmed: int = 0) -> Any:
     c = s.criterion
     if c.kind == Criterion.Kind.COMPUTED or (c.kind == Criterion.Kind.DEDUCTION and c.formula):
         return s.computed_points
     if c.kind == Criterion.Kind.DEDUCTION:
         per = c.per_violation or c.max_points
-        return -min(per * (s.violations or 0), c.max_points)
+        return -min(per * typed_violations(s.violations, confirmed), c.max_points)
     return s.self_points
 
 
 def _assessment_context(request: AuthedHttpRequest, a: Assessment) -> dict[str, Any]:
-    rows = _score_rows(a)
+    violations = confirmed_violations(a.unit_id, a.year)
+    rows = _score_rows(a, len(violations))
     groups: dict[str, dict[str, Any]] = {}
     for row in rows:
         g = row["criterion"].group
@@ -221,6 +224,7 @@ def _assessment_context(request: AuthedHttpRequest, a: Assessment) -> dict[str, 
         "reviewing": reviewing,
         "can_submit": a.status == Assessment.Status.DRAFT and is_unit_head(request.user, a.unit_id),
         "transitions": a.transitions.select_related("by"),
+        "violations": violations,
     }
 
 

@@ -1,0 +1,286 @@
+"""Writing records (audited, re-checked at once) and moving findings through their triage."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Collection
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, F, Sum
+from django.db.models.functions import Lower
+from django.forms.models import model_to_dict
+from django.utils.translation import gettext as _
+
+from thidua.audit.chain import record
+from thidua.audit.workflow import move_status
+from thidua.org.models import OrgUnit
+
+from .models import Finding, FindingHistory, FindingState, ProcurementPackage, TravelClaim
+from .norms import norm_table
+from .rules import REGISTRY, Hit, Package, Records, Travel, peer_outliers, run_rules
+
+S = FindingState
+MOVES: dict[str, set[str]] = {
+    S.NEW: {S.REVIEW, S.CONFIRMED, S.DISMISSED},
+    S.REVIEW: {S.EXPLAINED, S.CONFIRMED, S.DISMISSED},
+    S.EXPLAINED: {S.REVIEW, S.CONFIRMED, S.DISMISSED},
+    S.CONFIRMED: set(),
+    S.DISMISSED: set(),
+}
+
+AFTER_CONFIRM: list[Callable[[int, int], None]] = []
+"""Called with (unit id, year) inside the transaction that confirms a violation: evaluation,
+which reads oversight (never the reverse), registers the recompute of the unit's THTK-CLP
+assessment there (thidua/evaluation/apps.py)."""
+
+
+def _plain(obj: Any) -> dict[str, Any]:
+    return {k: (str(v) if v is not None else None) for k, v in model_to_dict(obj).items()}
+
+
+def save_record(obj: TravelClaim | ProcurementPackage, *, by: Any) -> list[Finding]:
+    """Validate (ValidationError naming the field, nothing written), save, audit, and re-check
+    the unit's records of the year; returns the unit's findings of the year."""
+    obj.full_clean()
+    kind = "travel" if isinstance(obj, TravelClaim) else "package"
+    with transaction.atomic():
+        before = None
+        if obj.pk:
+            before = _plain(type(obj).objects.get(pk=obj.pk))
+        obj.save()
+        record(
+            f"oversight.{kind}.{'change' if before else 'add'}",
+            by=by,
+            object_type=f"oversight.{kind}",
+            object_id=obj.pk,
+            before=before,
+            after=_plain(obj),
+        )
+        return recheck_unit(obj.unit_id, obj.year, peers=kind == "travel")
+
+
+def delete_record(obj: TravelClaim | ProcurementPackage, *, by: Any) -> None:
+    kind = "travel" if isinstance(obj, TravelClaim) else "package"
+    with transaction.atomic():
+        before, pk, unit_id, year = _plain(obj), obj.pk, obj.unit_id, obj.year
+        obj.delete()
+        record(
+            f"oversight.{kind}.delete",
+            by=by,
+            object_type=f"oversight.{kind}",
+            object_id=pk,
+            before=before,
+        )
+        recheck_unit(unit_id, year, peers=kind == "travel")
+
+
+def _travel(t: TravelClaim) -> Travel:
+    return Travel(
+        t.pk,
+        t.unit_id,
+        t.year,
+        t.person,
+        t.start,
+        t.end,
+        t.destination,
+        t.allowance_paid,
+        t.lodging_mode,
+        t.lodging_paid,
+        t.transport_paid,
+    )
+
+
+def _package(p: ProcurementPackage) -> Package:
+    return Package(
+        p.pk,
+        p.unit_id,
+        p.year,
+        p.item,
+        p.category,
+        p.method,
+        p.estimate,
+        p.award_price,
+        p.bidders,
+        p.award_date,
+        p.supplier_tax_code,
+        p.supplier_name,
+        p.on_central_list,
+        p.notice_date,
+        p.bid_closing,
+    )
+
+
+def records_of(year: int, unit_ids: Collection[int] | None = None) -> Records:
+    travel = TravelClaim.objects.filter(year=year)
+    packages = ProcurementPackage.objects.filter(year=year)
+    if unit_ids is not None:
+        travel, packages = (
+            travel.filter(unit_id__in=unit_ids),
+            packages.filter(unit_id__in=unit_ids),
+        )
+    return Records([_travel(t) for t in travel], [_package(p) for p in packages])
+
+
+def _peer_groups(unit_ids: Collection[int]) -> dict[int, str]:
+    rows = OrgUnit.objects.filter(pk__in=list(unit_ids)).values_list("pk", "level_id")
+    return {pk: str(level) for pk, level in rows}
+
+
+def recheck_unit(unit_id: int, year: int, *, peers: bool = True) -> list[Finding]:
+    """Re-run the per-unit rules on one unit's year, and (`peers`: travel changed) the peer
+    rules over the year."""
+    norms = norm_table()
+    hits = run_rules(records_of(year, [unit_id]), norms)
+    own = {c for c, r in REGISTRY.items() if not r.peers}
+    with transaction.atomic():
+        sync_findings(hits, year, [unit_id], own)
+        if peers:
+            recheck_peers(year, norms=norms)
+    return list(Finding.objects.filter(unit_id=unit_id, year=year))
+
+
+def recheck_peers(year: int, *, norms: Any = None) -> None:
+    """The peer rules over every unit's travel of the year, from per-unit totals computed in
+    the database (one row per unit), so that saving one record stays quick."""
+    norms = norms or norm_table()
+    rows = (
+        TravelClaim.objects.filter(year=year)
+        .values("unit_id")
+        .annotate(
+            cost=Sum(F("allowance_paid") + F("lodging_paid") + F("transport_paid")),
+            people=Count(Lower("person"), distinct=True),
+        )
+    )
+    totals = {(r["unit_id"], year): (Decimal(r["cost"] or 0), r["people"]) for r in rows}
+    hits = peer_outliers(totals, norms, _peer_groups({u for u, _y in totals}))
+    for h in hits:
+        ids = TravelClaim.objects.filter(unit_id=h.unit_id, year=year).values_list("pk", flat=True)
+        h.travel_ids = list(ids)
+    sync_findings(hits, year, None, {c for c, r in REGISTRY.items() if r.peers})
+
+
+def recheck_year(year: int) -> None:
+    """Every rule over every unit's records of the year (demo, bulk imports)."""
+    norms = norm_table()
+    records = records_of(year)
+    own = {c for c, r in REGISTRY.items() if not r.peers}
+    with transaction.atomic():
+        sync_findings(run_rules(records, norms), year, None, own)
+        recheck_peers(year, norms=norms)
+
+
+def sync_findings(
+    hits: list[Hit], year: int, unit_ids: Collection[int] | None, rules: Collection[str]
+) -> None:
+    """Make the stored findings of `rules` (for the units, or all) match `hits`: new ones are
+    created, figures refreshed; a finding no longer found goes only while still new (a
+    triaged one keeps its history)."""
+    existing = Finding.objects.filter(year=year, rule__in=list(rules))
+    if unit_ids is not None:
+        existing = existing.filter(unit_id__in=list(unit_ids))
+    by_key = {(f.unit_id, f.key): f for f in existing}
+    seen: set[tuple[int, str]] = set()
+    new: list[tuple[Finding, Hit]] = []
+    for h in hits:
+        k = (h.unit_id, h.key)
+        seen.add(k)
+        f = by_key.get(k)
+        if f is None:
+            f = Finding(
+                unit_id=h.unit_id,
+                year=h.year,
+                rule=h.rule,
+                key=h.key,
+                severity=REGISTRY[h.rule].severity,
+                numbers=h.numbers,
+                amount=h.amount,
+            )
+            new.append((f, h))
+        elif (f.numbers, f.amount) != (h.numbers, h.amount):
+            f.numbers, f.amount = h.numbers, h.amount
+            f.save(update_fields=["numbers", "amount"])
+            f.travel_claims.set(h.travel_ids)
+            f.packages.set(h.package_ids)
+    Finding.objects.bulk_create([f for f, _h in new], batch_size=1000)
+    _link_records(new)
+    gone = [f.pk for k, f in by_key.items() if k not in seen and f.status == S.NEW]
+    Finding.objects.filter(pk__in=gone).delete()
+
+
+def _link_records(new: list[tuple[Finding, Hit]]) -> None:
+    """The records behind new findings, in two bulk inserts."""
+    travel = Finding.travel_claims.through
+    packages = Finding.packages.through
+    travel.objects.bulk_create(
+        [travel(finding_id=f.pk, travelclaim_id=i) for f, h in new for i in h.travel_ids],
+        batch_size=2000,
+    )
+    packages.objects.bulk_create(
+        [packages(finding_id=f.pk, procurementpackage_id=i) for f, h in new for i in h.package_ids],
+        batch_size=2000,
+    )
+
+
+def _move(f: Finding, to: str, *, by: Any, reason: str, **after: Any) -> None:
+    move_status(
+        f,
+        to,
+        allowed=MOVES,
+        refusal=_("This finding cannot move to that state now."),
+        object_type="oversight.finding",
+        by=by,
+        reason=reason,
+        history=FindingHistory,
+        fields=["assignee", "deadline"],
+        after=after,
+    )
+
+
+def _need(reason: str, message: str) -> str:
+    text = reason.strip()
+    if not text:
+        raise ValidationError({"reason": message})
+    return text
+
+
+def ask_to_explain(
+    f: Finding, *, by: Any, assignee: Any = None, deadline: dt.date | None = None, reason: str = ""
+) -> None:
+    """The supervisor puts the finding under review and asks the unit to explain by a date."""
+    with transaction.atomic():
+        f.assignee, f.deadline = assignee, deadline
+        _move(
+            f,
+            S.REVIEW,
+            by=by,
+            reason=reason,
+            assignee=getattr(assignee, "pk", None),
+            deadline=deadline.isoformat() if deadline else None,
+        )
+
+
+def explain_finding(f: Finding, *, by: Any, explanation: str) -> None:
+    """The unit answers with its explanation (and evidence, described)."""
+    text = _need(explanation, _("Write the unit's explanation."))
+    with transaction.atomic():
+        _move(f, S.EXPLAINED, by=by, reason=text)
+
+
+def confirm_finding(f: Finding, *, by: Any, reason: str) -> None:
+    """The supervisor confirms a violation: it counts as a deduction in the unit's THTK-CLP
+    assessment of the year (Circular 129/2017/TT-BTC, Art. 4(3))."""
+    text = _need(reason, _("Give the reason for confirming."))
+    with transaction.atomic():
+        _move(f, S.CONFIRMED, by=by, reason=text)
+        for hook in AFTER_CONFIRM:
+            hook(f.unit_id, f.year)
+
+
+def dismiss_finding(f: Finding, *, by: Any, reason: str) -> None:
+    """The supervisor dismisses the finding; the reason is required."""
+    text = _need(reason, _("Give the reason for dismissing."))
+    with transaction.atomic():
+        _move(f, S.DISMISSED, by=by, reason=text)

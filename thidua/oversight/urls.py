@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "oversight"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("units/<int:unit_id>/<int:year>/", views.unit_year, name="unit_year"),
+    path("queue/", views.queue, name="queue"),
+    path("findings/<int:pk>/", views.finding, name="finding"),
+    path("findings/<int:pk>/<str:to>/", views.move, name="move"),
+]
