@@ -23,7 +23,8 @@ from thidua.evaluation.catalogue import load_rubrics
 from thidua.evaluation.models import Assessment
 from thidua.evaluation.testing import regional_year
 from thidua.oversight import actions
-from thidua.oversight.models import Finding, FindingState, ProcurementPackage
+from thidua.oversight.models import Finding, FindingState, Norm, ProcurementPackage
+from thidua.oversight.norms import load_norms
 from thidua.reporting.testing import ReportingCast, build_reporting
 from thidua.testing import build_cast
 
@@ -33,6 +34,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def split_case(transactional_db: None) -> tuple[ReportingCast, Assessment]:
     rc = build_reporting(build_cast())
+    load_norms(Norm)  # a transactional test before this one flushed the migration's data
     load_rubrics()
     regional_year(rc)
     a = evaluation.open_assessment(rc.cast.regional, 2026, by=rc.head)

@@ -16,7 +16,8 @@ from thidua.accounts.actions import create_user, grant_role
 from thidua.accounts.models import Role, RoleAssignment
 from thidua.org.models import OrgUnit
 from thidua.oversight.actions import recheck_year
-from thidua.oversight.models import Finding, ProcurementPackage, TravelClaim
+from thidua.oversight.models import Finding, Norm, ProcurementPackage, TravelClaim
+from thidua.oversight.norms import load_norms
 
 from .build import DEMO_PASSWORD, FOUNDED
 from .names import full_name
@@ -223,6 +224,7 @@ def _plant(b: _Builder, units: dict[str, OrgUnit]) -> None:
 
 def build_oversight(rng: random.Random) -> list[str]:
     """Records, planted irregularities and the checks' findings; the supervisor login."""
+    load_norms(Norm)  # idempotent: the migration's data, again after a flushed database
     b = _Builder(rng)
     for year in YEARS:
         for unit in _units(year):

@@ -14,10 +14,16 @@ from thidua.evaluation import actions
 from thidua.evaluation.models import Assessment
 from thidua.evaluation.testing import regional_year
 from thidua.oversight import actions as oversight
-from thidua.oversight.models import Finding, TravelClaim
+from thidua.oversight.models import Finding, Norm, TravelClaim
+from thidua.oversight.norms import load_norms
 from thidua.reporting.testing import ReportingCast
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _norms(db: None) -> None:
+    load_norms(Norm)  # the migration's data, flushed by any transactional test run before
 
 
 def _violation(rc: ReportingCast) -> Finding:

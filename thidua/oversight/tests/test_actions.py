@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from decimal import Decimal
 
 import pytest
@@ -52,6 +53,11 @@ def direct(cast: Cast, day: dt.date, amount: int = 200_000_000) -> ProcurementPa
 
 
 def test_the_norms_are_loaded_by_the_migration(db: None) -> None:
+    from django.apps import apps
+
+    migration = importlib.import_module("thidua.oversight.migrations.0002_load_norms")
+    Norm.objects.all().delete()
+    migration.load(apps, None)
     n = Norm.objects.in_force("travel.allowance", D(2026, 1, 1))
     assert n is not None and n.value == 300_000 and n.legal_basis == "Thông tư 12/2025/TT-BTC"
     old = Norm.objects.in_force("travel.allowance", D(2025, 5, 3))
