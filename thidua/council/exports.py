@@ -285,9 +285,9 @@ def _pack_regulations(pack: str) -> tuple[dict[str, Any], ...]:
 
 
 def body_regulations(unit: Any) -> tuple[dict[str, Any], ...]:
-    """The body's own regulations on emulation and awards (its pack's `regulations`: TT
-    02/2024/TT-VKSTC for the KSND sector), each with its number, validity and full citation;
-    none without a body."""
+    """The body's own regulations on emulation and awards (its pack's `regulations`: the
+    sector's own circular), each with its number, validity and full citation; none without a
+    body."""
     body = body_for(unit)
     return _pack_regulations(body.pack) if body is not None else ()
 

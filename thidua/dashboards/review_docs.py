@@ -195,7 +195,7 @@ def _pending_blocks(data: ReviewData) -> list[Paragraph | Table | Image]:
 
 
 def _report_symbol(decision_symbol: str) -> str:
-    """The body's report symbol from its decision symbol: QĐ-VKSTC → BC-VKSTC."""
+    """The body's report symbol from its decision symbol: QĐ-UBND → BC-UBND."""
     rest = decision_symbol.removeprefix("QĐ").lstrip("-")
     return f"BC-{rest}" if rest else "BC"
 

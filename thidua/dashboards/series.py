@@ -38,8 +38,8 @@ SHARES = ("PROC_CENTRAL_SHARE", "DOCS_E_SHARE", "STAFF_FILL_RATE")
 lacks is left out."""
 
 LEADERSHIP_WORDS = ("trưởng", "chánh", "giám đốc", "phó ")
-"""A position counts as a leadership post when its title holds one of these (Viện trưởng, Phó
-Viện trưởng, Trưởng phòng, Chánh Văn phòng…); every other post is front-line staff."""
+"""A position counts as a leadership post when its title holds one of these (Giám đốc, Phó
+Giám đốc, Trưởng phòng, Chánh Văn phòng…); every other post is front-line staff."""
 
 
 @dataclass(frozen=True)

@@ -80,7 +80,11 @@ def key(request: HttpRequest) -> dict[str, str]:
     return {"algorithm": "Ed25519", "public_key": public_key_bytes().hex()}
 
 
-@router.get("/public/items", response=list[ItemOut], summary="Published items, newest first")
+@router.get(
+    "/public/items",
+    response={200: list[ItemOut], 400: ErrorOut},
+    summary="Published items, newest first",
+)
 def items(request: HttpRequest, kind: str = "", year: str = "") -> list[dict[str, object]]:
     rows = Publication.objects.all()
     if kind:

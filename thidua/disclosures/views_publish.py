@@ -9,13 +9,14 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from thidua.accounts.access import get_unit_for_user, units_for_user
+from thidua.accounts.requests import AuthedHttpRequest
 from thidua.council.models import Decision
 from thidua.lib.text import vn_sort_key
 from thidua.org.models import OrgUnit
@@ -43,7 +44,7 @@ class WithdrawForm(forms.Form):
 
 @login_required
 @require_GET
-def manage(request: HttpRequest) -> HttpResponse:
+def manage(request: AuthedHttpRequest) -> HttpResponse:
     scope = require_publisher(request.user)
     units = sorted(
         units_for_user(request.user).only("pk", "name"), key=lambda u: vn_sort_key(u.name)
@@ -65,7 +66,7 @@ def manage(request: HttpRequest) -> HttpResponse:
     return render(request, "disclosures/manage.html", context)
 
 
-def _draft(request: HttpRequest, form: PublishForm) -> Draft | None:
+def _draft(request: AuthedHttpRequest, form: PublishForm) -> Draft | None:
     kind, year = form.cleaned_data["kind"], form.cleaned_data["year"]
     if kind == Publication.Kind.DECISION:
         decision = get_object_or_404(Decision, pk=form.cleaned_data["decision"] or 0)
@@ -81,7 +82,7 @@ def _draft(request: HttpRequest, form: PublishForm) -> Draft | None:
 
 @login_required
 @require_POST
-def publish(request: HttpRequest) -> HttpResponse:
+def publish(request: AuthedHttpRequest) -> HttpResponse:
     require_publisher(request.user)
     form = PublishForm(request.POST)
     if not form.is_valid():
@@ -112,7 +113,7 @@ def _in_scope(user: Any, publication: Publication) -> None:
 
 @login_required
 @require_POST
-def withdraw(request: HttpRequest, index: int) -> HttpResponse:
+def withdraw(request: AuthedHttpRequest, index: int) -> HttpResponse:
     require_publisher(request.user)
     publication = Publication.objects.filter(leaf_id=index).first()
     if publication is None:

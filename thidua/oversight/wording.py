@@ -70,8 +70,8 @@ def describe(rule: str, n: dict[str, str]) -> str:
         return _("bidding window of %(days)s days (threshold %(limit)s days)") % n
     if rule == "NEAR_ESTIMATE":
         return _(
-            "winning bid %(award)s VND is %(gap)s %% from the estimate %(estimate)s VND"
-            " (threshold %(pct)s %%)"
+            "winning bid %(award)s VND is %(gap)s%% from the estimate %(estimate)s VND"
+            " (threshold %(pct)s%%)"
         ) % {**{k: _n(v) for k, v in n.items()}, "gap": _n(n["gap"]), "pct": _n(n["pct"])}
     if rule == "REPEAT_SUPPLIER":
         return _(

@@ -17,7 +17,11 @@ from thidua.reporting.api import router as reporting_router
 
 # Pages open to anonymous users that read neither `request.user` nor `request.htmx` (one that
 # reads `request.htmx` is annotated `HtmxHttpRequest` and listed here).
-PLAIN = {"thidua.accounts.views.login_view", "thidua.packs.views.setup_page"}
+PLAIN = {"thidua.accounts.views.login_view", "thidua.packs.views.setup_page"} | {
+    # The public portal (thidua/disclosures/views.py): anonymous readers only.
+    f"thidua.disclosures.views.{name}"
+    for name in ("index", "figures", "rankings", "decisions", "item", "item_pdf", "verify")
+}
 
 
 def _pages(patterns: list[Any]) -> Iterator[Callable[..., Any]]:

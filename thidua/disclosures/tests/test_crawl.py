@@ -26,6 +26,7 @@ PUBLIC_PREFIXES = ("/public/", "/api/v1/public/", "/static/")
 OPEN = (
     "/accounts/login/",
     "/accounts/password",
+    "/accessibility/",
     "/setup/",
     "/api/v1/docs",
     "/api/v1/openapi",

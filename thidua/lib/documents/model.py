@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -14,22 +15,19 @@ from thidua.lib.dates import official_date
 QUOC_HIEU = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 TIEU_NGU = "Độc lập - Tự do - Hạnh phúc"
 
-ABBREVIATIONS = {
-    "VKSND": "Viện kiểm sát nhân dân",
-    "TAND": "Tòa án nhân dân",
-    "UBND": "Ủy ban nhân dân",
-    "HĐND": "Hội đồng nhân dân",
-}
+ABBREVIATIONS: dict[str, str] = json.loads(
+    (Path(__file__).with_name("abbreviations.json")).read_text(encoding="utf-8")
+)["abbreviations"]
 """Abbreviations of state bodies that a document writes in full in the issuer's name, the
 authority line and "Theo đề nghị của …" (Phụ lục I, cell 2: the issuer's name is written in
-full; a unit register may keep "VKSND tỉnh Tuyên Quang")."""
+full, while a unit register may keep the short form); national data in abbreviations.json."""
 
 _ABBREVIATION = re.compile(r"\b(" + "|".join(ABBREVIATIONS) + r")\b")
 
 
 def in_full(name: str) -> str:
-    """ "VKSND tỉnh Tuyên Quang" → "Viện kiểm sát nhân dân tỉnh Tuyên Quang"; a name already
-    in full is unchanged. Inside a sentence the full name keeps its capital (a proper name)."""
+    """ "UBND tỉnh Tuyên Quang" → "Ủy ban nhân dân tỉnh Tuyên Quang"; a name already in
+    full is unchanged. Inside a sentence the full name keeps its capital (a proper name)."""
     return _ABBREVIATION.sub(lambda m: ABBREVIATIONS[m.group(1)], name)
 
 
