@@ -10,6 +10,12 @@ def pytest_configure(config: Any) -> None:
 
     # Tests create many users; the production hasher is deliberately slow.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # A live server answers a browser's keep-alive socket on one thread until the socket closes;
+    # with persistent connections each such thread kept its PostgreSQL connection for a minute,
+    # and the journeys' many browser contexts once exhausted the server's 100 connections.
+    # Tests close the connection at the end of every request (new connections read this dict).
+    for db in settings.DATABASES.values():
+        db["CONN_MAX_AGE"] = 0
 
 
 @pytest.fixture(autouse=True)
