@@ -121,8 +121,12 @@ def item(request: HttpRequest, index: int) -> HttpResponse:
         context["bar_width"] = presenting.BAR_WIDTH
     elif publication.kind == Publication.Kind.RANKING:
         context["rows"] = presenting.ranking_rows(content)
-    else:
+    elif publication.kind == Publication.Kind.DECISION:
         context["document"] = sources.document_from_content(content["document"])
+    else:
+        from .portal_more import item_context  # the kinds added for issue 12's second part
+
+        context.update(item_context(publication, content))
     return render(request, "disclosures/item.html", context)
 
 

@@ -21,6 +21,10 @@ PLAIN = {"thidua.accounts.views.login_view", "thidua.packs.views.setup_page"} | 
     # The public portal (thidua/disclosures/views.py): anonymous readers only.
     f"thidua.disclosures.views.{name}"
     for name in ("index", "figures", "rankings", "decisions", "item", "item_pdf", "verify")
+} | {
+    # Public consultation (thidua/disclosures/views_consultation.py): the list and the form.
+    f"thidua.disclosures.views_consultation.{name}"
+    for name in ("consultations", "comment")
 }
 
 
