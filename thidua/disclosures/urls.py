@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from . import views, views_consultation, views_publish
+from . import views, views_consultation, views_more, views_publish
 
 app_name = "disclosures"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -18,6 +18,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
         views_consultation.publish_consultation,
         name="publish_consultation",
     ),
+    path("manage/plan/", views_more.publish_plan, name="publish_plan"),
+    path("manage/oversight/", views_more.publish_oversight, name="publish_oversight"),
     path("manage/", views_publish.manage, name="manage"),
     path("manage/publish/", views_publish.publish, name="publish"),
     path("manage/<int:index>/withdraw/", views_publish.withdraw, name="withdraw"),
