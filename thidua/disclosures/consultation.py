@@ -52,7 +52,7 @@ def draft(session: CouncilSession) -> Draft | None:
     items = list(council_consultation.consulted_items(session))
     if not items:
         return None
-    nominees = []
+    nominees: list[dict[str, Any]] = []
     for number, item in enumerate(items, start=1):
         proposal = item.proposal
         person = proposal.person
@@ -79,8 +79,8 @@ def draft(session: CouncilSession) -> Draft | None:
             "kind": "consultation",
             "council": session.council.name,
             "session_date": session.date.isoformat(),
-            "opens_on": min(n["opens_on"] for n in nominees),
-            "closes_on": max(n["closes_on"] for n in nominees),
+            "opens_on": min(str(n["opens_on"]) for n in nominees),
+            "closes_on": max(str(n["closes_on"]) for n in nominees),
             "nominees": nominees,
         },
     )

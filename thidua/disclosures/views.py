@@ -60,13 +60,13 @@ def public(view: View) -> View:
         response = cache_page(MAX_AGE, key_prefix=prefix)(wrapper)(request, *args, **kwargs)
         if response.status_code != 200 or not response.has_header("ETag"):
             return response
-        conditional: HttpResponse = get_conditional_response(
+        conditional = get_conditional_response(
             request,
             etag=response["ETag"],
             last_modified=parse_http_date_safe(response.get("Last-Modified", "")),
             response=response,
         )
-        return conditional
+        return response if conditional is None else conditional
 
     return require_safe(cached)
 

@@ -97,7 +97,9 @@ class CommentForm(forms.Form):
         choices = [("", _("— choose —"))] + [
             (n["number"], f"{n['name']} — {n['title']}") for n in nominees
         ]
-        self.fields["nominee"].choices = choices
+        field = self.fields["nominee"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = choices
 
 
 def _source(request: HttpRequest) -> str:
