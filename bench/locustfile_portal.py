@@ -26,7 +26,12 @@ class Reader(FastHttpUser):
     @task(2)
     def lists(self) -> None:
         url = random.choice(
-            ["/public/figures/", "/public/decisions/", "/public/rankings/", "/public/consultations/"]
+            [
+                "/public/figures/",
+                "/public/decisions/",
+                "/public/rankings/",
+                "/public/consultations/",
+            ]
         )
         self.client.get(url, name="/public/<list>/")
 
