@@ -70,6 +70,7 @@ class Publication(models.Model):
         DECISION = "decision", _("Award decision")
         CONSULTATION = "consultation", _("Nominees under public consultation")
         PLAN = "plan", _("Movement plan")
+        REVIEW = "review", _("Phase review")
         OVERSIGHT = "oversight", _("Oversight statistics")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)

@@ -18,6 +18,8 @@ def item_context(publication: Publication, content: dict[str, Any]) -> dict[str,
         return views_more.oversight_context(content)
     if publication.kind == Publication.Kind.PLAN:
         return views_more.plan_context(content)
+    if publication.kind == Publication.Kind.REVIEW:
+        return views_more.review_context(content)
     return {}
 
 

@@ -3,6 +3,10 @@ oversight statistics (confirmed violations per province and month: counts only).
 
 from __future__ import annotations
 
+import importlib
+from typing import Any
+
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from thidua.movements.models import Movement
@@ -70,4 +74,33 @@ def oversight(year: int) -> Draft | None:
                 {"province": r.province, "month": r.month, "confirmed": r.confirmed} for r in rows
             ],
         },
+    )
+
+
+def reviews() -> Any:
+    """The module that lists finished phase reviews and gives their public content
+    (`settings.THIDUA_PUBLIC_REVIEWS`: the dashboards' review_public)."""
+    return importlib.import_module(settings.THIDUA_PUBLIC_REVIEWS)
+
+
+def review(token: str) -> Draft | None:
+    """A finished phase review: its key figures and the SHA-256 of its .pdf; None if the
+    review is unknown or not finished."""
+    content = reviews().content(token)
+    if content is None:
+        return None
+    unit_code, movement_code = content.pop("unit_code"), content.pop("movement_code")
+    return Draft(
+        Publication.Kind.REVIEW,
+        f"review/{unit_code}/{movement_code}/{content['phase']}",
+        _("%(review)s, phase %(phase)s (%(first)s–%(last)s): %(unit)s")
+        % {
+            "review": content["review"],
+            "phase": content["phase"],
+            "first": content["years"][0],
+            "last": content["years"][-1],
+            "unit": content["unit"],
+        },
+        content["years"][-1],
+        {"schema": SCHEMA, "kind": "review", **content},
     )

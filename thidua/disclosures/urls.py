@@ -20,6 +20,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path("manage/plan/", views_more.publish_plan, name="publish_plan"),
     path("manage/oversight/", views_more.publish_oversight, name="publish_oversight"),
+    path("manage/review/", views_more.publish_review, name="publish_review"),
     path("manage/", views_publish.manage, name="manage"),
     path("manage/publish/", views_publish.publish, name="publish"),
     path("manage/<int:index>/withdraw/", views_publish.withdraw, name="withdraw"),

@@ -161,6 +161,10 @@ def item(request: HttpRequest, index: int) -> HttpResponse:
 @public
 def item_pdf(request: HttpRequest, index: int) -> HttpResponse:
     publication = _publication(index)
+    if publication.kind == Publication.Kind.REVIEW:
+        from .views_more import review_pdf
+
+        return review_pdf(publication)
     if publication.kind != Publication.Kind.DECISION:
         raise Http404
     document = sources.document_from_content(presenting.content_of(publication)["document"])

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,15 +16,69 @@ from django.views.decorators.http import require_POST
 from thidua.accounts.requests import AuthedHttpRequest
 from thidua.movements.models import Movement
 
-from . import actions, sources_more
+from . import actions, presenting, sources_more
 from .access import require_publisher
+from .models import Publication
 from .presenting import number_text
 
 YEARS = range(2020, 2031)
 
 
 def manage_context(request: AuthedHttpRequest) -> dict[str, Any]:
-    return {"plan_movements": Movement.objects.order_by("-start_year", "code"), "years": YEARS}
+    scope = require_publisher(request.user)
+    units = None if scope.unit_ids is None else frozenset(scope.unit_ids)
+    return {
+        "plan_movements": Movement.objects.order_by("-start_year", "code"),
+        "years": YEARS,
+        "finished_reviews": sources_more.reviews().finished(units),
+    }
+
+
+@login_required
+@require_POST
+def publish_review(request: AuthedHttpRequest) -> HttpResponse:
+    scope = require_publisher(request.user)
+    token = request.POST.get("review", "")
+    units = None if scope.unit_ids is None else frozenset(scope.unit_ids)
+    if token not in {r["token"] for r in sources_more.reviews().finished(units)}:
+        raise Http404
+    draft = sources_more.review(token)
+    if draft is None:
+        raise Http404
+    publication = actions.publish(draft, by=request.user)
+    messages.success(request, _("Published: %(title)s.") % {"title": publication.title})
+    return redirect("disclosures:manage")
+
+
+def review_context(content: dict[str, Any]) -> dict[str, Any]:
+    areas = [
+        {
+            "title": area.get("title", ""),
+            "rows": [
+                {
+                    "indicator": row.get("indicator", ""),
+                    "unit_of_measure": row.get("unit_of_measure", ""),
+                    "values": [number_text(v) for v in row.get("values", [])],
+                }
+                for row in area.get("rows", [])
+            ],
+        }
+        for area in content.get("areas", [])
+    ]
+    return {"review": content, "areas": areas}
+
+
+def review_pdf(publication: Publication) -> HttpResponse:
+    """The review's generated .pdf, served only while its bytes still hash to the SHA-256
+    the publication holds."""
+    content = presenting.content_of(publication)
+    data = sources_more.reviews().pdf(str(content.get("pdf_sha256", "")))
+    if data is None:
+        raise Http404
+    response = HttpResponse(data, content_type="application/pdf")
+    name = str(content.get("pdf_name", "review.pdf")).replace('"', "")
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    return response
 
 
 @login_required
