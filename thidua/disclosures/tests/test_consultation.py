@@ -4,6 +4,7 @@ the session page and their count in the minutes, and a closed consultation refus
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import json
 import re
@@ -152,8 +153,14 @@ def test_the_form_refuses_bad_answers_bots_and_floods(
     wrong = client.post(url, {**good, **_form(client, url), "answer": "999"})
     assert wrong.status_code == 400 and "câu hỏi kiểm tra" in wrong.content.decode()
     forged = _form(client, url)
-    forged["token"] = forged["token"][:-2] + "00"
+    last = forged["token"][-1]
+    forged["token"] = forged["token"][:-1] + ("1" if last == "0" else "0")  # a wrong signature
     assert client.post(url, {**good, **forged}).status_code == 400
+    encoded, signature = _form(client, url)["token"].rsplit(".", 1)
+    payload = base64.urlsafe_b64decode(encoded).decode().split(".")
+    payload[0] = "99"  # a made-up answer under the old signature
+    made_up = base64.urlsafe_b64encode(".".join(payload).encode()).decode() + "." + signature
+    assert client.post(url, {**good, "token": made_up, "answer": "99"}).status_code == 400
     short = client.post(url, {**good, **_form(client, url), "text": "ngắn"})
     assert short.status_code == 400
     unknown = client.post(url, {**good, **_form(client, url), "nominee": "7"})
