@@ -25,7 +25,14 @@ class Reader(FastHttpUser):
 
     @task(2)
     def lists(self) -> None:
-        url = random.choice(["/public/figures/", "/public/decisions/", "/public/rankings/"])
+        url = random.choice(
+            [
+                "/public/figures/",
+                "/public/decisions/",
+                "/public/rankings/",
+                "/public/consultations/",
+            ]
+        )
         self.client.get(url, name="/public/<list>/")
 
     @task(5)

@@ -178,6 +178,9 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 THIDUA_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 # audit_verify also checks the chain against the heads anchored in the public log (issue 12).
 THIDUA_AUDIT_ANCHORS = "thidua.disclosures.anchors.local_anchors"
+# The portal publishes finished phase reviews through this module (issue 12; dashboards and
+# disclosures are siblings in the layers and do not import each other).
+THIDUA_PUBLIC_REVIEWS = "thidua.dashboards.review_public"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000

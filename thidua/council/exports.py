@@ -17,6 +17,7 @@ from thidua.lib.numbers import format_vn_number
 from thidua.lib.packs import pack_file
 from thidua.org.body import body_for, profile_for
 
+from .consultation import comment_counts
 from .models import AgendaItem, CouncilSession, Decision
 
 ROLE_VI = {
@@ -180,13 +181,18 @@ def minutes_document(session: CouncilSession) -> OfficialDocument:
             {0, 3, 4, 5, 6, 7},
         )
     )
-    for item in session.items.filter(consultation_ends_on__isnull=False).select_related(
-        "proposal__person", "proposal__unit"
-    ):
+    consulted = list(
+        session.items.filter(consultation_ends_on__isnull=False).select_related(
+            "proposal__person", "proposal__unit"
+        )
+    )
+    comments = comment_counts(consulted)
+    for item in consulted:
         body.append(
             Paragraph(
                 f"Lấy ý kiến công khai đối với {_nominee(item)} đến hết ngày "
-                f"{item.consultation_ends_on:%d/%m/%Y}."
+                f"{item.consultation_ends_on:%d/%m/%Y}. Ý kiến góp ý trong thời gian lấy "
+                f"ý kiến: {comments.get(item.pk, 0)}."
             )
         )
     body.append(

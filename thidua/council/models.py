@@ -376,3 +376,21 @@ class Signer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} {self.full_name}"
+
+
+class ConsultationComment(models.Model):
+    """A comment sent during an item's public consultation (Decree 98/2023 Art. 46, Decree
+    152/2025 Art. 60(3)), from the public portal's form. Name and contact are optional and
+    seen only by the council; no address or other trace of the sender is kept."""
+
+    item = models.ForeignKey(
+        AgendaItem, on_delete=models.CASCADE, related_name="consultation_comments"
+    )
+    received_at = models.DateTimeField(_("received at"))
+    name = models.CharField(_("name"), max_length=120, blank=True)
+    contact = models.CharField(_("contact"), max_length=200, blank=True)
+    text = models.TextField(_("comment"))
+
+    class Meta:
+        ordering = ["item_id", "received_at", "id"]
+        verbose_name = _("consultation comment")

@@ -20,7 +20,7 @@ from thidua.awards.models import AwardRecord, Council, Proposal
 from thidua.lib.dates import today
 from thidua.lib.documents import OfficialDocument, render_docx, render_pdf
 
-from . import access, actions, exports, rules
+from . import access, actions, consultation, exports, rules
 from .forms import DecisionForm, IssueForm, RevokeForm, SessionForm, VoteForm, WrittenVoteForm
 from .models import AgendaItem, BallotReceipt, CouncilSession, Revocation, SessionMember
 
@@ -97,6 +97,11 @@ def _session_context(request: AuthedHttpRequest, session: CouncilSession) -> dic
     missing = (
         actions.missing_ballots(session) if session.status == CouncilSession.Status.OPEN else (0, 0)
     )
+    comments = (
+        consultation.comments_by_item(session)
+        if manage and session.status == CouncilSession.Status.CLOSED
+        else {}
+    )
     return {
         "session": session,
         "manage": manage,
@@ -109,6 +114,7 @@ def _session_context(request: AuthedHttpRequest, session: CouncilSession) -> dic
                 "pending_written": [
                     m for m in members if not m.present and m.pk not in receipts.get(item.pk, ())
                 ],
+                "comments": comments.get(item.pk, []),
             }
             for item in items
         ],

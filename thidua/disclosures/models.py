@@ -68,6 +68,10 @@ class Publication(models.Model):
         FIGURES = "figures", _("Yearly THTK-CLP key figures")
         RANKING = "ranking", _("THTK-CLP assessment results and ranking")
         DECISION = "decision", _("Award decision")
+        CONSULTATION = "consultation", _("Nominees under public consultation")
+        PLAN = "plan", _("Movement plan")
+        REVIEW = "review", _("Phase review")
+        OVERSIGHT = "oversight", _("Oversight statistics")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     subject = models.CharField(_("subject"), max_length=200)

@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from . import views, views_publish
+from . import views, views_consultation, views_more, views_publish
 
 app_name = "disclosures"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -11,6 +11,16 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("items/<int:index>/", views.item, name="item"),
     path("items/<int:index>.pdf", views.item_pdf, name="item_pdf"),
     path("verify/<int:index>/", views.verify, name="verify"),
+    path("consultations/", views_consultation.consultations, name="consultations"),
+    path("consultations/<int:index>/comment/", views_consultation.comment, name="comment"),
+    path(
+        "manage/consultation/",
+        views_consultation.publish_consultation,
+        name="publish_consultation",
+    ),
+    path("manage/plan/", views_more.publish_plan, name="publish_plan"),
+    path("manage/oversight/", views_more.publish_oversight, name="publish_oversight"),
+    path("manage/review/", views_more.publish_review, name="publish_review"),
     path("manage/", views_publish.manage, name="manage"),
     path("manage/publish/", views_publish.publish, name="publish"),
     path("manage/<int:index>/withdraw/", views_publish.withdraw, name="withdraw"),

@@ -14,7 +14,13 @@ from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import translation
-from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.cache import (
+    get_conditional_response,
+    patch_cache_control,
+    patch_vary_headers,
+    set_response_etag,
+)
+from django.utils.http import http_date, parse_http_date_safe
 from django.views.decorators.cache import cache_page
 from django.views.decorators.http import require_safe
 
@@ -44,15 +50,37 @@ def public(view: View) -> View:
         response.headers["Content-Language"] = language
         patch_cache_control(response, public=True, max_age=MAX_AGE)
         patch_vary_headers(response, ["Accept-Encoding"])
+        _validators(response)
         return response
 
     @functools.wraps(view)
     def cached(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         # The log's size is in the key: a publication or a withdrawal shows within seconds.
         prefix = f"public-{log_version()}"
-        return cache_page(MAX_AGE, key_prefix=prefix)(wrapper)(request, *args, **kwargs)
+        response = cache_page(MAX_AGE, key_prefix=prefix)(wrapper)(request, *args, **kwargs)
+        if response.status_code != 200 or not response.has_header("ETag"):
+            return response
+        conditional = get_conditional_response(
+            request,
+            etag=response["ETag"],
+            last_modified=parse_http_date_safe(response.get("Last-Modified", "")),
+            response=response,
+        )
+        return response if conditional is None else conditional
 
     return require_safe(cached)
+
+
+def _validators(response: HttpResponse) -> None:
+    """An ETag of the body and, as Last-Modified, the moment of the log's latest signed head
+    (nothing on the portal changes but by an entry of the log): computed once per cached
+    page, so a reader's revalidation costs a cache read and a 304."""
+    if response.status_code != 200 or response.streaming:
+        return
+    set_response_etag(response)
+    head = log.latest_head()
+    if head is not None and not response.has_header("Last-Modified"):
+        response["Last-Modified"] = http_date(head.timestamp // 1000)
 
 
 def log_version() -> int:
@@ -121,14 +149,22 @@ def item(request: HttpRequest, index: int) -> HttpResponse:
         context["bar_width"] = presenting.BAR_WIDTH
     elif publication.kind == Publication.Kind.RANKING:
         context["rows"] = presenting.ranking_rows(content)
-    else:
+    elif publication.kind == Publication.Kind.DECISION:
         context["document"] = sources.document_from_content(content["document"])
+    else:
+        from .portal_more import item_context  # the kinds added for issue 12's second part
+
+        context.update(item_context(publication, content))
     return render(request, "disclosures/item.html", context)
 
 
 @public
 def item_pdf(request: HttpRequest, index: int) -> HttpResponse:
     publication = _publication(index)
+    if publication.kind == Publication.Kind.REVIEW:
+        from .views_more import review_pdf
+
+        return review_pdf(publication)
     if publication.kind != Publication.Kind.DECISION:
         raise Http404
     document = sources.document_from_content(presenting.content_of(publication)["document"])

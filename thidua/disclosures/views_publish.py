@@ -63,6 +63,9 @@ def manage(request: AuthedHttpRequest) -> HttpResponse:
         "publications": Publication.objects.select_related("leaf")[:200],
         "withdraw_form": WithdrawForm(),
     }
+    from .portal_more import manage_context  # consultation, plan, reviews, oversight
+
+    context.update(manage_context(request))
     return render(request, "disclosures/manage.html", context)
 
 

@@ -45,3 +45,50 @@ def confirmed_counts(unit_ids: list[int], year: int) -> dict[int, int]:
     for unit_id in rows:
         out[unit_id] = out.get(unit_id, 0) + 1
     return out
+
+
+@dataclass(frozen=True)
+class MonthlyCount:
+    """Confirmed violations of one province (the unit under the root, or the root itself)
+    in one month of confirmation: a count, nothing about any person."""
+
+    province: str
+    month: int
+    confirmed: int
+
+
+def public_monthly_counts(year: int) -> list[MonthlyCount]:
+    """Findings in state confirmed, counted per province and month of their confirmation in
+    `year` (the month of the first move to confirmed; the finding's own date when the history
+    lacks it). Sorted by province, then month."""
+    import datetime as dt
+    from collections import Counter
+
+    from django.db.models import Min, Q
+    from django.utils import timezone
+
+    from thidua.org.models import OrgUnit
+    from thidua.org.tree import ancestor_ids
+
+    rows = (
+        Finding.objects.filter(status=FindingState.CONFIRMED)
+        .annotate(
+            confirmed_at=Min("history__at", filter=Q(history__to_status=FindingState.CONFIRMED))
+        )
+        .values_list("unit_id", "confirmed_at", "found_at")
+    )
+    counts: Counter[tuple[int, int]] = Counter()
+    provinces: dict[tuple[int, dt.date], int] = {}
+    for unit_id, confirmed_at, found_at in rows:
+        moment = confirmed_at or found_at
+        moment = None if moment is None else timezone.localtime(moment)
+        if moment is None or moment.year != year:
+            continue
+        at = (unit_id, moment.date())  # the province the unit was under on that day
+        if at not in provinces:
+            chain = [*ancestor_ids(unit_id, moment.date()), unit_id]
+            provinces[at] = chain[1] if len(chain) > 1 else chain[0]
+        counts[(provinces[at], moment.month)] += 1
+    names = dict(OrgUnit.objects.filter(pk__in=set(provinces.values())).values_list("pk", "name"))
+    out = [MonthlyCount(names.get(p, ""), month, n) for (p, month), n in counts.items()]
+    return sorted(out, key=lambda r: (r.province, r.month))

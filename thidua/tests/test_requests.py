@@ -17,11 +17,19 @@ from thidua.reporting.api import router as reporting_router
 
 # Pages open to anonymous users that read neither `request.user` nor `request.htmx` (one that
 # reads `request.htmx` is annotated `HtmxHttpRequest` and listed here).
-PLAIN = {"thidua.accounts.views.login_view", "thidua.packs.views.setup_page"} | {
-    # The public portal (thidua/disclosures/views.py): anonymous readers only.
-    f"thidua.disclosures.views.{name}"
-    for name in ("index", "figures", "rankings", "decisions", "item", "item_pdf", "verify")
-}
+PLAIN = (
+    {"thidua.accounts.views.login_view", "thidua.packs.views.setup_page"}
+    | {
+        # The public portal (thidua/disclosures/views.py): anonymous readers only.
+        f"thidua.disclosures.views.{name}"
+        for name in ("index", "figures", "rankings", "decisions", "item", "item_pdf", "verify")
+    }
+    | {
+        # Public consultation (thidua/disclosures/views_consultation.py): the list and the form.
+        f"thidua.disclosures.views_consultation.{name}"
+        for name in ("consultations", "comment")
+    }
+)
 
 
 def _pages(patterns: list[Any]) -> Iterator[Callable[..., Any]]:
