@@ -110,6 +110,11 @@ def _package(p: ProcurementPackage) -> Package:
         p.on_central_list,
         p.notice_date,
         p.bid_closing,
+        p.eligible_bidders,
+        p.next_bid,
+        tuple(Decimal(str(b)) for b in p.bid_prices or ()),
+        p.settlement,
+        p.settlement_note,
     )
 
 
