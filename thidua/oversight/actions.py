@@ -9,14 +9,14 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, F, Sum
+from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Lower
 from django.forms.models import model_to_dict
 from django.utils.translation import gettext as _
 
 from thidua.audit.chain import record
 from thidua.audit.workflow import move_status
-from thidua.org.models import OrgUnit
+from thidua.org.models import OrgUnit, Person
 
 from .models import Finding, FindingHistory, FindingState, ProcurementPackage, TravelClaim
 from .norms import norm_table
@@ -251,11 +251,56 @@ def _need(reason: str, message: str) -> str:
     return text
 
 
+def people_by_codes(text: str) -> list[Person]:
+    """The people whose staff codes are listed (commas, semicolons or spaces, any case);
+    ValidationError naming the unknown codes, nothing written."""
+    codes = list(dict.fromkeys(text.replace(",", " ").replace(";", " ").split()))
+    if not codes:
+        return []
+    match = Q()
+    for c in codes:
+        match |= Q(code__iexact=c)
+    found = {p.code.lower(): p for p in Person.objects.filter(match)}
+    unknown = [c for c in codes if c.lower() not in found]
+    if unknown:
+        raise ValidationError(
+            {
+                "people": _("No staff record has the code: %(codes)s.")
+                % {"codes": ", ".join(unknown)}
+            }
+        )
+    return list({p.pk: p for p in (found[c.lower()] for c in codes)}.values())
+
+
+def name_people(f: Finding, people: Collection[Person], *, by: Any) -> None:
+    """Name people in the case: while it is open they are held from emulation titles (awards
+    reads the open findings naming a person beside its own open cases)."""
+    new = [p for p in people if not f.named_people.filter(pk=p.pk).exists()]
+    if not new:
+        return
+    f.named_people.add(*new)
+    record(
+        "oversight.finding.people",
+        by=by,
+        object_type="oversight.finding",
+        object_id=f.pk,
+        after={"named": [p.code for p in new]},
+    )
+
+
 def ask_to_explain(
-    f: Finding, *, by: Any, assignee: Any = None, deadline: dt.date | None = None, reason: str = ""
+    f: Finding,
+    *,
+    by: Any,
+    assignee: Any = None,
+    deadline: dt.date | None = None,
+    reason: str = "",
+    people: Collection[Person] = (),
 ) -> None:
-    """The supervisor puts the finding under review and asks the unit to explain by a date."""
+    """The supervisor puts the finding under review and asks the unit to explain by a date,
+    naming the people concerned if any."""
     with transaction.atomic():
+        name_people(f, people, by=by)
         f.assignee, f.deadline = assignee, deadline
         _move(
             f,
@@ -274,11 +319,12 @@ def explain_finding(f: Finding, *, by: Any, explanation: str) -> None:
         _move(f, S.EXPLAINED, by=by, reason=text)
 
 
-def confirm_finding(f: Finding, *, by: Any, reason: str) -> None:
+def confirm_finding(f: Finding, *, by: Any, reason: str, people: Collection[Person] = ()) -> None:
     """The supervisor confirms a violation: it counts as a deduction in the unit's THTK-CLP
     assessment of the year (Circular 129/2017/TT-BTC, Art. 4(3))."""
     text = _need(reason, _("Give the reason for confirming."))
     with transaction.atomic():
+        name_people(f, people, by=by)
         _move(f, S.CONFIRMED, by=by, reason=text)
         for hook in AFTER_CONFIRM:
             hook(f.unit_id, f.year)
