@@ -538,7 +538,7 @@ def check_only_winner(records: Records, norms: NormTable) -> list[Hit]:
     "WIN_GAP",
     _("Winning bid far below the next"),
     _("The winning bid is lower than the next-best bid by the threshold percentage or more."),
-    _("Open Contracting Vietnam red flag: winning bid 25% or more below the next"),
+    _("Open Contracting Vietnam red flag: winning bid at least 25 per cent below the next"),
     "low",
     ("flag.win_gap_pct",),
 )
@@ -668,6 +668,18 @@ def check_year_end(records: Records, norms: NormTable) -> list[Hit]:
             )
         )
     return hits
+
+
+@rule(
+    "SAMPLE_REVIEW",
+    _("Violation found in the sampled second review"),
+    _("The supervisor's sampled verification of the unit's report and records found a violation."),
+    _("Sampled second review (kiểm tra xác suất) by the supervising level"),
+    "high",
+)
+def check_sample_review(records: Records, norms: NormTable) -> list[Hit]:
+    """Recorded by the supervisor (sampling.py), never found by the checks."""
+    return []
 
 
 # --- Peers ---------------------------------------------------------------------------------

@@ -118,6 +118,8 @@ def _more(rule: str, n: dict[str, str]) -> str:
             "%(count)s direct awards to %(supplier)s in the year, total %(total)s VND"
             " (threshold %(limit)s)"
         ) % {**n, "total": _n(n["total"])}
+    if rule == "SAMPLE_REVIEW":
+        return _("found in the sampled second review: %(note)s") % {"note": n.get("note", "")}
     if rule == "YEAR_END_SPIKE":
         return (
             _(
