@@ -134,6 +134,21 @@ class TravelClaim(models.Model):
             raise ValidationError(errors)
 
 
+class TravelTotal(models.Model):
+    """A unit's travel cost and distinct travellers of a year, kept by the checks (actions.py)
+    so that the peer comparison after one save reads one row per unit, not the year's claims."""
+
+    unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveIntegerField()
+    cost = models.DecimalField(max_digits=18, decimal_places=0)
+    people = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year"], name="oversight_travel_total_once")
+        ]
+
+
 class Category(models.TextChoices):
     GOODS = "goods", _("Goods")
     SERVICES = "services", _("Non-consulting services")

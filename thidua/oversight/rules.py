@@ -39,16 +39,23 @@ class NormTable:
 
     def __init__(self, norms: Iterable[NormValue]) -> None:
         self.by_kind: dict[str, list[NormValue]] = defaultdict(list)
+        self._seen: dict[tuple[str, dt.date], NormValue | None] = {}
         for n in norms:
             self.by_kind[n.kind].append(n)
         for values in self.by_kind.values():
             values.sort(key=lambda n: n.valid_from, reverse=True)
 
     def at(self, kind: str, day: dt.date) -> NormValue | None:
+        key = (kind, day)
+        if key in self._seen:
+            return self._seen[key]
+        found = None
         for n in self.by_kind.get(kind, ()):
             if n.valid_from <= day < n.valid_to:
-                return n
-        return None
+                found = n
+                break
+        self._seen[key] = found
+        return found
 
     def value(self, kind: str, day: dt.date, default: Decimal) -> Decimal:
         n = self.at(kind, day)
