@@ -324,18 +324,18 @@ def _plant_one(b: _Builder, u: OrgUnit, y: int, rule: str) -> None:
                 supplier_name="Công ty TNHH Dịch vụ Thành Đạt",
             )
     elif rule == "YEAR_END_SPIKE":
-        for day in (5, 12, 19):
+        for dom in (5, 12, 19):
             b.package(
                 u,
                 y,
                 estimate=m(3_000_000_000),
                 award_price=m(2_700_000_000),
-                notice_date=d(y, 10, day),
-                bid_closing=d(y, 11, day),
-                award_date=d(y, 12, day),
+                notice_date=d(y, 10, dom),
+                bid_closing=d(y, 11, dom),
+                award_date=d(y, 12, dom),
             )
     elif rule == "SPLIT":
-        for day in (3, 13, 23):
+        for dom in (3, 13, 23):
             b.package(
                 u,
                 y,
@@ -347,7 +347,7 @@ def _plant_one(b: _Builder, u: OrgUnit, y: int, rule: str) -> None:
                 award_price=m(180_000_000),
                 notice_date=None,
                 bid_closing=None,
-                award_date=d(y, 8, day),
+                award_date=d(y, 8, dom),
             )
     elif rule == "DIRECT_OVER_LIMIT":
         b.package(

@@ -205,7 +205,8 @@ def _raw(qs: Any, columns: tuple[str, ...]) -> list[tuple[Any, ...]]:
     sql, params = qs.order_by().values_list(*columns).query.sql_with_params()
     with connection.cursor() as cur:
         cur.execute(sql, params)
-        return cur.fetchall()
+        rows: list[tuple[Any, ...]] = cur.fetchall()
+        return rows
 
 
 def records_of(year: int, unit_ids: Collection[int] | None = None) -> Records:

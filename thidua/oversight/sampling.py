@@ -147,7 +147,7 @@ def record_result(item: SampleItem, result: str, *, by: Any, note: str = "") -> 
         raise ValidationError({"note": _("Say what was corrected or found.")})
     with transaction.atomic():
         if result == SampleResult.CORRECTED:
-            report = Report.objects.filter(pk=item.report_id).first()
+            report = Report.objects.filter(pk=item.report_id).first() if item.report_id else None
             if report is None or report.status not in Report.LOCKED:
                 raise ValidationError(_("The unit has no approved report of the year to reopen."))
             reopen_report(report, by=by, reason=text)

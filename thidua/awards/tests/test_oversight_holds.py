@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import Client
 from django.utils import translation
 
 from thidua.audit.models import AuditEvent
@@ -78,7 +79,9 @@ def test_unknown_staff_codes_are_refused_and_nothing_is_named(cast: Cast) -> Non
     assert actions.people_by_codes("  ") == []
 
 
-def test_the_finding_page_names_the_people_and_the_form_names_more(cast: Cast, client) -> None:  # type: ignore[no-untyped-def]
+def test_the_finding_page_names_the_people_and_the_form_names_more(
+    cast: Cast, client: Client
+) -> None:
     named = _person("CB007")
     f = _finding(cast)
     client.force_login(cast.supervisor)

@@ -73,7 +73,8 @@ def test_the_results_follow_the_triage(rcast: ReportingCast) -> None:
     sampling.record_result(one, "corrected", by=cast.supervisor, note="Số tiết kiệm sai")
     report.refresh_from_db()
     assert report.status == Report.Status.RETURNED
-    assert report.transitions.last().reason == "Số tiết kiệm sai"  # type: ignore[attr-defined]
+    last = report.transitions.last()
+    assert last is not None and last.reason == "Số tiết kiệm sai"
     sampling.record_result(two, "violation", by=cast.supervisor, note="Chi sai định mức")
     f = Finding.objects.get(unit=cast.pa2, rule="SAMPLE_REVIEW")
     assert (f.status, f.year) == ("review", 2024)
@@ -89,8 +90,8 @@ def test_the_supervisor_draws_on_the_page(rcast: ReportingCast, client: Client) 
     r = client.post("/oversight/samples/", {"scope": cast.pa.pk, "year": 2024, "size": 1})
     d = SampleDraw.objects.get()
     assert r.status_code == 302 and r["Location"] == f"/oversight/samples/{d.pk}/"
-    page = client.get(r["Location"]).content.decode()
-    assert d.seed in page and "Tính lại từ hạt giống: đúng các đơn vị đã chọn." in page
+    text = client.get(r["Location"]).content.decode()
+    assert d.seed in text and "Tính lại từ hạt giống: đúng các đơn vị đã chọn." in text
     item = SampleItem.objects.get()
     client.post(f"/oversight/samples/items/{item.pk}/", {"result": "confirmed"})
     item.refresh_from_db()
