@@ -208,6 +208,8 @@ class AbsenceFact:
 class CaseFact:
     opened_on: dt.date
     closed_on: dt.date | None = None
+    finding_id: int | None = None
+    """An oversight finding naming the person (issue 13), rather than an awards case."""
 
     def open_on(self, day: dt.date) -> bool:
         return self.opened_on <= day and (self.closed_on is None or self.closed_on > day)
@@ -293,11 +295,16 @@ def service_months(joined_on: dt.date | None, year: int) -> int | None:
 
 def holds(cases: Sequence[CaseFact], as_of: dt.date, rule: RuleParams) -> list[Reason]:
     """R0: an open disciplinary review, investigation, inspection or complaint → HOLD."""
-    open_cases = [c for c in cases if c.open_on(as_of)]
-    if not open_cases:
-        return []
-    first = min(c.opened_on for c in open_cases)
-    return [Reason("case_open", HOLD, rule.article("hold"), {"since": first.isoformat()})]
+    open_cases = [c for c in cases if c.open_on(as_of) and c.finding_id is None]
+    out = []
+    if open_cases:
+        first = min(c.opened_on for c in open_cases)
+        out.append(Reason("case_open", HOLD, rule.article("hold"), {"since": first.isoformat()}))
+    for c in sorted(cases, key=lambda c: (c.opened_on, c.finding_id or 0)):
+        if c.finding_id is not None and c.open_on(as_of):
+            params = {"since": c.opened_on.isoformat(), "finding": c.finding_id}
+            out.append(Reason("finding_open", HOLD, rule.article("hold"), params))
+    return out
 
 
 def _compare(share: Decimal, threshold: Decimal, comparator: str) -> bool:

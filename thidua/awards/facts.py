@@ -80,6 +80,8 @@ def person_facts(
     ).values_list("person_id", "level", "decided_on", "served_until", "used_to_refuse_year"):
         disciplines[pid].append(engine.DisciplineFact(level, on, served, used))
     cases = _cases(as_of, person_ids, "person_id")
+    for pid, found in _named(as_of, person_ids).items():
+        cases[pid].extend(found)
     awards = _awards(year, person_ids, "person_id", first)
     initiatives = _initiatives(end, person_ids)
     resumed = _resumed(end, person_ids)
@@ -111,6 +113,21 @@ def _cases(
         field, "opened_on", "closed_on"
     ):
         out[key].append(engine.CaseFact(opened, closed))
+    return out
+
+
+def _named(as_of: dt.date, person_ids: Collection[int] | None) -> dict[int, list[engine.CaseFact]]:
+    """Open oversight findings naming each person (issue 13): a hold until the case closes."""
+    from thidua.oversight.models import OPEN_STATES, Finding
+
+    through = Finding.named_people.through
+    rows = _restrict(
+        through.objects.filter(finding__status__in=list(OPEN_STATES)), person_ids
+    ).values_list("person_id", "finding_id", "finding__found_at")
+    out: dict[int, list[engine.CaseFact]] = defaultdict(list)
+    for pid, fid, found_at in rows:
+        opened = min(found_at.date(), as_of)
+        out[pid].append(engine.CaseFact(opened, None, fid))
     return out
 
 

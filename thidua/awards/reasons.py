@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.urls import reverse
 from django.utils import formats
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -19,6 +20,9 @@ from thidua.lib.dates import format_vn_date
 
 MESSAGES: dict[str, Promise] = {
     "case_open": gettext_lazy("A case is open on the nominee since %(since)s: on hold."),
+    "finding_open": gettext_lazy(
+        "Named in an oversight finding open since %(since)s: on hold until the case closes."
+    ),
     "penalty_running": gettext_lazy(
         "The disciplinary penalty runs until %(until)s: achievements before it do not count."
     ),
@@ -122,6 +126,8 @@ class ShownReason:
     status: str
     article: str
     text: str
+    url: str = ""
+    """The case behind a hold (an oversight finding), when there is one to open."""
 
 
 _DECIMAL_PARAMS = frozenset({"share", "threshold", "total"})
@@ -158,7 +164,10 @@ def show(stored: Sequence[Sequence[Any]]) -> list[ShownReason]:
     for code, status, article, params in stored:
         template = MESSAGES.get(code)
         text = str(template) % _display(params, titles) if template is not None else code
-        shown.append(ShownReason(code, status, article, text))
+        url = ""
+        if isinstance(params, dict) and params.get("finding"):
+            url = reverse("oversight:finding", args=[params["finding"]])
+        shown.append(ShownReason(code, status, article, text, url))
     return shown
 
 

@@ -58,6 +58,64 @@ PLANTED = [
     Planted("LCA-KV01", 2026, "PEER_TRAVEL", "chi phí công tác bình quân gấp nhiều lần"),
 ]
 
+MORE: list[tuple[str, int, str]] = [
+    ("HN", 2024, "SETTLEMENT_OVER"),
+    ("TQ", 2026, "SETTLEMENT_OVER"),
+    ("CT-KV02", 2026, "SETTLEMENT_OVER"),
+    ("HN", 2026, "ONLY_WINNER_ELIGIBLE"),
+    ("LCA", 2024, "ONLY_WINNER_ELIGIBLE"),
+    ("TQ-KV03", 2026, "ONLY_WINNER_ELIGIBLE"),
+    ("CT", 2025, "WIN_GAP"),
+    ("HN-KV02", 2026, "WIN_GAP"),
+    ("TQ", 2024, "WIN_GAP"),
+    ("LCA", 2025, "ROUND_PCT_BIDS"),
+    ("CT", 2024, "ROUND_PCT_BIDS"),
+    ("HN-KV03", 2026, "ROUND_PCT_BIDS"),
+    ("TQ", 2025, "REPEAT_DIRECT"),
+    ("CT-KV01", 2026, "REPEAT_DIRECT"),
+    ("HN", 2024, "REPEAT_DIRECT"),
+    ("LCA-KV02", 2026, "YEAR_END_SPIKE"),
+    ("HN", 2025, "YEAR_END_SPIKE"),
+    ("CT", 2024, "YEAR_END_SPIKE"),
+    ("HN", 2024, "SPLIT"),
+    ("CT", 2025, "SPLIT"),
+    ("LCA-KV03", 2026, "SPLIT"),
+    ("CT-KV03", 2026, "DIRECT_OVER_LIMIT"),
+    ("HN", 2026, "DIRECT_OVER_LIMIT"),
+    ("LCA", 2024, "SINGLE_BIDDER"),
+    ("HN-KV01", 2026, "SINGLE_BIDDER"),
+    ("CT", 2025, "NORM_LODGING"),
+    ("LCA", 2024, "NORM_LODGING"),
+    ("TQ-KV03", 2026, "NORM_ALLOWANCE"),
+    ("CT", 2024, "NORM_ALLOWANCE"),
+    ("TQ", 2024, "LATE_AWARD"),
+    ("LCA-KV01", 2026, "SHORT_WINDOW"),
+    ("HN", 2026, "NEAR_ESTIMATE"),
+    ("TQ", 2026, "CENTRAL_BYPASS"),
+    ("CT", 2026, "REPEAT_SUPPLIER"),
+]
+"""More planted irregularities (issue 13 point 9): one generator per rule, `_plant_more`."""
+
+WHAT = {
+    "SETTLEMENT_OVER": "quyết toán vượt giá trúng thầu, không giải trình",
+    "ONLY_WINNER_ELIGIBLE": "bốn hồ sơ dự thầu, chỉ nhà thầu trúng thầu đạt",
+    "WIN_GAP": "giá trúng thầu thấp hơn giá xếp thứ hai 30 %",
+    "ROUND_PCT_BIDS": "hai giá dự thầu chênh nhau đúng 5 %",
+    "REPEAT_DIRECT": "hai gói chỉ định thầu cho cùng một công ty",
+    "YEAR_END_SPIKE": "ba gói lớn trao thầu trong tháng 12",
+    "SPLIT": "ba gói mua sắm 180 triệu trong 20 ngày",
+    "DIRECT_OVER_LIMIT": "chỉ định thầu 900 triệu",
+    "SINGLE_BIDDER": "chào hàng cạnh tranh một nhà thầu",
+    "NORM_LODGING": "khoán phòng nghỉ 600.000 đ/đêm",
+    "NORM_ALLOWANCE": "phụ cấp lưu trú vượt định mức",
+    "LATE_AWARD": "trao thầu 80 ngày sau đóng thầu",
+    "SHORT_WINDOW": "đóng thầu sau 1 ngày",
+    "NEAR_ESTIMATE": "giá trúng thầu bằng 99,8 % dự toán",
+    "CENTRAL_BYPASS": "mua máy photocopy thuộc danh mục tập trung bằng đấu thầu",
+    "REPEAT_SUPPLIER": "ba hợp đồng cho một nhà cung cấp",
+}
+PLANTED += [Planted(unit, year, rule, WHAT[rule]) for unit, year, rule in MORE]
+
 
 def _units(year: int) -> list[OrgUnit]:
     """The provinces, and from the 2025 reorganisation their regional units."""
@@ -222,6 +280,132 @@ def _plant(b: _Builder, units: dict[str, OrgUnit]) -> None:
         b.trip(units["LCA-KV01"], 2026, 0, person="Phạm Văn Đi", days=20)
 
 
+def _plant_one(b: _Builder, u: OrgUnit, y: int, rule: str) -> None:
+    d, m = dt.date, Decimal
+    if rule == "SETTLEMENT_OVER":
+        b.package(
+            u, y, estimate=m(800_000_000), award_price=m(720_000_000), settlement=m(790_000_000)
+        )
+    elif rule == "ONLY_WINNER_ELIGIBLE":
+        b.package(u, y, bidders=4, eligible_bidders=1)
+    elif rule == "WIN_GAP":
+        b.package(
+            u,
+            y,
+            estimate=m(1_100_000_000),
+            award_price=m(700_000_000),
+            next_bid=m(1_000_000_000),
+            bid_prices=[700_000_000, 1_000_000_000, 1_040_000_001],
+        )
+    elif rule == "ROUND_PCT_BIDS":
+        b.package(
+            u,
+            y,
+            estimate=m(900_000_000),
+            award_price=m(800_000_000),
+            bid_prices=[800_000_000, 840_000_000],
+        )
+    elif rule == "REPEAT_DIRECT":
+        tax = b.tax()
+        for day, (item, category) in ((d(y, 3, 4), ITEMS[3]), (d(y, 9, 8), ITEMS[5])):
+            b.package(
+                u,
+                y,
+                item=item,
+                category=category,
+                method="direct",
+                bidders=1,
+                estimate=m(60_000_000),
+                award_price=m(60_000_000),
+                notice_date=None,
+                bid_closing=None,
+                award_date=day,
+                supplier_tax_code=tax,
+                supplier_name="Công ty TNHH Dịch vụ Thành Đạt",
+            )
+    elif rule == "YEAR_END_SPIKE":
+        for dom in (5, 12, 19):
+            b.package(
+                u,
+                y,
+                estimate=m(3_000_000_000),
+                award_price=m(2_700_000_000),
+                notice_date=d(y, 10, dom),
+                bid_closing=d(y, 11, dom),
+                award_date=d(y, 12, dom),
+            )
+    elif rule == "SPLIT":
+        for dom in (3, 13, 23):
+            b.package(
+                u,
+                y,
+                item="Máy tính để bàn",
+                category="goods",
+                method="direct",
+                bidders=1,
+                estimate=m(180_000_000),
+                award_price=m(180_000_000),
+                notice_date=None,
+                bid_closing=None,
+                award_date=d(y, 8, dom),
+            )
+    elif rule == "DIRECT_OVER_LIMIT":
+        b.package(
+            u,
+            y,
+            method="direct",
+            bidders=1,
+            estimate=m(900_000_000),
+            award_price=m(900_000_000),
+            notice_date=None,
+            bid_closing=None,
+        )
+    elif rule == "SINGLE_BIDDER":
+        b.package(u, y, method="competitive", bidders=1)
+    elif rule == "NORM_LODGING":
+        b.trip(
+            u,
+            y,
+            0,
+            start=d(y, 3, 10),
+            end=d(y, 3, 12),
+            days=3,
+            destination="town",
+            allowance_paid=m(600_000),
+            lodging_mode="lump_sum",
+            lodging_paid=m(1_200_000),
+        )
+    elif rule == "NORM_ALLOWANCE":
+        per_day = 450_000 if y >= 2026 else 350_000
+        b.trip(u, y, 0, start=d(y, 9, 14), end=d(y, 9, 15), days=2, allowance_paid=m(per_day * 2))
+    elif rule == "LATE_AWARD":
+        b.package(u, y, notice_date=d(y, 2, 1), bid_closing=d(y, 3, 1), award_date=d(y, 5, 20))
+    elif rule == "SHORT_WINDOW":
+        b.package(u, y, notice_date=d(y, 6, 2), bid_closing=d(y, 6, 3), award_date=d(y, 6, 24))
+    elif rule == "NEAR_ESTIMATE":
+        b.package(u, y, estimate=m(600_000_000), award_price=m(598_800_000))
+    elif rule == "CENTRAL_BYPASS":
+        b.package(u, y, item="Máy photocopy", category="goods", on_central_list=True, method="open")
+    elif rule == "REPEAT_SUPPLIER":
+        tax = b.tax()
+        for month in (3, 6, 9):
+            b.package(
+                u,
+                y,
+                award_date=d(y, month, 15),
+                supplier_tax_code=tax,
+                supplier_name="Công ty Cổ phần Văn phòng phẩm Sông Hậu",
+            )
+    else:  # pragma: no cover - MORE lists only the rules above
+        raise ValueError(rule)
+
+
+def _plant_more(b: _Builder) -> None:
+    units = {u.code: u for u in OrgUnit.objects.filter(code__in={c for c, _y, _r in MORE})}
+    for code, year, rule in MORE:
+        _plant_one(b, units[code], year, rule)
+
+
 def build_oversight(rng: random.Random) -> list[str]:
     """Records, planted irregularities and the checks' findings; the supervisor login."""
     load_norms(Norm)  # idempotent: the migration's data, again after a flushed database
@@ -231,6 +415,7 @@ def build_oversight(rng: random.Random) -> list[str]:
             b.clean_year(unit, year)
     units = {u.code: u for u in OrgUnit.objects.filter(code__in={p.unit for p in PLANTED})}
     _plant(b, units)
+    _plant_more(b)
     TravelClaim.objects.bulk_create(b.travel, batch_size=1000)
     ProcurementPackage.objects.bulk_create(b.packages, batch_size=1000)
     for year in YEARS:

@@ -68,6 +68,8 @@ class PackageForm(forms.ModelForm):  # type: ignore[type-arg]
     notice_date = VnDateField(label=_("notice date"), required=False)
     bid_closing = VnDateField(label=_("bid closing"), required=False)
     award_date = VnDateField(label=_("award date"))
+    next_bid = MoneyField(label=_("next-best bid"), required=False)
+    settlement = MoneyField(label=_("settled amount"), required=False)
 
     class Meta:
         model = ProcurementPackage
@@ -84,6 +86,10 @@ class PackageForm(forms.ModelForm):  # type: ignore[type-arg]
             "notice_date",
             "bid_closing",
             "award_date",
+            "eligible_bidders",
+            "next_bid",
+            "settlement",
+            "settlement_note",
         ]
 
 

@@ -13,7 +13,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from thidua.lib.dates import OPEN_END
-from thidua.org.models import OrgUnit
+from thidua.org.models import OrgUnit, Person
 
 
 class Confidence(models.TextChoices):
@@ -134,6 +134,21 @@ class TravelClaim(models.Model):
             raise ValidationError(errors)
 
 
+class TravelTotal(models.Model):
+    """A unit's travel cost and distinct travellers of a year, kept by the checks (actions.py)
+    so that the peer comparison after one save reads one row per unit, not the year's claims."""
+
+    unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveIntegerField()
+    cost = models.DecimalField(max_digits=18, decimal_places=0)
+    people = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year"], name="oversight_travel_total_once")
+        ]
+
+
 class Category(models.TextChoices):
     GOODS = "goods", _("Goods")
     SERVICES = "services", _("Non-consulting services")
@@ -173,6 +188,17 @@ class ProcurementPackage(models.Model):
     notice_date = models.DateField(_("notice date"), null=True, blank=True)
     bid_closing = models.DateField(_("bid closing"), null=True, blank=True)
     award_date = models.DateField(_("award date"))
+    eligible_bidders = models.PositiveIntegerField(
+        _("number of bidders found eligible"), null=True, blank=True
+    )
+    next_bid = models.DecimalField(
+        _("next-best bid"), null=True, blank=True, max_digits=16, decimal_places=0
+    )
+    bid_prices = models.JSONField(_("bid prices"), default=list, blank=True)
+    settlement = models.DecimalField(
+        _("settled amount"), null=True, blank=True, max_digits=16, decimal_places=0
+    )
+    settlement_note = models.TextField(_("explanation of the settlement"), blank=True)
 
     class Meta:
         ordering = ["award_date", "pk"]
@@ -257,6 +283,9 @@ class Finding(models.Model):
     )
     deadline = models.DateField(_("deadline"), null=True, blank=True)
     found_at = models.DateTimeField(auto_now_add=True)
+    named_people = models.ManyToManyField(
+        Person, blank=True, related_name="oversight_findings", verbose_name=_("people named")
+    )
 
     objects = FindingQuerySet.as_manager()
 
@@ -286,3 +315,58 @@ class FindingHistory(models.Model):
     @property
     def to_label(self) -> str:
         return str(FindingState(self.to_status).label)
+
+
+class SampleDraw(models.Model):
+    """A year's sampled second review (kiểm tra xác suất) of a supervisor's scope: the units
+    drawn, weighted by risk, reproducible from the recorded seed (`sampling.py`)."""
+
+    scope = models.ForeignKey(
+        OrgUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("scope")
+    )
+    year = models.PositiveIntegerField(_("year"))
+    seed = models.CharField(_("seed"), max_length=64)
+    size = models.PositiveIntegerField(_("sample size"))
+    weights = models.JSONField(default=dict)
+    """unit id (text) → weight used in the draw, so that anyone can recompute it."""
+    drawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    drawn_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year", "-drawn_at"]
+        verbose_name = _("sample draw")
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "year"], name="oversight_sample_once")
+        ]
+
+
+class SampleResult(models.TextChoices):
+    PENDING = "pending", _("To verify")
+    CONFIRMED = "confirmed", _("Figures confirmed")
+    CORRECTED = "corrected", _("Figure corrected")
+    VIOLATION = "violation", _("Violation found")
+
+
+class SampleItem(models.Model):
+    """One unit drawn, its report of the year if any, and the result of the verification."""
+
+    draw = models.ForeignKey(SampleDraw, on_delete=models.CASCADE, related_name="items")
+    unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+")
+    rank = models.PositiveIntegerField()
+    weight = models.DecimalField(max_digits=8, decimal_places=2)
+    report_id = models.PositiveIntegerField(null=True, blank=True)
+    result = models.CharField(
+        _("result"), max_length=10, choices=SampleResult.choices, default=SampleResult.PENDING
+    )
+    note = models.TextField(_("note"), blank=True)
+    finding = models.ForeignKey(
+        Finding, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["draw", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["draw", "unit"], name="oversight_sample_unit_once")
+        ]

@@ -39,16 +39,23 @@ class NormTable:
 
     def __init__(self, norms: Iterable[NormValue]) -> None:
         self.by_kind: dict[str, list[NormValue]] = defaultdict(list)
+        self._seen: dict[tuple[str, dt.date], NormValue | None] = {}
         for n in norms:
             self.by_kind[n.kind].append(n)
         for values in self.by_kind.values():
             values.sort(key=lambda n: n.valid_from, reverse=True)
 
     def at(self, kind: str, day: dt.date) -> NormValue | None:
+        key = (kind, day)
+        if key in self._seen:
+            return self._seen[key]
+        found = None
         for n in self.by_kind.get(kind, ()):
             if n.valid_from <= day < n.valid_to:
-                return n
-        return None
+                found = n
+                break
+        self._seen[key] = found
+        return found
 
     def value(self, kind: str, day: dt.date, default: Decimal) -> Decimal:
         n = self.at(kind, day)
@@ -95,6 +102,11 @@ class Package:
     on_central_list: bool = False
     notice_date: dt.date | None = None
     bid_closing: dt.date | None = None
+    eligible_bidders: int | None = None
+    next_bid: Decimal | None = None
+    bid_prices: tuple[Decimal, ...] = ()
+    settlement: Decimal | None = None
+    settlement_note: str = ""
 
 
 @dataclass(frozen=True)
@@ -489,6 +501,192 @@ def check_central_bypass(records: Records, norms: NormTable) -> list[Hit]:
             {"price": _s(_price(p))} if p.on_central_list and p.method != CENTRALISED else None
         ),
     )
+
+
+@rule(
+    "SETTLEMENT_OVER",
+    _("Settlement above the award without explanation"),
+    _("The amount settled is above the award price and no explanation is recorded."),
+    _("Red flag: settlement above the contract price (sector review rule)"),
+    "medium",
+)
+def check_settlement_over(records: Records, norms: NormTable) -> list[Hit]:
+    def test(p: Package) -> dict[str, str] | None:
+        if p.settlement is None or p.settlement_note.strip():
+            return None
+        base = _price(p)
+        if p.settlement <= base:
+            return None
+        return {"settled": _s(p.settlement), "award": _s(base), "excess": _s(p.settlement - base)}
+
+    return _each("SETTLEMENT_OVER", records, test)
+
+
+@rule(
+    "ONLY_WINNER_ELIGIBLE",
+    _("Only the winner found eligible"),
+    _("Several bids were received but only the winning bidder was found eligible."),
+    _("Open Contracting Vietnam red flag: only the winning bidder was eligible"),
+    "medium",
+)
+def check_only_winner(records: Records, norms: NormTable) -> list[Hit]:
+    return _each(
+        "ONLY_WINNER_ELIGIBLE",
+        records,
+        lambda p: (
+            {"bidders": str(p.bidders), "eligible": "1"}
+            if p.method in COMPETITIVE and p.bidders >= 2 and p.eligible_bidders == 1
+            else None
+        ),
+    )
+
+
+@rule(
+    "WIN_GAP",
+    _("Winning bid far below the next"),
+    _("The winning bid is lower than the next-best bid by the threshold percentage or more."),
+    _("Open Contracting Vietnam red flag: winning bid at least 25 per cent below the next"),
+    "low",
+    ("flag.win_gap_pct",),
+)
+def check_win_gap(records: Records, norms: NormTable) -> list[Hit]:
+    def test(p: Package) -> dict[str, str] | None:
+        if p.award_price is None or p.next_bid is None or p.next_bid <= 0:
+            return None
+        pct = norms.value("flag.win_gap_pct", p.award_date, Decimal(25))
+        gap = ((p.next_bid - p.award_price) / p.next_bid * 100).quantize(Decimal("0.1"))
+        if gap < pct:
+            return None
+        return {
+            "award": _s(p.award_price),
+            "next": _s(p.next_bid),
+            "gap": _s(gap),
+            "pct": _s(pct),
+        }
+
+    return _each("WIN_GAP", records, test)
+
+
+@rule(
+    "ROUND_PCT_BIDS",
+    _("Bids an exact whole percentage apart"),
+    _(
+        "Two bids of the package differ by an exact whole percentage, a sign of bids prepared"
+        " together."
+    ),
+    _("Open Contracting Vietnam red flag: bid prices an exact percentage apart"),
+    "low",
+)
+def check_round_pct(records: Records, norms: NormTable) -> list[Hit]:
+    def test(p: Package) -> dict[str, str] | None:
+        bids = sorted(b for b in p.bid_prices if b > 0)
+        for i, low in enumerate(bids):
+            for high in bids[i + 1 :]:
+                pct = (high - low) * 100 / low
+                if high > low and pct == pct.to_integral_value():
+                    return {"low": _s(low), "high": _s(high), "pct": _s(pct)}
+        return None
+
+    return _each("ROUND_PCT_BIDS", records, test)
+
+
+@rule(
+    "REPEAT_DIRECT",
+    _("Repeated direct awards to one supplier"),
+    _("One unit awarded several contracts to the same supplier by direct contracting in the year."),
+    _(
+        "Open Contracting Vietnam red flag: two or more direct awards from one buyer to one"
+        " supplier"
+    ),
+    "medium",
+    ("flag.repeat_direct_awards",),
+)
+def check_repeat_direct(records: Records, norms: NormTable) -> list[Hit]:
+    groups: dict[tuple[int, int, str], list[Package]] = defaultdict(list)
+    for p in records.packages:
+        if p.supplier_tax_code and p.method == DIRECT:
+            groups[(p.unit_id, p.year, p.supplier_tax_code)].append(p)
+    hits = []
+    for (unit_id, year, tax), items in groups.items():
+        limit = int(norms.value("flag.repeat_direct_awards", dt.date(year, 12, 31), Decimal(2)))
+        if len(items) < limit:
+            continue
+        total = sum((_price(p) for p in items), Decimal(0))
+        hits.append(
+            Hit(
+                "REPEAT_DIRECT",
+                unit_id,
+                year,
+                f"REPEAT_DIRECT:{tax}",
+                {
+                    "count": str(len(items)),
+                    "limit": str(limit),
+                    "supplier": items[0].supplier_name or tax,
+                    "total": _s(total),
+                },
+                total,
+                package_ids=sorted(p.id for p in items),
+            )
+        )
+    return hits
+
+
+@rule(
+    "YEAR_END_SPIKE",
+    _("Year-end spending spike"),
+    _("A large share of the unit's procurement of the year was awarded in December."),
+    _("Statistical: share of the year's awards in December above the threshold"),
+    "low",
+    ("flag.year_end_share_pct", "flag.year_end_min_packages"),
+)
+def check_year_end(records: Records, norms: NormTable) -> list[Hit]:
+    groups: dict[tuple[int, int], list[Package]] = defaultdict(list)
+    for p in records.packages:
+        groups[(p.unit_id, p.year)].append(p)
+    hits = []
+    for (unit_id, year), items in groups.items():
+        end = dt.date(year, 12, 31)
+        share_max = norms.value("flag.year_end_share_pct", end, Decimal(50))
+        least = int(norms.value("flag.year_end_min_packages", end, Decimal(4)))
+        if len(items) < least:
+            continue
+        total = sum((_price(p) for p in items), Decimal(0))
+        late = [p for p in items if p.award_date.month == 12]
+        amount = sum((_price(p) for p in late), Decimal(0))
+        if total <= 0 or not late:
+            continue
+        share = (amount / total * 100).quantize(Decimal("0.1"))
+        if share <= share_max:
+            continue
+        hits.append(
+            Hit(
+                "YEAR_END_SPIKE",
+                unit_id,
+                year,
+                "YEAR_END_SPIKE",
+                {
+                    "share": _s(share),
+                    "threshold": _s(share_max),
+                    "december": _s(amount),
+                    "total": _s(total),
+                },
+                amount,
+                package_ids=sorted(p.id for p in late),
+            )
+        )
+    return hits
+
+
+@rule(
+    "SAMPLE_REVIEW",
+    _("Violation found in the sampled second review"),
+    _("The supervisor's sampled verification of the unit's report and records found a violation."),
+    _("Sampled second review (kiểm tra xác suất) by the supervising level"),
+    "high",
+)
+def check_sample_review(records: Records, norms: NormTable) -> list[Hit]:
+    """Recorded by the supervisor (sampling.py), never found by the checks."""
+    return []
 
 
 # --- Peers ---------------------------------------------------------------------------------

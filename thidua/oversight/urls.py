@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_samples
 
 app_name = "oversight"
 urlpatterns = [
@@ -9,4 +9,7 @@ urlpatterns = [
     path("queue/", views.queue, name="queue"),
     path("findings/<int:pk>/", views.finding, name="finding"),
     path("findings/<int:pk>/<str:to>/", views.move, name="move"),
+    path("samples/", views_samples.samples, name="samples"),
+    path("samples/<int:pk>/", views_samples.sample, name="sample"),
+    path("samples/items/<int:pk>/", views_samples.sample_result, name="sample_result"),
 ]

@@ -165,6 +165,7 @@ def finding(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         "reason_form": ReasonForm(),
         "travel": f.travel_claims.all(),
         "packages": f.packages.all(),
+        "named": f.named_people.all(),
         "open": f.status in (FindingState.NEW, FindingState.REVIEW, FindingState.EXPLAINED),
     }
     return render(request, "oversight/finding.html", context)
@@ -187,10 +188,19 @@ def move(request: AuthedHttpRequest, pk: int, to: str) -> HttpResponse:
             if not form.is_valid():
                 raise ValidationError(form.errors.get("deadline", [_("Check the form.")])[0])
             actions.ask_to_explain(
-                f, by=by, deadline=form.cleaned_data["deadline"], reason=form.cleaned_data["reason"]
+                f,
+                by=by,
+                deadline=form.cleaned_data["deadline"],
+                reason=form.cleaned_data["reason"],
+                people=actions.people_by_codes(request.POST.get("people", "")),
             )
         elif to == "confirmed":
-            actions.confirm_finding(f, by=by, reason=request.POST.get("reason", ""))
+            actions.confirm_finding(
+                f,
+                by=by,
+                reason=request.POST.get("reason", ""),
+                people=actions.people_by_codes(request.POST.get("people", "")),
+            )
         elif to == "dismissed":
             actions.dismiss_finding(f, by=by, reason=request.POST.get("reason", ""))
         else:

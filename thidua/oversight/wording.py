@@ -87,4 +87,45 @@ def describe(rule: str, n: dict[str, str]) -> str:
             "travel cost %(per)s VND per traveller against a median of %(median)s VND among"
             " %(peers)s peer units (robust z-score %(z)s > %(threshold)s)"
         ) % {**n, "per": _n(n["per"]), "median": _n(n["median"]), "z": _n(n["z"])}
+    return _more(rule, n)
+
+
+def _more(rule: str, n: dict[str, str]) -> str:
+    """The red flags of issue 13 points 4 and 9 (settlement, bids, year-end)."""
+    figures = {k: _n(v) for k, v in n.items() if k != "supplier"}
+    if rule == "SETTLEMENT_OVER":
+        return (
+            _(
+                "settled %(settled)s VND against an award of %(award)s VND (excess %(excess)s VND)"
+                " with no explanation recorded"
+            )
+            % figures
+        )
+    if rule == "ONLY_WINNER_ELIGIBLE":
+        return _("%(bidders)s bids received, only the winner found eligible") % n
+    if rule == "WIN_GAP":
+        return (
+            _(
+                "winning bid %(award)s VND is %(gap)s%% below the next bid %(next)s VND"
+                " (threshold %(pct)s%%)"
+            )
+            % figures
+        )
+    if rule == "ROUND_PCT_BIDS":
+        return _("bids of %(low)s VND and %(high)s VND are exactly %(pct)s%% apart") % figures
+    if rule == "REPEAT_DIRECT":
+        return _(
+            "%(count)s direct awards to %(supplier)s in the year, total %(total)s VND"
+            " (threshold %(limit)s)"
+        ) % {**n, "total": _n(n["total"])}
+    if rule == "SAMPLE_REVIEW":
+        return _("found in the sampled second review: %(note)s") % {"note": n.get("note", "")}
+    if rule == "YEAR_END_SPIKE":
+        return (
+            _(
+                "%(share)s%% of the year's procurement (%(december)s of %(total)s VND) awarded in"
+                " December (threshold %(threshold)s%%)"
+            )
+            % figures
+        )
     return str(REGISTRY[rule].title) if rule in REGISTRY else rule
