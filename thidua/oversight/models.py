@@ -286,3 +286,8 @@ class FindingHistory(models.Model):
     @property
     def to_label(self) -> str:
         return str(FindingState(self.to_status).label)
+
+
+from .models_reports import ReportFile, ReportHistory, ReportMessage, WasteReport  # noqa: E402
+
+__all__ = ["ReportFile", "ReportHistory", "ReportMessage", "WasteReport"]

@@ -10,3 +10,13 @@ urlpatterns = [
     path("findings/<int:pk>/", views.finding, name="finding"),
     path("findings/<int:pk>/<str:to>/", views.move, name="move"),
 ]
+
+# Issue 13 point 6: anonymous waste reports, the handler's side (views_reports.py).
+from . import views_reports  # noqa: E402
+
+urlpatterns += [
+    path("reports/<int:pk>/", views_reports.report, name="report"),
+    path("reports/<int:pk>/files/<int:file_id>/", views_reports.report_file, name="report_file"),
+    path("reports/<int:pk>/reply/", views_reports.report_reply, name="report_reply"),
+    path("reports/<int:pk>/<str:to>/", views_reports.report_move, name="report_move"),
+]
