@@ -51,7 +51,9 @@ class ReportForm(forms.Form):
         return plain_text(self.cleaned_data["text"])
 
     def clean_unit(self) -> OrgUnit:
-        unit = OrgUnit.objects.at(today()).filter(pk=self.cleaned_data["unit"]).first()
+        unit: OrgUnit | None = (
+            OrgUnit.objects.at(today()).filter(pk=self.cleaned_data["unit"]).first()
+        )
         if unit is None:
             raise forms.ValidationError(_("Choose the unit concerned."))
         return unit

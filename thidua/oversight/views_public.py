@@ -34,7 +34,7 @@ TOTAL_LIMIT = reports.MAX_FILES * reports.MAX_FILE_BYTES
 
 def _private(response: HttpResponse) -> HttpResponse:
     response["Cache-Control"] = "private, no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 

@@ -21,6 +21,10 @@ PLAIN = {"thidua.accounts.views.login_view", "thidua.packs.views.setup_page"} | 
     # The public portal (thidua/disclosures/views.py): anonymous readers only.
     f"thidua.disclosures.views.{name}"
     for name in ("index", "figures", "rankings", "decisions", "item", "item_pdf", "verify")
+} | {
+    # Anonymous waste reports (thidua/oversight/views_public.py): no login by design.
+    f"thidua.oversight.views_public.{name}"
+    for name in ("report_form", "status", "counts")
 }
 
 

@@ -42,10 +42,10 @@ def _answer(page: str) -> tuple[str, str]:
     return token.group(1), str(int(a) + int(b))
 
 
-def _post(client: Client, unit: Any, files: list[Any] | None = None, **over: str) -> Any:
+def _post(client: Client, target: Any, files: list[Any] | None = None, **over: Any) -> Any:
     page = client.get(FORM, {"q": "khu vuc"}, REMOTE_ADDR=IP).content.decode()
     token, answer = _answer(page)
-    data: dict[str, Any] = {"unit": str(unit.pk), "text": TEXT, "answer": answer, "token": token}
+    data: dict[str, Any] = {"unit": str(target.pk), "text": TEXT, "answer": answer, "token": token}
     data |= over
     if files:
         data["files"] = files
@@ -83,7 +83,8 @@ def test_the_search_finds_units_open_today_without_diacritics(client: Client, ca
 
 def test_a_report_end_to_end_with_stripped_files(client: Client, cast: Cast) -> None:
     jpeg, pdf = _jpeg_with_gps(), _pdf_with_author()
-    assert b"CameraMaker" in jpeg and "Người Gửi".encode("utf-16-be") in pdf or b"Author" in pdf
+    assert Image.open(io.BytesIO(jpeg)).getexif().get_ifd(0x8825)  # the original has GPS
+    assert b"CameraMaker" in jpeg and b"/Author" in pdf
     files = [
         SimpleUploadedFile("anh.jpg", jpeg, "image/jpeg"),
         SimpleUploadedFile("ho-so.pdf", pdf, "application/pdf"),
@@ -107,7 +108,7 @@ def test_a_report_end_to_end_with_stripped_files(client: Client, cast: Cast) -> 
     assert image.getexif().get_ifd(0x8825) == {}
     with pikepdf.open(io.BytesIO(stored["application/pdf"])) as clean:
         assert "/Info" not in clean.trailer and "/Metadata" not in clean.Root
-    assert b"Author" not in stored["application/pdf"]
+    assert b"/Author" not in stored["application/pdf"]
     # The sender reads the state with the code and secret, and writes back.
     opened = client.post(STATUS, {"code": code.group(1).lower(), "secret": secret.group(1)})
     assert opened.status_code == 200 and TEXT in opened.content.decode()
@@ -127,7 +128,7 @@ def test_no_identifier_is_stored_in_any_row(client: Client, cast: Cast) -> None:
     with connection.cursor() as cursor:
         for model in apps.get_models():
             table = model._meta.db_table
-            cursor.execute(f'SELECT * FROM "{table}"')  # noqa: S608 (table names from the models)
+            cursor.execute(f'SELECT * FROM "{table}"')
             for row in cursor.fetchall():
                 text = " ".join(str(v) for v in row if not isinstance(v, bytes | memoryview))
                 if IP in text or "IdentifyingBrowser" in text:
@@ -196,7 +197,7 @@ def test_the_throttle_forgets_at_the_next_window() -> None:
     throttle = anonymity.Throttle(limit=1, window=60)
     assert throttle.allow("a", now=0) and not throttle.allow("a", now=10)
     assert throttle.allow("a", now=61)
-    assert all(len(tag) == 16 and b"a" != tag for tag in throttle._counts)
+    assert all(len(tag) == 16 and tag != b"a" for tag in throttle._counts)
 
 
 def test_a_wrong_code_and_a_wrong_secret_give_the_same_answer(client: Client, cast: Cast) -> None:
@@ -238,7 +239,7 @@ def test_the_supervisor_handles_and_the_sender_reads_the_answer(client: Client, 
     )
     page = client.post(STATUS, {"code": receipt.report.code, "secret": receipt.secret})
     text = page.content.decode()
-    assert "Đã xác minh." in text and "Có lãng phí" in text and "Đã xác nhận" in text
+    assert "Đã xác minh." in text and "Có lãng phí" in text and "Đã kết luận" in text
 
 
 def test_the_public_counts_per_province_and_month(client: Client, cast: Cast) -> None:
