@@ -100,7 +100,7 @@ def new_question(*, now: float | None = None) -> Question:
     payload = f"{a}.{b}.{int(time.time() if now is None else now)}"
     words = _words()
     text = _("How much is %(a)s plus %(b)s? (answer in digits)") % {"a": words[a], "b": words[b]}
-    return Question(text, f"{payload}.{_sign(payload)}")
+    return Question(text[:1].upper() + text[1:], f"{payload}.{_sign(payload)}")
 
 
 def question_for(token: str) -> Question | None:
@@ -117,7 +117,7 @@ def question_for(token: str) -> Question | None:
         }
     except (ValueError, IndexError):
         return None
-    return Question(text, token)
+    return Question(text[:1].upper() + text[1:], token)
 
 
 def check_answer(token: str, answer: str, *, now: float | None = None) -> bool:

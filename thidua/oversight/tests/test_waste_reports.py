@@ -177,7 +177,7 @@ def test_an_oversized_file_is_refused(client: Client, cast: Cast) -> None:
 def test_missing_or_bad_fields_store_nothing(
     client: Client, cast: Cast, over: dict[str, str], message: str
 ) -> None:
-    response = _post(client, cast.regional, **over)
+    response = _post(client, cast.regional, None, **over)
     assert response.status_code == 400
     assert message in response.content.decode()
     assert not WasteReport.objects.exists()
