@@ -35,6 +35,8 @@ urlpatterns = [
     path("awards/", include("thidua.awards.urls")),
     path("notifications/", include("thidua.notifications.urls")),
     path("dashboards/", include("thidua.dashboards.urls")),
+    # Issue 13 point 6: anonymous waste reports (no login), before the portal's prefix.
+    path("public/phan-anh/", include("thidua.oversight.urls_public")),
     path("public/", include("thidua.disclosures.urls")),
     path("api/v1/", include("thidua.api_urls")),
     path("setup/", include("thidua.packs.urls")),

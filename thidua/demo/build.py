@@ -420,6 +420,9 @@ def build_demo(seed: int = 2023, *, with_reports: bool = True) -> Demo:
         from .oversight_data import build_oversight
 
         demo.emulation += build_oversight(random.Random(seed + 5))
+        from .waste_reports import build_waste_reports  # issue 13 point 6
+
+        demo.emulation += build_waste_reports()
         demo.emulation += build_disclosures()  # the public portal (issue 12): last
     return demo
 

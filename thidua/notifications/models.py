@@ -27,6 +27,7 @@ class Kind(models.TextChoices):
     CONSULTATION_ENDED = "consultation_ended", _("A consultation period has ended")
     DECISION_ISSUED = "decision_issued", _("A decision names me or my unit")
     ASSESSMENT_CHANGED = "assessment_changed", _("The reviewer changed my unit's assessment")
+    WASTE_REPORT = "waste_report", _("An anonymous waste report about a unit I supervise")
 
 
 class Channel(models.TextChoices):

@@ -10,7 +10,7 @@ from django.http import Http404
 from thidua.accounts.access import scope_for
 from thidua.accounts.models import Role
 
-from .models import Finding, FindingState
+from .models import Finding, FindingState, WasteReport
 
 SUPERVISING = {Role.SUPERVISOR, Role.ADMIN}
 
@@ -41,3 +41,20 @@ def can_explain(user: Any, finding: Finding) -> bool:
 
 def can_enter(user: Any, unit_id: int) -> bool:
     return scope_for(user).writes(unit_id)
+
+
+def reports_for_user(user: Any) -> QuerySet[WasteReport]:
+    """Anonymous waste reports go to supervisors (and administrators) whose scope covers the
+    unit, never to the unit's own people."""
+    scope = scope_for(user)
+    qs = WasteReport.objects.select_related("unit", "assignee")
+    if not (user.is_superuser or scope.roles & SUPERVISING):
+        return qs.none()
+    return qs if scope.unit_ids is None else qs.filter(unit_id__in=scope.unit_ids)
+
+
+def get_report_for_user(user: Any, pk: int) -> WasteReport:
+    try:
+        return reports_for_user(user).get(pk=pk)
+    except WasteReport.DoesNotExist as exc:
+        raise Http404 from exc

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+
+from thidua.lib.text import vn_sort_key
 
 from .models import Finding, FindingState
 from .rules import REGISTRY
@@ -92,3 +95,49 @@ def public_monthly_counts(year: int) -> list[MonthlyCount]:
     names = dict(OrgUnit.objects.filter(pk__in=set(provinces.values())).values_list("pk", "name"))
     out = [MonthlyCount(names.get(p, ""), month, n) for (p, month), n in counts.items()]
     return sorted(out, key=lambda r: (r.province, r.month))
+
+
+@dataclass(frozen=True)
+class ReportMonth:
+    """Anonymous waste reports of one province received in one month, by state today."""
+
+    province: str
+    month: dt.date
+    received: int
+    review: int
+    confirmed: int
+    dismissed: int
+
+
+def waste_report_counts(start: dt.date, end: dt.date) -> list[ReportMonth]:
+    """Per province and month of receipt in [start, end): reports received, and how many of
+    them are under review, confirmed and dismissed now (public page /public/phan-anh/thong-ke/).
+    A province is the unit's branch directly below the root on the day received."""
+    from django.db.models import Count, Q
+    from django.db.models.functions import TruncMonth
+
+    from .models_reports import WasteReport
+
+    rows = (
+        WasteReport.objects.filter(received_on__gte=start, received_on__lt=end)
+        .annotate(month=TruncMonth("received_on"))
+        .values("province__name", "month")
+        .annotate(
+            received=Count("pk"),
+            review=Count("pk", filter=Q(status=FindingState.REVIEW)),
+            confirmed=Count("pk", filter=Q(status=FindingState.CONFIRMED)),
+            dismissed=Count("pk", filter=Q(status=FindingState.DISMISSED)),
+        )
+    )
+    out = [
+        ReportMonth(
+            r["province__name"],
+            r["month"] if isinstance(r["month"], dt.date) else r["month"].date(),
+            r["received"],
+            r["review"],
+            r["confirmed"],
+            r["dismissed"],
+        )
+        for r in rows
+    ]
+    return sorted(out, key=lambda m: (m.month, vn_sort_key(m.province)))

@@ -13,3 +13,13 @@ urlpatterns = [
     path("samples/<int:pk>/", views_samples.sample, name="sample"),
     path("samples/items/<int:pk>/", views_samples.sample_result, name="sample_result"),
 ]
+
+# Issue 13 point 6: anonymous waste reports, the handler's side (views_reports.py).
+from . import views_reports  # noqa: E402
+
+urlpatterns += [
+    path("reports/<int:pk>/", views_reports.report, name="report"),
+    path("reports/<int:pk>/files/<int:file_id>/", views_reports.report_file, name="report_file"),
+    path("reports/<int:pk>/reply/", views_reports.report_reply, name="report_reply"),
+    path("reports/<int:pk>/<str:to>/", views_reports.report_move, name="report_move"),
+]

@@ -23,9 +23,16 @@ from thidua.lib.numbers import format_vn_number
 from thidua.lib.spreadsheets import XlsxFormats, write_text
 
 from . import actions
-from .access import can_enter, can_explain, findings_for_user, get_finding_for_user, supervises
+from .access import (
+    can_enter,
+    can_explain,
+    findings_for_user,
+    get_finding_for_user,
+    reports_for_user,
+    supervises,
+)
 from .forms import AskForm, PackageForm, QueueFilter, ReasonForm, TravelClaimForm
-from .models import Finding, FindingState, ProcurementPackage, TravelClaim
+from .models import OPEN_STATES, Finding, FindingState, ProcurementPackage, TravelClaim
 from .rules import REGISTRY
 from .wording import describe
 
@@ -115,6 +122,9 @@ def queue(request: AuthedHttpRequest) -> HttpResponse:
         counts[s] += 1
     context = {"form": form, "rows": rows, "total": qs.count(), "states": FindingState.choices}
     context["counts"] = counts
+    # Issue 13 point 6: the anonymous waste reports in the supervisor's scope, open ones first.
+    waste = reports_for_user(request.user).order_by("status", "-received_on", "-pk")
+    context["waste_reports"] = sorted(waste[:200], key=lambda r: r.status not in OPEN_STATES)
     return render(request, "oversight/queue.html", context)
 
 

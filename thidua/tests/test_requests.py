@@ -29,6 +29,11 @@ PLAIN = (
         f"thidua.disclosures.views_consultation.{name}"
         for name in ("consultations", "comment")
     }
+    | {
+        # Anonymous waste reports (thidua/oversight/views_public.py): no login by design.
+        f"thidua.oversight.views_public.{name}"
+        for name in ("report_form", "status", "counts")
+    }
 )
 
 

@@ -49,3 +49,23 @@ def test_the_clean_records_are_not_drowned_in_flags(provinces: None) -> None:
     records = TravelClaim.objects.count() + ProcurementPackage.objects.count()
     assert records > 200
     assert len(extra) <= 0.05 * records, [(f.unit.code, f.year, f.rule) for f in extra]
+
+
+def test_the_demo_waste_reports_route_to_the_supervisor_and_open_with_the_code(
+    provinces: None,
+) -> None:
+    from thidua.demo.waste_reports import ANSWER, CASES, build_waste_reports
+    from thidua.notifications.models import Notification
+    from thidua.oversight.models import WasteReport
+    from thidua.oversight.reports import open_report
+
+    build_oversight(random.Random(7))
+    line = build_waste_reports()[0]
+    assert WasteReport.objects.count() == len(CASES)
+    states = set(WasteReport.objects.values_list("status", flat=True))
+    assert states == {"new", "review", "confirmed", "dismissed"}
+    code, secret = line.rstrip(".").split("mã ")[1].split(",")[0], line.rstrip(".").split()[-1]
+    report = open_report(code, secret)
+    assert report is not None and report.messages.get().text == ANSWER
+    # Tuyên Quang's reports reach its supervisor; Hà Nội has none in the demo.
+    assert Notification.objects.filter(kind="waste_report").count() == 4

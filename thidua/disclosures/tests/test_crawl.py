@@ -71,10 +71,15 @@ def test_an_anonymous_crawl_sees_only_what_was_published(ecast: ReportingCast) -
         "/api/v1/public/heads/latest",
         f"/api/v1/public/entries/{publication.leaf_id}",
         "/api/v1/public/entries/1",
+        # Issue 13 point 6: the anonymous waste reports' public pages.
+        "/public/phan-anh/",
+        "/public/phan-anh/theo-doi/",
+        "/public/phan-anh/thong-ke/",
     ]
     pages = crawl(client, start)
     assert f"/public/items/{publication.leaf_id}/" in pages
     assert f"/public/verify/{publication.leaf_id}/" in pages
+    assert "/public/phan-anh/thong-ke/" in pages
     users = (ecast.cast.reporter, ecast.cast.secretary, ecast.head)
     people = [p.full_name for p in Person.objects.all()] + [
         text for u in users for text in (u.get_full_name(), u.email) if text
