@@ -178,6 +178,12 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 THIDUA_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 # audit_verify also checks the chain against the heads anchored in the public log (issue 12).
 THIDUA_AUDIT_ANCHORS = "thidua.disclosures.anchors.local_anchors"
+# Digital signatures on issued decisions (PAdES, docs/transparency.md "Chữ ký số"): off unless
+# a PKCS#12 file (or a directory of them, one `<unit code>.p12` per issuing unit) is given.
+THIDUA_SIGNING_P12 = env.str("THIDUA_SIGNING_P12", default="")
+THIDUA_SIGNING_P12_PASSWORD = env.str("THIDUA_SIGNING_P12_PASSWORD", default="")
+THIDUA_SIGNING_DIR = env.str("THIDUA_SIGNING_DIR", default="")
+THIDUA_SIGNING_TRUST = env.str("THIDUA_SIGNING_TRUST", default="")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000

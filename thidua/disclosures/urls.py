@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from . import views, views_publish
+from . import views, views_publish, views_signature
 
 app_name = "disclosures"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("items/<int:index>/", views.item, name="item"),
     path("items/<int:index>.pdf", views.item_pdf, name="item_pdf"),
     path("verify/<int:index>/", views.verify, name="verify"),
+    path("signature/", views_signature.signature, name="signature"),
     path("manage/", views_publish.manage, name="manage"),
     path("manage/publish/", views_publish.publish, name="publish"),
     path("manage/<int:index>/withdraw/", views_publish.withdraw, name="withdraw"),

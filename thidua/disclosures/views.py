@@ -21,7 +21,7 @@ from django.views.decorators.http import require_safe
 from thidua.lib.documents import render_pdf
 from thidua.movements.models import Movement
 
-from . import log, presenting, sources
+from . import log, presenting, sources, views_signature
 from .keys import public_key_bytes
 from .models import LogLeaf, Publication
 
@@ -132,7 +132,10 @@ def item_pdf(request: HttpRequest, index: int) -> HttpResponse:
     if publication.kind != Publication.Kind.DECISION:
         raise Http404
     document = sources.document_from_content(presenting.content_of(publication)["document"])
-    response = HttpResponse(render_pdf(document), content_type="application/pdf")
+    # The decision as signed at issue when it was signed (views_signature), else rendered.
+    signed = views_signature.signed_decision_pdf(publication.subject)
+    data = signed if signed is not None else render_pdf(document)
+    response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{document.filename_stem}.pdf"'
     return response
 
