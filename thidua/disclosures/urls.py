@@ -12,6 +12,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("items/<int:index>.pdf", views.item_pdf, name="item_pdf"),
     path("verify/<int:index>/", views.verify, name="verify"),
     path("signature/", views_signature.signature, name="signature"),
+    path("items/<int:index>/awards/<int:row>/", views_signature.award, name="award"),
+    path(
+        "manage/awards/<int:pk>/certificate.pdf",
+        views_signature.award_certificate,
+        name="award_certificate",
+    ),
     path("manage/", views_publish.manage, name="manage"),
     path("manage/publish/", views_publish.publish, name="publish"),
     path("manage/<int:index>/withdraw/", views_publish.withdraw, name="withdraw"),

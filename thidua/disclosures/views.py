@@ -21,7 +21,7 @@ from django.views.decorators.http import require_safe
 from thidua.lib.documents import render_pdf
 from thidua.movements.models import Movement
 
-from . import log, presenting, sources, views_signature
+from . import log, presenting, sources
 from .keys import public_key_bytes
 from .models import LogLeaf, Publication
 
@@ -133,7 +133,9 @@ def item_pdf(request: HttpRequest, index: int) -> HttpResponse:
         raise Http404
     document = sources.document_from_content(presenting.content_of(publication)["document"])
     # The decision as signed at issue when it was signed (views_signature), else rendered.
-    signed = views_signature.signed_decision_pdf(publication.subject)
+    from .views_signature import signed_decision_pdf  # it imports this module
+
+    signed = signed_decision_pdf(publication.subject)
     data = signed if signed is not None else render_pdf(document)
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{document.filename_stem}.pdf"'

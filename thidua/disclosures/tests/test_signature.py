@@ -5,14 +5,20 @@ signed decision's .pdf is the one signed at issue."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
+import pdfplumber
+import pikepdf
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from pikepdf import PdfImage
+from PIL import Image
 
+from thidua.council import certificates
 from thidua.council.testing import World
 from thidua.disclosures import actions, sources, views_signature
 from thidua.disclosures.tests.test_actions import issued_decision
@@ -104,3 +110,60 @@ def test_a_published_signed_decision_serves_its_signed_pdf(
     pdf = client.get(reverse("disclosures:item_pdf", args=[publication.leaf_id])).content
     assert pdf == bytes(decision.signed_pdf)
     assert signing.verify_pdf(pdf, [ca.pem]).status is signing.Status.VALID
+
+
+def _published(world: World) -> tuple[Any, Any]:
+    decision = issued_decision(world)
+    draft = sources.decision(decision)
+    assert draft is not None
+    return decision, actions.publish(draft, by=world.secretary)
+
+
+def test_a_certificate_prints_with_the_qr_code_of_its_public_page(
+    client: Client, world: World, settings: Any
+) -> None:
+    settings.THIDUA_SIGNING_DIR = settings.THIDUA_SIGNING_P12 = ""
+    decision = issued_decision(world)
+    awardee = decision.awardees.select_related("award", "proposal__title").first()
+    assert awardee is not None and awardee.award is not None
+    client.force_login(world.secretary)
+    url = reverse("disclosures:award_certificate", args=[awardee.award.pk])
+    refused = client.get(url)  # not published yet: the QR code would open nothing
+    assert refused.status_code == 302 and refused["Location"].endswith(f"/{decision.pk}/")
+    draft = sources.decision(decision)
+    assert draft is not None
+    publication = actions.publish(draft, by=world.secretary)
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    with pdfplumber.open(io.BytesIO(response.content)) as pdf:
+        page = pdf.pages[0]
+        text = page.extract_text()
+        assert len(pdf.pages) == 1 and page.width > page.height  # A4 landscape
+        assert len(page.images) == 1
+    row = certificates.row_of(awardee)
+    public_url = "http://testserver" + reverse("disclosures:award", args=[publication.leaf_id, row])
+    assert decision.number_text in text and "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
+    name = awardee.proposal.person.full_name if awardee.proposal.person else ""
+    assert name.split()[-1] in text
+    # The embedded image is exactly the QR code of the public page's absolute URL.
+    with pikepdf.open(io.BytesIO(response.content)) as pdf:
+        images = [PdfImage(x) for x in pdf.pages[0].get_images().values()]
+        embedded = images[0].as_pil_image().convert("L")
+    expected = Image.open(io.BytesIO(certificates.qr_png(public_url))).convert("L")
+    assert embedded.size == expected.size and embedded.tobytes() == expected.tobytes()
+    other = Image.open(io.BytesIO(certificates.qr_png(public_url + "x"))).convert("L")
+    assert other.tobytes() != embedded.tobytes()
+
+
+def test_the_public_award_page_shows_the_published_award(client: Client, world: World) -> None:
+    decision, publication = _published(world)
+    awardee = decision.awardees.select_related("proposal__title", "proposal__person").first()
+    row = certificates.row_of(awardee)
+    page = client.get(reverse("disclosures:award", args=[publication.leaf_id, row]))
+    text = page.content.decode()
+    assert page.status_code == 200 and not page.cookies
+    assert awardee.proposal.title.name in text and decision.number_text in text
+    if awardee.proposal.person:
+        assert awardee.proposal.person.full_name in text
+    assert client.get(f"/public/items/{publication.leaf_id}/awards/99/").status_code == 404
+    assert client.get(f"/public/items/{publication.leaf_id + 1}/awards/1/").status_code == 404
