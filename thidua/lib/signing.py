@@ -14,12 +14,16 @@ No Django model is imported here; the configuration is read from settings by `co
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import datetime as dt
 import enum
 import io
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -28,6 +32,18 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+def _outside_event_loop(work: Callable[[], T]) -> T:
+    """Run `work` where pyHanko's synchronous API may call asyncio.run(): in this thread, or in
+    a worker thread when this one already runs an event loop (ASGI, Playwright's sync API)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return work()
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(work).result()
 
 FONT = Path("/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf")
 FIELD_NAME = "ChuKySo"
@@ -188,7 +204,7 @@ def sign_pdf(
             stamp_style=style,
             new_field_spec=spec,
         )
-        out = pdf_signer.sign_pdf(writer)
+        out = _outside_event_loop(lambda: pdf_signer.sign_pdf(writer))
     except Exception as exc:  # pyHanko raises many kinds; the caller needs one
         raise SigningError(str(exc)) from exc
     return bytes(out.getbuffer())
@@ -233,7 +249,9 @@ def verify_pdf(data: bytes, trust_pems: list[bytes]) -> Verification:
         revocation_mode="soft-fail",
     )
     try:
-        result = validate_pdf_signature(embedded, context, skip_diff=False)
+        result = _outside_event_loop(
+            lambda: validate_pdf_signature(embedded, context, skip_diff=False)
+        )
     except (SignatureValidationError, ValueError, KeyError, TypeError) as exc:
         logger.info("signature check failed: %s", exc)
         return Verification(Status.MODIFIED)

@@ -133,3 +133,17 @@ def test_configuration_per_unit_then_single_then_off(
     (tmp_path / "ca.pem").write_bytes(pki[0].pem)
     settings.THIDUA_SIGNING_TRUST = str(tmp_path / "ca.pem")
     assert signing.configured_trust() == [pki[0].pem]
+
+
+def test_signing_and_checking_work_inside_a_running_event_loop(
+    pki: tuple[signing.Authority, Path],
+) -> None:
+    """pyHanko's synchronous calls use asyncio.run(): under ASGI or Playwright's sync API a loop
+    is already running in the thread, and they must still work."""
+    import asyncio
+
+    async def inside() -> signing.Status:
+        data = signing.sign_pdf(render_pdf(KSND), signing.SigningKey(pki[1], PASS))
+        return signing.verify_pdf(data, [pki[0].pem]).status
+
+    assert asyncio.run(inside()) is signing.Status.VALID
