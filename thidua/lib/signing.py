@@ -45,6 +45,7 @@ def _outside_event_loop(work: Callable[[], T]) -> T:
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(work).result()
 
+
 FONT = Path("/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf")
 FIELD_NAME = "ChuKySo"
 MAX_SIGNED_PDF_BYTES = 20 * 1024 * 1024

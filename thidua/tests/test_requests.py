@@ -21,11 +21,9 @@ PLAIN = {"thidua.accounts.views.login_view", "thidua.packs.views.setup_page"} | 
     # The public portal (thidua/disclosures/views.py): anonymous readers only.
     f"thidua.disclosures.views.{name}"
     for name in ("index", "figures", "rankings", "decisions", "item", "item_pdf", "verify")
-} | {
-    # The portal's signature checker and an award's public page (views_signature.py).
-    f"thidua.disclosures.views_signature.{name}"
-    for name in ("signature", "award")
 }
+# The portal's signature checker and an award's public page (disclosures/views_signature.py).
+PLAIN |= {f"thidua.disclosures.views_signature.{name}" for name in ("signature", "award")}
 
 
 def _pages(patterns: list[Any]) -> Iterator[Callable[..., Any]]:
