@@ -6,12 +6,15 @@ BIN := $(VENV)/bin
 DEBIAN_RUN := gettext fonts-liberation2 libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 DEBIAN_TEST := gettext fonts-liberation2 libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 chromium poppler-utils libreoffice-calc-nogui
 HOST ?= 127.0.0.1:8000
+# `make run` signs issued decisions with the demo's own CA (var/signing/, made by `make demo`)
+# unless THIDUA_SIGNING_* are set already (docs/transparency.md "Chữ ký số").
+SIGNING_ENV = THIDUA_SIGNING_DIR="$${THIDUA_SIGNING_DIR-var/signing}" THIDUA_SIGNING_TRUST="$${THIDUA_SIGNING_TRUST-var/signing/ca.pem}" THIDUA_SIGNING_P12_PASSWORD="$${THIDUA_SIGNING_P12_PASSWORD-$$(cat var/signing/passphrase 2>/dev/null)}"
 
 .PHONY: run test bench venv deps dev-deps debian-run debian-test messages migrate demo check clean
 
 run: deps messages migrate demo
 	@echo "thidua: http://$(HOST)/  (Ctrl+C to stop)"
-	$(BIN)/python manage.py run_huey --quiet & trap "kill $$!" EXIT; $(BIN)/python manage.py runserver --noreload $(HOST)
+	$(SIGNING_ENV) $(BIN)/python manage.py run_huey --quiet & trap "kill $$!" EXIT; $(SIGNING_ENV) $(BIN)/python manage.py runserver --noreload $(HOST)
 
 test: dev-deps messages
 	./scripts/check
@@ -59,6 +62,7 @@ migrate:
 
 demo:
 	$(BIN)/python manage.py load_demo --if-empty
+	$(BIN)/python manage.py demo_signing
 
 clean:
 	rm -rf $(VENV) var

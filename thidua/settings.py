@@ -181,6 +181,12 @@ THIDUA_AUDIT_ANCHORS = "thidua.disclosures.anchors.local_anchors"
 # The portal publishes finished phase reviews through this module (issue 12; dashboards and
 # disclosures are siblings in the layers and do not import each other).
 THIDUA_PUBLIC_REVIEWS = "thidua.dashboards.review_public"
+# Digital signatures on issued decisions (PAdES, docs/transparency.md "Chữ ký số"): off unless
+# a PKCS#12 file (or a directory of them, one `<unit code>.p12` per issuing unit) is given.
+THIDUA_SIGNING_P12 = env.str("THIDUA_SIGNING_P12", default="")
+THIDUA_SIGNING_P12_PASSWORD = env.str("THIDUA_SIGNING_P12_PASSWORD", default="")
+THIDUA_SIGNING_DIR = env.str("THIDUA_SIGNING_DIR", default="")
+THIDUA_SIGNING_TRUST = env.str("THIDUA_SIGNING_TRUST", default="")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000

@@ -34,7 +34,7 @@ from thidua.lib.text import nfc
 from thidua.org.body import profile_for
 from thidua.org.models import OrgUnit
 
-from . import ballot, notices, rules
+from . import ballot, notices, rules, signatures
 from .models import (
     AgendaItem,
     BallotReceipt,
@@ -509,12 +509,17 @@ def issue_decision(decision: Decision, *, by: Any, number: int | None = None) ->
         )
         awardee.save(update_fields=["cash_amount", "award"])
         _move_proposal(proposal, P.AWARDED, by=by, reason=decision.number_text)
+    signatures.sign_issued(decision)  # when a signing key is configured (issue 12 point 8)
     record(
         "council.decision.issue",
         by=by,
         object_type="council.decision",
         object_id=decision.pk,
-        after={"number": decision.number_text, "awardees": decision.awardees.count()},
+        after={
+            "number": decision.number_text,
+            "awardees": decision.awardees.count(),
+            "signed_pdf_sha256": decision.signed_pdf_sha256,
+        },
     )
     notices.decision_issued(decision)
     return decision

@@ -261,6 +261,11 @@ class Decision(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    signed_pdf = models.BinaryField(_("signed PDF"), null=True, blank=True, editable=False)
+    """The .pdf as signed at issue (council.signatures), served as it is ever after."""
+    signed_pdf_sha256 = models.CharField(
+        _("SHA-256 of the signed PDF"), max_length=64, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["-year", "-number", "-id"]

@@ -20,7 +20,7 @@ from thidua.awards.models import AwardRecord, Council, Proposal
 from thidua.lib.dates import today
 from thidua.lib.documents import OfficialDocument, render_docx, render_pdf
 
-from . import access, actions, consultation, exports, rules
+from . import access, actions, consultation, exports, rules, signatures
 from .forms import DecisionForm, IssueForm, RevokeForm, SessionForm, VoteForm, WrittenVoteForm
 from .models import AgendaItem, BallotReceipt, CouncilSession, Revocation, SessionMember
 
@@ -326,6 +326,9 @@ def decision_page(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         "issue_form": IssueForm(),
         "revocations": {r.award_id: r for r in Revocation.objects.filter(decision=decision)},
     }
+    if not request.htmx:
+        status = signatures.status_of(decision)
+        context["signature"] = signatures.describe(status) if status else None
     template = "council/decision.html#awardees" if request.htmx else "council/decision.html"
     return render(request, template, context)
 
@@ -350,6 +353,12 @@ def decision_issue(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def decision_file(request: AuthedHttpRequest, pk: int, fmt: str) -> HttpResponse:
     decision = access.get_decision_for_user(request.user, pk)
+    signed = signatures.signed_bytes(decision) if fmt == "pdf" else None
+    if signed is not None:  # the bytes signed at issue, never re-rendered
+        document = exports.decision_document(decision)
+        response = HttpResponse(signed, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{document.filename_stem}.pdf"'
+        return response
     return _file(exports.decision_document(decision), fmt)
 
 

@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from . import views, views_consultation, views_more, views_publish
+from . import views, views_consultation, views_more, views_publish, views_signature
 
 app_name = "disclosures"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -21,6 +21,13 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("manage/plan/", views_more.publish_plan, name="publish_plan"),
     path("manage/oversight/", views_more.publish_oversight, name="publish_oversight"),
     path("manage/review/", views_more.publish_review, name="publish_review"),
+    path("signature/", views_signature.signature, name="signature"),
+    path("items/<int:index>/awards/<int:row>/", views_signature.award, name="award"),
+    path(
+        "manage/awards/<int:pk>/certificate.pdf",
+        views_signature.award_certificate,
+        name="award_certificate",
+    ),
     path("manage/", views_publish.manage, name="manage"),
     path("manage/publish/", views_publish.publish, name="publish"),
     path("manage/<int:index>/withdraw/", views_publish.withdraw, name="withdraw"),

@@ -168,7 +168,12 @@ def item_pdf(request: HttpRequest, index: int) -> HttpResponse:
     if publication.kind != Publication.Kind.DECISION:
         raise Http404
     document = sources.document_from_content(presenting.content_of(publication)["document"])
-    response = HttpResponse(render_pdf(document), content_type="application/pdf")
+    # The decision as signed at issue when it was signed (views_signature), else rendered.
+    from .views_signature import signed_decision_pdf  # it imports this module
+
+    signed = signed_decision_pdf(publication.subject)
+    data = signed if signed is not None else render_pdf(document)
+    response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{document.filename_stem}.pdf"'
     return response
 

@@ -35,6 +35,8 @@ PLAIN = (
         for name in ("report_form", "status", "counts")
     }
 )
+# The portal's signature checker and an award's public page (disclosures/views_signature.py).
+PLAIN |= {f"thidua.disclosures.views_signature.{name}" for name in ("signature", "award")}
 
 
 def _pages(patterns: list[Any]) -> Iterator[Callable[..., Any]]:

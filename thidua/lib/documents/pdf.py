@@ -11,6 +11,7 @@ from django.template import Context, Engine
 
 from thidua.lib.documents import model
 from thidua.lib.documents.model import Image, OfficialDocument, Table
+from thidua.lib.signing import Box
 
 _ENGINE = Engine(dirs=[str(Path(__file__).parent / "templates")], autoescape=True)
 
@@ -53,3 +54,27 @@ def render_pdf(doc: OfficialDocument) -> bytes:
 
     pdf: bytes = HTML(string=render_html(doc)).write_pdf()
     return pdf
+
+
+SIGNATURE_ANCHOR = "signature-anchor"
+SIGNATURE_SPACE_PT = 60.0
+"""The room left above the signer's name (`.signer-name { margin-top: 60pt }`) for the
+signature and the seal: where a digital signature's visible box goes."""
+PX_TO_PT = 0.75
+
+
+def render_pdf_for_signing(doc: OfficialDocument) -> tuple[bytes, Box | None]:
+    """The PDF of `render_pdf`, with the box (PDF points, on the last page) above the signer's
+    name where the signature's appearance goes; None when the document has no signer."""
+    from weasyprint import HTML
+
+    document = HTML(string=render_html(doc)).render()
+    pdf: bytes = document.write_pdf()
+    page = document.pages[-1]
+    anchor = page.anchors.get(SIGNATURE_ANCHOR)
+    if anchor is None:
+        return pdf, None
+    x1, y1, x2, _y2 = (value * PX_TO_PT for value in anchor)
+    height = page.height * PX_TO_PT
+    top = height - y1 + SIGNATURE_SPACE_PT - 4  # PDF y runs upwards from the bottom
+    return pdf, Box(x1=x1 + 8, y1=height - y1 + 4, x2=x2 - 8, y2=top, page=-1)
