@@ -370,6 +370,8 @@ class SampleItem(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["draw", "unit"], name="oversight_sample_unit_once")
         ]
+
+
 from .models_reports import ReportFile, ReportHistory, ReportMessage, WasteReport  # noqa: E402
 
 __all__ = ["ReportFile", "ReportHistory", "ReportMessage", "WasteReport"]

@@ -64,7 +64,6 @@ def public_monthly_counts(year: int) -> list[MonthlyCount]:
     """Findings in state confirmed, counted per province and month of their confirmation in
     `year` (the month of the first move to confirmed; the finding's own date when the history
     lacks it). Sorted by province, then month."""
-    import datetime as dt
     from collections import Counter
 
     from django.db.models import Min, Q
