@@ -255,3 +255,22 @@ def test_the_public_counts_per_province_and_month(client: Client, cast: Cast) ->
     assert by[cast.pc.name].received == 1 and by[cast.pc.name].dismissed == 0
     page = client.get("/public/phan-anh/thong-ke/").content.decode()
     assert cast.pa.name in page and cast.pc.name in page
+
+
+def test_an_unknown_code_costs_the_same_hash_as_a_wrong_secret(
+    cast: Cast, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    receipt = reports.submit_report(cast.regional, TEXT, [])
+    calls: list[str] = []
+    real = reports.hash_secret
+
+    def spy(secret: str, salt: bytes | None = None) -> str:
+        calls.append(secret)
+        return real(secret, salt)
+
+    monkeypatch.setattr(reports, "hash_secret", spy)
+    assert reports.open_report(receipt.report.code, "WRONG") is None
+    assert reports.open_report("2222-3333-44", receipt.secret) is None
+    assert reports.open_report("?", receipt.secret) is None
+    assert len(calls) == 3  # one slow hash each, whatever was wrong
+    assert reports.open_report(receipt.report.code.lower(), receipt.secret) == receipt.report
