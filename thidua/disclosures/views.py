@@ -126,10 +126,17 @@ def item(request: HttpRequest, index: int) -> HttpResponse:
     return render(request, "disclosures/item.html", context)
 
 
+DOCUMENT_KINDS = (
+    Publication.Kind.DECISION,
+    Publication.Kind.PROGRAMME,
+    Publication.Kind.ANNUAL_REPORT,
+)
+
+
 @public
 def item_pdf(request: HttpRequest, index: int) -> HttpResponse:
     publication = _publication(index)
-    if publication.kind != Publication.Kind.DECISION:
+    if publication.kind not in DOCUMENT_KINDS:
         raise Http404
     document = sources.document_from_content(presenting.content_of(publication)["document"])
     response = HttpResponse(render_pdf(document), content_type="application/pdf")
