@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from thidua.council.models import working_calendar
 from thidua.lib.workdays import add_working_days, working_days_between
 
@@ -31,6 +33,11 @@ class Rule:
     valid_from: dt.date
     valid_to: dt.date | None
     confidence: str
+
+    @property
+    def confidence_label(self) -> str:
+        labels = {"high": _("high"), "medium": _("medium"), "low": _("low")}
+        return str(labels.get(self.confidence, self.confidence))
 
     def in_force(self, day: dt.date) -> bool:
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
