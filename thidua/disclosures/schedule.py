@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 
 from thidua.audit import chain
@@ -28,17 +29,18 @@ def automatic_kinds() -> set[str]:
 def set_automatic(kind: str, automatic: bool, *, by: Any) -> PublishSchedule:
     if kind not in Publication.Kind.values:
         raise ValueError(kind)
-    row, _created = PublishSchedule.objects.update_or_create(
-        kind=kind, defaults={"automatic": automatic, "changed_by": actions._actor(by)}
-    )
-    chain.record(
-        "disclosures.schedule",
-        by=by,
-        object_type="disclosures.publishschedule",
-        object_id=kind,
-        after={"automatic": automatic},
-    )
-    return row
+    with transaction.atomic():
+        row, _created = PublishSchedule.objects.update_or_create(
+            kind=kind, defaults={"automatic": automatic, "changed_by": actions._actor(by)}
+        )
+        chain.record(
+            "disclosures.schedule",
+            by=by,
+            object_type="disclosures.publishschedule",
+            object_id=kind,
+            after={"automatic": automatic},
+        )
+        return row
 
 
 def _published_since() -> dict[str, Any]:
