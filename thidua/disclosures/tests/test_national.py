@@ -225,3 +225,16 @@ def test_the_pages_for_the_secretary_only(ecast: ReportingCast) -> None:
         "ranking",
     }
     assert client.post("/public/manage/schedule/", {"automatic": ["bogus"]}).status_code == 302
+
+
+def test_a_published_programme_shows_on_the_portal_with_its_pdf(ecast: ReportingCast) -> None:
+    from thidua.disclosures import actions
+
+    approved_programme(ecast)
+    publication = actions.publish(issued.draft(issued.issued_items()[0]), by="thuky")
+    client = Client()
+    page = client.get(f"/public/items/{publication.leaf_id}/").content.decode()
+    assert "Thực hành tiết kiệm, chống lãng phí năm 2027" in page
+    assert "Giảm chi hội nghị." in page and "None" not in page
+    pdf = client.get(f"/public/items/{publication.leaf_id}.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
