@@ -14,13 +14,14 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from thidua.accounts.requests import AuthedHttpRequest
 from thidua.lib.dates import today
-from thidua.lib.text import vn_sort_key
+from thidua.lib.text import fold, vn_sort_key
 from thidua.org.models import OrgUnit
 
 from . import actions, deadlines, issued, national, schedule
@@ -151,7 +152,7 @@ def _submission(request: AuthedHttpRequest, pk: int) -> NationalSubmission:
 def national_package(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     row = _submission(request, pk)
     response = HttpResponse(bytes(row.package), content_type="application/zip")
-    stem = row.subject.replace("/", "-")
+    stem = slugify(fold(row.title))
     response["Content-Disposition"] = f'attachment; filename="csdl-thtk-clp-{stem}.zip"'
     return response
 

@@ -206,6 +206,7 @@ def test_the_pages_for_the_secretary_only(ecast: ReportingCast) -> None:
     sub = NationalSubmission.objects.get()
     download = client.get(f"/public/manage/national/{sub.pk}.zip")
     assert download["Content-Type"] == "application/zip"
+    assert "chuong-trinh-thtk-clp-nam-2027-khu-vuc-1.zip" in download["Content-Disposition"]
     assert (
         client.post(f"/public/manage/national/{sub.pk}/sent/", {"receipt_ref": ""}).status_code
         == 302
