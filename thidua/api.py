@@ -24,6 +24,7 @@ from thidua.awards.api import router as awards_router
 from thidua.council.api import router as council_router
 from thidua.dashboards.api import router as dashboards_router
 from thidua.disclosures.api import router as public_router
+from thidua.disclosures.api_national import router as national_router
 from thidua.evaluation.api import router as evaluation_router
 from thidua.lib.api import (
     Offset,
@@ -288,3 +289,4 @@ api.add_router("", council_router)
 api.add_router("", awards_router)
 api.add_router("", dashboards_router)
 api.add_router("", public_router)
+api.add_router("", national_router)

@@ -72,6 +72,8 @@ class Publication(models.Model):
         PLAN = "plan", _("Movement plan")
         REVIEW = "review", _("Phase review")
         OVERSIGHT = "oversight", _("Oversight statistics")
+        PROGRAMME = "programme", _("THTK-CLP programme")
+        ANNUAL_REPORT = "annual_report", _("Annual THTK-CLP results report")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     subject = models.CharField(_("subject"), max_length=200)
@@ -102,5 +104,55 @@ class Publication(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["kind", "subject", "content_hash"], name="publication_once_per_content"
+            )
+        ]
+
+
+class PublishSchedule(models.Model):
+    """Per publication kind: publish automatically what became final (schedule.py, run by a
+    periodic task), or leave it to the publisher's hand."""
+
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=Publication.Kind.choices, primary_key=True
+    )
+    automatic = models.BooleanField(_("publish automatically when final"), default=False)
+    changed_at = models.DateTimeField(_("changed at"), auto_now=True)
+    changed_by = models.CharField(_("changed by"), max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = _("publication schedule")
+        verbose_name_plural = _("publication schedules")
+
+
+class NationalSubmission(models.Model):
+    """One export package of an issued programme or annual report for the national THTK-CLP
+    database (Decree 266/2026 Art. 20): built (with its hash), then marked sent by hand with
+    the receipt reference, until the Ministry of Finance publishes its exchange format."""
+
+    class Channel(models.TextChoices):
+        MANUAL = "manual", _("Manual upload to the national database")
+        PAPER = "paper", _("Paper or digitally signed report (database unavailable)")
+
+    subject = models.CharField(_("subject"), max_length=200)
+    title = models.CharField(_("title"), max_length=300)
+    issued_on = models.DateField(_("issued on"))
+    content_sha256 = models.CharField(_("content hash"), max_length=64)
+    package_sha256 = models.CharField(_("package hash"), max_length=64)
+    package = models.BinaryField(_("package"))
+    format_version = models.CharField(_("format version"), max_length=40)
+    built_at = models.DateTimeField(_("built at"))
+    built_by = models.CharField(_("built by"), max_length=150)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    sent_by = models.CharField(_("sent by"), max_length=150, blank=True)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, blank=True)
+    receipt_ref = models.CharField(_("receipt reference"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("national database submission")
+        verbose_name_plural = _("national database submissions")
+        ordering = ["-built_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subject", "content_sha256"], name="national_package_once_per_content"
             )
         ]

@@ -13,3 +13,11 @@ def anchor_audit_chain_daily() -> None:
     """Anchor the audit chain's head in the public log every day (issue 12 §5), so deleting
     or rewriting events older than a day is caught by audit_verify even without a publication."""
     anchor_audit_chain()
+
+
+@db_periodic_task(crontab(minute="*/10"))
+def publish_on_schedule() -> None:
+    """Publish what became final, for the kinds set to publish automatically (schedule.py)."""
+    from .schedule import run
+
+    run()

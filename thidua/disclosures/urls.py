@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from . import views, views_consultation, views_more, views_publish, views_signature
+from . import views, views_consultation, views_more, views_national, views_publish, views_signature
 
 app_name = "disclosures"
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -31,4 +31,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("manage/", views_publish.manage, name="manage"),
     path("manage/publish/", views_publish.publish, name="publish"),
     path("manage/<int:index>/withdraw/", views_publish.withdraw, name="withdraw"),
+    path("manage/schedule/", views_national.schedule_page, name="schedule"),
+    path("manage/on-time/", views_national.timeliness, name="timeliness"),
+    path("manage/on-time/publish/", views_national.publish_issued, name="publish_issued"),
+    path("manage/national/", views_national.national_page, name="national"),
+    path("manage/national/build/", views_national.national_build, name="national_build"),
+    path("manage/national/<int:pk>.zip", views_national.national_package, name="national_zip"),
+    path("manage/national/<int:pk>/sent/", views_national.national_sent, name="national_sent"),
 ]

@@ -158,6 +158,13 @@ def item(request: HttpRequest, index: int) -> HttpResponse:
     return render(request, "disclosures/item.html", context)
 
 
+DOCUMENT_KINDS = (
+    Publication.Kind.DECISION,
+    Publication.Kind.PROGRAMME,
+    Publication.Kind.ANNUAL_REPORT,
+)
+
+
 @public
 def item_pdf(request: HttpRequest, index: int) -> HttpResponse:
     publication = _publication(index)
@@ -165,7 +172,7 @@ def item_pdf(request: HttpRequest, index: int) -> HttpResponse:
         from .views_more import review_pdf
 
         return review_pdf(publication)
-    if publication.kind != Publication.Kind.DECISION:
+    if publication.kind not in DOCUMENT_KINDS:
         raise Http404
     document = sources.document_from_content(presenting.content_of(publication)["document"])
     # The decision as signed at issue when it was signed (views_signature), else rendered.

@@ -75,6 +75,10 @@ def _draft(request: AuthedHttpRequest, form: PublishForm) -> Draft | None:
         decision = get_object_or_404(Decision, pk=form.cleaned_data["decision"] or 0)
         get_unit_for_user(request.user, decision.issuer_id)
         return sources.decision(decision)
+    if kind in (Publication.Kind.PROGRAMME, Publication.Kind.ANNUAL_REPORT):
+        raise ValidationError(
+            _("Publish programmes and annual reports from the page Publicity on time.")
+        )
     if year is None:
         raise ValidationError(_("Choose the year."))
     if kind == Publication.Kind.RANKING:
