@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from thidua.audit.chain import record
 from thidua.audit.workflow import move_status
-from thidua.org.models import OrgUnit, Person
+from thidua.org.models import Person
 
 from .models import (
     Finding,
@@ -265,11 +265,6 @@ def records_of(year: int, unit_ids: Collection[int] | None = None) -> Records:
     return Records(t_rows, p_rows)
 
 
-def _peer_groups(unit_ids: Collection[int]) -> dict[int, str]:
-    rows = OrgUnit.objects.filter(pk__in=list(unit_ids)).values_list("pk", "level_id")
-    return {pk: str(level) for pk, level in rows}
-
-
 def recheck_unit(unit_id: int, year: int, *, peers: bool = True) -> list[Finding]:
     """Re-run the per-unit rules on one unit's year, and (`peers`: travel changed) refresh the
     unit's travel total and the peer rules over the year (one row per unit)."""
@@ -320,9 +315,15 @@ def recheck_peers(year: int, *, norms: Any = None) -> None:
     """The peer rules over every unit's travel of the year, from the units' travel totals
     (one row per unit), so that saving one record stays quick."""
     norms = norms or norm_table()
-    rows = TravelTotal.objects.filter(year=year).values_list("unit_id", "cost", "people")
-    totals = {(u, year): (Decimal(c), n) for u, c, n in rows}
-    hits = peer_outliers(totals, norms, _peer_groups({u for u, _y in totals}))
+    rows = TravelTotal.objects.filter(year=year).values_list(
+        "unit_id", "cost", "people", "unit__level_id"
+    )
+    totals: dict[tuple[int, int], tuple[Decimal, int]] = {}
+    group_of: dict[int, str] = {}
+    for u, c, n, level in rows:
+        totals[(u, year)] = (Decimal(c), n)
+        group_of[u] = str(level)
+    hits = peer_outliers(totals, norms, group_of)
     for h in hits:
         ids = TravelClaim.objects.filter(unit_id=h.unit_id, year=year).values_list("pk", flat=True)
         h.travel_ids = list(ids)
