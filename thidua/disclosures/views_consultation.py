@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from thidua.accounts.lockouts import client_ip
 from thidua.accounts.requests import AuthedHttpRequest
 from thidua.council import access as council_access
 from thidua.council import consultation as council_consultation
@@ -103,7 +104,9 @@ class CommentForm(forms.Form):
 
 
 def _source(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", ""))
+    """The caller's address as the login lockout sees it (behind trusted proxies: the one the
+    outermost proxy saw), only ever hashed by the rate limiter."""
+    return client_ip(request) or ""
 
 
 @csrf_exempt  # anonymous, no cookie: there is no session a forged request could ride on
