@@ -100,7 +100,7 @@ def test_a_key_that_cannot_sign_stops_the_issue(
     settings.THIDUA_SIGNING_P12_PASSWORD = "sai mật khẩu"
     session = _closed_session(world)
     draft = _decision(world, session)
-    with pytest.raises(ValidationError, match="signing certificate"):
+    with pytest.raises(ValidationError, match="chứng thư số"):
         actions.issue_decision(draft, by=world.secretary, number=3)
     draft.refresh_from_db()
     assert draft.status == Decision.Status.DRAFT and draft.number is None
