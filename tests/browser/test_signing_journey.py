@@ -72,7 +72,7 @@ def test_a_signed_decision_is_checked_on_the_page_and_on_the_portal(
     assert draft is not None
     publication = actions.publish(draft, by=world.secretary)
     pdf = page.request.get(f"/public/items/{publication.leaf_id}.pdf")
-    assert pdf.ok and pdf.body() == bytes(decision.signed_pdf)
+    assert pdf.ok and pdf.body() == bytes(decision.signed_pdf or b"")
     good = tmp_path / "quyet-dinh.pdf"
     good.write_bytes(pdf.body())
     data = bytearray(pdf.body())

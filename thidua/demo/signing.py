@@ -1,5 +1,5 @@
 """The demo's own certificate authority (issue 12 point 8): a root, and one signing
-certificate per issuing body (every unit with a council), as PKCS#12 files under
+certificate per issuing body (every unit with a council or a decision), as PKCS#12 files under
 `var/signing/` (never in git), with a random passphrase in `var/signing/passphrase`.
 `make run` points THIDUA_SIGNING_DIR / _TRUST / _P12_PASSWORD at them, so issuing a decision in
 the demo signs it. Not for production: a real issuer's certificate comes from a licensed CA."""
@@ -53,6 +53,8 @@ def ensure_demo_pki(directory: Path | None = None) -> tuple[Path, int]:
         _write(ca_file, ca.pem)
     created = 0
     units = {c.unit.code: c.unit.name for c in Council.objects.select_related("unit")}
+    issuers = Decision.objects.order_by().values_list("issuer__code", "issuer__name").distinct()
+    units.update(dict(issuers))
     for code, name in sorted(units.items()):
         target = directory / f"{code}.p12"
         if code and "/" not in code and not code.startswith(".") and not target.exists():

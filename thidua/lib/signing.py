@@ -23,13 +23,17 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+if TYPE_CHECKING:
+    from pyhanko.pdf_utils.content import PdfContent
+    from pyhanko.sign.signers import SimpleSigner
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -103,7 +107,7 @@ class SigningError(Exception):
     """The PKCS#12 file cannot be read (missing, wrong passphrase, no key) or signing failed."""
 
 
-def _load_signer(key: SigningKey) -> object:
+def _load_signer(key: SigningKey) -> SimpleSigner:
     from pyhanko.sign import signers
 
     try:
@@ -112,19 +116,24 @@ def _load_signer(key: SigningKey) -> object:
         raise SigningError(f"cannot read {key.p12_path}: {exc}") from exc
     try:
         signer = signers.SimpleSigner.load_pkcs12_data(
-            data, other_certs=None, passphrase=key.passphrase.encode() or None
+            data, other_certs=[], passphrase=key.passphrase.encode() or None
         )
     except ValueError as exc:  # a wrong passphrase, or not a PKCS#12 file
         raise SigningError(f"cannot open {key.p12_path}: {exc}") from exc
-    if signer is None:
+    if signer is None or signer.signing_cert is None:
         raise SigningError(f"cannot load the key and certificate from {key.p12_path}")
-    return signer
+    return cast("SimpleSigner", signer)
+
+
+def _subject(signer: SimpleSigner) -> dict[str, Any]:
+    if signer.signing_cert is None:
+        raise SigningError("the PKCS#12 file holds no certificate")
+    return cast("dict[str, Any]", signer.signing_cert.subject.native)
 
 
 def signer_of(key: SigningKey) -> tuple[str, str]:
     """The common name and organisation in the certificate of `key`."""
-    signer = _load_signer(key)
-    subject = signer.signing_cert.subject.native  # type: ignore[attr-defined]
+    subject = _subject(_load_signer(key))
     return str(subject.get("common_name", "")), str(subject.get("organization_name", ""))
 
 
@@ -138,7 +147,7 @@ def stamp_lines(signer_name: str, organisation: str, when: dt.datetime) -> list[
     return lines
 
 
-def _pdf_background(appearance: bytes) -> object:
+def _pdf_background(appearance: bytes) -> PdfContent:
     """A pyHanko background drawn from the first page of PDF bytes (its ImportedPdfPage wants
     a file name)."""
     import binascii
@@ -148,7 +157,7 @@ def _pdf_background(appearance: bytes) -> object:
     from pyhanko.pdf_utils.layout import BoxConstraints
     from pyhanko.pdf_utils.reader import PdfFileReader
 
-    class BytesPage(ImportedPdfPage):  # type: ignore[misc]
+    class BytesPage(ImportedPdfPage):
         def render(self) -> bytes:
             writer = self._ensure_writer
             xobj = writer.import_page_as_xobject(PdfFileReader(io.BytesIO(appearance)), page_ix=0)
@@ -158,7 +167,7 @@ def _pdf_background(appearance: bytes) -> object:
             self.box = BoxConstraints(width=abs(x1 - x2), height=abs(y1 - y2))
             return name + b" Do"
 
-    return BytesPage("")
+    return BytesPage("")  # type: ignore[no-untyped-call]
 
 
 def sign_pdf(
@@ -177,8 +186,7 @@ def sign_pdf(
     from pyhanko.stamp import StaticStampStyle
 
     signer = _load_signer(key)
-    cert = signer.signing_cert  # type: ignore[attr-defined]
-    name = cert.subject.native.get("common_name", "")
+    name = _subject(signer).get("common_name", "")
     meta = signers.PdfSignatureMetadata(
         field_name=FIELD_NAME,
         md_algorithm="sha256",
@@ -190,7 +198,9 @@ def sign_pdf(
     spec = style = None
     if box is not None:
         spec = fields.SigFieldSpec(
-            FIELD_NAME, on_page=box.page, box=(box.x1, box.y1, box.x2, box.y2)
+            FIELD_NAME,
+            on_page=box.page,
+            box=(round(box.x1), round(box.y1), round(box.x2), round(box.y2)),
         )
         style = StaticStampStyle(
             border_width=0 if appearance else 1,
@@ -201,7 +211,7 @@ def sign_pdf(
         writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
         pdf_signer = signers.PdfSigner(
             meta,
-            signer=signer,  # type: ignore[arg-type]
+            signer=signer,
             stamp_style=style,
             new_field_spec=spec,
         )
@@ -245,7 +255,7 @@ def verify_pdf(data: bytes, trust_pems: list[bytes]) -> Verification:
         return Verification(Status.UNSIGNED)
     embedded = signatures[-1]
     context = ValidationContext(
-        trust_roots=_trust_roots(trust_pems),  # type: ignore[arg-type]
+        trust_roots=_trust_roots(trust_pems),
         allow_fetching=False,
         revocation_mode="soft-fail",
     )

@@ -47,7 +47,7 @@ def test_issuing_signs_and_stores_the_pdf(
 ) -> None:
     decision = _issue(world)
     decision.refresh_from_db()
-    data = bytes(decision.signed_pdf)
+    data = bytes(decision.signed_pdf or b"")
     assert decision.signed_pdf_sha256 == hashlib.sha256(data).hexdigest()
     result = signing.verify_pdf(data, [pki.pem])
     assert result.status is signing.Status.VALID
@@ -68,7 +68,7 @@ def test_a_tampered_stored_pdf_shows_on_the_decision_page(
 ) -> None:
     decision = _issue(world)
     decision.refresh_from_db()
-    data = bytearray(bytes(decision.signed_pdf))
+    data = bytearray(bytes(decision.signed_pdf or b""))
     at = data.index(b"stream", len(data) // 4) + 20
     data[at] ^= 0x01
     Decision.objects.filter(pk=decision.pk).update(signed_pdf=bytes(data))
@@ -100,7 +100,7 @@ def test_a_key_that_cannot_sign_stops_the_issue(
     settings.THIDUA_SIGNING_P12_PASSWORD = "sai mật khẩu"
     session = _closed_session(world)
     draft = _decision(world, session)
-    with pytest.raises(ValidationError, match="signing certificate"):
+    with pytest.raises(ValidationError, match="chứng thư số"):
         actions.issue_decision(draft, by=world.secretary, number=3)
     draft.refresh_from_db()
     assert draft.status == Decision.Status.DRAFT and draft.number is None

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pdfplumber
 import pikepdf
@@ -108,7 +108,7 @@ def test_a_published_signed_decision_serves_its_signed_pdf(
     assert draft is not None
     publication = actions.publish(draft, by=world.secretary)
     pdf = client.get(reverse("disclosures:item_pdf", args=[publication.leaf_id])).content
-    assert pdf == bytes(decision.signed_pdf)
+    assert pdf == bytes(decision.signed_pdf or b"")
     assert signing.verify_pdf(pdf, [ca.pem]).status is signing.Status.VALID
 
 
@@ -147,7 +147,7 @@ def test_a_certificate_prints_with_the_qr_code_of_its_public_page(
     assert name.split()[-1] in text
     # The embedded image is exactly the QR code of the public page's absolute URL.
     with pikepdf.open(io.BytesIO(response.content)) as pdf:
-        images = [PdfImage(x) for x in pdf.pages[0].get_images().values()]
+        images = [PdfImage(cast(pikepdf.Stream, x)) for x in pdf.pages[0].get_images().values()]
         embedded = images[0].as_pil_image().convert("L")
     expected = Image.open(io.BytesIO(certificates.qr_png(public_url))).convert("L")
     assert embedded.size == expected.size and embedded.tobytes() == expected.tobytes()

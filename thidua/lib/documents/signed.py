@@ -22,7 +22,7 @@ div.box p { margin: 0; }
 def signature_appearance(lines: list[str], width: float, height: float) -> bytes:
     """A one-page PDF of `width` × `height` points: the signature's visible text in a frame."""
     from django.utils.html import escape
-    from weasyprint import HTML
+    from weasyprint import HTML  # type: ignore[import-untyped]
 
     css = APPEARANCE_CSS % {"w": width, "h": height}
     body = "".join(f"<p>{escape(line)}</p>" for line in lines)
