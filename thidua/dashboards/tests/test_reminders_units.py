@@ -57,9 +57,10 @@ def test_the_programme_is_reminded_across_new_year_and_its_holiday(
     assert _run(D(2025, 12, 24), "programme") == set()  # twice the same day: nobody twice
     assert _run(D(2025, 12, 30), "programme") == {("reporter", "1d"), ("head", "1d")}
     assert _run(D(2026, 1, 1), "programme") == {("head", "passed")}  # still owed in January
-    # Grace: five working days after the deadline, 1/1 off: 2, 5, 6, 7, 8/1; then the reviewer.
-    assert _run(D(2026, 1, 8), "programme") == set()
-    assert _run(D(2026, 1, 9), "programme") == {("reviewer", "escalated")}
+    # Grace: five working days after the deadline; 1/1 and 2/1 are off (2/1 swapped for
+    # Saturday 10/1, worked): 5, 6, 7, 8, 9/1; then the reviewer, on the worked Saturday.
+    assert _run(D(2026, 1, 9), "programme") == set()
+    assert _run(D(2026, 1, 10), "programme") == {("reviewer", "escalated")}
     assert _run(D(2026, 1, 12), "programme") == set()
     note = Notification.objects.get(dedupe_key__endswith=":2026:escalated", unit_name="Khu vực 1")
     assert note.title == "Chương trình THTK-CLP năm 2026 của Khu vực 1 quá hạn"
