@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -94,6 +95,7 @@ def report_approved(report: Report, *, by: Any) -> None:
     )
 
 
+@transaction.atomic
 def remind_late_units(
     form: Any, period: Any, units: list[tuple[int, str]], *, deadline: Any, by: Any, day: Any
 ) -> tuple[int, int]:
