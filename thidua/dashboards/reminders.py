@@ -310,15 +310,15 @@ def units_due(day: dt.date, unit_ids: list[int], cal: Calendar) -> list[UnitDue]
         if thresholds(due, day, cal):
             link = reverse("evaluation:programme", args=[unit.pk, year])
             found.append(UnitDue("programme", unit.pk, unit.name, year, due, link))
-    due = awards_q.registration_due(day)
-    if due is not None and thresholds(due, day, cal):
+    registration = awards_q.registration_due(day)
+    if registration is not None and thresholds(registration, day, cal):
         existing = awards_q.registrations_open(unit_ids, day.year)
         units = OrgUnit.objects.filter(id__in=unit_ids).values_list("id", "name")
         for pk, name in units:
             reg = existing.get(pk)
             if reg is None or reg.status in OWED_REGISTRATION:
                 link = reverse("awards:registration", args=[pk, day.year])
-                found.append(UnitDue("registration", pk, name, day.year, due, link))
+                found.append(UnitDue("registration", pk, name, day.year, registration, link))
     return found
 
 

@@ -522,7 +522,7 @@ def completeness(request: AuthedHttpRequest) -> HttpResponse:
     )
     rows = board.board_rows(unit, form, period, scope, day) if unit and form and period else []
     branches = board.matrix(unit, rows, period.end) if unit and period and rows else None
-    if branches is not None and request.GET.get("list") != "1":
+    if unit is not None and branches is not None and request.GET.get("list") != "1":
         shown = [r for r in rows if r["unit"].pk == unit.pk]  # the unit's own report
     else:
         shown, branches = rows, None
