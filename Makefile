@@ -33,6 +33,7 @@ bench: dev-deps
 	-$(BIN)/python -m bench.bench_merkle
 	-$(BIN)/python -m bench.bench_merkle --postgres
 	-$(BIN)/python -m bench.bench_mywork
+	-$(BIN)/python -m bench.bench_mywork --postgres
 	-$(BIN)/python -m bench.bench_portal
 	-$(BIN)/python -m bench.bench_oversight
 	-$(BIN)/python -m bench.bench_oversight --postgres

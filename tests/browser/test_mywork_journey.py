@@ -97,3 +97,53 @@ def test_a_returned_report_reaches_the_head_and_comes_back(
     expect(reviewer.get_by_test_id("unread-count")).to_have_text("2")
     snap(reviewer, "reviewer-home")
     assert Path(ARTIFACTS / "mywork-head-home-390.png").exists()
+
+
+SHOTS = Path("/tmp/mywork/shots")
+
+
+@pytest.mark.browser
+def test_the_sector_board_drills_down_and_reminds_the_late_units(
+    live_rcast: ReportingCast, signed_in: Callable[..., Page]
+) -> None:
+    """The top reviewer opens the completeness board at the sector: a province × state matrix
+    (numbers in text, bars hidden from screen readers), drills into a province, reminds the
+    late units and sees who reminded them when (issue 10, point 5)."""
+    rc = live_rcast
+    c = rc.cast
+    actions.open_report(c.regional, rc.form, rc.q3_2025, by=c.reporter)  # a draft, overdue
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    top = signed_in("top", {"width": 1366, "height": 768})
+    board = f"/reports/completeness/?form={rc.form.pk}&period={rc.q3_2025.pk}"
+    top.goto(f"{board}&unit={c.root.pk}")
+    matrix = top.get_by_test_id("matrix")
+    province = matrix.locator(f"tr[data-branch='{c.pa.pk}']")
+    expect(province).to_contain_text(c.pa.name)
+    expect(province.locator("[data-overdue]")).to_have_text("2")  # the province and Khu vực 1
+    expect(province.locator("[data-share]")).to_have_text("0%")
+    expect(province.locator("progress")).to_have_attribute("aria-hidden", "true")
+    expect(top.get_by_test_id("counts").locator("[data-count=total]")).to_contain_text("5")
+    top.screenshot(path=str(SHOTS / "board-sector-1366.png"), full_page=True)
+    top.set_viewport_size({"width": 390, "height": 844})
+    expect(matrix).to_be_attached()
+    top.screenshot(path=str(SHOTS / "board-sector-390.png"), full_page=True)
+    top.set_viewport_size({"width": 1366, "height": 768})
+
+    # "Nhắc nộp": the late units' reporters and heads are told, once.
+    top.get_by_test_id("remind").click()
+    expect(top.locator(".alert, [role=alert], .toast").first).to_contain_text("Đã nhắc")
+    told = Notification.objects.filter(kind="reminder")
+    # Khu vực 1's reporter and head, Huyện C1's reporter; the province and Cà Mau have none.
+    assert sorted(n.recipient.username for n in told) == ["head", "outsider", "reporter"]
+
+    # Drill down: the province's own board lists its units, with the reminder recorded.
+    top.get_by_test_id("matrix").get_by_role("link", name=c.pa.name).click()
+    expect(top.get_by_test_id("matrix")).to_have_count(0)
+    row = top.get_by_test_id("board").locator(f"tr[data-unit='{c.regional.code}']")
+    expect(row).to_have_attribute("data-state", "draft")
+    expect(row).to_have_attribute("data-overdue", "1")
+    expect(row.get_by_test_id("reminded")).to_contain_text("Đã nhắc")
+    expect(row.get_by_test_id("reminded")).to_contain_text("bởi top")
+    top.screenshot(path=str(SHOTS / "board-province-1366.png"), full_page=True)
+    top.set_viewport_size({"width": 390, "height": 844})
+    top.screenshot(path=str(SHOTS / "board-province-390.png"), full_page=True)

@@ -588,10 +588,10 @@ def test_completeness_board_shows_the_regional_unit(
     # the deadline (15 days after the quarter) has passed.
     deadline = deadline_for(rc.form, rc.q3_2025)[0]
     assert deadline is not None
-    province_state = "late" if today() > deadline else "missing"
-    expect(board.locator(f"tr[data-unit='{rc.cast.pa.code}']")).to_have_attribute(
-        "data-state", province_state
-    )
+    province = board.locator(f"tr[data-unit='{rc.cast.pa.code}']")
+    expect(province).to_have_attribute("data-state", "missing")
+    if today() > deadline:  # lateness is a flag beside the state (issue 10, point 5)
+        expect(province).to_have_attribute("data-overdue", "1")
     # Only the reviewer's subtree as it stood on 30/09/2025: PA and PA-R1.
     expect(board.locator("tr[data-unit]")).to_have_count(2)
     snap(page, "completeness")

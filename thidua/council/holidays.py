@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from functools import cache
 from pathlib import Path
 
 from django.db import transaction
@@ -30,3 +31,18 @@ def load_holidays(path: Path = OFFICIAL) -> int:
             },
         )
     return len(doc["days"])
+
+
+@cache
+def _file_entries(path: Path = OFFICIAL) -> dict[dt.date, tuple[str, str]]:
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    return {
+        dt.date.fromisoformat(e["day"]): (e["source"][:300], e["confidence"]) for e in doc["days"]
+    }
+
+
+def confidence_of(holiday: Holiday) -> str:
+    """The confidence the data file gives a loaded day ("announced", "unconfirmed" or
+    "projected"), or "" once an administrator has changed its source (their own entry)."""
+    source, confidence = _file_entries().get(holiday.day, ("", ""))
+    return confidence if source and source == holiday.source else ""

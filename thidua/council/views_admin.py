@@ -24,6 +24,7 @@ from thidua.org.models import OrgLevel
 from thidua.reporting.models import DeadlineRule, ReportForm
 
 from . import admin_actions
+from .holidays import confidence_of
 from .models import Holiday
 
 
@@ -115,7 +116,9 @@ def holidays(request: AuthedHttpRequest) -> HttpResponse:
     context = {
         "year": year,
         "years": years,
-        "holidays": Holiday.objects.filter(day__year=year),
+        # Issue 10: the days projected from the lunar calendar (or not yet checked against the
+        # official notice) are labelled so.
+        "holidays": [(h, confidence_of(h)) for h in Holiday.objects.filter(day__year=year)],
         "form": form,
     }
     status = 400 if request.method == "POST" else 200

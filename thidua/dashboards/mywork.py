@@ -28,6 +28,8 @@ from thidua.reporting import queries as reporting_q
 from thidua.reporting.models import Report
 from thidua.reporting.queries import DoneStep, ReportTask
 
+from .reminders import programmes_owed
+
 URGENT_DAYS = 7
 HORIZON_DAYS = 30
 RECENT_DAYS = 14
@@ -194,7 +196,7 @@ def _evaluation(work: MyWork, roles: dict[str, set[int]]) -> None:
                 )
             )
         _more(work, _("assessments to review"), total - len(rows), reverse("evaluation:index"))
-    for unit, year, due, programme in evaluation_q.programmes_due(heads, work.day):
+    for unit, year, due, programme in programmes_owed(heads, work.day, horizon=HORIZON_DAYS):
         work.add(
             Item(
                 "programme",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -14,7 +15,7 @@ from thidua.accounts.models import Role
 from thidua.accounts.queries import UNIT_PEOPLE, holders, holders_by_unit
 from thidua.audit.chain import record
 from thidua.notifications.actions import notify
-from thidua.notifications.models import Kind, Notification
+from thidua.notifications.models import Kind
 from thidua.org import tree
 
 from .models import Report
@@ -94,6 +95,7 @@ def report_approved(report: Report, *, by: Any) -> None:
     )
 
 
+@transaction.atomic
 def remind_late_units(
     form: Any, period: Any, units: list[tuple[int, str]], *, deadline: Any, by: Any, day: Any
 ) -> tuple[int, int]:
@@ -101,7 +103,8 @@ def remind_late_units(
     (once a day per unit, form and period), and the audit log records who reminded whom and
     when. Returns (units reminded, people told)."""
     people = holders_by_unit([u for u, _n in units], UNIT_PEOPLE, day)
-    told = reminded = 0
+    told = 0
+    reminded: list[int] = []
     for unit_id, name in units:
         sent = notify(
             [user for _role, user in people.get(unit_id, [])],
@@ -121,28 +124,20 @@ def remind_late_units(
             dedupe_key=f"remind:{unit_id}:{form.pk}:{period.pk}:{day.isoformat()}",
         )
         told += len(sent)
-        reminded += bool(sent)
-    record(
-        "reporting.report.remind",
-        by=by,
-        object_type="reporting.reportform",
-        object_id=form.pk,
-        after={"period": period.pk, "units": [u for u, _n in units], "people": told},
-    )
-    return reminded, told
-
-
-def last_reminders(form: Any, period: Any) -> dict[int, dt.datetime]:
-    """unit id → when its people were last reminded to submit this form for this period."""
-    rows = Notification.objects.filter(
-        kind=Kind.REMINDER,
-        dedupe_key__startswith="remind:",
-        dedupe_key__contains=f":{form.pk}:{period.pk}:",
-    ).values_list("dedupe_key", "created_at")
-    found: dict[int, dt.datetime] = {}
-    for key, at in rows:
-        _r, unit, form_id, period_id, _d = key.split(":")
-        if (int(form_id), int(period_id)) == (form.pk, period.pk):
-            unit_id = int(unit)
-            found[unit_id] = max(at, found.get(unit_id, at))
-    return found
+        if sent:
+            reminded.append(unit_id)
+    if reminded:  # the board shows who reminded whom and when from this record
+        record(
+            "reporting.report.remind",
+            by=by,
+            object_type="reporting.reportform",
+            object_id=form.pk,
+            after={
+                "period": period.pk,
+                "units": [u for u, _n in units],
+                "reminded": reminded,
+                "by_name": by.display_name(),
+                "people": told,
+            },
+        )
+    return len(reminded), told

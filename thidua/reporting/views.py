@@ -4,7 +4,6 @@ completeness board."""
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -17,7 +16,6 @@ from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -27,7 +25,7 @@ from thidua.accounts.requests import AuthedHttpRequest
 from thidua.audit.chain import history, record
 from thidua.lib.dates import today
 from thidua.lib.filetypes import Kind, RefusedFile, detect, download_name
-from thidua.lib.text import nfc, vn_sort_key
+from thidua.lib.text import nfc
 from thidua.lib.uploads import (
     file_download,
     guard_upload,
@@ -36,10 +34,10 @@ from thidua.lib.uploads import (
     upload_too_large,
 )
 from thidua.org import tree
-from thidua.org.models import OrgUnit
 from thidua.reporting.wording import transition_done
 
-from . import actions, notices
+from . import actions
+from . import completeness as board
 from .access import (
     can_accept,
     can_enter,
@@ -76,7 +74,6 @@ from .models import (
     Report,
     ReportForm,
 )
-from .sanctions import days_late, sanction_for
 from .validation import Finding
 
 
@@ -505,15 +502,17 @@ def download_attachment(request: AuthedHttpRequest, pk: int, attachment_id: int)
 
 @login_required
 def completeness(request: AuthedHttpRequest) -> HttpResponse:
-    """Per period and form: who submitted, who is approved, late, missing or returned."""
-    forms_ = list(ReportForm.objects.at(today()))
+    """Per period and form: each unit's report in its current state, late ones flagged; at
+    sector level a province × state matrix (issue 10, point 5). Opens on the period due now."""
+    day = today()
+    forms_ = list(ReportForm.objects.at(day))
     form = next((f for f in forms_ if str(f.pk) == request.GET.get("form")), None) or (
         forms_[0] if forms_ else None
     )
-    periods = Period.objects.filter(kind=form.periodicity).order_by("-end") if form else []
-    period = next((p for p in periods if str(p.pk) == request.GET.get("period")), None) or (
-        next((p for p in periods if p.end < today()), None)
-    )
+    periods = list(Period.objects.filter(kind=form.periodicity).order_by("-end")) if form else []
+    period = next((p for p in periods if str(p.pk) == request.GET.get("period")), None)
+    if period is None and form is not None:
+        period = board.due_period(form, periods, day)
     scope = scope_for(request.user)
     unit_pk = request.GET.get("unit", "")
     unit = (
@@ -521,73 +520,38 @@ def completeness(request: AuthedHttpRequest) -> HttpResponse:
         if unit_pk.isdigit()
         else (scope.home_units[0] if scope.home_units else None)
     )
-    rows = _completeness_rows(unit, form, period, scope) if unit and form and period else []
-    counts = Counter(r["state"] for r in rows)
+    rows = board.board_rows(unit, form, period, scope, day) if unit and form and period else []
+    branches = board.matrix(unit, rows, period.end) if unit and period and rows else None
+    if unit is not None and branches is not None and request.GET.get("list") != "1":
+        shown = [r for r in rows if r["unit"].pk == unit.pk]  # the unit's own report
+    else:
+        shown, branches = rows, None
+    total = board.tally(rows)
     return render(
         request,
         "reporting/completeness.html",
         {
             "forms": forms_,
             "form": form,
-            "periods": list(periods)[:40],
+            "periods": periods[:40],
             "period": period,
             "unit": unit,
-            "rows": rows,
-            "counts": counts,
-            # "Nhắc nộp" (issue 10): when each unit was last reminded; who may remind.
-            "reminded": notices.last_reminders(form, period) if form and period else {},
+            "rows": shown,
+            "deadline": rows[0]["deadline"] if rows else None,
+            "tally": total,
+            "state_counts": list(zip(board.STATES, total.counts(), strict=True)),
+            "branches": branches,
+            "states": board.STATES,
+            "reminded": board.last_reminders(form, period) if form and period else {},
             "sanction_bases": sorted(
                 {
                     (r["sanction"].legal_basis, r["sanction"].confidence)
-                    for r in rows
+                    for r in shown
                     if r["sanction"]
                 }
             ),
             "can_remind": bool(scope.role_units({"reviewer", "council_secretary"}))
             or scope.is_admin,
-            "states": STATES,
-            "today": today(),
+            "today": day,
         },
     )
-
-
-STATES = ["missing", "draft", "returned", "submitted", "approved", "accepted", "late"]
-
-
-def _completeness_rows(
-    unit: OrgUnit, form: ReportForm, period: Period, scope: Any
-) -> list[dict[str, Any]]:
-    ids = [i for i in tree.subtree_ids(unit.pk, period.end) if scope.sees(i)]
-    levels = set(form.levels.values_list("id", flat=True))
-    units = OrgUnit.objects.filter(id__in=ids, level_id__in=levels).select_related("level")
-    reports = {
-        r.unit_id: r for r in Report.objects.filter(form=form, period=period, unit_id__in=ids)
-    }
-    names = tree.names_at(ids, period.end)
-    from .catalogue import deadline_for
-
-    deadline = deadline_for(form, period)[0]
-    rows = []
-    for u in units:
-        report = reports.get(u.pk)
-        status = report.status if report else "missing"
-        late = report.is_late(today()) if report else bool(deadline and today() > deadline)
-        state = "late" if late and status in {"missing", "draft", "returned"} else status
-        filed = timezone.localdate(report.submitted_at) if report and report.submitted_at else None
-        overdue = days_late(deadline, filed, today()) if late else 0
-        rows.append(
-            {
-                "unit": u,
-                "name": names.get(u.pk, u.name),
-                "report": report,
-                "status": status,
-                "state": state,
-                "late": late,
-                "deadline": deadline,
-                # Issue 10, point 4: days late and the tier reached under the rules in force.
-                "days_late": overdue,
-                "sanction": sanction_for(form.periodicity, overdue, deadline) if deadline else None,
-            }
-        )
-    rows.sort(key=lambda r: (STATES.index(r["state"]), vn_sort_key(r["name"]), r["unit"].code))
-    return rows

@@ -19,8 +19,8 @@ from thidua.lib.dates import today
 
 from . import notices
 from .catalogue import deadline_for
+from .completeness import board_rows
 from .models import Period, ReportForm
-from .views import _completeness_rows
 
 REMINDERS = {Role.REVIEWER, Role.COUNCIL_SECRETARY, Role.ADMIN}
 
@@ -40,8 +40,10 @@ def remind(request: AuthedHttpRequest) -> HttpResponse:
     period = Period.objects.filter(pk=int(raw["period"])).first()
     if form is None or period is None:
         raise Http404
-    late = [r for r in _completeness_rows(unit, form, period, scope) if r["state"] == "late"]
-    late = [r for r in late if r["unit"].pk != unit.pk]  # the level above reminds those below
+    day = today()
+    rows = board_rows(unit, form, period, scope, day)
+    # The level above reminds those below it: not the board's own unit.
+    late = [r for r in rows if r["overdue"] and r["unit"].pk != unit.pk]
     back = f"{reverse('reporting:completeness')}?form={form.pk}&period={period.pk}&unit={unit.pk}"
     if not late:
         messages.info(request, _("No unit is late on this board."))
@@ -52,7 +54,7 @@ def remind(request: AuthedHttpRequest) -> HttpResponse:
         [(r["unit"].pk, r["name"]) for r in late],
         deadline=deadline_for(form, period)[0],
         by=request.user,
-        day=today(),
+        day=day,
     )
     messages.success(
         request,

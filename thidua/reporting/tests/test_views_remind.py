@@ -38,9 +38,23 @@ def test_the_level_above_reminds_the_late_units_once_a_day(rcast: ReportingCast)
         note = told.get(recipient=rcast.head)
         assert note.title == "Đề nghị nộp báo cáo: Mẫu test-quy, Quý 3/2025"
         assert "15/10/2025" in note.body and note.unit_name == "Khu vực 1"
-        assert 'data-testid="reminded"' in response.content.decode()
+        assert response.status_code == 200
+        province = client.get(
+            f"/reports/completeness/?form={rcast.form.pk}&period={rcast.q3_2025.pk}&unit={c.pa.pk}"
+        ).content.decode()
+        assert 'data-testid="reminded">Đã nhắc 20/10/2025 09:00 bởi top</span>' in province
+    with time_machine.travel("2025-10-20 15:00 +0700", tick=False):
         client.post("/reports/completeness/remind/", data)  # a second click the same day
-        assert told.count() == 2
+        assert told.all().count() == 2  # a fresh query, not the evaluated cache
+        again = client.get(
+            f"/reports/completeness/?form={rcast.form.pk}&period={rcast.q3_2025.pk}&unit={c.pa.pk}"
+        ).content.decode()
+        assert "Đã nhắc 20/10/2025 09:00 bởi top" in again  # the second click told nobody
+    assert AuditEvent.objects.filter(action="reporting.report.remind").count() == 1
+    with time_machine.travel("2025-10-21 09:00 +0700", tick=False):
+        client = _client(rcast.top_reviewer)  # a new session
+        client.post("/reports/completeness/remind/", data)  # the next day: told again
+        assert told.all().count() == 4
     event = AuditEvent.objects.filter(action="reporting.report.remind").first()
     assert event is not None and event.actor_id == rcast.top_reviewer.pk
 

@@ -162,8 +162,8 @@ def test_it_shows_the_completeness_board(
         f"/reports/completeness/?form={rcast.form.pk}&period={rcast.q3_2025.pk}"
         f"&unit={rcast.cast.pa.pk}"
     ).content.decode()
-    assert 'data-unit="PA-R1" data-state="late"' in page  # draft after the deadline
-    assert 'data-unit="PA" data-state="late"' in page  # never opened, past the deadline
+    assert 'data-unit="PA-R1" data-state="draft" data-overdue="1"' in page  # after the deadline
+    assert 'data-unit="PA" data-state="missing" data-overdue="1"' in page  # never opened
 
 
 def test_it_consolidates_narratives_up_the_tree(client: Client, rcast: ReportingCast) -> None:
