@@ -158,10 +158,11 @@ def children_chart(key: str, code: str, figures: list[YearFigures], choice: Choi
 
 
 def quarter_chart(choice: Choice) -> Chart | None:
-    ind = _indicator(series.DISBURSEMENT)
-    if ind is None:
+    code = choice.keys.disbursement
+    ind = _indicator(code) if code else None
+    if code is None or ind is None:
         return None
-    rows = series.quarter_figures(choice, series.DISBURSEMENT)
+    rows = series.quarter_figures(choice, code)
     return Chart(
         "disbursement",
         _("%(indicator)s by quarter") % {"indicator": ind.display_name},
@@ -238,13 +239,18 @@ def period_labels(periods: list[Period]) -> list[str]:
 def build(choice: Choice) -> list[Chart]:
     """Every chart of the dashboard for the choice, in reading order (absent ones skipped)."""
     figures = series.year_figures(choice)
+    keys = choice.keys
     charts = [
-        year_chart("savings", [series.SAVINGS], figures, choice, kind="bar"),
-        year_chart("saving_rate", [series.SAVING_RATE], figures, choice),
+        year_chart("savings", [keys.savings], figures, choice, kind="bar")
+        if keys.savings
+        else None,
+        year_chart("saving_rate", [keys.saving_rate], figures, choice)
+        if keys.saving_rate
+        else None,
         quarter_chart(choice),
-        year_chart("shares", list(series.SHARES), figures, choice),
-        children_chart("savings_units", series.SAVINGS, figures, choice),
-        *[children_chart(f"units_{c.lower()}", c, figures, choice) for c in series.SHARES],
+        year_chart("shares", list(keys.shares), figures, choice),
+        children_chart("savings_units", keys.savings, figures, choice) if keys.savings else None,
+        *[children_chart(f"units_{c.lower()}", c, figures, choice) for c in keys.shares],
         score_chart(choice, series.scores(choice)) if choice.child_ids else None,
         *award_charts(choice, series.awards(choice)),
     ]

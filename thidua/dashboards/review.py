@@ -108,7 +108,7 @@ def _missed(choice: Choice, figures: list[YearFigures]) -> list[tuple[str, str]]
         name = choice.names.get(child, "")
         for f in figures:
             values = f.children.get(child, {})
-            rate = values.get(series.SAVING_RATE)
+            rate = values.get(choice.keys.saving_rate) if choice.keys.saving_rate else None
             if all(v is None for v in values.values()):
                 out.append((name, f"Không có số liệu được duyệt năm {f.year}"))
             elif rate is not None and rate < 0:

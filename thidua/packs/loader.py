@@ -15,6 +15,7 @@ from django.utils.translation import gettext_noop
 
 from thidua.awards.catalogue import load_catalogue as load_titles
 from thidua.awards.models import Title
+from thidua.dashboards.series import DASHBOARD_KEYS
 from thidua.evaluation.catalogue import load_rubrics
 from thidua.evaluation.models import Rubric
 from thidua.lib.packs import PACKS_DIR
@@ -170,6 +171,18 @@ def _rows(model: Any, codes: list[str], what: str, movement: Movement) -> list[A
     return [rows[code] for code in codes]
 
 
+def _link_dashboard(movement: Movement, dashboard: dict[str, Any]) -> None:
+    """The movement's key indicators for the dashboard (`dashboard`: savings, saving_rate,
+    disbursement, shares), checked against the catalogue. A file without them leaves the
+    movement with none: the dashboard then shows the charts it can (scores, awards)."""
+    named = {k: v for k, v in dashboard.items() if k in DASHBOARD_KEYS}
+    codes = [c for v in named.values() for c in (v if isinstance(v, list) else [v])]
+    _rows(Indicator, codes, "indicators", movement)
+    if movement.dashboard != named:
+        movement.dashboard = named
+        movement.save(update_fields=["dashboard"])
+
+
 def link_movement(movement: Movement, data: dict[str, Any]) -> None:
     """Link the movement to what its file names: the report forms (`forms`), score tables
     (`rubrics`) and titles (`titles`) it uses, by code, and each content area to its indicators
@@ -186,6 +199,7 @@ def link_movement(movement: Movement, data: dict[str, Any]) -> None:
     )
     for title in titles:
         title.movements.add(movement)
+    _link_dashboard(movement, data.get("dashboard") or {})
     for area_data in data.get("areas", []):
         codes = area_data.get("indicators", [])
         if not codes:
