@@ -253,5 +253,62 @@ def build(choice: Choice) -> list[Chart]:
         *[children_chart(f"units_{c.lower()}", c, figures, choice) for c in keys.shares],
         score_chart(choice, series.scores(choice)) if choice.child_ids else None,
         *award_charts(choice, series.awards(choice)),
+        *findings_charts(choice, series.findings(choice)),
     ]
     return [c for c in charts if c is not None]
+
+
+def findings_charts(choice: Choice, found: series.Findings) -> list[Chart]:
+    """Oversight findings by rule and by child unit (confirmed, open); none where oversight
+    found nothing in the years (or does not run)."""
+    if found.empty:
+        return []
+    queue = reverse("oversight:queue")
+    years = choice.years
+    year = years[0] if len(years) == 1 else None
+
+    def link(rule: str, status: str) -> str:
+        params = {"rule": rule, "status": status, **({"year": year} if year else {})}
+        return f"{queue}?{urlencode(params)}"
+
+    by_rule = Chart(
+        "findings",
+        _("Oversight findings by rule"),
+        "bar",
+        _("findings"),
+        [title for _code, title in found.rules],
+        [
+            Dataset(
+                _("Confirmed"),
+                [Decimal(found.by_rule[c][0]) for c, _t in found.rules],
+                [link(c, "confirmed") for c, _t in found.rules],
+            ),
+            Dataset(_("Open"), [Decimal(found.by_rule[c][1]) for c, _t in found.rules]),
+        ],
+        decimals=0,
+        stacked=True,
+        note=_(
+            "Open: new, under review or explained by the unit; dismissed findings are not counted."
+        ),
+    )
+    out = [by_rule]
+    if choice.child_ids and any(any(v) for v in found.by_child.values()):
+        out.append(
+            Chart(
+                "findings_units",
+                _("Oversight findings by unit"),
+                "bar",
+                _("findings"),
+                [choice.names.get(c, "") for c in choice.child_ids],
+                [
+                    Dataset(
+                        _("Confirmed"),
+                        [Decimal(found.by_child[c][0]) for c in choice.child_ids],
+                    ),
+                    Dataset(_("Open"), [Decimal(found.by_child[c][1]) for c in choice.child_ids]),
+                ],
+                decimals=0,
+                stacked=True,
+            )
+        )
+    return out

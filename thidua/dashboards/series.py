@@ -27,6 +27,7 @@ from thidua.evaluation.models import Assessment
 from thidua.movements.models import Movement
 from thidua.org import tree
 from thidua.org.models import OrgUnit, Position, TreePath
+from thidua.oversight import queries as oversight_queries
 from thidua.reporting import rollups
 from thidua.reporting.exports import rollup_table
 from thidua.reporting.models import Indicator, Period, Report, ReportForm, RollupState
@@ -353,3 +354,49 @@ def _awards(choice: Choice) -> Awards:
             else:
                 front_line += 1
     return Awards({k: dict(v) for k, v in by_title.items()}, leadership, front_line, units)
+
+
+@dataclass
+class Findings:
+    """Oversight findings of the years in the unit's subtree, by rule and by child: (confirmed,
+    open) counts and the amount at stake of the confirmed. Rules are those the rows carry, with
+    the rule registry's titles (a rule added later shows without a change here)."""
+
+    rules: list[tuple[str, str]]
+    by_rule: dict[str, tuple[int, int, Decimal]]
+    by_child: dict[int, tuple[int, int]]
+
+    @property
+    def empty(self) -> bool:
+        return not self.by_rule
+
+
+def findings(choice: Choice) -> Findings:
+    """Confirmed and open findings (dismissed ones left out) of the unit's subtree, each
+    finding counted under the child whose subtree held its unit at the end of its year (on
+    today's structure: also the units merged into the child)."""
+    roots = _heat_roots(choice)
+    rules: dict[str, list[int | Decimal]] = {}
+    by_child: dict[int, list[int]] = {c: [0, 0] for c in choice.child_ids}
+    for year in choice.years:
+        day = dt.date(year, 12, 31)
+        paths = TreePath.objects.at(day).filter(ancestor_id__in=list(roots))
+        owner = {d: roots[a] for d, a in paths.values_list("descendant_id", "ancestor_id")}
+        units = [choice.unit.pk, *owner]
+        for t in oversight_queries.finding_tallies(units, [year]):
+            counts = rules.setdefault(t.rule, [0, 0, Decimal(0)])
+            counts[0] += t.confirmed
+            counts[1] += t.open
+            counts[2] += t.amount
+            child = owner.get(t.unit_id)
+            if child is not None and t.unit_id != choice.unit.pk:
+                by_child[child][0] += t.confirmed
+                by_child[child][1] += t.open
+    titled = sorted(
+        ((code, oversight_queries.rule_title(code)) for code in rules), key=lambda r: r[1]
+    )
+    return Findings(
+        titled,
+        {k: (int(v[0]), int(v[1]), Decimal(v[2])) for k, v in rules.items()},
+        {c: (v[0], v[1]) for c, v in by_child.items()},
+    )

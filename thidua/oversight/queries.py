@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .models import Finding, FindingState
+from django.db.models import Count, Q, Sum
+
+from .models import OPEN_STATES, Finding, FindingState
 from .rules import REGISTRY
 from .wording import describe
 
@@ -45,3 +47,42 @@ def confirmed_counts(unit_ids: list[int], year: int) -> dict[int, int]:
     for unit_id in rows:
         out[unit_id] = out.get(unit_id, 0) + 1
     return out
+
+
+@dataclass(frozen=True)
+class FindingTally:
+    """Findings of one rule for one unit over some years: confirmed ones and open ones (new,
+    under review, explained by the unit), with the amount at stake of the confirmed."""
+
+    unit_id: int
+    rule: str
+    confirmed: int
+    open: int
+    amount: Decimal
+
+
+def finding_tallies(unit_ids: list[int], years: list[int]) -> list[FindingTally]:
+    """Confirmed and open findings by unit and rule over the years (dismissed ones are not
+    counted): the dashboards' "findings by rule". Rules come from the rows, not a list."""
+    confirmed = Q(status=FindingState.CONFIRMED)
+    rows = (
+        Finding.objects.filter(unit_id__in=unit_ids, year__in=years)
+        .values("unit_id", "rule")
+        .annotate(
+            confirmed=Count("id", filter=confirmed),
+            open=Count("id", filter=Q(status__in=list(OPEN_STATES))),
+            amount=Sum("amount", filter=confirmed),
+        )
+        .order_by("unit_id", "rule")
+    )
+    return [
+        FindingTally(r["unit_id"], r["rule"], r["confirmed"], r["open"], r["amount"] or Decimal(0))
+        for r in rows
+        if r["confirmed"] or r["open"]
+    ]
+
+
+def rule_title(code: str) -> str:
+    """The rule's title from the rule registry (the code itself for a rule since removed)."""
+    found = REGISTRY.get(code)
+    return str(found.title) if found is not None else code

@@ -172,12 +172,21 @@ def _rows(model: Any, codes: list[str], what: str, movement: Movement) -> list[A
 
 
 def _link_dashboard(movement: Movement, dashboard: dict[str, Any]) -> None:
-    """The movement's key indicators for the dashboard (`dashboard`: savings, saving_rate,
-    disbursement, shares), checked against the catalogue. A file without them leaves the
-    movement with none: the dashboard then shows the charts it can (scores, awards)."""
-    named = {k: v for k, v in dashboard.items() if k in DASHBOARD_KEYS}
+    """The movement's dashboard data (`dashboard`): its key indicators (savings, saving_rate,
+    disbursement, shares), checked against the catalogue, and its phase-review forms
+    (`review_forms`, linked to the movement) with the narrative parts that feed the review's
+    lessons and recommendations (`review_parts`). A file without them leaves the movement with
+    none: the dashboard then shows the charts it can (scores, awards)."""
+    named: dict[str, Any] = {k: v for k, v in dashboard.items() if k in DASHBOARD_KEYS}
     codes = [c for v in named.values() for c in (v if isinstance(v, list) else [v])]
     _rows(Indicator, codes, "indicators", movement)
+    forms = _rows(ReportForm, list(dashboard.get("review_forms", [])), "forms", movement)
+    ReportForm.objects.filter(pk__in=[f.pk for f in forms]).exclude(movement=movement).update(
+        movement=movement
+    )
+    if forms:
+        named["review_forms"] = [f.code for f in forms]
+        named["review_parts"] = dict(dashboard.get("review_parts", {}))
     if movement.dashboard != named:
         movement.dashboard = named
         movement.save(update_fields=["dashboard"])

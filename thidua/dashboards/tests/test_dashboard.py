@@ -5,16 +5,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
-import json
 import zipfile
 from decimal import Decimal
-from pathlib import Path
 
 import openpyxl
 import pytest
 from django.test import Client
 
-from thidua import packs
 from thidua.awards.models import AwardRecord, Title
 from thidua.dashboards import charts, series
 from thidua.dashboards.series import Choice, KeyIndicators
@@ -24,7 +21,6 @@ from thidua.lib.text import vn_sort_key
 from thidua.movements.models import ContentArea, Movement, Phase
 from thidua.org import tree
 from thidua.org.models import Person, Position
-from thidua.packs.loader import PackError, _link_dashboard
 from thidua.reporting import actions, rollups
 from thidua.reporting.models import Indicator, Period, Report
 from thidua.reporting.testing import ReportingCast
@@ -325,21 +321,3 @@ def test_the_key_indicators_are_the_packs_data(data: ReportingCast) -> None:
     bare = {ch.key for ch in charts.build(dataclasses.replace(c, keys=KeyIndicators()))}
     assert bare & set(keys) == set()
     assert {"scores", "awards", "balance"} <= bare
-
-
-def test_the_pack_loader_reads_the_dashboard_section(data: ReportingCast) -> None:
-    """Both packs name their key indicators; the loader stores them on the movement and
-    refuses a code the catalogue lacks."""
-    movement = Movement.objects.get(code="thtk")
-    for name in ("ksnd", "province"):
-        path = Path(packs.__file__).parent / name / "movement.json"
-        section = json.loads(path.read_text(encoding="utf-8"))["dashboard"]
-        Movement.objects.filter(pk=movement.pk).update(dashboard={})
-        movement.refresh_from_db()
-        _link_dashboard(movement, section)
-        movement.refresh_from_db()
-        keys = KeyIndicators.of(movement)
-        assert keys.savings == "SAV_TOTAL" and keys.disbursement == "INV_DISBURSE_RATE"
-        assert keys.shares == ("PROC_CENTRAL_SHARE", "DOCS_E_SHARE", "STAFF_FILL_RATE")
-    with pytest.raises(PackError):
-        _link_dashboard(movement, {"savings": "NO_SUCH_CODE"})
