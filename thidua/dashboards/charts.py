@@ -283,12 +283,12 @@ def findings_charts(choice: Choice, found: series.Findings) -> list[Chart]:
                 [Decimal(found.by_rule[c][0]) for c, _t in found.rules],
                 [link(c, "confirmed") for c, _t in found.rules],
             ),
-            Dataset(_("Open"), [Decimal(found.by_rule[c][1]) for c, _t in found.rules]),
+            Dataset(_("Being examined"), [Decimal(found.by_rule[c][1]) for c, _t in found.rules]),
         ],
         decimals=0,
         stacked=True,
         note=_(
-            "Open: new, under review or explained by the unit; dismissed findings are not counted."
+            "Being examined: new, under review or explained by the unit; dismissed findings are not counted."
         ),
     )
     out = [by_rule]
@@ -305,7 +305,10 @@ def findings_charts(choice: Choice, found: series.Findings) -> list[Chart]:
                         _("Confirmed"),
                         [Decimal(found.by_child[c][0]) for c in choice.child_ids],
                     ),
-                    Dataset(_("Open"), [Decimal(found.by_child[c][1]) for c in choice.child_ids]),
+                    Dataset(
+                        _("Being examined"),
+                        [Decimal(found.by_child[c][1]) for c in choice.child_ids],
+                    ),
                 ],
                 decimals=0,
                 stacked=True,
