@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 from docx import Document
 from huey.contrib.djhuey import HUEY
 
@@ -226,3 +227,16 @@ def test_units_contribute_their_review_and_oversight_findings_show(
     assert f"chưa được duyệt, nội dung chưa được tổng hợp: {c.pc.name} (đã gửi)." in lessons
     recommendations = text[text.index("VII. KIẾN NGHỊ") : text.index("GHI CHÚ")]
     assert f"{c.pa.name}: Tăng mua sắm tập trung." in recommendations
+
+
+def test_a_review_form_is_filled_on_the_report_page(client: Client, data: ReportingCast) -> None:
+    """The phase-review form (narrative parts, no figure rows) goes through the usual report
+    page: the province's parts, and above it the children's texts to consolidate."""
+    c = data.cast
+    form = _review_form(data, Movement.objects.get(code="thtk"))
+    report = _write(data, c.pa, form, bai_hoc="Công khai dự toán.")
+    client.force_login(data.top_reviewer)
+    page = client.get(reverse("reporting:report", args=[report.pk]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Bài học" in html and "Công khai dự toán." in html and "Kiến nghị" in html
