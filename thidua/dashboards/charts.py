@@ -288,7 +288,8 @@ def findings_charts(choice: Choice, found: series.Findings) -> list[Chart]:
         decimals=0,
         stacked=True,
         note=_(
-            "Being examined: new, under review or explained by the unit; dismissed findings are not counted."
+            "Being examined: new, under review or explained by the unit; dismissed findings "
+            "are not counted."
         ),
     )
     out = [by_rule]

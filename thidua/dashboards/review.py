@@ -191,7 +191,9 @@ def _missed(choice: Choice, figures: list[YearFigures]) -> list[tuple[str, str]]
     return out
 
 
-def _reports(choice: Choice) -> tuple[int, list[tuple[str, str, str]]]:
+def _reports(choice: Choice, movement: Movement) -> tuple[int, list[tuple[str, str, str]]]:
+    """Figure reports of the phase in the subtree: how many approved, those not yet (the units'
+    own phase-review reports are left out: they carry no figures)."""
     periods = Period.objects.filter(year__in=choice.years)
     days = {dt.date(y, 12, 31) for y in choice.years} | {dt.date(y, 1, 1) for y in choice.years}
     if choice.mapped_to:
@@ -199,8 +201,10 @@ def _reports(choice: Choice) -> tuple[int, list[tuple[str, str, str]]]:
     below: set[int] = set()
     for day in days:  # the units below at some point of the phase (merged ones included)
         below.update(tree.subtree_ids(choice.unit.pk, day))
-    rows = Report.objects.filter(period__in=periods, unit_id__in=below).select_related(
-        "unit", "period"
+    rows = (
+        Report.objects.filter(period__in=periods, unit_id__in=below)
+        .exclude(form__in=review_forms(movement))
+        .select_related("unit", "period")
     )
     approved = rows.filter(status__in=list(Report.LOCKED)).count()
     pending = [
@@ -221,7 +225,7 @@ def build(choice: Choice, movement: Movement, phase: Phase, progress: Progress) 
     best, improved = _leaders(series.scores(choice), choice.names, choice.years)
     progress(3, steps, "awards")
     awards = series.awards(choice)
-    approved, pending = _reports(choice)
+    approved, pending = _reports(choice, movement)
     found = series.findings(choice)
     contributions = _contributions(choice, movement, phase)
     progress(4, steps, "document")

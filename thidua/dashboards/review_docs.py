@@ -209,13 +209,13 @@ def _findings_blocks(data: ReviewData) -> list[Paragraph | Table | Image]:
             "đang được xem xét, làm rõ. Chi tiết theo từng nội dung kiểm tra:"
         ),
         Table(
-            ["Nội dung kiểm tra", "Đã xác định vi phạm", "Đang xem xét", "Số tiền (đồng)"],
+            ["Nội dung kiểm tra", "Đã kết luận", "Đang xem xét", "Số tiền (đồng)"],
             [
                 [
                     title,
                     f"{found.by_rule[code][0]:02d}",
                     f"{found.by_rule[code][1]:02d}",
-                    format_vn_number(found.by_rule[code][2], 0),
+                    format_vn_number(found.by_rule[code][2], 0) if found.by_rule[code][2] else "—",
                 ]
                 for code, title in found.rules
             ],
@@ -232,7 +232,7 @@ def _findings_blocks(data: ReviewData) -> list[Paragraph | Table | Image]:
         blocks.append(Paragraph("Theo đơn vị:", lead="-"))
         blocks.append(
             Table(
-                ["Đơn vị", "Đã xác định vi phạm", "Đang xem xét"],
+                ["Đơn vị", "Đã kết luận", "Đang xem xét"],
                 [[name, f"{v[0]:02d}", f"{v[1]:02d}"] for name, v in units],
                 widths=[60, 20, 20],
                 numeric={1, 2},

@@ -221,6 +221,11 @@ def test_units_contribute_their_review_and_oversight_findings_show(
     assert "01 vi phạm (số tiền liên quan 1.500.000 đồng); 01 dấu hiệu" in section
     cells = [[x.text for x in row.cells] for t in word.tables for row in t.rows]
     assert [titles[first], "01", "00", "1.500.000"] in cells
+    assert [titles[second], "00", "01", "—"] in cells
+    pending = text[text.index("GHI CHÚ VỀ SỐ LIỆU") :]
+    assert (
+        "Tất cả báo cáo của giai đoạn đã được duyệt." in pending
+    )  # the review form is no figure report
     lessons = text[text.index("VI. BÀI HỌC") : text.index("VII. KIẾN NGHỊ")]
     assert f"{c.pa.name}: Công khai dự toán giúp tiết kiệm." in lessons
     assert "Nội dung chưa duyệt" not in text
