@@ -65,6 +65,10 @@ def chart_png(chart: Chart) -> bytes:
             fontsize=8,
         )
         ax.set_ylabel(chart.unit)
+        if chart.decimals == 0:  # counts: whole-number ticks
+            from matplotlib.ticker import MaxNLocator
+
+            ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax.grid(axis="y", alpha=0.3)
         if count > 1:
             ax.legend(fontsize=7, loc="best")
@@ -120,9 +124,16 @@ def _area_blocks(data: ReviewData) -> list[Paragraph | Table | Image]:
     return blocks
 
 
-def _chart_blocks(data: ReviewData) -> list[Paragraph | Table | Image]:
+FINDINGS_CHARTS = ("findings", "findings_units")
+"""Drawn in section V (oversight), not among the movement's figures."""
+
+
+def _chart_blocks(data: ReviewData, *, findings: bool = False) -> list[Paragraph | Table | Image]:
     blocks: list[Paragraph | Table | Image] = []
-    for n, chart in enumerate(data.charts, start=1):
+    main = [c for c in data.charts if c.key not in FINDINGS_CHARTS]
+    chosen = [c for c in data.charts if c.key in FINDINGS_CHARTS] if findings else main
+    first = len(main) + 1 if findings else 1
+    for n, chart in enumerate(chosen, start=first):
         blocks.append(Image(chart_png(chart), caption=f"Biểu đồ {n}. {chart.title} ({chart.unit})"))
     return blocks
 
@@ -222,6 +233,7 @@ def _findings_blocks(data: ReviewData) -> list[Paragraph | Table | Image]:
             widths=[49, 17, 17, 17],
             numeric={1, 2, 3},
         ),
+        *_chart_blocks(data, findings=True),
     ]
     units = [
         (data.choice.names.get(c, ""), v)
