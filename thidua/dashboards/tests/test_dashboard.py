@@ -21,6 +21,8 @@ from thidua.lib.text import vn_sort_key
 from thidua.movements.models import ContentArea, Movement, Phase
 from thidua.org import tree
 from thidua.org.models import Person, Position
+from thidua.oversight.models import Finding
+from thidua.oversight.rules import REGISTRY
 from thidua.reporting import actions, rollups
 from thidua.reporting.models import Indicator, Period, Report
 from thidua.reporting.testing import ReportingCast
@@ -193,6 +195,21 @@ def test_it_shows_the_phase_with_tables_and_links(client: Client, data: Reportin
     assert "chart.umd.min.js" in page
     assert 'data-testid="heat-map"' in page
     assert "Tỉnh Hà Giang" in page
+    assert 'data-testid="chart-findings"' not in page  # oversight found nothing: no chart
+
+
+def test_it_shows_oversight_findings_by_rule_with_links(
+    client: Client, data: ReportingCast
+) -> None:
+    rule = next(iter(REGISTRY))
+    Finding.objects.create(
+        unit=data.cast.pa1, year=2024, rule=rule, key="k", severity="high", status="confirmed"
+    )
+    client.force_login(data.top_reviewer)
+    page = client.get(URL, {"unit": str(data.cast.root.pk), "period": "phase-1"}).content.decode()
+    assert 'data-testid="chart-findings"' in page and 'data-testid="table-findings"' in page
+    assert str(REGISTRY[rule].title) in page
+    assert f"/oversight/queue/?rule={rule}&amp;status=confirmed" in page
 
 
 def test_it_refuses_an_outsider_and_a_post(client: Client, data: ReportingCast) -> None:
