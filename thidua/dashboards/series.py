@@ -374,7 +374,13 @@ class Findings:
 def findings(choice: Choice) -> Findings:
     """Confirmed and open findings (dismissed ones left out) of the unit's subtree, each
     finding counted under the child whose subtree held its unit at the end of its year (on
-    today's structure: also the units merged into the child)."""
+    today's structure: also the units merged into the child). Reused while neither the
+    findings nor the reports change."""
+    version = oversight_queries.findings_version()
+    return _cached(f"findings:{version}", choice, lambda: _findings(choice))
+
+
+def _findings(choice: Choice) -> Findings:
     roots = _heat_roots(choice)
     rules: dict[str, list[int | Decimal]] = {}
     by_child: dict[int, list[int]] = {c: [0, 0] for c in choice.child_ids}

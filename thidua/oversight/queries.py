@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Max, Q, Sum
 
-from .models import OPEN_STATES, Finding, FindingState
+from .models import OPEN_STATES, Finding, FindingHistory, FindingState
 from .rules import REGISTRY
 from .wording import describe
 
@@ -86,3 +86,11 @@ def rule_title(code: str) -> str:
     """The rule's title from the rule registry (the code itself for a rule since removed)."""
     found = REGISTRY.get(code)
     return str(found.title) if found is not None else code
+
+
+def findings_version() -> str:
+    """Changes whenever a finding is added, removed or moves (its history grows): the key
+    under which the dashboards may reuse their tallies."""
+    found = Finding.objects.aggregate(n=Count("id"), last=Max("id"), at=Max("found_at"))
+    steps = FindingHistory.objects.aggregate(n=Count("id"), last=Max("id"), at=Max("at"))
+    return f"{found}|{steps}"
