@@ -105,6 +105,7 @@ def measure() -> dict[str, Any]:
         children,
         tree.names_at([root, *children], today()),
         today(),
+        series.KeyIndicators.of(phase.movement),
     )
 
     def baseline() -> None:
@@ -114,7 +115,7 @@ def measure() -> dict[str, Any]:
                 rollup_table(
                     unit, quarters, mapped_to=today(), include_unapproved=False, child_ids=children
                 )
-        series.quarter_figures(choice, series.DISBURSEMENT)
+        series.quarter_figures(choice, choice.keys.disbursement or "")
 
     page_ms, cold_ms = timed_ms(page)
     base_ms = median_ms(baseline)

@@ -120,6 +120,12 @@ def test_the_dashboard_and_the_phase_review(
 
     secretary = log_in(browser, live_server, "thuky")
     secretary.goto("/dashboards/?period=phase-1")
+    # oversight findings by rule and by unit, drawn, with their tables (the rules the rows carry)
+    findings = secretary.get_by_test_id("chart-findings")
+    expect(findings.locator("canvas")).to_have_attribute("data-drawn", "1")
+    expect(findings.get_by_test_id("table-findings").locator("tbody tr").first).to_be_visible()
+    expect(secretary.get_by_test_id("chart-findings_units")).to_be_visible()
+    shoot(secretary, "sector-findings")
     secretary.get_by_test_id("dashboard-review").click()
     secretary.get_by_test_id("review-form").locator("button[type=submit]").click()
     expect(secretary.get_by_test_id("review-done")).to_be_visible(timeout=120_000)
@@ -132,6 +138,7 @@ def test_the_dashboard_and_the_phase_review(
     text = "\n".join(p.text for p in word.paragraphs)
     assert "Sơ kết giai đoạn 1 (2022–2025)" in text
     assert "II. KẾT QUẢ THỰC HIỆN" in text
+    assert "V. KẾT QUẢ KIỂM TRA, GIÁM SÁT" in text and "VI. BÀI HỌC KINH NGHIỆM" in text
     assert len(word.inline_shapes) >= 3
     with secretary.expect_download() as info:
         secretary.get_by_test_id("review-pdf").click()

@@ -158,10 +158,11 @@ def children_chart(key: str, code: str, figures: list[YearFigures], choice: Choi
 
 
 def quarter_chart(choice: Choice) -> Chart | None:
-    ind = _indicator(series.DISBURSEMENT)
-    if ind is None:
+    code = choice.keys.disbursement
+    ind = _indicator(code) if code else None
+    if code is None or ind is None:
         return None
-    rows = series.quarter_figures(choice, series.DISBURSEMENT)
+    rows = series.quarter_figures(choice, code)
     return Chart(
         "disbursement",
         _("%(indicator)s by quarter") % {"indicator": ind.display_name},
@@ -238,14 +239,80 @@ def period_labels(periods: list[Period]) -> list[str]:
 def build(choice: Choice) -> list[Chart]:
     """Every chart of the dashboard for the choice, in reading order (absent ones skipped)."""
     figures = series.year_figures(choice)
+    keys = choice.keys
     charts = [
-        year_chart("savings", [series.SAVINGS], figures, choice, kind="bar"),
-        year_chart("saving_rate", [series.SAVING_RATE], figures, choice),
+        year_chart("savings", [keys.savings], figures, choice, kind="bar")
+        if keys.savings
+        else None,
+        year_chart("saving_rate", [keys.saving_rate], figures, choice)
+        if keys.saving_rate
+        else None,
         quarter_chart(choice),
-        year_chart("shares", list(series.SHARES), figures, choice),
-        children_chart("savings_units", series.SAVINGS, figures, choice),
-        *[children_chart(f"units_{c.lower()}", c, figures, choice) for c in series.SHARES],
+        year_chart("shares", list(keys.shares), figures, choice),
+        children_chart("savings_units", keys.savings, figures, choice) if keys.savings else None,
+        *[children_chart(f"units_{c.lower()}", c, figures, choice) for c in keys.shares],
         score_chart(choice, series.scores(choice)) if choice.child_ids else None,
         *award_charts(choice, series.awards(choice)),
+        *findings_charts(choice, series.findings(choice)),
     ]
     return [c for c in charts if c is not None]
+
+
+def findings_charts(choice: Choice, found: series.Findings) -> list[Chart]:
+    """Oversight findings by rule and by child unit (confirmed, open); none where oversight
+    found nothing in the years (or does not run)."""
+    if found.empty:
+        return []
+    queue = reverse("oversight:queue")
+    years = choice.years
+    year = years[0] if len(years) == 1 else None
+
+    def link(rule: str, status: str) -> str:
+        params = {"rule": rule, "status": status, **({"year": year} if year else {})}
+        return f"{queue}?{urlencode(params)}"
+
+    by_rule = Chart(
+        "findings",
+        _("Oversight findings by rule"),
+        "bar",
+        _("findings"),
+        [title for _code, title in found.rules],
+        [
+            Dataset(
+                _("Confirmed"),
+                [Decimal(found.by_rule[c][0]) for c, _t in found.rules],
+                [link(c, "confirmed") for c, _t in found.rules],
+            ),
+            Dataset(_("Being examined"), [Decimal(found.by_rule[c][1]) for c, _t in found.rules]),
+        ],
+        decimals=0,
+        stacked=True,
+        note=_(
+            "Being examined: new, under review or explained by the unit; dismissed findings "
+            "are not counted."
+        ),
+    )
+    out = [by_rule]
+    if choice.child_ids and any(any(v) for v in found.by_child.values()):
+        out.append(
+            Chart(
+                "findings_units",
+                _("Oversight findings by unit"),
+                "bar",
+                _("findings"),
+                [choice.names.get(c, "") for c in choice.child_ids],
+                [
+                    Dataset(
+                        _("Confirmed"),
+                        [Decimal(found.by_child[c][0]) for c in choice.child_ids],
+                    ),
+                    Dataset(
+                        _("Being examined"),
+                        [Decimal(found.by_child[c][1]) for c in choice.child_ids],
+                    ),
+                ],
+                decimals=0,
+                stacked=True,
+            )
+        )
+    return out

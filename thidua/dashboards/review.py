@@ -16,7 +16,7 @@ from thidua.evaluation.models import Target
 from thidua.lib.numbers import format_vn_number
 from thidua.movements.models import ContentArea, Movement, Phase
 from thidua.org import tree
-from thidua.reporting.models import Indicator, Period, Report
+from thidua.reporting.models import Indicator, Period, Report, ReportForm
 
 from . import charts, series
 from .charts import Chart
@@ -52,6 +52,71 @@ class ReviewData:
     approved_reports: int
     pending_reports: list[tuple[str, str, str]]
     """Reports of the phase in the subtree not yet approved: unit, period, status."""
+    findings: series.Findings | None = None
+    contributions: list[Contribution] = field(default_factory=list)
+    """The unit's own review report and its children's (the phase-review form), in order."""
+
+
+@dataclass
+class Contribution:
+    """One unit's phase-review report (its narrative by part code), approved or not yet."""
+
+    unit_name: str
+    own: bool
+    status: str
+    approved: bool
+    parts: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """Part code → (the part's name, the text)."""
+
+
+REVIEW_SECTIONS = ("lessons", "recommendations")
+"""The sections of the review document that take the units' contributions; the movement's
+`dashboard.review_parts` (pack data) names the form's narrative part feeding each."""
+
+
+def review_forms(movement: Movement) -> list[ReportForm]:
+    """The movement's phase-review forms (pack data: `dashboard.review_forms`)."""
+    codes = movement.dashboard.get("review_forms") or []
+    return list(ReportForm.objects.filter(code__in=codes, movement=movement))
+
+
+def review_parts(movement: Movement) -> dict[str, str]:
+    """Section of the document → the narrative part code that feeds it."""
+    found = movement.dashboard.get("review_parts") or {}
+    return {k: v for k, v in found.items() if k in REVIEW_SECTIONS and isinstance(v, str)}
+
+
+def _contributions(choice: Choice, movement: Movement, phase: Phase) -> list[Contribution]:
+    """The units' phase-review reports for the phase's review year: the unit's own first, then
+    each child's (a child without one is listed as not yet sent)."""
+    forms = review_forms(movement)
+    period = Period.objects.filter(kind=Period.Kind.YEAR, year=phase.review_year).first()
+    if not forms or period is None:
+        return []
+    units = [choice.unit.pk, *choice.child_ids]
+    reports = {
+        r.unit_id: r
+        for r in Report.objects.filter(form__in=forms, period=period, unit_id__in=units)
+        .select_related("form")
+        .prefetch_related("narratives__part")
+    }
+    out = []
+    for unit_id in units:
+        name = choice.names.get(unit_id, "")
+        report = reports.get(unit_id)
+        if report is None:
+            if unit_id != choice.unit.pk:
+                out.append(Contribution(name, False, "Chưa gửi", False))
+            continue
+        approved = report.status in Report.LOCKED
+        parts = {
+            n.part.code: (n.part.name, n.text.strip())
+            for n in sorted(report.narratives.all(), key=lambda n: n.part.order)
+            if n.text.strip()
+        }
+        status = str(report.get_status_display())
+        out.append(Contribution(name, unit_id == choice.unit.pk, status, approved, parts))
+    return out
 
 
 def _targets(unit_id: int, years: list[int]) -> dict[int, str]:
@@ -108,7 +173,7 @@ def _missed(choice: Choice, figures: list[YearFigures]) -> list[tuple[str, str]]
         name = choice.names.get(child, "")
         for f in figures:
             values = f.children.get(child, {})
-            rate = values.get(series.SAVING_RATE)
+            rate = values.get(choice.keys.saving_rate) if choice.keys.saving_rate else None
             if all(v is None for v in values.values()):
                 out.append((name, f"Không có số liệu được duyệt năm {f.year}"))
             elif rate is not None and rate < 0:
@@ -126,7 +191,9 @@ def _missed(choice: Choice, figures: list[YearFigures]) -> list[tuple[str, str]]
     return out
 
 
-def _reports(choice: Choice) -> tuple[int, list[tuple[str, str, str]]]:
+def _reports(choice: Choice, movement: Movement) -> tuple[int, list[tuple[str, str, str]]]:
+    """Figure reports of the phase in the subtree: how many approved, those not yet (the units'
+    own phase-review reports are left out: they carry no figures)."""
     periods = Period.objects.filter(year__in=choice.years)
     days = {dt.date(y, 12, 31) for y in choice.years} | {dt.date(y, 1, 1) for y in choice.years}
     if choice.mapped_to:
@@ -134,8 +201,10 @@ def _reports(choice: Choice) -> tuple[int, list[tuple[str, str, str]]]:
     below: set[int] = set()
     for day in days:  # the units below at some point of the phase (merged ones included)
         below.update(tree.subtree_ids(choice.unit.pk, day))
-    rows = Report.objects.filter(period__in=periods, unit_id__in=below).select_related(
-        "unit", "period"
+    rows = (
+        Report.objects.filter(period__in=periods, unit_id__in=below)
+        .exclude(form__in=review_forms(movement))
+        .select_related("unit", "period")
     )
     approved = rows.filter(status__in=list(Report.LOCKED)).count()
     pending = [
@@ -156,7 +225,9 @@ def build(choice: Choice, movement: Movement, phase: Phase, progress: Progress) 
     best, improved = _leaders(series.scores(choice), choice.names, choice.years)
     progress(3, steps, "awards")
     awards = series.awards(choice)
-    approved, pending = _reports(choice)
+    approved, pending = _reports(choice, movement)
+    found = series.findings(choice)
+    contributions = _contributions(choice, movement, phase)
     progress(4, steps, "document")
     return ReviewData(
         choice=choice,
@@ -172,4 +243,6 @@ def build(choice: Choice, movement: Movement, phase: Phase, progress: Progress) 
         awards=awards,
         approved_reports=approved,
         pending_reports=pending,
+        findings=None if found.empty else found,
+        contributions=contributions,
     )

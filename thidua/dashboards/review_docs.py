@@ -15,7 +15,7 @@ from thidua.org import tree
 from thidua.org.body import profile_for
 
 from .charts import Chart
-from .review import ReviewData
+from .review import ReviewData, review_parts
 
 SOURCE = (
     "Nguồn số liệu: tổng hợp từ {n} báo cáo định kỳ đã được duyệt của các đơn vị trong "
@@ -65,6 +65,10 @@ def chart_png(chart: Chart) -> bytes:
             fontsize=8,
         )
         ax.set_ylabel(chart.unit)
+        if chart.decimals == 0:  # counts: whole-number ticks
+            from matplotlib.ticker import MaxNLocator
+
+            ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax.grid(axis="y", alpha=0.3)
         if count > 1:
             ax.legend(fontsize=7, loc="best")
@@ -120,9 +124,16 @@ def _area_blocks(data: ReviewData) -> list[Paragraph | Table | Image]:
     return blocks
 
 
-def _chart_blocks(data: ReviewData) -> list[Paragraph | Table | Image]:
+FINDINGS_CHARTS = ("findings", "findings_units")
+"""Drawn in section V (oversight), not among the movement's figures."""
+
+
+def _chart_blocks(data: ReviewData, *, findings: bool = False) -> list[Paragraph | Table | Image]:
     blocks: list[Paragraph | Table | Image] = []
-    for n, chart in enumerate(data.charts, start=1):
+    main = [c for c in data.charts if c.key not in FINDINGS_CHARTS]
+    chosen = [c for c in data.charts if c.key in FINDINGS_CHARTS] if findings else main
+    first = len(main) + 1 if findings else 1
+    for n, chart in enumerate(chosen, start=first):
         blocks.append(Image(chart_png(chart), caption=f"Biểu đồ {n}. {chart.title} ({chart.unit})"))
     return blocks
 
@@ -194,6 +205,88 @@ def _pending_blocks(data: ReviewData) -> list[Paragraph | Table | Image]:
     ]
 
 
+def _findings_blocks(data: ReviewData) -> list[Paragraph | Table | Image]:
+    """Oversight findings of the phase by rule (confirmed, open, amount at stake) and by unit."""
+    found = data.findings
+    if found is None:
+        return [Paragraph("Chưa có kết quả kiểm tra, giám sát được ghi nhận trong giai đoạn.")]
+    confirmed = sum(v[0] for v in found.by_rule.values())
+    still_open = sum(v[1] for v in found.by_rule.values())
+    amount = sum((v[2] for v in found.by_rule.values()), Decimal(0))
+    blocks: list[Paragraph | Table | Image] = [
+        Paragraph(
+            f"Qua kiểm tra, giám sát trong giai đoạn đã xác định {confirmed:02d} vi phạm "
+            f"(số tiền liên quan {format_vn_number(amount, 0)} đồng); {still_open:02d} dấu hiệu "
+            "đang được xem xét, làm rõ. Chi tiết theo từng nội dung kiểm tra:"
+        ),
+        Table(
+            ["Nội dung kiểm tra", "Đã kết luận", "Đang xem xét", "Số tiền (đồng)"],
+            [
+                [
+                    title,
+                    f"{found.by_rule[code][0]:02d}",
+                    f"{found.by_rule[code][1]:02d}",
+                    format_vn_number(found.by_rule[code][2], 0) if found.by_rule[code][2] else "—",
+                ]
+                for code, title in found.rules
+            ],
+            widths=[49, 17, 17, 17],
+            numeric={1, 2, 3},
+        ),
+        *_chart_blocks(data, findings=True),
+    ]
+    units = [
+        (data.choice.names.get(c, ""), v)
+        for c in data.choice.child_ids
+        if any(v := found.by_child.get(c, (0, 0)))
+    ]
+    if units:
+        blocks.append(Paragraph("Theo đơn vị:", lead="-"))
+        blocks.append(
+            Table(
+                ["Đơn vị", "Đã kết luận", "Đang xem xét"],
+                [[name, f"{v[0]:02d}", f"{v[1]:02d}"] for name, v in units],
+                widths=[60, 20, 20],
+                numeric={1, 2},
+            )
+        )
+    return blocks
+
+
+def _contribution_blocks(data: ReviewData, section: str) -> list[Paragraph | Table | Image]:
+    """The section's text from each unit's approved phase-review report (the unit's own first);
+    those not yet approved are named, their text left out."""
+    code = review_parts(data.movement).get(section)
+    placeholder = {
+        "lessons": "(Các đơn vị bổ sung bài học kinh nghiệm rút ra trong giai đoạn.)",
+        "recommendations": "(Các đơn vị bổ sung kiến nghị, đề xuất cho giai đoạn tiếp theo.)",
+    }[section]
+    if code is None or not data.contributions:
+        return [Paragraph(placeholder, italic=True)]
+    blocks: list[Paragraph | Table | Image] = []
+    for c in data.contributions:
+        if not c.approved or code not in c.parts:
+            continue
+        text = c.parts[code][1]
+        if c.own:
+            blocks.extend(Paragraph(line) for line in text.splitlines() if line.strip())
+        else:
+            lines = [line for line in text.splitlines() if line.strip()]
+            blocks.append(Paragraph(f"{c.unit_name}: {lines[0]}", lead="-"))
+            blocks.extend(Paragraph(line) for line in lines[1:])
+    waiting = [c for c in data.contributions if not c.approved]
+    if waiting:
+        names = "; ".join(f"{c.unit_name} ({c.status.lower()})" for c in waiting)
+        blocks.append(
+            Paragraph(
+                f"Báo cáo {'sơ kết' if data.phase.review == 'preliminary' else 'tổng kết'} "
+                f"của các đơn vị sau chưa được duyệt, nội dung chưa được tổng hợp: {names}.",
+                italic=True,
+            )
+        )
+    return blocks or [Paragraph(placeholder, italic=True)]
+
+
 def _report_symbol(decision_symbol: str) -> str:
     """The body's report symbol from its decision symbol: QĐ-UBND → BC-UBND."""
     rest = decision_symbol.removeprefix("QĐ").lstrip("-")
@@ -234,10 +327,12 @@ def review_document(data: ReviewData, *, date: dt.date) -> OfficialDocument:
         *_units_blocks(data),
         Paragraph("IV. CÔNG TÁC KHEN THƯỞNG TRONG GIAI ĐOẠN", bold=True, indent=False),
         *_award_blocks(data),
-        Paragraph("V. BÀI HỌC KINH NGHIỆM", bold=True, indent=False),
-        Paragraph("(Các đơn vị bổ sung bài học kinh nghiệm rút ra trong giai đoạn.)", italic=True),
-        Paragraph("VI. KIẾN NGHỊ, ĐỀ XUẤT", bold=True, indent=False),
-        Paragraph("(Các đơn vị bổ sung kiến nghị, đề xuất cho giai đoạn tiếp theo.)", italic=True),
+        Paragraph("V. KẾT QUẢ KIỂM TRA, GIÁM SÁT", bold=True, indent=False),
+        *_findings_blocks(data),
+        Paragraph("VI. BÀI HỌC KINH NGHIỆM", bold=True, indent=False),
+        *_contribution_blocks(data, "lessons"),
+        Paragraph("VII. KIẾN NGHỊ, ĐỀ XUẤT", bold=True, indent=False),
+        *_contribution_blocks(data, "recommendations"),
         Paragraph("GHI CHÚ VỀ SỐ LIỆU", bold=True, indent=False),
         *_pending_blocks(data),
     ]

@@ -24,7 +24,7 @@ from thidua.org import tree
 from thidua.org.models import OrgUnit
 
 from . import review, review_docs
-from .series import Choice
+from .series import Choice, KeyIndicators
 
 log = logging.getLogger(__name__)
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
@@ -129,6 +129,7 @@ def _run(job: Job, today: dt.date) -> None:
         job.child_ids,
         tree.names_at([unit.pk, *job.child_ids], day),
         mapped,
+        KeyIndicators.of(phase.movement),
     )
 
     def progress(done: int, total: int, step: str) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TypeVar, cast
@@ -24,18 +24,55 @@ from django.utils import timezone
 
 from thidua.awards.models import AwardRecord
 from thidua.evaluation.models import Assessment
+from thidua.movements.models import Movement
 from thidua.org import tree
 from thidua.org.models import OrgUnit, Position, TreePath
+from thidua.oversight import queries as oversight_queries
 from thidua.reporting import rollups
 from thidua.reporting.exports import rollup_table
 from thidua.reporting.models import Indicator, Period, Report, ReportForm, RollupState
 
-SAVINGS = "SAV_TOTAL"
-SAVING_RATE = "SAVING_RATE_RECURRENT"
-DISBURSEMENT = "INV_DISBURSE_RATE"
-SHARES = ("PROC_CENTRAL_SHARE", "DOCS_E_SHARE", "STAFF_FILL_RATE")
-"""The movement's key indicators (a catalogue's codes): a chart whose indicator the catalogue
-lacks is left out."""
+DASHBOARD_KEYS = ("savings", "saving_rate", "disbursement", "shares")
+"""The key indicators a movement's `dashboard` (pack data, the movement file's `dashboard`
+section) may name: catalogue codes of the money saved, the savings rate, the disbursement rate
+and the shares (centralised procurement, electronic documents, staff use…)."""
+
+
+@dataclass(frozen=True)
+class KeyIndicators:
+    """The movement's key indicators (catalogue codes, from its pack): a chart whose indicator
+    is not named, or that the catalogue lacks, is left out."""
+
+    savings: str | None = None
+    saving_rate: str | None = None
+    disbursement: str | None = None
+    shares: tuple[str, ...] = ()
+
+    @property
+    def codes(self) -> frozenset[str]:
+        named = (self.savings, self.saving_rate, self.disbursement, *self.shares)
+        return frozenset(c for c in named if c)
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, object] | None) -> KeyIndicators:
+        data = data or {}
+
+        def code(name: str) -> str | None:
+            value = data.get(name)
+            return value if isinstance(value, str) and value else None
+
+        shares = data.get("shares")
+        return cls(
+            code("savings"),
+            code("saving_rate"),
+            code("disbursement"),
+            tuple(s for s in shares if isinstance(s, str)) if isinstance(shares, list) else (),
+        )
+
+    @classmethod
+    def of(cls, movement: Movement | None) -> KeyIndicators:
+        return cls.from_data(movement.dashboard if movement is not None else None)
+
 
 LEADERSHIP_WORDS = ("trưởng", "chánh", "giám đốc", "phó ")
 """A position counts as a leadership post when its title holds one of these (Giám đốc, Phó
@@ -51,6 +88,7 @@ class Choice:
     child_ids: list[int]
     names: dict[int, str]
     mapped_to: dt.date | None = None
+    keys: KeyIndicators = KeyIndicators()
 
 
 @dataclass
@@ -107,7 +145,6 @@ def quarters(years: Sequence[int]) -> list[Period]:
 
 _T = TypeVar("_T")
 CACHE_SECONDS = 3600
-KEY_CODES = frozenset({SAVINGS, SAVING_RATE, DISBURSEMENT, *SHARES})
 
 
 def data_version() -> str:
@@ -121,7 +158,7 @@ def data_version() -> str:
 def _cached(name: str, choice: Choice, compute: Callable[[], _T]) -> _T:
     """The figures of the choice, reused while the data has not changed (a sector dashboard
     asks hundreds of mapped roll-up queries; the answers only change with the reports)."""
-    parts = [name, choice.unit.pk, choice.years, choice.child_ids, choice.mapped_to]
+    parts = [name, choice.unit.pk, choice.years, choice.child_ids, choice.mapped_to, choice.keys]
     key = "dash:" + hashlib.sha256(f"{parts}|{data_version()}".encode()).hexdigest()
     found = cache.get(key)
     if found is None:
@@ -163,7 +200,7 @@ def _year_figures(choice: Choice) -> list[YearFigures]:
                 mapped_to=choice.mapped_to,
                 include_unapproved=False,
                 child_ids=choice.child_ids,
-                codes=KEY_CODES,
+                codes=choice.keys.codes,
             )
             for group in table.groups:
                 for row in group.rows:
@@ -317,3 +354,55 @@ def _awards(choice: Choice) -> Awards:
             else:
                 front_line += 1
     return Awards({k: dict(v) for k, v in by_title.items()}, leadership, front_line, units)
+
+
+@dataclass
+class Findings:
+    """Oversight findings of the years in the unit's subtree, by rule and by child: (confirmed,
+    open) counts and the amount at stake of the confirmed. Rules are those the rows carry, with
+    the rule registry's titles (a rule added later shows without a change here)."""
+
+    rules: list[tuple[str, str]]
+    by_rule: dict[str, tuple[int, int, Decimal]]
+    by_child: dict[int, tuple[int, int]]
+
+    @property
+    def empty(self) -> bool:
+        return not self.by_rule
+
+
+def findings(choice: Choice) -> Findings:
+    """Confirmed and open findings (dismissed ones left out) of the unit's subtree, each
+    finding counted under the child whose subtree held its unit at the end of its year (on
+    today's structure: also the units merged into the child). Reused while neither the
+    findings nor the reports change."""
+    version = oversight_queries.findings_version()
+    return _cached(f"findings:{version}", choice, lambda: _findings(choice))
+
+
+def _findings(choice: Choice) -> Findings:
+    roots = _heat_roots(choice)
+    rules: dict[str, list[int | Decimal]] = {}
+    by_child: dict[int, list[int]] = {c: [0, 0] for c in choice.child_ids}
+    for year in choice.years:
+        day = dt.date(year, 12, 31)
+        paths = TreePath.objects.at(day).filter(ancestor_id__in=list(roots))
+        owner = {d: roots[a] for d, a in paths.values_list("descendant_id", "ancestor_id")}
+        units = [choice.unit.pk, *owner]
+        for t in oversight_queries.finding_tallies(units, [year]):
+            counts = rules.setdefault(t.rule, [0, 0, Decimal(0)])
+            counts[0] += t.confirmed
+            counts[1] += t.open
+            counts[2] += t.amount
+            child = owner.get(t.unit_id)
+            if child is not None and t.unit_id != choice.unit.pk:
+                by_child[child][0] += t.confirmed
+                by_child[child][1] += t.open
+    titled = sorted(
+        ((code, oversight_queries.rule_title(code)) for code in rules), key=lambda r: r[1]
+    )
+    return Findings(
+        titled,
+        {k: (int(v[0]), int(v[1]), Decimal(v[2])) for k, v in rules.items()},
+        {c: (v[0], v[1]) for c, v in by_child.items()},
+    )

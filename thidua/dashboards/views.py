@@ -26,7 +26,7 @@ from thidua.org.models import OrgUnit
 
 from . import charts, exports, milestones, review_jobs, series
 from .review_tasks import run_review_job
-from .series import Choice
+from .series import Choice, KeyIndicators
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -111,7 +111,8 @@ def choice_for(user: User, picked: Picked) -> Choice:
     ids = [i for i in tree.children_ids(picked.unit.pk, day) if scope.sees(i)]
     names = tree.names_at([picked.unit.pk, *ids], day)
     ids.sort(key=lambda i: vn_sort_key(names.get(i, "")))
-    return Choice(picked.unit, picked.years, ids, names, picked.mapped_to)
+    keys = KeyIndicators.of(picked.movement)
+    return Choice(picked.unit, picked.years, ids, names, picked.mapped_to, keys)
 
 
 def _period_choices(picked: Picked) -> list[tuple[str, str]]:

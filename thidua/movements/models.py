@@ -45,6 +45,14 @@ class Movement(models.Model):
     start_year = models.PositiveSmallIntegerField(_("first year"))
     end_year = models.PositiveSmallIntegerField(_("last year"))
     objectives = models.TextField(_("objectives"), blank=True)
+    dashboard = models.JSONField(
+        _("dashboard's key indicators"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "indicator codes the dashboard charts (savings, saving_rate, disbursement, shares)"
+        ),
+    )
 
     class Meta:
         ordering = ["-start_year", "code"]

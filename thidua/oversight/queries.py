@@ -6,9 +6,11 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import Count, Max, Q, Sum
+
 from thidua.lib.text import vn_sort_key
 
-from .models import Finding, FindingState
+from .models import OPEN_STATES, Finding, FindingHistory, FindingState
 from .rules import REGISTRY
 from .wording import describe
 
@@ -140,3 +142,50 @@ def waste_report_counts(start: dt.date, end: dt.date) -> list[ReportMonth]:
         for r in rows
     ]
     return sorted(out, key=lambda m: (m.month, vn_sort_key(m.province)))
+
+
+@dataclass(frozen=True)
+class FindingTally:
+    """Findings of one rule for one unit over some years: confirmed ones and open ones (new,
+    under review, explained by the unit), with the amount at stake of the confirmed."""
+
+    unit_id: int
+    rule: str
+    confirmed: int
+    open: int
+    amount: Decimal
+
+
+def finding_tallies(unit_ids: list[int], years: list[int]) -> list[FindingTally]:
+    """Confirmed and open findings by unit and rule over the years (dismissed ones are not
+    counted): the dashboards' "findings by rule". Rules come from the rows, not a list."""
+    confirmed = Q(status=FindingState.CONFIRMED)
+    rows = (
+        Finding.objects.filter(unit_id__in=unit_ids, year__in=years)
+        .values("unit_id", "rule")
+        .annotate(
+            confirmed=Count("id", filter=confirmed),
+            open=Count("id", filter=Q(status__in=list(OPEN_STATES))),
+            amount=Sum("amount", filter=confirmed),
+        )
+        .order_by("unit_id", "rule")
+    )
+    return [
+        FindingTally(r["unit_id"], r["rule"], r["confirmed"], r["open"], r["amount"] or Decimal(0))
+        for r in rows
+        if r["confirmed"] or r["open"]
+    ]
+
+
+def rule_title(code: str) -> str:
+    """The rule's title from the rule registry (the code itself for a rule since removed)."""
+    found = REGISTRY.get(code)
+    return str(found.title) if found is not None else code
+
+
+def findings_version() -> str:
+    """Changes whenever a finding is added, removed or moves (its history grows): the key
+    under which the dashboards may reuse their tallies."""
+    found = Finding.objects.aggregate(n=Count("id"), last=Max("id"), at=Max("found_at"))
+    steps = FindingHistory.objects.aggregate(n=Count("id"), last=Max("id"), at=Max("at"))
+    return f"{found}|{steps}"

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_noop
 
 from thidua.awards.catalogue import load_catalogue as load_titles
 from thidua.awards.models import Title
+from thidua.dashboards.series import DASHBOARD_KEYS
 from thidua.evaluation.catalogue import load_rubrics
 from thidua.evaluation.models import Rubric
 from thidua.lib.packs import PACKS_DIR
@@ -170,6 +171,27 @@ def _rows(model: Any, codes: list[str], what: str, movement: Movement) -> list[A
     return [rows[code] for code in codes]
 
 
+def _link_dashboard(movement: Movement, dashboard: dict[str, Any]) -> None:
+    """The movement's dashboard data (`dashboard`): its key indicators (savings, saving_rate,
+    disbursement, shares), checked against the catalogue, and its phase-review forms
+    (`review_forms`, linked to the movement) with the narrative parts that feed the review's
+    lessons and recommendations (`review_parts`). A file without them leaves the movement with
+    none: the dashboard then shows the charts it can (scores, awards)."""
+    named: dict[str, Any] = {k: v for k, v in dashboard.items() if k in DASHBOARD_KEYS}
+    codes = [c for v in named.values() for c in (v if isinstance(v, list) else [v])]
+    _rows(Indicator, codes, "indicators", movement)
+    forms = _rows(ReportForm, list(dashboard.get("review_forms", [])), "forms", movement)
+    ReportForm.objects.filter(pk__in=[f.pk for f in forms]).exclude(movement=movement).update(
+        movement=movement
+    )
+    if forms:
+        named["review_forms"] = [f.code for f in forms]
+        named["review_parts"] = dict(dashboard.get("review_parts", {}))
+    if movement.dashboard != named:
+        movement.dashboard = named
+        movement.save(update_fields=["dashboard"])
+
+
 def link_movement(movement: Movement, data: dict[str, Any]) -> None:
     """Link the movement to what its file names: the report forms (`forms`), score tables
     (`rubrics`) and titles (`titles`) it uses, by code, and each content area to its indicators
@@ -186,6 +208,7 @@ def link_movement(movement: Movement, data: dict[str, Any]) -> None:
     )
     for title in titles:
         title.movements.add(movement)
+    _link_dashboard(movement, data.get("dashboard") or {})
     for area_data in data.get("areas", []):
         codes = area_data.get("indicators", [])
         if not codes:

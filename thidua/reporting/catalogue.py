@@ -110,6 +110,7 @@ def _load_form(spec: dict[str, Any], indicators: dict[str, Indicator]) -> Report
             "periodicity": spec["periodicity"],
             "legal_basis": spec["legal_basis"],
             "valid_from": _date(spec["valid_from"]),
+            "valid_to": _date(spec.get("valid_to")),
         },
     )
     form.levels.set(OrgLevel.objects.filter(code__in=spec["levels"]))

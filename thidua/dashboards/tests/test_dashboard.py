@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import zipfile
@@ -13,13 +14,15 @@ from django.test import Client
 
 from thidua.awards.models import AwardRecord, Title
 from thidua.dashboards import charts, series
-from thidua.dashboards.series import Choice
+from thidua.dashboards.series import Choice, KeyIndicators
 from thidua.evaluation.catalogue import load_rubrics
 from thidua.evaluation.models import Assessment, Rubric
 from thidua.lib.text import vn_sort_key
 from thidua.movements.models import ContentArea, Movement, Phase
 from thidua.org import tree
 from thidua.org.models import Person, Position
+from thidua.oversight.models import Finding
+from thidua.oversight.rules import REGISTRY
 from thidua.reporting import actions, rollups
 from thidua.reporting.models import Indicator, Period, Report
 from thidua.reporting.testing import ReportingCast
@@ -27,6 +30,12 @@ from thidua.testing import START
 
 pytestmark = pytest.mark.django_db
 URL = "/dashboards/"
+KEYS = {
+    "savings": "SAV_TOTAL",
+    "saving_rate": "SAVING_RATE_RECURRENT",
+    "disbursement": "INV_DISBURSE_RATE",
+    "shares": ["PROC_CENTRAL_SHARE", "DOCS_E_SHARE", "STAFF_FILL_RATE"],
+}
 TODAY = dt.date(2026, 3, 1)
 
 
@@ -53,6 +62,7 @@ def data(rcast: ReportingCast) -> ReportingCast:
         organisation=rcast.cast.root,
         start_year=2024,
         end_year=2027,
+        dashboard=KEYS,
     )
     Phase.objects.create(
         movement=movement,
@@ -116,7 +126,7 @@ def choice(rc: ReportingCast, unit_code: str, years: list[int], mapped: dt.date 
     ids = tree.children_ids(unit.pk, day)
     names = tree.names_at([unit.pk, *ids], day)
     ids.sort(key=lambda i: vn_sort_key(names[i]))  # as the page orders them
-    return Choice(unit, years, ids, names, mapped)
+    return Choice(unit, years, ids, names, mapped, KeyIndicators.from_data(KEYS))
 
 
 @pytest.mark.parametrize("mapped", [None, TODAY])
@@ -185,6 +195,21 @@ def test_it_shows_the_phase_with_tables_and_links(client: Client, data: Reportin
     assert "chart.umd.min.js" in page
     assert 'data-testid="heat-map"' in page
     assert "Tỉnh Hà Giang" in page
+    assert 'data-testid="chart-findings"' not in page  # oversight found nothing: no chart
+
+
+def test_it_shows_oversight_findings_by_rule_with_links(
+    client: Client, data: ReportingCast
+) -> None:
+    rule = next(iter(REGISTRY))
+    Finding.objects.create(
+        unit=data.cast.pa1, year=2024, rule=rule, key="k", severity="high", status="confirmed"
+    )
+    client.force_login(data.top_reviewer)
+    page = client.get(URL, {"unit": str(data.cast.root.pk), "period": "phase-1"}).content.decode()
+    assert 'data-testid="chart-findings"' in page and 'data-testid="table-findings"' in page
+    assert str(REGISTRY[rule].title) in page
+    assert f"/oversight/queue/?rule={rule}&amp;status=confirmed" in page
 
 
 def test_it_refuses_an_outsider_and_a_post(client: Client, data: ReportingCast) -> None:
@@ -283,3 +308,33 @@ def test_figures_are_reused_until_a_report_changes(data: ReportingCast) -> None:
     approved(data, "pc1", 2024, 3, SAV_CONF="100")
     again = series.year_figures(ch)
     assert again[0].total["SAV_TOTAL"] == first[0].total["SAV_TOTAL"] + 100  # type: ignore[operator]
+
+
+def test_the_key_indicators_are_the_packs_data(data: ReportingCast) -> None:
+    """Other codes (a pack naming its own catalogue's indicators) give the same charts with the
+    same figures; a movement that names none shows the charts it can (scores, awards)."""
+    c = choice(data, "root", [2024, 2025], TODAY)
+    before = {ch.key: ch for ch in charts.build(c)}
+    renamed = {"SAV_TOTAL": "TK_TONG", "INV_DISBURSE_RATE": "GN_TY_LE", "DOCS_E_SHARE": "VB_DT"}
+    for old, new in renamed.items():
+        Indicator.objects.filter(code=old).update(code=new)
+    other = KeyIndicators.from_data(
+        {
+            "savings": "TK_TONG",
+            "saving_rate": "SAVING_RATE_RECURRENT",
+            "disbursement": "GN_TY_LE",
+            "shares": ["PROC_CENTRAL_SHARE", "VB_DT", "STAFF_FILL_RATE"],
+        }
+    )
+    after = {ch.key: ch for ch in charts.build(dataclasses.replace(c, keys=other))}
+    keys = ["savings", "saving_rate", "disbursement", "shares", "savings_units"]
+    assert set(keys) <= set(after)
+    for key in keys:
+        assert [d.values for d in after[key].datasets] == [
+            d.values for d in before[key].datasets
+        ], key
+    assert after["savings"].datasets[0].values == [Decimal("42.5"), Decimal(4)]
+    assert "units_vb_dt" in after and "units_docs_e_share" not in after
+    bare = {ch.key for ch in charts.build(dataclasses.replace(c, keys=KeyIndicators()))}
+    assert bare & set(keys) == set()
+    assert {"scores", "awards", "balance"} <= bare

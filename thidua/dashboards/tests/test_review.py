@@ -3,6 +3,7 @@ charts and the dashboard's numbers."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 from decimal import Decimal
@@ -11,13 +12,18 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 from docx import Document
 from huey.contrib.djhuey import HUEY
 
 from thidua.dashboards import charts
 from thidua.evaluation.models import Programme, Target
 from thidua.lib.numbers import format_vn_number
-from thidua.reporting.models import Indicator
+from thidua.movements.models import Movement
+from thidua.oversight.models import Finding
+from thidua.oversight.rules import REGISTRY
+from thidua.reporting import actions
+from thidua.reporting.models import Indicator, NarrativePart, Period, Report, ReportForm
 from thidua.reporting.testing import ReportingCast
 
 from .test_dashboard import TODAY, choice
@@ -84,8 +90,9 @@ def test_it_generates_the_review_with_the_dashboards_numbers(
         "II. KẾT QUẢ",
         "III. ĐƠN VỊ DẪN ĐẦU",
         "IV. CÔNG TÁC KHEN THƯỞNG",
-        "V. BÀI HỌC KINH NGHIỆM",
-        "VI. KIẾN NGHỊ",
+        "V. KẾT QUẢ KIỂM TRA, GIÁM SÁT",
+        "VI. BÀI HỌC KINH NGHIỆM",
+        "VII. KIẾN NGHỊ",
     ]:
         assert heading in text
     assert "Nguồn số liệu" in text
@@ -121,3 +128,120 @@ def test_it_keeps_a_job_to_its_owner(
     assert client.get(location + "docx/").status_code == 404
     client.force_login(data.top_reviewer)
     assert client.get(location + "exe/").status_code == 404
+
+
+def _review_form(rc: ReportingCast, movement: Movement) -> ReportForm:
+    """A phase-review form as a pack ships it: narrative parts only, valid in the review year,
+    filled by the provinces; named in the movement's dashboard data."""
+    form = ReportForm.objects.create(
+        code="review-1",
+        name="Báo cáo sơ kết giai đoạn 1",
+        periodicity="year",
+        valid_from=dt.date(2025, 1, 1),
+        valid_to=dt.date(2026, 1, 1),
+        movement=movement,
+    )
+    form.levels.set([rc.cast.pa.level])
+    for n, (code, name) in enumerate(
+        [("ket-qua", "Kết quả đạt được"), ("bai-hoc", "Bài học"), ("kien-nghi", "Kiến nghị")]
+    ):
+        NarrativePart.objects.create(form=form, code=code, name=name, order=n)
+    movement.dashboard = {
+        **movement.dashboard,
+        "review_forms": ["review-1"],
+        "review_parts": {"lessons": "bai-hoc", "recommendations": "kien-nghi"},
+    }
+    movement.save()
+    return form
+
+
+def _write(rc: ReportingCast, unit: Any, form: ReportForm, **texts: str) -> Report:
+    period = Period.objects.get(kind="year", year=2025)
+    report = actions.open_report(unit, form, period, by=rc.cast.reporter)
+    for code, text in texts.items():
+        part = form.narrative_parts.get(code=code.replace("_", "-"))
+        actions.save_narrative(report, part.pk, text, by=rc.cast.reporter, expected_version=0)
+    return report
+
+
+def test_units_contribute_their_review_and_oversight_findings_show(
+    client: Client, data: ReportingCast, media: Path
+) -> None:
+    """Each province fills the phase-review form, submits it, the level above approves it; the
+    root's review takes the approved lessons and recommendations and names those not yet
+    approved. Oversight findings show by rule (the registry's titles) and by unit."""
+    c = data.cast
+    form = _review_form(data, Movement.objects.get(code="thtk"))
+    pa = _write(
+        data,
+        c.pa,
+        form,
+        bai_hoc="Công khai dự toán giúp tiết kiệm.",
+        kien_nghi="Tăng mua sắm tập trung.",
+    )
+    actions.submit_report(pa, by=data.head)
+    actions.approve_report(pa, by=data.top_reviewer)
+    pc = _write(data, c.pc, form, bai_hoc="Nội dung chưa duyệt của Cà Mau.")
+    actions.submit_report(pc, by=data.head)
+    first, second = list(REGISTRY)[:2]
+    Finding.objects.create(
+        unit=c.pa1,
+        year=2024,
+        rule=first,
+        key="a",
+        severity="high",
+        status="confirmed",
+        amount=Decimal(1_500_000),
+    )
+    Finding.objects.create(
+        unit=c.pc, year=2025, rule=second, key="b", severity="low", status="review"
+    )
+    Finding.objects.create(
+        unit=c.pc, year=2025, rule=second, key="c", severity="low", status="dismissed"
+    )
+
+    built = {ch.key: ch for ch in charts.build(choice(data, "root", [2024, 2025], TODAY))}
+    by_rule = built["findings"]
+    titles = {first: str(REGISTRY[first].title), second: str(REGISTRY[second].title)}
+    rows = dict(
+        zip(by_rule.labels, zip(*[d.values for d in by_rule.datasets], strict=True), strict=True)
+    )
+    assert rows == {titles[first]: (1, 0), titles[second]: (0, 1)}
+    units = built["findings_units"]
+    per_unit = dict(
+        zip(units.labels, zip(*[d.values for d in units.datasets], strict=True), strict=True)
+    )
+    assert per_unit[c.pa.name] == (1, 0) and per_unit[c.pc.name] == (0, 1)
+    assert set(per_unit) == {c.pa.name, c.pc.name}  # today's structure: Bắc Kạn merged
+
+    location = _generate(client, data)
+    word = Document(io.BytesIO(client.get(location + "docx/").content))
+    text = "\n".join(p.text for p in word.paragraphs)
+    section = text[text.index("V. KẾT QUẢ KIỂM TRA") : text.index("VI. BÀI HỌC")]
+    assert "01 vi phạm (số tiền liên quan 1.500.000 đồng); 01 dấu hiệu" in section
+    cells = [[x.text for x in row.cells] for t in word.tables for row in t.rows]
+    assert [titles[first], "01", "00", "1.500.000"] in cells
+    assert [titles[second], "00", "01", "—"] in cells
+    pending = text[text.index("GHI CHÚ VỀ SỐ LIỆU") :]
+    assert (
+        "Tất cả báo cáo của giai đoạn đã được duyệt." in pending
+    )  # the review form is no figure report
+    lessons = text[text.index("VI. BÀI HỌC") : text.index("VII. KIẾN NGHỊ")]
+    assert f"{c.pa.name}: Công khai dự toán giúp tiết kiệm." in lessons
+    assert "Nội dung chưa duyệt" not in text
+    assert f"chưa được duyệt, nội dung chưa được tổng hợp: {c.pc.name} (đã gửi)." in lessons
+    recommendations = text[text.index("VII. KIẾN NGHỊ") : text.index("GHI CHÚ")]
+    assert f"{c.pa.name}: Tăng mua sắm tập trung." in recommendations
+
+
+def test_a_review_form_is_filled_on_the_report_page(client: Client, data: ReportingCast) -> None:
+    """The phase-review form (narrative parts, no figure rows) goes through the usual report
+    page: the province's parts, and above it the children's texts to consolidate."""
+    c = data.cast
+    form = _review_form(data, Movement.objects.get(code="thtk"))
+    report = _write(data, c.pa, form, bai_hoc="Công khai dự toán.")
+    client.force_login(data.top_reviewer)
+    page = client.get(reverse("reporting:report", args=[report.pk]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Bài học" in html and "Công khai dự toán." in html and "Kiến nghị" in html

@@ -71,10 +71,10 @@ BEFORE_THE_MOVE = {
     OrgLevel: 6,
     IndicatorGroup: 6,
     Indicator: 42,
-    ReportForm: 4,
+    ReportForm: 4 + 2,  # the two phase-review forms (issue 11)
     FormSection: 24,
     FormRow: 114,
-    NarrativePart: 6,
+    NarrativePart: 6 + 2 * 5,
     DeadlineRule: 5,
     ValidationRule: 39,
     Rubric: 3,

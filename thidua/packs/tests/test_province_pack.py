@@ -59,7 +59,7 @@ def test_both_packs_are_shipped() -> None:
 def test_each_pack_loads_on_a_clean_database(name: str) -> None:
     counts = load_pack(name)
     levels = {row["code"] for row in _json(name, "levels")["levels"]}
-    assert counts["levels"] == len(levels) and counts["forms"] == 4
+    assert counts["levels"] == len(levels) and counts["forms"] == 6  # 4 periodic, 2 reviews
     assert counts["title rules"] > 0 and counts["rubrics"] == 3
     assert set(Title.objects.values_list("code", flat=True)) == {
         t["code"] for t in _json(name, "titles")["titles"]
