@@ -18,6 +18,7 @@ from thidua.audit.chain import record
 from thidua.audit.workflow import move_status
 from thidua.org.models import OrgUnit
 
+from .actions_assets import asset_records, conference_peer_hits, link_new, relink
 from .models import Finding, FindingHistory, FindingState, ProcurementPackage, TravelClaim
 from .norms import norm_table
 from .rules import REGISTRY, Hit, Package, Records, Travel, peer_outliers, run_rules
@@ -121,7 +122,11 @@ def records_of(year: int, unit_ids: Collection[int] | None = None) -> Records:
             travel.filter(unit_id__in=unit_ids),
             packages.filter(unit_id__in=unit_ids),
         )
-    return Records([_travel(t) for t in travel], [_package(p) for p in packages])
+    return Records(
+        [_travel(t) for t in travel],
+        [_package(p) for p in packages],
+        **asset_records(year, unit_ids),
+    )
 
 
 def _peer_groups(unit_ids: Collection[int]) -> dict[int, str]:
@@ -155,10 +160,12 @@ def recheck_peers(year: int, *, norms: Any = None) -> None:
         )
     )
     totals = {(r["unit_id"], year): (Decimal(r["cost"] or 0), r["people"]) for r in rows}
-    hits = peer_outliers(totals, norms, _peer_groups({u for u, _y in totals}))
+    groups = _peer_groups({u for u, _y in totals})
+    hits = peer_outliers(totals, norms, groups)
     for h in hits:
         ids = TravelClaim.objects.filter(unit_id=h.unit_id, year=year).values_list("pk", flat=True)
         h.travel_ids = list(ids)
+    hits += conference_peer_hits(year, norms, groups)
     sync_findings(hits, year, None, {c for c, r in REGISTRY.items() if r.peers})
 
 
@@ -204,8 +211,10 @@ def sync_findings(
             f.save(update_fields=["numbers", "amount"])
             f.travel_claims.set(h.travel_ids)
             f.packages.set(h.package_ids)
+            relink(f, h)
     Finding.objects.bulk_create([f for f, _h in new], batch_size=1000)
     _link_records(new)
+    link_new(new)
     gone = [f.pk for k, f in by_key.items() if k not in seen and f.status == S.NEW]
     Finding.objects.filter(pk__in=gone).delete()
 

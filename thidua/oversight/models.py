@@ -244,6 +244,10 @@ class Finding(models.Model):
     amount = models.DecimalField(_("amount at stake"), default=0, max_digits=16, decimal_places=0)
     travel_claims = models.ManyToManyField(TravelClaim, blank=True, related_name="findings")
     packages = models.ManyToManyField(ProcurementPackage, blank=True, related_name="findings")
+    conferences = models.ManyToManyField("Conference", blank=True, related_name="findings")
+    vehicles = models.ManyToManyField("Vehicle", blank=True, related_name="findings")
+    offices = models.ManyToManyField("OfficeSpace", blank=True, related_name="findings")
+    assets = models.ManyToManyField("Asset", blank=True, related_name="findings")
     status = models.CharField(
         _("state"), max_length=10, choices=FindingState.choices, default=FindingState.NEW
     )
@@ -286,3 +290,8 @@ class FindingHistory(models.Model):
     @property
     def to_label(self) -> str:
         return str(FindingState(self.to_status).label)
+
+
+from .models_assets import Asset, Conference, OfficeSpace, Vehicle  # noqa: E402
+
+__all__ = ["Asset", "Conference", "OfficeSpace", "Vehicle"]
