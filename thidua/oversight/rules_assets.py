@@ -105,8 +105,8 @@ def _basis(norms: NormTable, kind: str, day: dt.date) -> dict[str, str]:
     _("Conference meals and refreshments above the norm"),
     _(
         "The meals and refreshments paid for a conference are above what the norms allow: the"
-        " meal support for participants not on a state payroll (with the 130% ceiling for"
-        " collective meals) and the refreshment rate per half-day for every participant."
+        " meal support for participants not on a state payroll (up to 130% when meals are"
+        " collective) and the refreshment rate per half-day for every participant."
     ),
     _("Circular 40/2017/TT-BTC, Art. 11–12"),
     "medium",
@@ -346,8 +346,8 @@ def check_vehicle_price(records: Records, norms: NormTable) -> list[Hit]:
     _("Car disposed of before the disposal conditions"),
     _(
         "A car was disposed of (to be replaced) before its depreciation life was over and before"
-        " it reached the distance allowing disposal. A repair costing more than 30% of the"
-        " original cost also allows it: the unit explains that case."
+        " it reached the distance allowing disposal. A repair costing more than 30 per cent of"
+        " the original cost also allows it: the unit explains that case."
     ),
     _("Decree 72/2023/NĐ-CP (conditions for disposing of and replacing cars)"),
     "medium",

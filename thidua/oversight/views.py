@@ -27,6 +27,7 @@ from .access import can_enter, can_explain, findings_for_user, get_finding_for_u
 from .forms import AskForm, PackageForm, QueueFilter, ReasonForm, TravelClaimForm
 from .models import Finding, FindingState, ProcurementPackage, TravelClaim
 from .rules import REGISTRY
+from .views_records import asset_context
 from .wording import describe
 
 
@@ -88,6 +89,7 @@ def unit_year(request: AuthedHttpRequest, unit_id: int, year: int) -> HttpRespon
         "travel_form": travel_form,
         "package_form": package_form,
     }
+    context.update(asset_context(unit, year))
     return render(request, "oversight/unit_year.html", context)
 
 
