@@ -420,6 +420,9 @@ def build_demo(seed: int = 2023, *, with_reports: bool = True) -> Demo:
         from .oversight_data import build_oversight
 
         demo.emulation += build_oversight(random.Random(seed + 5))
+        from .assets_data import build_assets
+
+        demo.emulation += build_assets(random.Random(seed + 6))
         demo.emulation += build_disclosures()  # the public portal (issue 12): last
     return demo
 

@@ -126,9 +126,9 @@ def parse(kind: Kind, table: Table, unit: OrgUnit, year: int) -> Parsed:
         form0 = kind.form()
         data = {}
         for header, text in row.values.items():
-            name = by_header.get(fold(header))
-            if name is not None:
-                data[name] = _cell(form0.fields[name], text)
+            field_name = by_header.get(fold(header))
+            if field_name is not None:
+                data[field_name] = _cell(form0.fields[field_name], text)
         instance = None
         if kind.key:
             instance = existing.get(str(data.get(kind.key, "")).strip())
@@ -154,9 +154,9 @@ def parse(kind: Kind, table: Table, unit: OrgUnit, year: int) -> Parsed:
         try:
             form.instance.full_clean()
         except ValidationError as exc:
-            for name, errors in exc.message_dict.items():
-                for e in errors:
-                    out.problems.append(Problem(row.number, labels.get(name, ""), e))
+            for model_field, texts in exc.message_dict.items():
+                for text in texts:
+                    out.problems.append(Problem(row.number, labels.get(model_field, ""), text))
             continue
         out.objects.append(form.instance)
     if not table.rows:

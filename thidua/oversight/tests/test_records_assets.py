@@ -224,4 +224,4 @@ def test_export_then_import_round_trips(client: Client, cast: Cast) -> None:
     assert 'data-testid="problems"' not in response.content.decode()
     client.post(url, {"payload": response.context["payload"]})
     v = Vehicle.objects.get()
-    assert (v.plate, v.disposal_date, v.price) == ("80A-7", D(2026, 5, 1), 900_000_000)
+    assert (v.plate, v.disposal_date, v.price) == ("80A-7", D(2026, 5, 1), Decimal(900_000_000))
