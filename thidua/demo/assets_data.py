@@ -11,8 +11,9 @@ from decimal import Decimal
 
 from thidua.org.models import OrgUnit
 from thidua.oversight.actions import recheck_year
+from thidua.oversight.models import Norm
 from thidua.oversight.models_assets import Asset, Conference, OfficeSpace, Vehicle
-from thidua.oversight.norms import norm_table
+from thidua.oversight.norms import load_norms, norm_table
 from thidua.oversight.rules_assets import vehicle_quota
 
 from .oversight_data import YEARS, Planted, _units
@@ -153,6 +154,7 @@ def _plant(b: _Builder, units: dict[str, OrgUnit]) -> None:
 
 def build_assets(rng: random.Random) -> list[str]:
     """The records, the planted irregularities and the checks of each year."""
+    load_norms(Norm)  # idempotent: the migrations' data, again after a flushed database
     b = _Builder(rng)
     for year in YEARS:
         for unit in _units(year):
