@@ -21,7 +21,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from thidua.audit.chain import record
-from thidua.lib.dates import format_vn_date
 from thidua.lib.numbers import format_vn_number
 from thidua.lib.spreadsheets import Cell, Sheet, Table
 from thidua.lib.text import fold
@@ -214,16 +213,10 @@ def sheet(kind: Kind, unit: OrgUnit | None, year: int | None) -> Sheet:
 
 
 def preview_cells(kind: Kind, parsed: Parsed) -> list[list[str]]:
-    """The rows as read, for the preview table."""
-    names = [n for n, _h in columns(kind)]
+    """The rows as the user wrote them (not as codes), for the preview table."""
+    headers = [fold(h) for _n, h in columns(kind)]
     out = []
     for r in parsed.rows:
-        cells = r["cells"]
-        out.append([str(r["number"])] + [_shown(cells.get(n, "")) for n in names])
+        raw = {fold(h): text for h, text in r["raw"].items()}
+        out.append([str(r["number"])] + [raw.get(h, "") for h in headers])
     return out
-
-
-def _shown(value: Any) -> str:
-    if isinstance(value, dt.date):
-        return format_vn_date(value)
-    return "✓" if value == "on" else str(value or "")

@@ -202,6 +202,7 @@ def test_an_import_previews_then_saves_all_rows_and_rechecks(client: Client, cas
     response = client.post(url, {"file": SimpleUploadedFile("a.xlsx", data)})
     text = response.content.decode()
     assert 'data-testid="preview"' in text and 'data-testid="problems"' not in text, text[:3000]
+    assert "<td>Máy móc, thiết bị</td>" in text  # as written, not the stored code
     assert not Asset.objects.exists()
     payload = response.context["payload"]
     response = client.post(url, {"payload": payload})
