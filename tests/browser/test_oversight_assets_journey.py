@@ -16,7 +16,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from django.utils import translation
-from playwright.sync_api import Page, expect
+from playwright.sync_api import FilePayload, Page, expect
 
 from thidua.oversight.imports import KINDS, columns
 from thidua.oversight.models import Norm
@@ -47,6 +47,10 @@ def _book(rows: list[list[object]]) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _payload(data: bytes) -> FilePayload:
+    return {"name": "tai-san.xlsx", "mimeType": "application/octet-stream", "buffer": data}
 
 
 def _shot(page: Page, name: str) -> None:
@@ -81,9 +85,7 @@ def test_a_unit_records_a_car_and_imports_its_assets(
     reporter.goto(f"/oversight/units/{cast.regional.pk}/2026/import/asset/")
     idle = ["Không sử dụng"] * 12
     bad = _book([["TS-1", "Kho cũ", "Trụ sở, nhà làm việc", "-5", "", "", *idle]])
-    reporter.locator("#id_file").set_input_files(
-        files=[{"name": "tai-san.xlsx", "mimeType": "application/octet-stream", "buffer": bad}]
-    )
+    reporter.locator("#id_file").set_input_files(files=[_payload(bad)])
     reporter.get_by_role("button", name="Kiểm tra tệp").click()
     problems = reporter.get_by_test_id("problems")
     expect(problems).to_contain_text("Nguyên giá")
@@ -91,9 +93,7 @@ def test_a_unit_records_a_car_and_imports_its_assets(
     expect(reporter.get_by_test_id("confirm-import")).to_have_count(0)
     _shot(reporter, f"asset-import-errors-{width}")
     good = _book([["TS-1", "Kho cũ", "Trụ sở, nhà làm việc", "500.000.000", "", "", *idle]])
-    reporter.locator("#id_file").set_input_files(
-        files=[{"name": "tai-san.xlsx", "mimeType": "application/octet-stream", "buffer": good}]
-    )
+    reporter.locator("#id_file").set_input_files(files=[_payload(good)])
     reporter.get_by_role("button", name="Kiểm tra tệp").click()
     expect(reporter.get_by_test_id("preview")).to_contain_text("Kho cũ")
     _shot(reporter, f"asset-import-preview-{width}")
