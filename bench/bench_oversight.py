@@ -11,8 +11,9 @@ procurement packages (times --scale), about 1 % of them irregular. Then times
 written) against a baseline measured in the same run that reads the same rows
 (`records_of(year)`, without checking anything), and the save of one travel claim of one unit
 (`save_record`: validation, audit event, re-check of the unit and of the peers).
-Targets (issue 13): the year ≤ 10 s; one save ≤ 200 ms. Conferences and vehicles are not built
-yet, so they are not in the volume. Exit status 0 only when both targets are met.
+Targets (issue 13): the year ≤ 10 s; one save ≤ 200 ms. The volume also holds 20,000
+conferences and the fleets of the 1,100 units (3 cars each; units have staff counts), about
+1 % irregular (`build_assets`). Exit status 0 only when both targets are met.
 """
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ YEAR = 2026
 UNITS = 1_100
 TRAVEL = 200_000
 PACKAGES = 50_000
+CONFERENCES = 20_000
+CARS_PER_UNIT = 3
 YEAR_TARGET_S = 10.0
 SAVE_TARGET_S = 0.2
 SEED = 2026
@@ -119,7 +122,52 @@ def build(scale: float, rng: random.Random) -> list[int]:
             )
         )
     ProcurementPackage.objects.bulk_create(packages, batch_size=5000)
+    build_assets(ids, scale, rng)
     return ids
+
+
+def build_assets(ids: list[int], scale: float, rng: random.Random) -> None:
+    """Conferences (times `scale`) and every unit's fleet; staff counts on the units."""
+    from thidua.org.models import OrgUnit
+    from thidua.oversight.models_assets import Conference, Vehicle
+
+    OrgUnit.objects.filter(pk__in=ids).update(staff_count=150)  # 3 general-service cars
+    conferences = []
+    for n in range(int(CONFERENCES * scale)):
+        on, off, days = rng.randint(20, 80), rng.randint(0, 15), rng.randint(1, 2)
+        meal = 200_000 if rng.random() < 0.01 else 150_000
+        conferences.append(
+            Conference(
+                unit_id=ids[n % UNITS],
+                year=YEAR,
+                title="Hội nghị",
+                start=dt.date(YEAR, 1, 1) + dt.timedelta(days=rng.randrange(340)),
+                days=days,
+                level="province",
+                on_payroll=on,
+                off_payroll=off,
+                meals_paid=Decimal(meal * off * days),
+                refreshments_paid=Decimal(80_000 * (on + off) * days),
+                venue_paid=Decimal(rng.randint(3, 8) * 1_000_000),
+            )
+        )
+    Conference.objects.bulk_create(conferences, batch_size=5000)
+    cars = []
+    for n, unit_id in enumerate(ids):
+        for c in range(CARS_PER_UNIT + (1 if n % 100 == 0 else 0)):
+            cars.append(
+                Vehicle(
+                    unit_id=unit_id,
+                    year=YEAR,
+                    plate=f"{n:04d}-{c}",
+                    seats=7,
+                    kind="general",
+                    purchase_date=dt.date(2020 + c, 3, 1),
+                    price=Decimal(850_000_000),
+                    odometer=40_000 * (c + 1),
+                )
+            )
+    Vehicle.objects.bulk_create(cars, batch_size=5000)
 
 
 def measure(unit_ids: list[int]) -> dict[str, object]:
@@ -147,6 +195,8 @@ def measure(unit_ids: list[int]) -> dict[str, object]:
     return {
         "travel": len(records.travel),
         "packages": len(records.packages),
+        "conferences": len(records.conferences),
+        "vehicles": len(records.vehicles),
         "findings": Finding.objects.count(),
         "baseline_s": baseline_s,
         "year_s": year_s,
@@ -193,7 +243,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     save_ms = float(str(result["save_s"])) * 1000
     print(
         f"oversight ({meta['vendor']}, scale {args.scale:g}): {result['travel']} travel claims,"
-        f" {result['packages']} packages → {result['findings']} findings; whole year"
+        f" {result['packages']} packages, {result['conferences']} conferences,"
+        f" {result['vehicles']} cars → {result['findings']} findings; whole year"
         f" {result['year_s']:.2f} s (target ≤ {YEAR_TARGET_S:g} s), baseline read"
         f" {result['baseline_s']:.2f} s, ratio {result['ratio']:.1f}; one save"
         f" {save_ms:.0f} ms (target ≤ {SAVE_TARGET_S * 1000:g} ms):"

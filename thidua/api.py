@@ -41,6 +41,7 @@ from thidua.lib.text import fold
 from thidua.movements.access import get_movement_for_user, movements_for_user
 from thidua.org import tree
 from thidua.org.models import OrgUnit, Position, ReorgLink
+from thidua.oversight.api import router as oversight_router
 from thidua.reporting.api import router as reporting_router
 
 api = NinjaAPI(title="thidua", version="1", urls_namespace="api", auth=[TokenAuth(), django_auth])
@@ -290,3 +291,4 @@ api.add_router("", awards_router)
 api.add_router("", dashboards_router)
 api.add_router("", public_router)
 api.add_router("", national_router)
+api.add_router("", oversight_router)

@@ -423,6 +423,9 @@ def build_demo(seed: int = 2023, *, with_reports: bool = True) -> Demo:
         from .waste_reports import build_waste_reports  # issue 13 point 6
 
         demo.emulation += build_waste_reports()
+        from .assets_data import build_assets
+
+        demo.emulation += build_assets(random.Random(seed + 6))
         demo.emulation += build_disclosures()  # the public portal (issue 12): last
     return demo
 

@@ -19,6 +19,7 @@ from thidua.audit.chain import record
 from thidua.audit.workflow import move_status
 from thidua.org.models import Person
 
+from .actions_assets import asset_records, conference_peer_hits, link_new, relink
 from .models import (
     Finding,
     FindingHistory,
@@ -262,7 +263,7 @@ def records_of(year: int, unit_ids: Collection[int] | None = None) -> Records:
         )
         for r in _raw(packages, PACKAGE_COLUMNS)
     ]
-    return Records(t_rows, p_rows)
+    return Records(t_rows, p_rows, **asset_records(year, unit_ids))
 
 
 def recheck_unit(unit_id: int, year: int, *, peers: bool = True) -> list[Finding]:
@@ -327,6 +328,7 @@ def recheck_peers(year: int, *, norms: Any = None) -> None:
     for h in hits:
         ids = TravelClaim.objects.filter(unit_id=h.unit_id, year=year).values_list("pk", flat=True)
         h.travel_ids = list(ids)
+    hits += conference_peer_hits(year, norms, group_of)
     sync_findings(hits, year, None, {c for c, r in REGISTRY.items() if r.peers})
 
 
@@ -374,8 +376,10 @@ def sync_findings(
             f.save(update_fields=["numbers", "amount"])
             f.travel_claims.set(h.travel_ids)
             f.packages.set(h.package_ids)
+            relink(f, h)
     Finding.objects.bulk_create([f for f, _h in new], batch_size=1000)
     _link_records(new)
+    link_new(new)
     gone = [f.pk for k, f in by_key.items() if k not in seen and f.status == S.NEW]
     Finding.objects.filter(pk__in=gone).delete()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -270,6 +271,18 @@ class Finding(models.Model):
     amount = models.DecimalField(_("amount at stake"), default=0, max_digits=16, decimal_places=0)
     travel_claims = models.ManyToManyField(TravelClaim, blank=True, related_name="findings")
     packages = models.ManyToManyField(ProcurementPackage, blank=True, related_name="findings")
+    conferences: models.ManyToManyField[Conference, Any] = models.ManyToManyField(
+        "Conference", blank=True, related_name="findings"
+    )
+    vehicles: models.ManyToManyField[Vehicle, Any] = models.ManyToManyField(
+        "Vehicle", blank=True, related_name="findings"
+    )
+    offices: models.ManyToManyField[OfficeSpace, Any] = models.ManyToManyField(
+        "OfficeSpace", blank=True, related_name="findings"
+    )
+    assets: models.ManyToManyField[Asset, Any] = models.ManyToManyField(
+        "Asset", blank=True, related_name="findings"
+    )
     status = models.CharField(
         _("state"), max_length=10, choices=FindingState.choices, default=FindingState.NEW
     )
@@ -372,6 +385,16 @@ class SampleItem(models.Model):
         ]
 
 
+from .models_assets import Asset, Conference, OfficeSpace, Vehicle  # noqa: E402
 from .models_reports import ReportFile, ReportHistory, ReportMessage, WasteReport  # noqa: E402
 
-__all__ = ["ReportFile", "ReportHistory", "ReportMessage", "WasteReport"]
+__all__ = [
+    "Asset",
+    "Conference",
+    "OfficeSpace",
+    "ReportFile",
+    "ReportHistory",
+    "ReportMessage",
+    "Vehicle",
+    "WasteReport",
+]

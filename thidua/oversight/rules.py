@@ -9,9 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -113,6 +114,12 @@ class Package:
 class Records:
     travel: Sequence[Travel] = ()
     packages: Sequence[Package] = ()
+    # Conferences, vehicles, office space, assets (rules_assets.py) and each unit's staff.
+    conferences: Sequence[Any] = ()
+    vehicles: Sequence[Any] = ()
+    offices: Sequence[Any] = ()
+    assets: Sequence[Any] = ()
+    staff: Mapping[int, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -125,6 +132,8 @@ class Hit:
     amount: Decimal = Decimal(0)
     travel_ids: list[int] = field(default_factory=list)
     package_ids: list[int] = field(default_factory=list)
+    links: dict[str, list[int]] = field(default_factory=dict)
+    """Other records behind the hit, by Finding relation ("conferences", "vehicles"…)."""
 
 
 @dataclass(frozen=True)
@@ -796,6 +805,14 @@ def run_rules(
             continue
         if r.code == "PEER_TRAVEL":
             hits += peer_travel(records, norms, group_of or {})
+        elif r.code in GROUPED:
+            hits += GROUPED[r.code](records, norms, group_of or {})
         else:
             hits += r.check(records, norms)
     return hits
+
+
+GROUPED: dict[str, Callable[[Records, NormTable, dict[int, str]], list[Hit]]] = {}
+"""Peer rules that take the peer groups (registered by rules_assets)."""
+
+from . import rules_assets  # noqa: E402,F401  (registers the asset rules)

@@ -23,3 +23,24 @@ urlpatterns += [
     path("reports/<int:pk>/reply/", views_reports.report_reply, name="report_reply"),
     path("reports/<int:pk>/<str:to>/", views_reports.report_move, name="report_move"),
 ]
+
+from . import views_records  # noqa: E402
+
+urlpatterns += [
+    path(
+        "units/<int:unit_id>/<int:year>/add/<str:kind>/",
+        views_records.record_add,
+        name="record_add",
+    ),
+    path(
+        "units/<int:unit_id>/<int:year>/export/<str:kind>.xlsx",
+        views_records.export,
+        name="export",
+    ),
+    path(
+        "units/<int:unit_id>/<int:year>/import/<str:kind>/",
+        views_records.import_records,
+        name="import",
+    ),
+    path("template/<str:kind>.xlsx", views_records.template, name="template"),
+]

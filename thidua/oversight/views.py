@@ -34,6 +34,7 @@ from .access import (
 from .forms import AskForm, PackageForm, QueueFilter, ReasonForm, TravelClaimForm
 from .models import OPEN_STATES, Finding, FindingState, ProcurementPackage, TravelClaim
 from .rules import REGISTRY
+from .views_records import asset_context
 from .wording import describe
 
 
@@ -95,6 +96,7 @@ def unit_year(request: AuthedHttpRequest, unit_id: int, year: int) -> HttpRespon
         "travel_form": travel_form,
         "package_form": package_form,
     }
+    context.update(asset_context(unit, year))
     return render(request, "oversight/unit_year.html", context)
 
 

@@ -1,0 +1,207 @@
+"""Writing conferences, vehicles, office space and asset-register lines (audited, the unit's
+year re-checked at once), and reading them as plain records for the rules: one query per
+kind and year, never one per record."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F, Sum
+from django.forms.models import model_to_dict
+
+from thidua.audit.chain import record
+from thidua.org.models import OrgUnit
+
+from .models import Finding
+from .models_assets import Asset, Conference, OfficeSpace, Vehicle
+from .rules import Hit, NormTable
+from .rules_assets import AssetLine, Car, Conf, Office, conference_outliers
+
+AssetRecord = Conference | Vehicle | OfficeSpace | Asset
+
+KINDS: dict[type[Any], str] = {
+    Conference: "conference",
+    Vehicle: "vehicle",
+    OfficeSpace: "office",
+    Asset: "asset",
+}
+RELATIONS = {
+    "conferences": "conference_id",
+    "vehicles": "vehicle_id",
+    "offices": "officespace_id",
+    "assets": "asset_id",
+}
+
+
+def _plain(obj: Any) -> dict[str, Any]:
+    return {k: (str(v) if v is not None else None) for k, v in model_to_dict(obj).items()}
+
+
+def save_asset_record(obj: AssetRecord, *, by: Any) -> list[Finding]:
+    """Validate (a ValidationError naming the field, nothing written), save, audit, and
+    re-check the unit's year; returns the unit's findings of the year."""
+    from .actions import recheck_unit
+
+    obj.full_clean()
+    kind = KINDS[type(obj)]
+    with transaction.atomic():
+        before = _plain(type(obj).objects.get(pk=obj.pk)) if obj.pk else None
+        obj.save()
+        record(
+            f"oversight.{kind}.{'change' if before else 'add'}",
+            by=by,
+            object_type=f"oversight.{kind}",
+            object_id=obj.pk,
+            before=before,
+            after=_plain(obj),
+        )
+        return recheck_unit(obj.unit_id, obj.year, peers=kind == "conference")
+
+
+def delete_asset_record(obj: AssetRecord, *, by: Any) -> None:
+    from .actions import recheck_unit
+
+    kind = KINDS[type(obj)]
+    with transaction.atomic():
+        before, pk, unit_id, year = _plain(obj), obj.pk, obj.unit_id, obj.year
+        obj.delete()
+        record(
+            f"oversight.{kind}.delete",
+            by=by,
+            object_type=f"oversight.{kind}",
+            object_id=pk,
+            before=before,
+        )
+        recheck_unit(unit_id, year, peers=kind == "conference")
+
+
+def conf(c: Conference) -> Conf:
+    return Conf(
+        c.pk,
+        c.unit_id,
+        c.year,
+        c.title,
+        c.start,
+        c.days,
+        c.level,
+        c.on_payroll,
+        c.off_payroll,
+        c.meals_paid,
+        c.refreshments_paid,
+        c.venue_paid,
+        c.other_paid,
+    )
+
+
+def car(v: Vehicle) -> Car:
+    return Car(
+        v.pk,
+        v.unit_id,
+        v.year,
+        v.plate,
+        v.seats,
+        v.kind,
+        v.purchase_date,
+        v.price,
+        v.odometer,
+        v.disposal_date,
+    )
+
+
+def office(o: OfficeSpace) -> Office:
+    return Office(
+        o.pk, o.unit_id, o.year, o.building, o.staff, o.title_area, o.shared_area, o.special_area
+    )
+
+
+def asset_line(a: Asset, *, context: bool = False) -> AssetLine:
+    return AssetLine(
+        a.pk,
+        a.unit_id,
+        a.year,
+        a.code,
+        a.name,
+        a.category,
+        a.months,
+        a.upkeep,
+        a.disposed,
+        context,
+    )
+
+
+def asset_records(year: int, unit_ids: Collection[int] | None = None) -> dict[str, Any]:
+    """The `Records` fields of the new kinds for the year (and the previous year's register,
+    as context for runs of unused months), with the staff of the units keeping cars."""
+    conferences = Conference.objects.filter(year=year)
+    vehicles = Vehicle.objects.filter(year=year)
+    offices = OfficeSpace.objects.filter(year=year)
+    assets = Asset.objects.filter(year__in=[year - 1, year])
+    if unit_ids is not None:
+        ids = list(unit_ids)
+        conferences = conferences.filter(unit_id__in=ids)
+        vehicles = vehicles.filter(unit_id__in=ids)
+        offices = offices.filter(unit_id__in=ids)
+        assets = assets.filter(unit_id__in=ids)
+    cars = [car(v) for v in vehicles]
+    staff = dict(
+        OrgUnit.objects.filter(pk__in={c.unit_id for c in cars}).values_list("pk", "staff_count")
+    )
+    return {
+        "conferences": [conf(c) for c in conferences],
+        "vehicles": cars,
+        "offices": [office(o) for o in offices],
+        "assets": [asset_line(a, context=a.year != year) for a in assets],
+        "staff": staff,
+    }
+
+
+def conference_peer_hits(year: int, norms: NormTable, group_of: dict[int, str]) -> list[Hit]:
+    """The conference peer rule from per-unit totals computed in the database."""
+    rows = (
+        Conference.objects.filter(year=year)
+        .values("unit_id")
+        .annotate(
+            cost=Sum(F("meals_paid") + F("refreshments_paid") + F("venue_paid") + F("other_paid")),
+            pdays=Sum((F("on_payroll") + F("off_payroll")) * F("days")),
+        )
+    )
+    totals = {(r["unit_id"], year): (Decimal(r["cost"] or 0), r["pdays"] or 0) for r in rows}
+    missing = {u for u, _y in totals} - set(group_of)
+    if missing:
+        levels = OrgUnit.objects.filter(pk__in=list(missing)).values_list("pk", "level_id")
+        group_of = {**group_of, **{pk: str(level) for pk, level in levels}}
+    hits = conference_outliers(totals, norms, group_of)
+    if hits:
+        flagged = {h.unit_id for h in hits}
+        ids: dict[int, list[int]] = {u: [] for u in flagged}
+        pairs = Conference.objects.filter(year=year, unit_id__in=flagged).values_list(
+            "unit_id", "pk"
+        )
+        for unit_id, pk in pairs:
+            ids[unit_id].append(pk)
+        for h in hits:
+            h.links = {"conferences": ids[h.unit_id]}
+    return hits
+
+
+def link_new(new: Iterable[tuple[Finding, Hit]]) -> None:
+    """The new-kind records behind new findings: one bulk insert per relation."""
+    pairs = list(new)
+    for relation, column in RELATIONS.items():
+        through = getattr(Finding, relation).through
+        rows = [
+            through(finding_id=f.pk, **{column: i})
+            for f, h in pairs
+            for i in h.links.get(relation, ())
+        ]
+        if rows:
+            through.objects.bulk_create(rows, batch_size=2000)
+
+
+def relink(f: Finding, h: Hit) -> None:
+    for relation in RELATIONS:
+        if relation in h.links or getattr(f, relation).exists():
+            getattr(f, relation).set(h.links.get(relation, []))
