@@ -113,6 +113,7 @@ def build_world(rcast: ReportingCast) -> World:
     load_titles()
     data = json.loads(pack_file("movement.json").read_text(encoding="utf-8"))
     data["forms"] = [rcast.form.code, rcast.annual.code]  # the test cast's forms
+    data.get("dashboard", {}).pop("review_forms", None)  # the cast has no phase-review forms
     thrift = load_movement(pack_file("movement.json"), organisation=rcast.cast.root)
     link_movement(thrift, data)
     digital, form, rubric, title = _thematic(rcast)
