@@ -257,3 +257,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("THIDUA_LOG_LEVEL", default="WARNING")},
 }
+# Publicity on time (Decree 266/2026) on reporting's completeness board and org's unit page:
+# disclosures answers through this function (it sits above both in the layers).
+THIDUA_PUBLICITY_STATUS = "thidua.disclosures.views_national.publicity_summary"

@@ -105,3 +105,18 @@ class Calendar:
             late = working_days_between(due, today, self.days_off, self.workdays)
             return Status(item, rule, due, None, "overdue", late)
         return Status(item, rule, due, None, "pending")
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What the completeness board and the unit's page show of publicity on time: how many of
+    the units' issued programmes and annual reports are published late or not yet and overdue,
+    and where the publisher reads the list (None for anyone else)."""
+
+    late: int
+    overdue: int
+    url: str | None
+
+    @property
+    def flagged(self) -> int:
+        return self.late + self.overdue

@@ -5,6 +5,7 @@ annual report against the 5-working-day rule), and the national THTK-CLP databas
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -24,6 +25,7 @@ from thidua.accounts.requests import AuthedHttpRequest
 from thidua.lib.dates import today
 from thidua.lib.text import fold, vn_sort_key
 from thidua.org.models import OrgUnit
+from thidua.org.tree import subtree_ids
 
 from . import actions, deadlines, issued, national, schedule
 from .access import require_publisher
@@ -86,6 +88,9 @@ def timeliness(request: AuthedHttpRequest) -> HttpResponse:
     wanted = [int(unit_id)] if unit_id.isdigit() else ids
     if unit_id.isdigit() and ids is not None and int(unit_id) not in ids:
         raise Http404
+    if unit_id.isdigit() and request.GET.get("below") == "1":  # the unit and its subtree
+        below = set(subtree_ids(int(unit_id), today()))
+        wanted = sorted(below if ids is None else below & set(ids))
     state = request.GET.get("state", "")
     published: dict[str, Any] = {}
     for subject, moment in (
@@ -107,6 +112,7 @@ def timeliness(request: AuthedHttpRequest) -> HttpResponse:
         "rows": [(r, STATES[r.state]) for r in rows],
         "units": units,
         "unit_id": unit_id,
+        "below": request.GET.get("below") == "1",
         "state": state,
         "states": list(STATES.items()),
         "flagged": sum(r.flagged for r in rows),
@@ -190,3 +196,35 @@ def publish_issued(request: AuthedHttpRequest) -> HttpResponse:
     publication = actions.publish(issued.draft(item), by=request.user)
     messages.success(request, _("Published: %(title)s.") % {"title": publication.title})
     return redirect("disclosures:timeliness")
+
+
+def publicity_summary(
+    user: Any, unit_ids: list[int], unit_id: int, day: dt.date
+) -> deadlines.Summary:
+    """Read by reporting's completeness board through
+    `settings.THIDUA_PUBLICITY_STATUS` (disclosures sits above them in the layers)."""
+    from django.urls import reverse
+
+    from .access import is_publisher
+
+    items = issued.issued_items(unit_ids)
+    if not items:
+        return deadlines.Summary(0, 0, None)
+    published: dict[str, dt.date] = {}
+    rows = (
+        Publication.objects.filter(
+            withdrawn_at__isnull=True, subject__in=[i.subject for i in items]
+        )
+        .order_by("published_at")
+        .values_list("subject", "published_at")
+    )
+    for subject, moment in rows:
+        published.setdefault(subject, timezone.localtime(moment).date())
+    calendar = deadlines.Calendar()
+    states = [
+        calendar.status(i, deadlines.PUBLISH, published.get(i.subject), day).state for i in items
+    ]
+    url = None
+    if is_publisher(user):
+        url = f"{reverse('disclosures:timeliness')}?unit={unit_id}&below=1&state=flagged"
+    return deadlines.Summary(states.count("late"), states.count("overdue"), url)

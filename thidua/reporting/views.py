@@ -3,10 +3,13 @@ completeness board."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import importlib
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -500,6 +503,16 @@ def download_attachment(request: AuthedHttpRequest, pk: int, attachment_id: int)
     return file_download(item.file, item.original_name, kind)
 
 
+def publicity_status(user: Any, unit_ids: list[int], unit_id: int, day: dt.date) -> Any:
+    """Publicity on time of the units' programmes and annual reports (Decree 266/2026), as the
+    install's publishing app answers it (`settings.THIDUA_PUBLICITY_STATUS`), or None."""
+    path = getattr(settings, "THIDUA_PUBLICITY_STATUS", "")
+    if not path:
+        return None
+    module, _dot, name = path.rpartition(".")
+    return getattr(importlib.import_module(module), name)(user, unit_ids, unit_id, day)
+
+
 @login_required
 def completeness(request: AuthedHttpRequest) -> HttpResponse:
     """Per period and form: each unit's report in its current state, late ones flagged; at
@@ -527,10 +540,16 @@ def completeness(request: AuthedHttpRequest) -> HttpResponse:
     else:
         shown, branches = rows, None
     total = board.tally(rows)
+    publicity = None
+    if unit is not None and rows:
+        publicity = publicity_status(
+            request.user, sorted({r["unit"].pk for r in rows} | {unit.pk}), unit.pk, day
+        )
     return render(
         request,
         "reporting/completeness.html",
         {
+            "publicity": publicity,
             "forms": forms_,
             "form": form,
             "periods": periods[:40],

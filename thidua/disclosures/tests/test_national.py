@@ -13,12 +13,13 @@ from typing import Any
 from unittest import mock
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
 
 from thidua.council.models import Holiday
-from thidua.disclosures import deadlines, issued, national, schedule
+from thidua.disclosures import deadlines, issued, national, schedule, views_national
 from thidua.disclosures.models import LogLeaf, NationalSubmission, Publication, PublishSchedule
 from thidua.evaluation.models import Programme, Target
 from thidua.reporting import actions as reporting
@@ -239,3 +240,36 @@ def test_a_published_programme_shows_on_the_portal_with_its_pdf(ecast: Reporting
     assert "Giảm chi hội nghị." in page and "None" not in page
     pdf = client.get(f"/public/items/{publication.leaf_id}.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+def test_late_publicity_shows_on_the_completeness_board(ecast: ReportingCast) -> None:
+    """Issue 12 §1: a programme issued 20/11/2026 and not published within 5 working days shows
+    on the completeness board of the units above it; the publisher gets the list's link, a
+    reviewer only the count; publishing it clears the warning."""
+    programme = approved_programme(ecast, on=dt.date(2026, 11, 20))  # due 27/11/2026
+    root = ecast.cast.root.pk
+    with time_machine.travel(dt.datetime(2026, 12, 2, 10, tzinfo=TZ), tick=False):
+        secretary = _login(Client(), ecast.cast.secretary)
+        page = secretary.get(f"/reports/completeness/?unit={root}").content.decode()
+        assert 'data-testid="publicity-late"' in page
+        assert f"/public/manage/on-time/?unit={root}&amp;below=1&amp;state=flagged" in page
+        listing = secretary.get(f"/public/manage/on-time/?unit={root}&below=1&state=flagged")
+        assert "Giảm chi hội nghị" in listing.content.decode() or str(programme.year) in (
+            listing.content.decode()
+        )
+        assert listing.context["flagged"] == 1
+        reviewer = _login(Client(), ecast.top_reviewer)
+        page = reviewer.get(f"/reports/completeness/?unit={root}").content.decode()
+        assert 'data-testid="publicity-late"' in page and "/public/manage/on-time/" not in page
+        from thidua.disclosures import actions
+
+        item = issued.programme_item(programme)
+        assert item is not None
+        actions.publish(issued.draft(item), by="thuky")
+        page = secretary.get(f"/reports/completeness/?unit={root}").content.decode()
+        # Published 02/12/2026, after its due day: late, still flagged, until the list is read.
+        assert 'data-testid="publicity-late"' in page
+    summary = views_national.publicity_summary(
+        ecast.cast.secretary, [ecast.cast.regional.pk], ecast.cast.regional.pk, dt.date(2026, 12, 2)
+    )
+    assert (summary.late, summary.overdue) == (1, 0)
