@@ -149,7 +149,7 @@ def item(request: HttpRequest, index: int) -> HttpResponse:
         context["bar_width"] = presenting.BAR_WIDTH
     elif publication.kind == Publication.Kind.RANKING:
         context["rows"] = presenting.ranking_rows(content)
-    elif publication.kind == Publication.Kind.DECISION:
+    elif publication.kind in DOCUMENT_KINDS:
         context["document"] = sources.document_from_content(content["document"])
     else:
         from .portal_more import item_context  # the kinds added for issue 12's second part
