@@ -3,6 +3,7 @@ oversight statistics (confirmed violations per province and month: counts only).
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 from typing import Any
 
@@ -10,7 +11,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from thidua.movements.models import Movement
-from thidua.oversight.queries import public_monthly_counts
+from thidua.oversight.queries import public_monthly_counts, waste_report_counts
 
 from .models import Publication
 from .sources import SCHEMA, Draft
@@ -57,9 +58,11 @@ def plan(movement: Movement) -> Draft:
 
 
 def oversight(year: int) -> Draft | None:
-    """Confirmed oversight violations of `year`, per province and month; None without any."""
+    """Confirmed oversight violations of `year` and the anonymous waste reports received, per
+    province and month (counts only); None without any."""
     rows = public_monthly_counts(year)
-    if not rows:
+    reports = waste_report_counts(dt.date(year, 1, 1), dt.date(year + 1, 1, 1))
+    if not rows and not reports:
         return None
     return Draft(
         Publication.Kind.OVERSIGHT,
@@ -72,6 +75,18 @@ def oversight(year: int) -> Draft | None:
             "year": year,
             "rows": [
                 {"province": r.province, "month": r.month, "confirmed": r.confirmed} for r in rows
+            ],
+            # Anonymous waste reports received per province and month, by state today.
+            "waste_reports": [
+                {
+                    "province": r.province,
+                    "month": r.month.month,
+                    "received": r.received,
+                    "review": r.review,
+                    "confirmed": r.confirmed,
+                    "dismissed": r.dismissed,
+                }
+                for r in reports
             ],
         },
     )

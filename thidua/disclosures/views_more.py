@@ -126,6 +126,20 @@ def oversight_context(content: dict[str, Any]) -> dict[str, Any]:
         "month_totals": months,
         "grand_total": sum(months),
         "chart": {"labels": [f"{m:02d}" for m in range(1, 13)], "values": months},
+        "reports": sorted(
+            (
+                {
+                    "province": str(r.get("province", "")),
+                    "month": f"{int(r.get('month', 0)):02d}",
+                    "received": int(r.get("received", 0)),
+                    "review": int(r.get("review", 0)),
+                    "confirmed": int(r.get("confirmed", 0)),
+                    "dismissed": int(r.get("dismissed", 0)),
+                }
+                for r in content.get("waste_reports", [])
+            ),
+            key=lambda r: (r["month"], r["province"]),
+        ),
     }
 
 

@@ -79,3 +79,38 @@ def test_the_plan_is_published_from_the_manage_page(ecast: ReportingCast) -> Non
     assert not Publication.objects.filter(kind="oversight").exists()
     page = Client().get(f"/public/items/{publication.leaf_id}/").content.decode()
     assert "Tiết kiệm điện" in page and "02/03/2026" in page and "Tiết kiệm chi" in page
+
+
+def test_the_oversight_statistics_carry_the_waste_reports(ecast: ReportingCast) -> None:
+    """Issue 12 §1: the oversight statistics publish the anonymous waste reports received per
+    province and month with their state today, counts only (no text, no code)."""
+    from thidua.oversight.models import WasteReport
+
+    cast = ecast.cast
+
+    def report(code: str, status: str, month: int) -> None:
+        WasteReport.objects.create(
+            unit=cast.pa1,
+            province=cast.pa,
+            text="Xe công dùng việc riêng.",
+            received_on=dt.date(2025, month, 4),
+            code=code,
+            secret_hash="x",
+            status=status,
+        )
+
+    report("AAAA-1", FindingState.NEW, 4)
+    report("AAAA-2", FindingState.CONFIRMED, 4)
+    report("AAAA-3", FindingState.DISMISSED, 6)
+    draft = sources_more.oversight(2025)  # no confirmed finding: the reports alone publish
+    assert draft is not None
+    content = draft.content
+    assert content["rows"] == []
+    assert sorted(
+        (r["month"], r["received"], r["confirmed"], r["dismissed"])
+        for r in content["waste_reports"]
+    ) == [(4, 2, 1, 0), (6, 1, 0, 1)]
+    publication = actions.publish(draft, by=cast.secretary)
+    page = Client().get(f"/public/items/{publication.leaf_id}/").content.decode()
+    assert 'data-testid="waste-reports"' in page and cast.pa.name in page
+    assert "AAAA-1" not in page and "Xe công" not in page and "AAAA" not in publication.content
