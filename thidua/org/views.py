@@ -23,6 +23,7 @@ from thidua.accounts.access import (
 from thidua.accounts.models import User
 from thidua.accounts.requests import AuthedHttpRequest
 from thidua.lib.dates import InvalidDate, parse_vn_date, today
+from thidua.lib.hooks import publicity_status
 from thidua.lib.text import fold, vn_sort_key
 
 from . import actions, tree
@@ -150,6 +151,8 @@ def unit_page(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         "staff_count_at_day": staff.count(),
         "staff": staff.order_by("person__sort_key", "person__code")[:50],
         "can_admin": scope.is_admin or request.user.is_superuser,
+        # The unit's own programmes and annual reports published late or not yet (issue 12).
+        "publicity": publicity_status(request.user, [unit.pk], unit.pk, today()),
     }
     return render(request, "org/unit.html", context)
 

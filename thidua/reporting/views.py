@@ -3,13 +3,10 @@ completeness board."""
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
-import importlib
 from collections.abc import Callable
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -28,6 +25,7 @@ from thidua.accounts.requests import AuthedHttpRequest
 from thidua.audit.chain import history, record
 from thidua.lib.dates import today
 from thidua.lib.filetypes import Kind, RefusedFile, detect, download_name
+from thidua.lib.hooks import publicity_status
 from thidua.lib.text import nfc
 from thidua.lib.uploads import (
     file_download,
@@ -501,16 +499,6 @@ def download_attachment(request: AuthedHttpRequest, pk: int, attachment_id: int)
     item = get_object_or_404(Attachment, pk=attachment_id, report=report)
     kind = stored_kind(item.file, item.content_type, limit=MAX_ATTACHMENT_BYTES)
     return file_download(item.file, item.original_name, kind)
-
-
-def publicity_status(user: Any, unit_ids: list[int], unit_id: int, day: dt.date) -> Any:
-    """Publicity on time of the units' programmes and annual reports (Decree 266/2026), as the
-    install's publishing app answers it (`settings.THIDUA_PUBLICITY_STATUS`), or None."""
-    path = getattr(settings, "THIDUA_PUBLICITY_STATUS", "")
-    if not path:
-        return None
-    module, _dot, name = path.rpartition(".")
-    return getattr(importlib.import_module(module), name)(user, unit_ids, unit_id, day)
 
 
 @login_required

@@ -273,3 +273,16 @@ def test_late_publicity_shows_on_the_completeness_board(ecast: ReportingCast) ->
         ecast.cast.secretary, [ecast.cast.regional.pk], ecast.cast.regional.pk, dt.date(2026, 12, 2)
     )
     assert (summary.late, summary.overdue) == (1, 0)
+
+
+def test_late_publicity_shows_on_the_units_page(ecast: ReportingCast) -> None:
+    """Issue 12 §1: the unit's own page says its programme was not published in time."""
+    approved_programme(ecast, on=dt.date(2026, 11, 20))  # due 27/11/2026
+    unit = ecast.cast.regional.pk
+    with time_machine.travel(dt.datetime(2026, 12, 2, 10, tzinfo=TZ), tick=False):
+        page = _login(Client(), ecast.cast.secretary).get(f"/org/unit/{unit}/")
+        assert page.status_code == 200
+        assert 'data-testid="publicity-late"' in page.content.decode()
+        assert "Nghị định 266/2026" in page.content.decode()
+        other = _login(Client(), ecast.cast.secretary).get(f"/org/unit/{ecast.cast.root.pk}/")
+        assert 'data-testid="publicity-late"' not in other.content.decode()

@@ -1,0 +1,21 @@
+"""Answers a lower app shows but a higher app knows, asked through a dotted path in the
+settings (the way audit asks disclosures for its anchors), so that the layers stay one way."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+from typing import Any
+
+from django.conf import settings
+
+
+def publicity_status(user: Any, unit_ids: list[int], unit_id: int, day: dt.date) -> Any:
+    """Publicity on time of the units' programmes and annual reports (Decree 266/2026), as the
+    install's publishing app answers it (`settings.THIDUA_PUBLICITY_STATUS`: an object with
+    `late`, `overdue`, `flagged` and `url`), or None when no app answers."""
+    path = getattr(settings, "THIDUA_PUBLICITY_STATUS", "")
+    if not path:
+        return None
+    module, _dot, name = path.rpartition(".")
+    return getattr(importlib.import_module(module), name)(user, unit_ids, unit_id, day)
