@@ -40,7 +40,7 @@ class ReportForm(forms.Form):
         },
     )
     answer = forms.CharField(
-        label=_("Check"),
+        label=_("Check question"),
         max_length=5,
         error_messages={"required": _("Answer the check question.")},
     )
