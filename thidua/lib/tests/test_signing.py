@@ -141,9 +141,14 @@ def test_signing_and_checking_work_inside_a_running_event_loop(
     """pyHanko's synchronous calls use asyncio.run(): under ASGI or Playwright's sync API a loop
     is already running in the thread, and they must still work."""
     import asyncio
+    import concurrent.futures
 
     async def inside() -> signing.Status:
         data = signing.sign_pdf(render_pdf(KSND), signing.SigningKey(pki[1], PASS))
         return signing.verify_pdf(data, [pki[0].pem]).status
 
-    assert asyncio.run(inside()) is signing.Status.VALID
+    # The loop runs on a thread of its own: the test session's main thread may already have
+    # one (the browser tests' Playwright), where asyncio.run() itself would refuse to start.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        status = pool.submit(asyncio.run, inside()).result()
+    assert status is signing.Status.VALID
