@@ -53,12 +53,21 @@ def _plain(obj: Any) -> dict[str, Any]:
 def save_record(obj: TravelClaim | ProcurementPackage, *, by: Any) -> list[Finding]:
     """Validate (ValidationError naming the field, nothing written), save, audit, and re-check
     the unit's records of the year; returns the unit's findings of the year."""
-    obj.full_clean()
     kind = "travel" if isinstance(obj, TravelClaim) else "package"
+    return write_record(obj, kind, by=by, peers=kind == "travel")
+
+
+def delete_record(obj: TravelClaim | ProcurementPackage, *, by: Any) -> None:
+    kind = "travel" if isinstance(obj, TravelClaim) else "package"
+    remove_record(obj, kind, by=by, peers=kind == "travel")
+
+
+def write_record(obj: Any, kind: str, *, by: Any, peers: bool) -> list[Finding]:
+    """The one save of every kind of record (`kind` names it in the audit log): validated
+    first, audited, then the unit's year re-checked (with the peer rules when `peers`)."""
+    obj.full_clean()
     with transaction.atomic():
-        before = None
-        if obj.pk:
-            before = _plain(type(obj).objects.get(pk=obj.pk))
+        before = _plain(type(obj).objects.get(pk=obj.pk)) if obj.pk else None
         obj.save()
         record(
             f"oversight.{kind}.{'change' if before else 'add'}",
@@ -68,11 +77,11 @@ def save_record(obj: TravelClaim | ProcurementPackage, *, by: Any) -> list[Findi
             before=before,
             after=_plain(obj),
         )
-        return recheck_unit(obj.unit_id, obj.year, peers=kind == "travel")
+        return recheck_unit(obj.unit_id, obj.year, peers=peers)
 
 
-def delete_record(obj: TravelClaim | ProcurementPackage, *, by: Any) -> None:
-    kind = "travel" if isinstance(obj, TravelClaim) else "package"
+def remove_record(obj: Any, kind: str, *, by: Any, peers: bool) -> None:
+    """The one delete of every kind of record: audited, then the unit's year re-checked."""
     with transaction.atomic():
         before, pk, unit_id, year = _plain(obj), obj.pk, obj.unit_id, obj.year
         obj.delete()
@@ -83,7 +92,7 @@ def delete_record(obj: TravelClaim | ProcurementPackage, *, by: Any) -> None:
             object_id=pk,
             before=before,
         )
-        recheck_unit(unit_id, year, peers=kind == "travel")
+        recheck_unit(unit_id, year, peers=peers)
 
 
 def _travel(t: TravelClaim) -> Travel:

@@ -8,11 +8,8 @@ from collections.abc import Collection, Iterable
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
 from django.db.models import F, Sum
-from django.forms.models import model_to_dict
 
-from thidua.audit.chain import record
 from thidua.org.models import OrgUnit
 
 from .models import Finding
@@ -36,46 +33,20 @@ RELATIONS = {
 }
 
 
-def _plain(obj: Any) -> dict[str, Any]:
-    return {k: (str(v) if v is not None else None) for k, v in model_to_dict(obj).items()}
-
-
 def save_asset_record(obj: AssetRecord, *, by: Any) -> list[Finding]:
     """Validate (a ValidationError naming the field, nothing written), save, audit, and
     re-check the unit's year; returns the unit's findings of the year."""
-    from .actions import recheck_unit
+    from .actions import write_record
 
-    obj.full_clean()
     kind = KINDS[type(obj)]
-    with transaction.atomic():
-        before = _plain(type(obj).objects.get(pk=obj.pk)) if obj.pk else None
-        obj.save()
-        record(
-            f"oversight.{kind}.{'change' if before else 'add'}",
-            by=by,
-            object_type=f"oversight.{kind}",
-            object_id=obj.pk,
-            before=before,
-            after=_plain(obj),
-        )
-        return recheck_unit(obj.unit_id, obj.year, peers=kind == "conference")
+    return write_record(obj, kind, by=by, peers=kind == "conference")
 
 
 def delete_asset_record(obj: AssetRecord, *, by: Any) -> None:
-    from .actions import recheck_unit
+    from .actions import remove_record
 
     kind = KINDS[type(obj)]
-    with transaction.atomic():
-        before, pk, unit_id, year = _plain(obj), obj.pk, obj.unit_id, obj.year
-        obj.delete()
-        record(
-            f"oversight.{kind}.delete",
-            by=by,
-            object_type=f"oversight.{kind}",
-            object_id=pk,
-            before=before,
-        )
-        recheck_unit(unit_id, year, peers=kind == "conference")
+    remove_record(obj, kind, by=by, peers=kind == "conference")
 
 
 def conf(c: Conference) -> Conf:
