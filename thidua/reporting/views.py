@@ -119,11 +119,15 @@ def _open_periods(form: ReportForm) -> list[Period]:
 @login_required
 @require_GET
 def open_periods(request: AuthedHttpRequest) -> HttpResponse:
-    """The period choices of the "open a report" form for the chosen form (htmx)."""
+    """The period choices of the "open a report" form for the chosen form (htmx). Asked on
+    change and on load (a browser restores the chosen form on "back", and a quick hand can choose
+    before the page's script runs); the period already chosen stays chosen if the form has it."""
     raw = request.GET.get("form", "")
     form = ReportForm.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
     periods = _open_periods(form) if form is not None else []
-    return render(request, "reporting/list.html#open-periods", {"open_periods": periods})
+    chosen = request.GET.get("period", "")
+    context = {"open_periods": periods, "chosen_period": int(chosen) if chosen.isdigit() else None}
+    return render(request, "reporting/list.html#open-periods", context)
 
 
 @login_required

@@ -45,6 +45,33 @@ def test_it_swaps_the_periods_when_the_form_changes(client: Client, rcast: Repor
     assert f'<option value="{rcast.q3_2025.pk}">Quý 3/2025</option>' in body
 
 
+def test_the_list_asks_for_the_periods_on_load_too(client: Client, rcast: ReportingCast) -> None:
+    """A browser restores the chosen form on "back", and a quick hand can choose a form before
+    the page's script runs: the periods are asked again once the page is ready."""
+    client.force_login(rcast.cast.reporter)
+    html = client.get("/reports/").content.decode()
+    select = re.search(r'<select[^>]*id="id_form"[^>]*>', html)
+    assert select is not None
+    assert 'hx-trigger="load, change"' in select.group(0)
+    assert 'hx-include="#id_period"' in select.group(0)
+
+
+def test_the_chosen_period_stays_chosen_when_the_form_has_it(
+    client: Client, rcast: ReportingCast
+) -> None:
+    client.force_login(rcast.cast.reporter)
+    kept = client.get(
+        "/reports/open/periods/", {"form": rcast.form.pk, "period": rcast.q3_2025.pk}
+    ).content.decode()
+    assert f'<option value="{rcast.q3_2025.pk}" selected>Quý 3/2025</option>' in kept
+    assert kept.count(" selected") == 1
+    year = _period_options(client.get("/reports/").content.decode())[0]
+    other = client.get(
+        "/reports/open/periods/", {"form": rcast.form.pk, "period": year}
+    ).content.decode()
+    assert " selected" not in other  # a year is not a quarter: the first quarter is offered
+
+
 @pytest.mark.parametrize("form", ["999999", "x", ""])
 def test_it_offers_nothing_for_an_unknown_form(
     client: Client, rcast: ReportingCast, form: str
