@@ -188,10 +188,9 @@ def clean_file(data: bytes) -> CleanFile:
 
 
 def province_of(unit: OrgUnit, day: dt.date) -> int:
-    """The unit's branch directly below the root on `day` (the province of a sector's
-    tree); a unit directly below the root, or the root, is its own."""
-    ids = tree.ancestor_ids(unit.pk, day)
-    return ids[1] if len(ids) >= 2 else unit.pk
+    """The unit's province on `day` for the public counts: its ancestor at the pack's
+    province level (org.tree.province_of)."""
+    return tree.province_of(unit.pk, day)
 
 
 def supervisors_of(unit_id: int, day: dt.date) -> list[Any]:
