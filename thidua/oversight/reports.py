@@ -35,7 +35,15 @@ from thidua.notifications.actions import notify
 from thidua.org import tree
 from thidua.org.models import OrgUnit
 
-from .models import Finding, FindingHistory, FindingState, ReportFile, ReportHistory, ReportMessage, WasteReport
+from .models import (
+    Finding,
+    FindingHistory,
+    FindingState,
+    ReportFile,
+    ReportHistory,
+    ReportMessage,
+    WasteReport,
+)
 
 S = FindingState
 MOVES: dict[str, set[str]] = {

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import io
-from typing import Any
 
 import xlsxwriter
 from django.contrib import messages

@@ -24,11 +24,11 @@ from thidua.org.models import OrgUnit
 from .access import can_enter
 from .actions import confirmed_behind, remove_record, write_record
 from .actions_assets import save_asset_record
-from .rules import REGISTRY
-from .wording import describe
 from .imports import KINDS, Kind, columns, parse, preview_cells, sheet, write
 from .models import Finding
 from .models_assets import Asset, Conference, OfficeSpace, Vehicle
+from .rules import REGISTRY
+from .wording import describe
 
 PEERS = frozenset({"travel", "conference"})
 """Kinds whose change moves the peer comparisons over the year (travel and conference costs)."""
@@ -48,8 +48,6 @@ def finding_rows(findings: Iterable[Finding]) -> list[dict[str, Any]]:
         }
         for f in findings
     ]
-
-
 
 
 def asset_context(unit: OrgUnit, year: int) -> dict[str, Any]:

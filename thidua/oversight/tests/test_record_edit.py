@@ -84,8 +84,9 @@ def test_correcting_a_flagged_claim_clears_its_finding(client: Client, cast: Cas
     assert t.allowance_paid == Decimal(900_000)
     assert not Finding.objects.filter(rule="NORM_ALLOWANCE").exists()
     event = AuditEvent.objects.filter(action="oversight.travel.change").get()
-    assert Decimal(event.before["allowance_paid"]) == 1_350_000
-    assert Decimal(event.after["allowance_paid"]) == 900_000
+    before, after = event.before or {}, event.after or {}
+    assert Decimal(before["allowance_paid"]) == 1_350_000
+    assert Decimal(after["allowance_paid"]) == 900_000
 
 
 def test_a_bad_correction_names_the_field_and_writes_nothing(client: Client, cast: Cast) -> None:
