@@ -4,10 +4,13 @@ rows with one or two indexed queries (bench/bench_tree.py measures them at 100,0
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable
 
+from thidua.lib.packs import DEFAULT_PACK, pack_file
 from thidua.lib.text import fold
 
+from .body import body_for
 from .models import OrgUnit, OrgUnitVersion, ReorgLink, TreePath
 
 
@@ -116,3 +119,32 @@ def search_units(query: str, day: dt.date | None = None) -> list[OrgUnit]:
         for word in phrase.split():
             qs = qs.filter(search_key__contains=word)
     return list(qs.select_related("level").order_by("level__rank", "search_key")[:200])
+
+
+def province_level_code(pack: str | None = None) -> str:
+    """The code of the level marked `"province": true` in the pack's levels.json (the
+    provincial procuracy in the KSND pack; the province itself, the root, in the province
+    pack); the pack is the install's body's, else the default one. Empty when none is marked."""
+    if pack is None:
+        body = body_for()
+        pack = body.pack if body is not None else DEFAULT_PACK
+    path = pack_file("levels.json", pack)
+    if not path.exists():
+        return ""
+    levels = json.loads(path.read_text(encoding="utf-8")).get("levels", [])
+    return next((str(lv["code"]) for lv in levels if lv.get("province")), "")
+
+
+def province_of(unit_id: int, day: dt.date, level_code: str | None = None) -> int:
+    """The unit's province on `day`: the unit or its nearest-the-root ancestor at the pack's
+    province level (`province_level_code`). A unit with none at that level (a department of
+    the supreme procuracy, a tree whose levels the pack does not name) falls back to its
+    branch directly below the root; the root is its own."""
+    chain = [*ancestor_ids(unit_id, day), unit_id]
+    code = province_level_code() if level_code is None else level_code
+    if code:
+        levels = dict(OrgUnit.objects.filter(pk__in=chain).values_list("pk", "level__code"))
+        for pk in chain:
+            if levels.get(pk) == code:
+                return pk
+    return chain[1] if len(chain) > 1 else chain[0]

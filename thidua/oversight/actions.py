@@ -80,8 +80,26 @@ def write_record(obj: Any, kind: str, *, by: Any, peers: bool) -> list[Finding]:
         return recheck_unit(obj.unit_id, obj.year, peers=peers)
 
 
+def confirmed_behind(obj: Any) -> list[Finding]:
+    """The confirmed violations (counted in the unit's THTK-CLP score) that rest on the record
+    (every kind links its findings as `findings`)."""
+    if obj.pk is None:
+        return []
+    return list(obj.findings.filter(status=S.CONFIRMED).order_by("pk"))
+
+
 def remove_record(obj: Any, kind: str, *, by: Any, peers: bool) -> None:
-    """The one delete of every kind of record: audited, then the unit's year re-checked."""
+    """The one delete of every kind of record: audited, then the unit's year re-checked.
+    A record behind a confirmed violation is kept (ValidationError, nothing written): the
+    violation is counted in the unit's score and its evidence must stay; a confirmed finding
+    is final, so the record can be corrected but not deleted."""
+    if confirmed_behind(obj):
+        raise ValidationError(
+            _(
+                "This record is the evidence of a confirmed violation counted in the unit's "
+                "assessment: it cannot be deleted. Correct its figures instead if they are wrong."
+            )
+        )
     with transaction.atomic():
         before, pk, unit_id, year = _plain(obj), obj.pk, obj.unit_id, obj.year
         obj.delete()

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from thidua.lib.numbers import InvalidNumber, parse_vn_number
+from thidua.lib.numbers import InvalidNumber, format_vn_number, parse_vn_number
 from thidua.org.forms import VnDateField
 
 from .models import FindingState, ProcurementPackage, Severity, TravelClaim
@@ -33,6 +33,12 @@ class MoneyField(forms.Field):
         if number is None or not number.is_finite() or number != number.to_integral_value():
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         return number
+
+    def prepare_value(self, value: Any) -> Any:
+        """A stored amount shown as it is written (1.350.000) on an edit page."""
+        if isinstance(value, Decimal | int) and not isinstance(value, bool):
+            return format_vn_number(value)
+        return value
 
 
 class TravelClaimForm(forms.ModelForm):  # type: ignore[type-arg]

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from thidua.lib.numbers import InvalidNumber, parse_vn_number
+from thidua.lib.numbers import InvalidNumber, format_vn_number, parse_vn_number
 from thidua.org.forms import VnDateField
 
 from .forms import MoneyField
@@ -33,6 +33,12 @@ class AreaField(forms.Field):
         if number is None or not number.is_finite():
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         return number.quantize(Decimal("0.1"))
+
+    def prepare_value(self, value: Any) -> Any:
+        """A stored area shown as it is written (1.250,5) on an edit page."""
+        if isinstance(value, Decimal | int) and not isinstance(value, bool):
+            return format_vn_number(value, 1)
+        return value
 
 
 def _zero(value: Decimal | None) -> Decimal:

@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from thidua.lib.dates import OPEN_END
+from thidua.lib.dates import OPEN_END, format_vn_date
 from thidua.org.models import OrgUnit, Person
 
 
@@ -111,7 +111,7 @@ class TravelClaim(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.person} {self.start}"
+        return f"{self.person}, {format_vn_date(self.start)} – {format_vn_date(self.end)}"
 
     @property
     def days(self) -> int:

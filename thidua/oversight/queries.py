@@ -54,8 +54,8 @@ def confirmed_counts(unit_ids: list[int], year: int) -> dict[int, int]:
 
 @dataclass(frozen=True)
 class MonthlyCount:
-    """Confirmed violations of one province (the unit under the root, or the root itself)
-    in one month of confirmation: a count, nothing about any person."""
+    """Confirmed violations of one province (the unit's ancestor at the pack's province level,
+    org.tree.province_of) in one month of confirmation: a count, nothing about any person."""
 
     province: str
     month: int
@@ -72,7 +72,7 @@ def public_monthly_counts(year: int) -> list[MonthlyCount]:
     from django.utils import timezone
 
     from thidua.org.models import OrgUnit
-    from thidua.org.tree import ancestor_ids
+    from thidua.org.tree import province_level_code, province_of
 
     rows = (
         Finding.objects.filter(status=FindingState.CONFIRMED)
@@ -83,6 +83,7 @@ def public_monthly_counts(year: int) -> list[MonthlyCount]:
     )
     counts: Counter[tuple[int, int]] = Counter()
     provinces: dict[tuple[int, dt.date], int] = {}
+    level = province_level_code()
     for unit_id, confirmed_at, found_at in rows:
         moment = confirmed_at or found_at
         moment = None if moment is None else timezone.localtime(moment)
@@ -90,8 +91,7 @@ def public_monthly_counts(year: int) -> list[MonthlyCount]:
             continue
         at = (unit_id, moment.date())  # the province the unit was under on that day
         if at not in provinces:
-            chain = [*ancestor_ids(unit_id, moment.date()), unit_id]
-            provinces[at] = chain[1] if len(chain) > 1 else chain[0]
+            provinces[at] = province_of(unit_id, moment.date(), level)
         counts[(provinces[at], moment.month)] += 1
     names = dict(OrgUnit.objects.filter(pk__in=set(provinces.values())).values_list("pk", "name"))
     out = [MonthlyCount(names.get(p, ""), month, n) for (p, month), n in counts.items()]
@@ -113,7 +113,8 @@ class ReportMonth:
 def waste_report_counts(start: dt.date, end: dt.date) -> list[ReportMonth]:
     """Per province and month of receipt in [start, end): reports received, and how many of
     them are under review, confirmed and dismissed now (public page /public/phan-anh/thong-ke/).
-    A province is the unit's branch directly below the root on the day received."""
+    A province is the unit's ancestor at the pack's province level on the day received
+    (org.tree.province_of), stored on the report."""
     from django.db.models import Count, Q
     from django.db.models.functions import TruncMonth
 

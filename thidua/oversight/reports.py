@@ -20,6 +20,7 @@ from typing import Any
 import pikepdf
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from PIL import Image, ImageOps
@@ -34,7 +35,15 @@ from thidua.notifications.actions import notify
 from thidua.org import tree
 from thidua.org.models import OrgUnit
 
-from .models import FindingState, ReportFile, ReportHistory, ReportMessage, WasteReport
+from .models import (
+    Finding,
+    FindingHistory,
+    FindingState,
+    ReportFile,
+    ReportHistory,
+    ReportMessage,
+    WasteReport,
+)
 
 S = FindingState
 MOVES: dict[str, set[str]] = {
@@ -188,10 +197,9 @@ def clean_file(data: bytes) -> CleanFile:
 
 
 def province_of(unit: OrgUnit, day: dt.date) -> int:
-    """The unit's branch directly below the root on `day` (the province of a sector's
-    tree); a unit directly below the root, or the root, is its own."""
-    ids = tree.ancestor_ids(unit.pk, day)
-    return ids[1] if len(ids) >= 2 else unit.pk
+    """The unit's province on `day` for the public counts: its ancestor at the pack's
+    province level (org.tree.province_of)."""
+    return tree.province_of(unit.pk, day)
 
 
 def supervisors_of(unit_id: int, day: dt.date) -> list[Any]:
@@ -315,3 +323,43 @@ def move_report(
             fields=["assignee", "deadline"],
             after={"deadline": deadline.isoformat() if deadline else None},
         )
+        if to == S.CONFIRMED:
+            finding_of_report(report, reason=reason, by=by)
+
+
+REPORT_RULE = "WASTE_REPORT"
+
+
+def report_finding_key(report: WasteReport) -> str:
+    return f"{REPORT_RULE}:r{report.pk}"
+
+
+def finding_of_report(report: WasteReport, *, reason: str, by: Any) -> Finding:
+    """Confirming a report about a unit opens a finding of the rule WASTE_REPORT in the unit's
+    year of receipt, under review (the unit is asked to explain), so that it follows the
+    findings' triage: once the supervisor confirms it, it is deducted like any violation. The
+    finding carries the supervisor's reason only, never the sender's text or the code."""
+    f, created = Finding.objects.get_or_create(
+        unit_id=report.unit_id,
+        year=report.received_on.year,
+        rule=REPORT_RULE,
+        key=report_finding_key(report),
+        defaults={"severity": "high", "numbers": {"note": reason}, "status": S.REVIEW},
+    )
+    if created:
+        FindingHistory.objects.create(
+            finding=f,
+            from_status=S.NEW,
+            to_status=S.REVIEW,
+            by=by if getattr(by, "pk", None) else None,
+            at=timezone.now(),
+            reason=reason,
+        )
+        record(
+            "oversight.waste_report.finding",
+            by=by,
+            object_type="oversight.waste_report",
+            object_id=report.pk,
+            after={"finding": f.pk},
+        )
+    return f

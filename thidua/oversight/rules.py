@@ -698,6 +698,22 @@ def check_sample_review(records: Records, norms: NormTable) -> list[Hit]:
     return []
 
 
+@rule(
+    "WASTE_REPORT",
+    _("Waste confirmed from an anonymous report"),
+    _(
+        "The supervisor verified an anonymous waste report about the unit and found it "
+        "substantiated; the unit explains before the violation is confirmed."
+    ),
+    _("Anonymous waste report (phản ánh lãng phí) verified by the supervising level"),
+    "high",
+)
+def check_waste_report(records: Records, norms: NormTable) -> list[Hit]:
+    """Recorded when a supervisor confirms a waste report (reports.py), never found by the
+    checks."""
+    return []
+
+
 # --- Peers ---------------------------------------------------------------------------------
 
 

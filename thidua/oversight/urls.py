@@ -42,5 +42,15 @@ urlpatterns += [
         views_records.import_records,
         name="import",
     ),
+    path(
+        "units/<int:unit_id>/<int:year>/<str:kind>/<int:pk>/edit/",
+        views_records.record_edit,
+        name="record_edit",
+    ),
+    path(
+        "units/<int:unit_id>/<int:year>/<str:kind>/<int:pk>/delete/",
+        views_records.record_delete,
+        name="record_delete",
+    ),
     path("template/<str:kind>.xlsx", views_records.template, name="template"),
 ]

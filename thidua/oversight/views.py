@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import io
-from typing import Any
 
 import xlsxwriter
 from django.contrib import messages
@@ -34,20 +33,8 @@ from .access import (
 from .forms import AskForm, PackageForm, QueueFilter, ReasonForm, TravelClaimForm
 from .models import OPEN_STATES, Finding, FindingState, ProcurementPackage, TravelClaim
 from .rules import REGISTRY
-from .views_records import asset_context
+from .views_records import asset_context, finding_rows
 from .wording import describe
-
-
-def _rows(findings: QuerySet[Finding]) -> list[dict[str, Any]]:
-    return [
-        {
-            "f": f,
-            "title": REGISTRY[f.rule].title if f.rule in REGISTRY else f.rule,
-            "text": describe(f.rule, f.numbers),
-            "norm": REGISTRY[f.rule].norm if f.rule in REGISTRY else False,
-        }
-        for f in findings
-    ]
 
 
 @login_required
@@ -92,7 +79,7 @@ def unit_year(request: AuthedHttpRequest, unit_id: int, year: int) -> HttpRespon
         "writable": writable,
         "travel": TravelClaim.objects.filter(unit=unit, year=year),
         "packages": ProcurementPackage.objects.filter(unit=unit, year=year),
-        "rows": _rows(findings),
+        "rows": finding_rows(findings),
         "travel_form": travel_form,
         "package_form": package_form,
     }
@@ -118,7 +105,7 @@ def queue(request: AuthedHttpRequest) -> HttpResponse:
     form, qs = _filtered(request)
     if request.GET.get("export") == "xlsx":
         return _xlsx(qs)
-    rows = _rows(qs[:500])
+    rows = finding_rows(qs[:500])
     counts = dict.fromkeys(FindingState.values, 0)
     for s in qs.values_list("status", flat=True):
         counts[s] += 1
@@ -167,7 +154,7 @@ def _xlsx(qs: QuerySet[Finding]) -> HttpResponse:
 def finding(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     f = get_finding_for_user(request.user, pk)
     context = {
-        "row": _rows(Finding.objects.filter(pk=f.pk).select_related("unit"))[0],
+        "row": finding_rows(Finding.objects.filter(pk=f.pk).select_related("unit"))[0],
         "f": f,
         "rule": REGISTRY.get(f.rule),
         "history": f.history.select_related("by"),

@@ -4,6 +4,7 @@ preview with the errors by row and column, then all-or-nothing saving)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib import messages
@@ -21,13 +22,32 @@ from thidua.lib.spreadsheets import Row, SpreadsheetError, Table, read_table, wr
 from thidua.org.models import OrgUnit
 
 from .access import can_enter
+from .actions import confirmed_behind, remove_record, write_record
 from .actions_assets import save_asset_record
 from .imports import KINDS, Kind, columns, parse, preview_cells, sheet, write
+from .models import Finding
 from .models_assets import Asset, Conference, OfficeSpace, Vehicle
+from .rules import REGISTRY
+from .wording import describe
 
+PEERS = frozenset({"travel", "conference"})
+"""Kinds whose change moves the peer comparisons over the year (travel and conference costs)."""
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SALT = "oversight.import"
 ENTRY = ("conference", "vehicle", "office", "asset")
+
+
+def finding_rows(findings: Iterable[Finding]) -> list[dict[str, Any]]:
+    """Findings with their rule's title and wording, as the finding tables show them."""
+    return [
+        {
+            "f": f,
+            "title": REGISTRY[f.rule].title if f.rule in REGISTRY else f.rule,
+            "text": describe(f.rule, f.numbers),
+            "norm": REGISTRY[f.rule].norm if f.rule in REGISTRY else False,
+        }
+        for f in findings
+    ]
 
 
 def asset_context(unit: OrgUnit, year: int) -> dict[str, Any]:
@@ -153,3 +173,68 @@ def _confirm(request: AuthedHttpRequest, unit: OrgUnit, year: int, k: Kind) -> H
         request, _("%(n)s rows saved; the unit's records were checked again.") % {"n": count}
     )
     return redirect("oversight:unit_year", unit.pk, year)
+
+
+def _own_record(
+    request: AuthedHttpRequest, unit_id: int, year: int, kind: str, pk: int
+) -> tuple[OrgUnit, Kind, Any]:
+    """The record of the unit's year, for a user who may enter the unit's records (the add
+    page's check); 404 otherwise, as for a unit outside the scope."""
+    unit = _unit_year(request, unit_id, year)
+    k = _kind(kind)
+    if not can_enter(request.user, unit.pk):
+        raise Http404
+    obj = k.model.objects.filter(unit=unit, year=year, pk=pk).first()  # type: ignore[attr-defined]
+    if obj is None:
+        raise Http404
+    return unit, k, obj
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def record_edit(
+    request: AuthedHttpRequest, unit_id: int, year: int, kind: str, pk: int
+) -> HttpResponse:
+    """The add form, prefilled; saving goes through write_record (audited, re-checked)."""
+    unit, k, obj = _own_record(request, unit_id, year, kind, pk)
+    form = k.form(request.POST or None, instance=obj)
+    if request.method == "POST" and form.is_valid():
+        try:
+            write_record(form.instance, k.code, by=request.user, peers=k.code in PEERS)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Saved; the unit's records were checked again."))
+            return redirect("oversight:unit_year", unit.pk, year)
+    context = {"unit": unit, "year": year, "kind": k, "form": form, "obj": obj, "editing": True}
+    context["confirmed"] = confirmed_behind(obj)
+    return render(request, "oversight/record_form.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def record_delete(
+    request: AuthedHttpRequest, unit_id: int, year: int, kind: str, pk: int
+) -> HttpResponse:
+    """A confirmation page naming the record and the findings it carries; deleting goes
+    through remove_record (audited, re-checked; refused behind a confirmed violation)."""
+    unit, k, obj = _own_record(request, unit_id, year, kind, pk)
+    confirmed = confirmed_behind(obj)
+    if request.method == "POST" and not confirmed:
+        try:
+            remove_record(obj, k.code, by=request.user, peers=k.code in PEERS)
+        except ValidationError as exc:
+            for text in exc.messages:
+                messages.error(request, text)
+        else:
+            messages.success(request, _("Deleted; the unit's records were checked again."))
+            return redirect("oversight:unit_year", unit.pk, year)
+    context = {
+        "unit": unit,
+        "year": year,
+        "kind": k,
+        "obj": obj,
+        "confirmed": confirmed,
+        "rows": finding_rows(obj.findings.order_by("rule", "pk")),
+    }
+    return render(request, "oversight/record_delete.html", context)

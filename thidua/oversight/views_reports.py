@@ -16,7 +16,8 @@ from thidua.accounts.requests import AuthedHttpRequest
 from . import reports
 from .access import get_report_for_user
 from .forms_reports import ReplyForm, ReportMoveForm
-from .models import FindingState
+from .models import Finding, FindingState
+from .reports import report_finding_key
 
 
 @login_required
@@ -31,6 +32,7 @@ def report(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         "open": r.status in (FindingState.NEW, FindingState.REVIEW, FindingState.EXPLAINED),
         "reply_form": ReplyForm(),
         "move_form": ReportMoveForm(),
+        "finding": Finding.objects.filter(key=report_finding_key(r), unit_id=r.unit_id).first(),
     }
     return render(request, "oversight/report.html", context)
 

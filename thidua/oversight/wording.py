@@ -123,6 +123,10 @@ def _more(rule: str, n: dict[str, str]) -> str:
         ) % {**n, "total": _n(n["total"])}
     if rule == "SAMPLE_REVIEW":
         return _("found in the sampled second review: %(note)s") % {"note": n.get("note", "")}
+    if rule == "WASTE_REPORT":
+        return _("an anonymous waste report verified by the supervisor: %(note)s") % {
+            "note": n.get("note", "")
+        }
     if rule == "YEAR_END_SPIKE":
         return (
             _(
