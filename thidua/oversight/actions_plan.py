@@ -94,3 +94,12 @@ def plan_records(year: int, unit_ids: Collection[int] | None = None) -> dict[str
         "projects": [project_rec(p) for p in projects],
         "figures": report_figures(year, unit_ids),
     }
+
+
+def recheck_report(report: Report) -> None:
+    """A report of a period counted from 1 January was approved or taken back: re-check its
+    unit's year (the per-unit rules only; the peers do not read report figures)."""
+    from .actions import recheck_unit
+
+    if report.period.kind in CUMULATIVE:
+        recheck_unit(report.unit_id, report.period.year, peers=False)

@@ -62,12 +62,14 @@ def _project(n: dict[str, str]) -> str:
     }
     parts = []
     if int(n["late_days"]) > 0:
-        ending = (
-            _("ended on %(expected_end)s") if n.get("completed") else _("expected end %(expected_end)s")
-        )
-        parts.append(
-            (ending + _(", %(late_days)s days after the approved end %(approved_end)s")) % figures
-        )
+        if n.get("completed"):
+            text = _("ended on %(expected_end)s, %(late_days)s days after the approved end %(approved_end)s")
+        else:
+            text = _(
+                "expected to end on %(expected_end)s, %(late_days)s days after the approved end"
+                " %(approved_end)s"
+            )
+        parts.append(text % figures)
     if n.get("slow"):
         parts.append(
             _(
