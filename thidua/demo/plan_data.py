@@ -32,7 +32,9 @@ PLANTED_PLAN = [
     Planted("HN", 2025, "DISBURSE_LAG", "giải ngân 15.200/40.000 triệu đồng vốn cả năm (38 %)"),
     Planted("CT", 2024, "DISBURSE_LAG", "giải ngân 9.300/31.000 triệu đồng vốn cả năm (30 %)"),
     Planted("TQ", 2024, "SAVINGS_NO_RECORD", "báo cáo tiết kiệm chi lễ khởi công, không có dự án"),
-    Planted("LCA", 2025, "SAVINGS_NO_RECORD", "báo cáo tiết kiệm chi lễ khánh thành, không có dự án"),
+    Planted(
+        "LCA", 2025, "SAVINGS_NO_RECORD", "báo cáo tiết kiệm chi lễ khánh thành, không có dự án"
+    ),
     Planted("LCA", 2026, "PROJECT_BEHIND", "trụ sở dự kiến xong 30/06/2027, phê duyệt 31/12/2026"),
     Planted("HN-KV02", 2026, "PROJECT_BEHIND", "kho lưu trữ đạt 15 % khi đã qua 80 % thời gian"),
 ]

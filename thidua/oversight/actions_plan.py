@@ -69,7 +69,7 @@ def report_figures(
         "value",
     ):
         reports[rid] = {"unit_id": unit_id, "kind": kind, "end": end}
-        amount = Decimal(value)
+        amount = value if value is not None else Decimal(0)
         values[rid][code] = amount * MILLION if unit == Indicator.Unit.MILLION_VND else amount
     return [
         Figures(

@@ -53,7 +53,9 @@ KINDS: dict[str, Kind] = {
         Kind("vehicle", gettext_lazy("Vehicles"), Vehicle, FORMS["vehicle"], "plate"),
         Kind("office", gettext_lazy("Office space"), OfficeSpace, FORMS["office"], "building"),
         Kind("asset", gettext_lazy("Asset register"), Asset, FORMS["asset"], "code"),
-        Kind("project", gettext_lazy("Public-investment projects"), Project, FORMS["project"], "name"),
+        Kind(
+            "project", gettext_lazy("Public-investment projects"), Project, FORMS["project"], "name"
+        ),
     ]
 }
 YES = {"x", "co", "1", "true", "yes", "dung"}

@@ -818,5 +818,5 @@ def run_rules(
 GROUPED: dict[str, Callable[[Records, NormTable, dict[int, str]], list[Hit]]] = {}
 """Peer rules that take the peer groups (registered by rules_assets)."""
 
-from . import rules_assets  # noqa: E402,F401  (registers the asset rules)
-from . import rules_plan  # noqa: E402,F401  (registers the plan and project rules)
+# Registers the asset rules, then the plan and project rules.
+from . import rules_assets, rules_plan  # noqa: E402,F401

@@ -131,7 +131,8 @@ def disbursement_lag(records: Records, norms: NormTable, config: PlanConfig) -> 
     candidates = [
         f
         for f in records.figures
-        if f.period_end.month >= norms.value("flag.disbursement_from_month", f.period_end, Decimal(13))
+        if f.period_end.month
+        >= norms.value("flag.disbursement_from_month", f.period_end, Decimal(13))
     ]
     hits = []
     for (unit_id, year), f in sorted(latest_cumulative(candidates).items()):

@@ -26,10 +26,13 @@ def _disbursement(n: dict[str, str]) -> str:
             "public-investment capital disbursed by %(until)s: %(disbursed)s VND of a plan of"
             " %(plan)s VND (%(rate)s%%), under the threshold of %(threshold)s%% (%(basis)s)"
         ) % {**figures, "plan": _n(n["plan"]), "disbursed": _n(n["disbursed"])}
-    return _(
-        "public-investment disbursement rate by %(until)s: %(rate)s%%, under the threshold of"
-        " %(threshold)s%% (%(basis)s)"
-    ) % figures
+    return (
+        _(
+            "public-investment disbursement rate by %(until)s: %(rate)s%%, under the threshold of"
+            " %(threshold)s%% (%(basis)s)"
+        )
+        % figures
+    )
 
 
 def _savings(n: dict[str, str]) -> str:
@@ -63,7 +66,10 @@ def _project(n: dict[str, str]) -> str:
     parts = []
     if int(n["late_days"]) > 0:
         if n.get("completed"):
-            text = _("ended on %(expected_end)s, %(late_days)s days after the approved end %(approved_end)s")
+            text = _(
+                "ended on %(expected_end)s, %(late_days)s days after the approved end"
+                " %(approved_end)s"
+            )
         else:
             text = _(
                 "expected to end on %(expected_end)s, %(late_days)s days after the approved end"

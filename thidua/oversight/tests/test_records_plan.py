@@ -80,18 +80,21 @@ def test_bad_projects_are_refused_naming_the_field(client: Client, cast: Cast) -
 
 def test_an_import_is_all_or_nothing_then_rechecks(client: Client, cast: Cast) -> None:
     url = reverse("oversight:import", args=[cast.regional.pk, 2026, "project"])
-    good = ["Nhà kho lưu trữ", "QĐ 3/QĐ", "01/01/2026", "31/12/2026", "2.000.000.000",
+    good: list[object] = ["Nhà kho lưu trữ", "QĐ 3/QĐ", "01/01/2026", "31/12/2026", "2.000.000.000",
             "1.800.000.000", "95", "30/11/2026", "Đang thực hiện", "31/12/2026"]  # fmt: skip
-    bad = ["Trụ sở", "QĐ 4/QĐ", "01/06/2026", "01/01/2026", "1.000", "", "", "30/11/2026",
+    bad: list[object] = ["Trụ sở", "QĐ 4/QĐ", "01/06/2026", "01/01/2026", "1.000", "", "", "30/11/2026",
            "building", "31/12/2026"]  # fmt: skip
     login(client, cast.reporter)
-    response = client.post(url, {"file": SimpleUploadedFile("p.xlsx", _xlsx(_header("project"), [good, bad]))})
+    response = client.post(
+        url, {"file": SimpleUploadedFile("p.xlsx", _xlsx(_header("project"), [good, bad]))}
+    )
     text = response.content.decode()
     assert 'data-testid="problems"' in text and "<td>3</td><td>Kết thúc theo phê duyệt</td>" in text
     assert not Project.objects.exists()
-    late = [*good[:9], "31/03/2027"]
-    late[0] = "Nhà kho lưu trữ"
-    response = client.post(url, {"file": SimpleUploadedFile("p.xlsx", _xlsx(_header("project"), [late]))})
+    late: list[object] = [*good[:9], "31/03/2027"]
+    response = client.post(
+        url, {"file": SimpleUploadedFile("p.xlsx", _xlsx(_header("project"), [late]))}
+    )
     assert 'data-testid="problems"' not in response.content.decode()
     assert client.post(url, {"payload": response.context["payload"]}).status_code == 302
     p = Project.objects.get()

@@ -35,6 +35,7 @@ NORMS = NormTable(
 )
 PLAN_RULES = {"DISBURSE_LAG", "SAVINGS_NO_RECORD", "PROJECT_BEHIND"}
 M = Decimal(1_000_000)
+START, END, AS_OF = D(2024, 1, 1), D(2026, 12, 31), D(2025, 12, 31)
 
 
 def figures(
@@ -44,7 +45,7 @@ def figures(
     year: int = 2025,
     kind: str = "year",
     end: dt.date | None = None,
-    **values: int | str,
+    **values: int | str | Decimal,
 ) -> Figures:
     ends = {"half": D(year, 6, 30), "nine_months": D(year, 9, 30), "year": D(year, 12, 31)}
     return Figures(
@@ -61,11 +62,11 @@ def figures(
 def project(
     i: int = 1,
     *,
-    start: dt.date = D(2024, 1, 1),
-    end: dt.date = D(2026, 12, 31),
+    start: dt.date = START,
+    end: dt.date = END,
     expected: dt.date | None = None,
     progress: str = "60",
-    as_of: dt.date = D(2025, 12, 31),
+    as_of: dt.date = AS_OF,
     status: str = "building",
     unit: int = 1,
 ) -> ProjectRec:
@@ -160,8 +161,13 @@ PLANTED_AND_CLEAN = [
     ),
     (
         "completed after the approved end",
-        Records(projects=[project(end=D(2025, 6, 30), expected=D(2025, 11, 30),
-                                  progress="100", status="completed")]),  # fmt: skip
+        Records(
+            projects=[
+                project(
+                    end=D(2025, 6, 30), expected=D(2025, 11, 30), progress="100", status="completed"
+                )
+            ]
+        ),
         ["PROJECT_BEHIND"],
     ),
     (
