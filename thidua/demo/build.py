@@ -426,6 +426,9 @@ def build_demo(seed: int = 2023, *, with_reports: bool = True) -> Demo:
         from .assets_data import build_assets
 
         demo.emulation += build_assets(random.Random(seed + 6))
+        from .plan_data import build_plan
+
+        demo.emulation += build_plan(random.Random(seed + 7))
         demo.emulation += build_disclosures()  # the public portal (issue 12): last
     return demo
 

@@ -12,24 +12,29 @@ from django.db.models import F, Sum
 
 from thidua.org.models import OrgUnit
 
+from .actions_plan import plan_records
 from .models import Finding
 from .models_assets import Asset, Conference, OfficeSpace, Vehicle
+from .models_plan import Project
 from .rules import Hit, NormTable
 from .rules_assets import AssetLine, Car, Conf, Office, conference_outliers
 
-AssetRecord = Conference | Vehicle | OfficeSpace | Asset
+AssetRecord = Conference | Vehicle | OfficeSpace | Asset | Project
 
 KINDS: dict[type[Any], str] = {
     Conference: "conference",
     Vehicle: "vehicle",
     OfficeSpace: "office",
     Asset: "asset",
+    Project: "project",
 }
 RELATIONS = {
     "conferences": "conference_id",
     "vehicles": "vehicle_id",
     "offices": "officespace_id",
     "assets": "asset_id",
+    "projects": "project_id",
+    "reports": "report_id",
 }
 
 
@@ -121,6 +126,7 @@ def asset_records(year: int, unit_ids: Collection[int] | None = None) -> dict[st
         OrgUnit.objects.filter(pk__in={c.unit_id for c in cars}).values_list("pk", "staff_count")
     )
     return {
+        **plan_records(year, unit_ids),
         "conferences": [conf(c) for c in conferences],
         "vehicles": cars,
         "offices": [office(o) for o in offices],

@@ -12,6 +12,7 @@ from thidua.lib.numbers import InvalidNumber, format_vn_number, parse_vn_number
 from thidua.org.forms import VnDateField
 
 from .forms import MoneyField
+from .forms_plan import ProjectForm
 from .models_assets import Asset, Conference, OfficeSpace, Use, Vehicle
 
 
@@ -152,4 +153,5 @@ FORMS: dict[str, type[forms.ModelForm]] = {  # type: ignore[type-arg]
     "vehicle": VehicleForm,
     "office": OfficeForm,
     "asset": AssetForm,
+    "project": ProjectForm,
 }

@@ -1,5 +1,5 @@
 """.xlsx import and export of every kind of record (travel, procurement, conferences,
-vehicles, office space, assets) for one unit and year.
+vehicles, office space, assets, public-investment projects) for one unit and year.
 
 One column per form field, headed by the field's label. Every row goes through the entry
 form and the model's checks: errors are reported by row and column, and nothing is written
@@ -30,6 +30,7 @@ from .forms import PackageForm, TravelClaimForm
 from .forms_assets import FORMS
 from .models import ProcurementPackage, TravelClaim
 from .models_assets import Asset, Conference, OfficeSpace, Vehicle
+from .models_plan import Project
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,9 @@ KINDS: dict[str, Kind] = {
         Kind("vehicle", gettext_lazy("Vehicles"), Vehicle, FORMS["vehicle"], "plate"),
         Kind("office", gettext_lazy("Office space"), OfficeSpace, FORMS["office"], "building"),
         Kind("asset", gettext_lazy("Asset register"), Asset, FORMS["asset"], "code"),
+        Kind(
+            "project", gettext_lazy("Public-investment projects"), Project, FORMS["project"], "name"
+        ),
     ]
 }
 YES = {"x", "co", "1", "true", "yes", "dung"}

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from thidua.lib.dates import OPEN_END, format_vn_date
 from thidua.org.models import OrgUnit, Person
+from thidua.reporting.models import Report
 
 
 class Confidence(models.TextChoices):
@@ -283,6 +284,13 @@ class Finding(models.Model):
     assets: models.ManyToManyField[Asset, Any] = models.ManyToManyField(
         "Asset", blank=True, related_name="findings"
     )
+    projects: models.ManyToManyField[Project, Any] = models.ManyToManyField(
+        "Project", blank=True, related_name="findings"
+    )
+    reports: models.ManyToManyField[Report, Any] = models.ManyToManyField(
+        "reporting.Report", blank=True, related_name="oversight_findings"
+    )
+    """The approved THTK-CLP reports whose figures raised the flag (disbursement, savings)."""
     status = models.CharField(
         _("state"), max_length=10, choices=FindingState.choices, default=FindingState.NEW
     )
@@ -386,12 +394,14 @@ class SampleItem(models.Model):
 
 
 from .models_assets import Asset, Conference, OfficeSpace, Vehicle  # noqa: E402
+from .models_plan import Project  # noqa: E402
 from .models_reports import ReportFile, ReportHistory, ReportMessage, WasteReport  # noqa: E402
 
 __all__ = [
     "Asset",
     "Conference",
     "OfficeSpace",
+    "Project",
     "ReportFile",
     "ReportHistory",
     "ReportMessage",

@@ -120,6 +120,9 @@ class Records:
     offices: Sequence[Any] = ()
     assets: Sequence[Any] = ()
     staff: Mapping[int, int] = field(default_factory=dict)
+    # Public-investment projects and the approved THTK-CLP report figures (rules_plan.py).
+    projects: Sequence[Any] = ()
+    figures: Sequence[Any] = ()
 
 
 @dataclass
@@ -831,4 +834,5 @@ def run_rules(
 GROUPED: dict[str, Callable[[Records, NormTable, dict[int, str]], list[Hit]]] = {}
 """Peer rules that take the peer groups (registered by rules_assets)."""
 
-from . import rules_assets  # noqa: E402,F401  (registers the asset rules)
+# Registers the asset rules, then the plan and project rules.
+from . import rules_assets, rules_plan  # noqa: E402,F401

@@ -27,6 +27,7 @@ from .actions_assets import save_asset_record
 from .imports import KINDS, Kind, columns, parse, preview_cells, sheet, write
 from .models import Finding
 from .models_assets import Asset, Conference, OfficeSpace, Vehicle
+from .models_plan import Project
 from .rules import REGISTRY
 from .wording import describe
 
@@ -34,7 +35,7 @@ PEERS = frozenset({"travel", "conference"})
 """Kinds whose change moves the peer comparisons over the year (travel and conference costs)."""
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SALT = "oversight.import"
-ENTRY = ("conference", "vehicle", "office", "asset")
+ENTRY = ("conference", "vehicle", "office", "asset", "project")
 
 
 def finding_rows(findings: Iterable[Finding]) -> list[dict[str, Any]]:
@@ -51,12 +52,13 @@ def finding_rows(findings: Iterable[Finding]) -> list[dict[str, Any]]:
 
 
 def asset_context(unit: OrgUnit, year: int) -> dict[str, Any]:
-    """The unit-year page's part on conferences, vehicles, office space and assets."""
+    """The unit-year page's part on conferences, vehicles, office space, assets and projects."""
     return {
         "conferences": Conference.objects.filter(unit=unit, year=year),
         "vehicles": Vehicle.objects.filter(unit=unit, year=year),
         "offices": OfficeSpace.objects.filter(unit=unit, year=year),
         "assets": Asset.objects.filter(unit=unit, year=year),
+        "projects": Project.objects.filter(unit=unit, year=year),
         "kinds": [(k.code, k.label) for k in KINDS.values()],
     }
 

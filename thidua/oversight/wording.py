@@ -13,6 +13,7 @@ from thidua.lib.numbers import format_vn_number
 from .models import Category
 from .rules import REGISTRY
 from .wording_assets import WORDING
+from .wording_plan import WORDING as PLAN_WORDING
 
 
 def _n(text: str) -> str:
@@ -36,6 +37,8 @@ def describe(rule: str, n: dict[str, str]) -> str:
     """One sentence with the figures, the norm or threshold and its basis."""
     if rule in WORDING:
         return WORDING[rule](n)
+    if rule in PLAN_WORDING:
+        return PLAN_WORDING[rule](n)
     if rule == "NORM_ALLOWANCE":
         return _(
             "daily allowance %(paid)s VND/day exceeds the norm %(norm)s VND/day (%(basis)s)"

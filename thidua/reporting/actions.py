@@ -9,6 +9,7 @@ rows, records one history row and one audit event (STYLE.md, "Where logic lives"
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -34,6 +35,11 @@ from .models import ReportTransition as Transition
 from .validation import Cells, Finding, blocking
 
 S = Report.Status
+
+LOCK_CHANGED: list[Callable[[Report], None]] = []
+"""Called with a report whose figures were just approved, or taken back after approval, inside
+the same transaction: oversight, which reads reporting (never the reverse), re-checks the
+unit's year against the approved figures there (thidua/oversight/apps.py)."""
 ALLOWED: dict[str, set[str]] = {
     S.DRAFT: {S.SUBMITTED},
     S.RETURNED: {S.SUBMITTED},
@@ -339,6 +345,8 @@ def approve_report(report: Report, *, by: Any) -> Report:
     _move(report, S.APPROVED, by=by)
     rollups.apply_report(report, sign=1)
     notices.report_approved(report, by=by)
+    for hook in LOCK_CHANGED:
+        hook(report)
     return report
 
 
@@ -357,6 +365,8 @@ def return_report(report: Report, *, by: Any, reason: str) -> Report:
     _move(report, S.RETURNED, by=by, reason=reason)
     if was_locked:
         rollups.apply_report(report, sign=-1)
+        for hook in LOCK_CHANGED:
+            hook(report)
     notices.report_returned(report, by=by, reason=reason, reopened=was_locked)
     return report
 

@@ -4,6 +4,7 @@ records. (Here rather than in oversight/tests: the layers forbid oversight impor
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from collections import Counter
 
@@ -14,6 +15,7 @@ from thidua.demo.tests.test_oversight_demo import provinces  # noqa: F401  (fixt
 from thidua.oversight.models import Finding, ProcurementPackage, TravelClaim
 
 pytestmark = pytest.mark.django_db
+START = dt.date(2015, 1, 1)
 
 
 def test_the_planted_list_is_broad() -> None:
@@ -39,3 +41,33 @@ def test_each_planted_irregularity_is_flagged_and_little_else_is() -> None:
     assert sum(found[k] for k in extra) <= 0.05 * records, extra
     split = Finding.objects.get(unit__code="TQ-KV01", year=2026, rule="SPLIT")
     assert split.packages.count() == 3
+
+
+@pytest.mark.usefixtures("provinces")
+def test_each_planted_plan_case_is_flagged_and_the_rest_is_quiet() -> None:
+    """The plan flags (disbursement, savings with no record, projects behind schedule) on the
+    demo's records and annual reports: each planted case flagged, nothing else by these rules."""
+    from thidua.demo.assets_data import PLANTED_ASSETS, build_assets
+    from thidua.demo.plan_data import PLANTED_PLAN, build_plan
+    from thidua.oversight.models_plan import Project
+    from thidua.reporting.catalogue import load_catalogue
+    from thidua.reporting.models import ReportForm
+
+    load_catalogue()
+    ReportForm.objects.create(
+        code="thtk-nam", name="Báo cáo THTK-CLP năm", periodicity="year", valid_from=START
+    )
+    build_oversight(random.Random(11))
+    build_assets(random.Random(12))
+    build_plan(random.Random(13))
+    plan_rules = {"DISBURSE_LAG", "SAVINGS_NO_RECORD", "PROJECT_BEHIND"}
+    assert {p.rule for p in PLANTED_PLAN} == plan_rules
+    found = set(
+        Finding.objects.filter(rule__in=plan_rules).values_list("unit__code", "year", "rule")
+    )
+    assert found == {(p.unit, p.year, p.rule) for p in PLANTED_PLAN}
+    everything = PLANTED + PLANTED_ASSETS + PLANTED_PLAN
+    assert len(everything) >= 40 and len({p.rule for p in everything}) >= 10
+    assert Project.objects.count() == 3 * len(PROVINCES) - 3 + 2  # clean, less those planted
+    lag = Finding.objects.get(unit__code="HN", year=2025, rule="DISBURSE_LAG")
+    assert lag.numbers["rate"] == "38" and lag.reports.count() == 1
