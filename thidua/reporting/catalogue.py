@@ -145,8 +145,8 @@ def _load_form(spec: dict[str, Any], indicators: dict[str, Indicator]) -> Report
 
 PREFILL_PHASE = ("total", "end")
 """How a prefilled row takes its source's yearly figures over the phase: the phase's total (a
-flow, e.g. money saved) or the figure of the phase's last year with one (a stock or the parts
-of a rate, e.g. the staff quota)."""
+flow, e.g. money saved) or the figure of the phase's last year (a stock or the parts of a
+rate, e.g. the staff quota)."""
 
 
 def _row_spec(

@@ -1,8 +1,8 @@
 """Rows of a form prefilled from the unit's approved periodic reports (the phase-review forms'
 figures). A row's `prefill` (form data: {"from": CODE, "phase": "total" | "end"}) names the
 indicator it is computed from and how the phase's years combine: the phase's total (a flow,
-money saved) or the figure of the phase's last year with one (a stock, or the parts of a rate,
-so that a rate computed from them is the end-of-phase rate).
+money saved) or the figure of the phase's last year (a stock, or the parts of a rate, so that
+a rate computed from them is the end-of-phase rate).
 
 A year's figure is what the dashboard and the roll-up page show for that year (the four
 quarters, and the annual report for the indicators only it carries: `exports.rollup_table`),
@@ -33,8 +33,8 @@ class Prefill:
     phase: str
     value: Decimal | None
     years: tuple[int, ...]
-    """The years whose figures were used (all of the phase's with one for a total, the last
-    with one otherwise)."""
+    """The years whose figures were used: those of the phase with one for a total, the
+    phase's last year otherwise."""
     reports: int
     """The unit's approved periodic reports of those years."""
 
@@ -109,12 +109,14 @@ def compute(report: Report, rows: list[FormRow] | None = None) -> dict[str, Pref
         if row.prefill["phase"] == "total":
             used = [y for y, _v in known]
             value = sum((v for _y, v in known), Decimal(0)) if known else None
-        else:
-            used = [known[-1][0]] if known else []
-            value = known[-1][1] if known else None
+        else:  # the phase's last year, as the dashboard shows it (and as the level above sums)
+            used = [years[-1]]
+            value = by_year[years[-1]].get(source.code)
         if value is not None:
             value = value.quantize(Decimal(1).scaleb(-row.indicator.decimals))
-        reports = counted.filter(period__year__in=used).distinct().count() if used else 0
+        reports = (
+            counted.filter(period__year__in=used).distinct().count() if value is not None else 0
+        )
         out[row.indicator.code] = Prefill(
             row.indicator, source, row.prefill["phase"], value, tuple(used), reports
         )
