@@ -700,7 +700,8 @@ def query_own(
     ).values_list("report_id", "report__period_id", "indicator_id", "value")
     by_report: dict[tuple[int, int], dict[int, Decimal]] = defaultdict(dict)
     for report_id, period_id, indicator, value in rows:
-        by_report[(report_id, period_id)][indicator] = value
+        if value is not None:
+            by_report[(report_id, period_id)][indicator] = value
     for (_report, period_id), values in by_report.items():
         for indicator, value in values.items():
             weight_id = typed[indicator].weight_id
