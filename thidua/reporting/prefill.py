@@ -124,30 +124,45 @@ def compute(report: Report, rows: list[FormRow] | None = None) -> dict[str, Pref
 
 
 def apply(report: Report, *, by: Any) -> int:
-    """Store the computed figure in each prefilled row that has no cell yet (an editable report
-    only; a cell already saved, typed, emptied or prefilled, is kept). One audit event.
-    Returns the number of cells written."""
+    """Store the computed figure in each prefilled row of an editable report that has no cell
+    yet, and bring up to date a prefilled figure nobody has saved since (a periodic report
+    approved meanwhile); a cell someone saved — typed, emptied or corrected — is kept. One
+    audit event. Returns the number of cells written."""
     if not report.is_editable:
         return 0
     found = compute(report)
     if not found:
         return 0
-    filled = set(DataValue.objects.filter(report=report).values_list("indicator__code", flat=True))
+    cells = {c.indicator.code: c for c in report.values.select_related("indicator")}
     written = {}
     for code, p in found.items():
-        if code in filled or p.value is None:
+        cell = cells.get(code)
+        if cell is None:
+            if p.value is None:
+                continue
+            DataValue.objects.create(report=report, indicator=p.indicator, value=p.value, version=1)
+        elif untouched(cell) and cell.value != p.value:
+            cell.value = p.value
+            cell.version += 1
+            cell.save(update_fields=["value", "version", "updated_at"])
+        else:
             continue
-        DataValue.objects.create(report=report, indicator=p.indicator, value=p.value, version=1)
-        written[code] = p.value
+        written[code] = None if p.value is None else str(p.value)
     if written:
         record(
             "reporting.value.prefill",
             by=by,
             object_type="reporting.report",
             object_id=report.pk,
-            after={"values": {k: str(v) for k, v in written.items()}},
+            after={"values": written},
         )
     return len(written)
+
+
+def untouched(cell: DataValue) -> bool:
+    """A prefilled cell nobody has saved since (a person's save records who, and a
+    correction carries its note)."""
+    return cell.updated_by_id is None and not cell.comment
 
 
 def differs(prefill: Prefill, value: Decimal | None) -> bool:

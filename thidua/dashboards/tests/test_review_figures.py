@@ -128,8 +128,13 @@ def test_opening_a_review_prefills_the_dashboards_figures(figures: ReportingCast
         expected_version=1,
         comment="Bổ sung tiết kiệm điện quý IV",
     )
+    # a periodic report approved since: opened again, the untouched figures follow it, the
+    # unit's own correction is kept
+    approved(figures, "pc1", 2025, 4, EST_RECURRENT="50", SETTLE_RECURRENT="50", SAV_CONF="2")
     _open(figures, "pc1", form)
-    assert _values(report)["PH_SAV_TOTAL"] == Decimal(12)
+    again = _values(report)
+    assert again["PH_SAV_TOTAL"] == Decimal(12)
+    assert again["PH_EST_RECURRENT"] == Decimal(450)
 
 
 def test_the_level_above_consolidates_the_review_figures(figures: ReportingCast) -> None:
