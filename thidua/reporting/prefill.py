@@ -18,8 +18,10 @@ from typing import Any
 
 from thidua.audit.chain import record
 from thidua.movements.models import Phase
+from thidua.org import tree
 
 from . import rollups
+from .checks import form_indicators, typed_values, with_derived
 from .exports import _annual_only, _merge
 from .models import DataValue, FormRow, Indicator, Period, Report
 
@@ -171,3 +173,43 @@ def differs(prefill: Prefill, value: Decimal | None) -> bool:
 
 
 __all__ = ["Prefill", "apply", "compute", "differs", "own_year_figures", "phase_of"]
+
+
+@dataclass
+class FiguresBelow:
+    """The figure rows of the reports of the units directly below, submitted or approved (the
+    consolidation a review report's page shows): one column per unit, and their total
+    computed as the roll-ups do (typed figures summed, rates from the sums)."""
+
+    units: list[tuple[str, str]]
+    """Each unit's name and its report's status."""
+    rows: list[tuple[Indicator, list[Decimal | None], Decimal | None]]
+
+
+def figures_below(report: Report) -> FiguresBelow | None:
+    """None for a form without prefilled rows, or when no unit below has sent its report."""
+    if not prefill_rows(report):
+        return None
+    day = report.period.end
+    children = tree.children_ids(report.unit_id, day)
+    sent = list(
+        Report.objects.filter(form=report.form, period=report.period, unit_id__in=children)
+        .exclude(status__in=list(Report.EDITABLE))
+        .order_by("unit__code")
+    )
+    if not sent:
+        return None
+    names = tree.names_at([r.unit_id for r in sent], day)
+    indicators = form_indicators(report)
+    typed = [typed_values(r)[0] for r in sent]
+    values = [with_derived(t, indicators) for t in typed]
+    summed: dict[str, Decimal | None] = {}
+    for t in typed:
+        for code, value in t.items():
+            if value is not None:
+                summed[code] = (summed.get(code) or Decimal(0)) + value
+    total = with_derived(summed, indicators)
+    return FiguresBelow(
+        [(names.get(r.unit_id, ""), str(r.get_status_display())) for r in sent],
+        [(i, [v.get(i.code) for v in values], total.get(i.code)) for i in indicators],
+    )

@@ -209,6 +209,7 @@ def _page_context(request: AuthedHttpRequest, report: Report) -> dict[str, Any]:
         "can_accept": can_accept(user, report),
         "narratives": [(p, texts.get(p.pk)) for p in report.form.narrative_parts.all()],
         "below": _narratives_below(report),
+        "figures_below": prefill.figures_below(report),
         "transitions": report.transitions.select_related("by").order_by("-at"),
         "history": history("reporting.report", report.pk)[:100],
         "attachments": report.attachments.select_related("indicator", "uploaded_by"),

@@ -137,7 +137,9 @@ def test_opening_a_review_prefills_the_dashboards_figures(figures: ReportingCast
     assert again["PH_EST_RECURRENT"] == Decimal(450)
 
 
-def test_the_level_above_consolidates_the_review_figures(figures: ReportingCast) -> None:
+def test_the_level_above_consolidates_the_review_figures(
+    client: Client, figures: ReportingCast
+) -> None:
     """Cà Mau's own review plus its district's, approved, roll up to Cà Mau's subtree figures
     on the dashboard (the province's own figures are only its own reports')."""
     form = pack_review_form(figures, Movement.objects.get(code="thtk"))
@@ -145,6 +147,12 @@ def test_the_level_above_consolidates_the_review_figures(figures: ReportingCast)
     province = _open(figures, "pc", form)
     assert _values(province)["PH_SAV_TOTAL"] == Decimal(30)  # its own 20 + 10, not C1's
     actions.submit_report(district, by=figures.head)
+    # the province's page shows its district's sent figures, to consolidate
+    client.force_login(figures.top_reviewer)
+    html = client.get(reverse("reporting:report", args=[province.pk])).content.decode()
+    table = html[html.index('data-testid="figures-below"') :]
+    table = table[: table.index("</table>")]
+    assert figures.cast.pc1.name in table and "11,75" in table
     actions.approve_report(district, by=figures.top_reviewer)
     actions.submit_report(province, by=figures.head)
     actions.approve_report(province, by=figures.top_reviewer)
