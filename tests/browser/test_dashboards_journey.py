@@ -7,7 +7,8 @@
                whole sector, watches the progress bar and downloads the .docx and .pdf.
 
     duyet.tq — then the roll-up page of Tuyên Quang for 2025: fits 1366 px, units in natural
-               order, a chart per indicator.
+               order, a chart per indicator; Tuyên Quang's own phase review with its figures
+               prefilled, and KV1's approved review with the figure it corrected.
 
 Assertions on data and data-testid attributes; screenshots at 1366 px and 390 px.
 """
@@ -26,10 +27,12 @@ from huey.contrib.djhuey import HUEY
 from playwright.sync_api import Browser, Page, expect
 
 from thidua.demo.build import DEMO_PASSWORD, Demo, build_demo
+from thidua.demo.reviews import CORRECTION, LESSONS
 from thidua.lib.numbers import format_vn_number
+from thidua.lib.templatetags.vi import vnexact
 from thidua.org.models import OrgUnit
-from thidua.reporting import rollups
-from thidua.reporting.models import Indicator, Period
+from thidua.reporting import prefill, rollups
+from thidua.reporting.models import Indicator, Period, Report
 
 from .conftest import ARTIFACTS, TIMEOUT_MS
 
@@ -117,6 +120,23 @@ def test_the_dashboard_and_the_phase_review(
     page.get_by_test_id("rollup-chart-btn").first.click()
     expect(page.get_by_test_id("rollup-chart-panel")).to_be_visible()
     shoot(page, "rollups-1366")
+
+    # the units' own phase reviews: Tuyên Quang's draft has its figures prefilled from its
+    # approved periodic reports (the dashboard's numbers); KV1's approved review shows the
+    # figure it corrected, with its note
+    own = Report.objects.get(unit=tq, form__code="ksnd-so-ket-gd1")
+    computed = prefill.compute(own)["PH_SAV_TOTAL"]
+    assert computed.value is not None and computed.years == (2022, 2023, 2024, 2025)
+    page.goto(f"/reports/{own.pk}/")
+    expect(page.get_by_test_id("value-PH_SAV_TOTAL")).to_have_text(vnexact(computed.value))
+    expect(page.get_by_test_id("prefill-PH_SAV_TOTAL")).to_contain_text("2022–2025")
+    expect(page.get_by_test_id("narratives-below")).to_contain_text(LESSONS[:40])
+    shoot(page, "review-prefilled")
+    regional = Report.objects.get(unit__code="TQ-KV01", form__code="ksnd-so-ket-gd1")
+    page.goto(f"/reports/{regional.pk}/")
+    row = page.locator("tr[data-code=PH_SAV_TOTAL]")
+    expect(row.get_by_test_id("prefill-differs")).to_be_visible()
+    expect(row.get_by_test_id("comment-PH_SAV_TOTAL").or_(row)).to_contain_text(CORRECTION)
 
     secretary = log_in(browser, live_server, "thuky")
     secretary.goto("/dashboards/?period=phase-1")

@@ -16,6 +16,8 @@ from thidua.evaluation.models import Target
 from thidua.lib.numbers import format_vn_number
 from thidua.movements.models import ContentArea, Movement, Phase
 from thidua.org import tree
+from thidua.reporting import prefill
+from thidua.reporting.checks import form_indicators, typed_values, with_derived
 from thidua.reporting.models import Indicator, Period, Report, ReportForm
 
 from . import charts, series
@@ -67,6 +69,23 @@ class Contribution:
     approved: bool
     parts: dict[str, tuple[str, str]] = field(default_factory=dict)
     """Part code → (the part's name, the text)."""
+    figures: list[ContributionFigure] = field(default_factory=list)
+    """The review form's figure rows: what the unit reported beside what its approved
+    periodic reports give (the prefill, `reporting.prefill`)."""
+
+
+@dataclass
+class ContributionFigure:
+    """One figure row of a unit's review report."""
+
+    indicator: Indicator
+    value: Decimal | None
+    computed: Decimal | None
+    comment: str = ""
+
+    @property
+    def differs(self) -> bool:
+        return self.value != self.computed and not (self.value is None or self.computed is None)
 
 
 REVIEW_SECTIONS = ("lessons", "recommendations")
@@ -115,8 +134,26 @@ def _contributions(choice: Choice, movement: Movement, phase: Phase) -> list[Con
             if n.text.strip()
         }
         status = str(report.get_status_display())
-        out.append(Contribution(name, unit_id == choice.unit.pk, status, approved, parts))
+        out.append(
+            Contribution(name, unit_id == choice.unit.pk, status, approved, parts, _figures(report))
+        )
     return out
+
+
+def _figures(report: Report) -> list[ContributionFigure]:
+    """The figure rows of a review report (typed and derived), each beside the figure its
+    unit's approved periodic reports give (derived rows: computed from those)."""
+    indicators = form_indicators(report)
+    if not indicators:
+        return []
+    typed, comments = typed_values(report)
+    found = prefill.compute(report)
+    values = with_derived(typed, indicators)
+    computed = with_derived({code: p.value for code, p in found.items()}, indicators)
+    return [
+        ContributionFigure(i, values.get(i.code), computed.get(i.code), comments.get(i.code, ""))
+        for i in indicators
+    ]
 
 
 def _targets(unit_id: int, years: list[int]) -> dict[int, str]:

@@ -264,6 +264,8 @@ def _contribution_blocks(data: ReviewData, section: str) -> list[Paragraph | Tab
     if code is None or not data.contributions:
         return [Paragraph(placeholder, italic=True)]
     blocks: list[Paragraph | Table | Image] = []
+    if section == REVIEW_FIGURES_SECTION:
+        blocks.extend(_contribution_figure_blocks(data))
     for c in data.contributions:
         if not c.approved or code not in c.parts:
             continue
@@ -285,6 +287,55 @@ def _contribution_blocks(data: ReviewData, section: str) -> list[Paragraph | Tab
             )
         )
     return blocks or [Paragraph(placeholder, italic=True)]
+
+
+REVIEW_FIGURES_SECTION = "lessons"
+"""The units' reported phase figures open the first section that presents their
+contributions."""
+
+
+def _contribution_figure_blocks(data: ReviewData) -> list[Paragraph | Table | Image]:
+    """Each approved contribution's phase figures beside those computed from its approved
+    periodic reports; a difference is marked with the unit's explanation (its comment)."""
+    rows = []
+    for c in data.contributions:
+        if not c.approved:
+            continue
+        for f in c.figures:
+            if f.value is None and f.computed is None:
+                continue
+            ind = f.indicator
+            d = max(ind.decimals, 1) if ind.unit == "percent" else ind.decimals
+            note = ""
+            if f.differs:
+                assert f.value is not None and f.computed is not None
+                note = "Khác số liệu tính được (" + _change([f.computed, f.value], d) + ")"
+                if f.comment:
+                    note += f": {f.comment}"
+            rows.append(
+                [
+                    c.unit_name,
+                    f"{ind.name} ({ind.get_unit_display()})",
+                    _num(f.value, d),
+                    _num(f.computed, d),
+                    note,
+                ]
+            )
+    if not rows:
+        return []
+    return [
+        Paragraph(
+            "Số liệu giai đoạn do các đơn vị báo cáo, đối chiếu với số liệu tính từ các báo cáo "
+            "định kỳ đã được duyệt của chính đơn vị:",
+            lead="-",
+        ),
+        Table(
+            ["Đơn vị", "Chỉ tiêu", "Đơn vị báo cáo", "Tính từ báo cáo định kỳ", "Ghi chú"],
+            rows,
+            widths=[20, 34, 14, 14, 18],
+            numeric={2, 3},
+        ),
+    ]
 
 
 def _report_symbol(decision_symbol: str) -> str:

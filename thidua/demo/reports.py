@@ -1095,6 +1095,16 @@ def generate_reports(rng: random.Random, *, as_of: dt.date = AS_OF) -> ReportSum
     generator.plan_all()
     summary = generator.write()
     rollups.rebuild()
+    from .reviews import build_reviews  # issue 11: units' phase reviews with their figures
+
+    for review in build_reviews():
+        review.refresh_from_db()
+        summary.reports += 1
+        summary.by_status[review.status] += 1
+        summary.by_form[review.form.code] += 1
+        summary.values += review.values.count()
+        summary.narratives += review.narratives.count()
+        summary.transitions += review.transitions.count()
     return summary
 
 

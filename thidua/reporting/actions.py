@@ -27,7 +27,7 @@ from thidua.lib.text import nfc
 from thidua.org import tree
 from thidua.org.models import OrgUnit
 
-from . import notices, rollups
+from . import notices, prefill, rollups
 from .catalogue import deadline_for
 from .checks import check_report, findings_for
 from .models import DataValue, Indicator, NarrativeText, Period, Report, ReportForm
@@ -92,6 +92,7 @@ def open_report(unit: OrgUnit, form: ReportForm, period: Period, *, by: Any) -> 
             object_id=report.pk,
             after={"unit": unit.code, "form": form.code, "period": str(period.pk)},
         )
+    prefill.apply(report, by=by)
     return report
 
 

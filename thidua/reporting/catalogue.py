@@ -124,10 +124,13 @@ def _load_form(spec: dict[str, Any], indicators: dict[str, Indicator]) -> Report
             code=section["code"],
             defaults={"name": section["name"], "name_en": section["name_en"], "order": s_order},
         )
-        sec.rows.exclude(indicator__code__in=section["rows"]).delete()
-        for r, code in enumerate(section["rows"]):
+        rows = [_row_spec(row, indicators, spec["code"]) for row in section["rows"]]
+        sec.rows.exclude(indicator__code__in=[code for code, _p in rows]).delete()
+        for r, (code, prefill) in enumerate(rows):
             FormRow.objects.update_or_create(
-                section=sec, indicator=indicators[code], defaults={"order": r, "number": f"{r + 1}"}
+                section=sec,
+                indicator=indicators[code],
+                defaults={"order": r, "number": f"{r + 1}", "prefill": prefill},
             )
     parts = spec.get("narrative", [])
     form.narrative_parts.exclude(code__in=[p["code"] for p in parts]).delete()
@@ -138,6 +141,44 @@ def _load_form(spec: dict[str, Any], indicators: dict[str, Indicator]) -> Report
             defaults={**{k: v for k, v in part.items() if k != "code"}, "order": p_order},
         )
     return form
+
+
+PREFILL_PHASE = ("total", "end")
+"""How a prefilled row takes its source's yearly figures over the phase: the phase's total (a
+flow, e.g. money saved) or the figure of the phase's last year (a stock or the parts of a
+rate, e.g. the staff quota)."""
+
+
+def _row_spec(
+    row: str | dict[str, Any], indicators: dict[str, Indicator], form: str
+) -> tuple[str, dict[str, str]]:
+    """A form row of the fixture: an indicator code, or {"code", "prefill": {"from", "phase"}}
+    for a row prefilled from the unit's approved periodic reports (reporting/prefill.py)."""
+    if isinstance(row, str):
+        code, prefill = row, {}
+    else:
+        code, prefill = row["code"], dict(row.get("prefill") or {})
+    if code not in indicators:
+        raise ValidationError(
+            _("The form %(form)s names an unknown indicator: %(code)s")
+            % {"form": form, "code": code}
+        )
+    if prefill:
+        source = indicators.get(str(prefill.get("from", "")))
+        if (
+            source is None
+            or prefill.get("phase") not in PREFILL_PHASE
+            or set(prefill) != {"from", "phase"}
+            or indicators[code].is_derived
+        ):
+            raise ValidationError(
+                _(
+                    "The form %(form)s prefills %(code)s wrongly: a typed row takes "
+                    '{"from": an indicator code, "phase": "total" or "end"}.'
+                )
+                % {"form": form, "code": code}
+            )
+    return code, prefill
 
 
 def ensure_periods(first_year: int, last_year: int) -> list[Period]:

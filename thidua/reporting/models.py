@@ -259,6 +259,15 @@ class FormRow(models.Model):
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT)
     order = models.PositiveSmallIntegerField(default=0)
     number = models.CharField(_("row number"), max_length=10, blank=True)
+    prefill = models.JSONField(
+        _("prefill"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "how the row is prefilled from the unit's approved periodic reports of the phase: "
+            '{"from": indicator code, "phase": "total" or "end"}; empty: typed'
+        ),
+    )
 
     class Meta:
         ordering = ["section_id", "order"]

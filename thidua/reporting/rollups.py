@@ -679,3 +679,36 @@ def query_units(
         out[unit] = RollupResult(unit_id=unit, periods=periods)
         _combine(per_period, periods, chosen, out[unit])
     return out
+
+
+def query_own(
+    unit_id: int, periods: Sequence[Period], indicators: Sequence[Indicator]
+) -> RollupResult:
+    """The approved figures of one unit's own reports over `periods` (not its subtree: what
+    the unit itself reported), combined across periods and derived exactly as query() does.
+    A parent's own figures plus its children's roll up to the parent's subtree figure."""
+    chosen = with_inputs(indicators)
+    typed = {i.pk: i for i in chosen if not i.formula}
+    periods = list(periods)
+    per_period: PerPeriod = {p.pk: {} for p in periods}
+    rows = DataValue.objects.filter(
+        report__unit_id=unit_id,
+        report__period_id__in=list(per_period),
+        report__status__in=COUNTED,
+        indicator_id__in=list(typed),
+        value__isnull=False,
+    ).values_list("report_id", "report__period_id", "indicator_id", "value")
+    by_report: dict[tuple[int, int], dict[int, Decimal]] = defaultdict(dict)
+    for report_id, period_id, indicator, value in rows:
+        if value is not None:
+            by_report[(report_id, period_id)][indicator] = value
+    for (_report, period_id), values in by_report.items():
+        for indicator, value in values.items():
+            weight_id = typed[indicator].weight_id
+            weight = values.get(weight_id, ZERO) if weight_id else ZERO
+            cell = per_period[period_id].setdefault(indicator, Cell())
+            cell.add(ONE, value, value * weight, weight)
+            cell.reports += ONE
+    result = RollupResult(unit_id=unit_id, periods=periods)
+    _combine(per_period, periods, chosen, result)
+    return result

@@ -37,7 +37,7 @@ from thidua.lib.uploads import (
 from thidua.org import tree
 from thidua.reporting.wording import transition_done
 
-from . import actions
+from . import actions, prefill
 from . import completeness as board
 from .access import (
     can_accept,
@@ -164,6 +164,7 @@ def _rows(report: Report, findings: list[Finding]) -> list[dict[str, Any]]:
     last = with_derived(
         values_for(report.unit_id, report.form_id, same_period_last_year(report.period)), indicators
     )
+    prefills = prefill.compute(report)
     sections = []
     for section in report.form.sections.prefetch_related("rows__indicator"):
         rows = []
@@ -180,6 +181,9 @@ def _rows(report: Report, findings: list[Finding]) -> list[dict[str, Any]]:
                     "previous": prev.get(ind.code),
                     "last_year": last.get(ind.code),
                     "findings": [f for f in findings if ind.code in f.indicators],
+                    "prefill": prefills.get(ind.code),
+                    "differs": ind.code in prefills
+                    and prefill.differs(prefills[ind.code], values.get(ind.code)),
                 }
             )
         sections.append({"section": section, "rows": rows})
@@ -205,6 +209,7 @@ def _page_context(request: AuthedHttpRequest, report: Report) -> dict[str, Any]:
         "can_accept": can_accept(user, report),
         "narratives": [(p, texts.get(p.pk)) for p in report.form.narrative_parts.all()],
         "below": _narratives_below(report),
+        "figures_below": prefill.figures_below(report),
         "transitions": report.transitions.select_related("by").order_by("-at"),
         "history": history("reporting.report", report.pk)[:100],
         "attachments": report.attachments.select_related("indicator", "uploaded_by"),

@@ -38,7 +38,9 @@ def test_each_pack_names_key_indicators_and_review_forms_it_has(name: str) -> No
         parts = {p["code"] for p in form["narrative"]}
         assert {"ket-qua", "ton-tai", "nguyen-nhan", "bai-hoc", "kien-nghi"} == parts
         assert set(section["review_parts"].values()) <= parts
-        assert form["periodicity"] == "year" and form["sections"] == []
+        assert form["periodicity"] == "year" and form["sections"]
+        prefilled = [r for s in form["sections"] for r in s["rows"] if isinstance(r, dict)]
+        assert {r["prefill"]["from"] for r in prefilled} >= {keys.savings}
         first = dt.date.fromisoformat(form["valid_from"])
         assert dt.date.fromisoformat(form["valid_to"]) == first.replace(year=first.year + 1)
         years.add(first.year)

@@ -67,7 +67,7 @@ def test_the_chosen_period_stays_chosen_when_the_form_has_it(
     assert kept.count(" selected") == 1
     year = _period_options(client.get("/reports/").content.decode())[0]
     other = client.get(
-        "/reports/open/periods/", {"form": rcast.form.pk, "period": year}
+        "/reports/open/periods/", {"form": str(rcast.form.pk), "period": str(year)}
     ).content.decode()
     assert " selected" not in other  # a year is not a quarter: the first quarter is offered
 
