@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from dataclasses import replace
 from decimal import Decimal
 
+from thidua.council.actions import document_defaults, signers_on
 from thidua.lib.dates import official_date
-from thidua.lib.documents import Image, OfficialDocument, Paragraph, Signer, Table
+from thidua.lib.documents import Image, OfficialDocument, Paragraph, Signer, Table, in_full
 from thidua.lib.numbers import format_vn_number
 from thidua.org import tree
 from thidua.org.body import profile_for
+from thidua.org.models import OrgUnit
 
 from .charts import Chart
 from .review import ReviewData, review_parts
@@ -80,6 +83,18 @@ def chart_png(chart: Chart) -> bytes:
     return out.getvalue()
 
 
+def _count(n: int) -> str:
+    """A quantity as a clerk writes it: 1.023, 5, 0 (the leading zero of Phụ lục I is for
+    document numbers and dates, not for counts)."""
+    return format_vn_number(n, 0)
+
+
+def _heading(text: str) -> Paragraph:
+    """A section heading (I., II.) or a content area's (1., 2.): bold, flush left, kept with
+    what follows it."""
+    return Paragraph(text, bold=True, indent=False, keep_with_next=True)
+
+
 def _num(value: Decimal | None, decimals: int) -> str:
     return "—" if value is None else format_vn_number(value, decimals)
 
@@ -96,7 +111,7 @@ def _change(values: list[Decimal | None], decimals: int) -> str:
 def _area_blocks(data: ReviewData) -> list[Paragraph | Table | Image]:
     blocks: list[Paragraph | Table | Image] = []
     for number, area in enumerate(data.areas, start=1):
-        blocks.append(Paragraph(f"{number}. {area.title}", bold=True, indent=False))
+        blocks.append(_heading(f"{number}. {area.title}"))
         if not area.rows:
             blocks.append(Paragraph("Chưa có số liệu đã duyệt cho nội dung này trong giai đoạn."))
             continue
@@ -145,19 +160,31 @@ def _units_blocks(data: ReviewData) -> list[Paragraph | Table | Image]:
             f"{name} (bình quân {format_vn_number(s, 2)} điểm)" for name, s in data.best
         )
         blocks.append(Paragraph(f"Các đơn vị dẫn đầu: {text}.", lead="-"))
+    else:
+        blocks.append(
+            Paragraph("Chưa có kết quả chấm điểm thi đua của các đơn vị trong giai đoạn.")
+        )
     if data.improved:
         text = "; ".join(
             f"{name} (tăng {format_vn_number(s, 2)} điểm)" for name, s in data.improved
         )
         blocks.append(Paragraph(f"Các đơn vị tiến bộ nhất: {text}.", lead="-"))
-    if not data.best:
+    elif data.best:
         blocks.append(
-            Paragraph("Chưa có kết quả chấm điểm thi đua của các đơn vị trong giai đoạn.")
+            Paragraph(
+                "Các đơn vị tiến bộ nhất: chưa xác định (cần kết quả chấm điểm của ít nhất "
+                "hai năm trong giai đoạn).",
+                lead="-",
+            )
         )
     if data.missed:
         blocks.append(Paragraph("Các đơn vị chưa thực hiện đầy đủ cam kết:", lead="-"))
         blocks.append(
-            Table(["Đơn vị", "Nội dung"], [[a, b] for a, b in data.missed], widths=[40, 60])
+            Table(["Đơn vị", "Nội dung"], [[a, b] for a, b in data.missed], widths=[35, 65])
+        )
+    else:
+        blocks.append(
+            Paragraph("Không có đơn vị chưa thực hiện đầy đủ cam kết trong giai đoạn.", lead="-")
         )
     return blocks
 
@@ -170,7 +197,7 @@ def _award_blocks(data: ReviewData) -> list[Paragraph | Table | Image]:
     rows = []
     for title in sorted(found.by_title):
         counts = [found.by_title[title].get(y, 0) for y in data.years]
-        rows.append([title, *[f"{c:02d}" for c in counts], f"{sum(counts):02d}"])
+        rows.append([title, *[_count(c) for c in counts], _count(sum(counts))])
     people = found.leadership + found.front_line
     share = format_vn_number(Decimal(found.leadership * 100) / people, 1) + "%" if people else "—"
     return [
@@ -181,9 +208,9 @@ def _award_blocks(data: ReviewData) -> list[Paragraph | Table | Image]:
             numeric=set(range(1, len(columns))),
         ),
         Paragraph(
-            f"Khen thưởng cá nhân: {people:02d} người, trong đó {found.leadership:02d} người giữ "
-            f"chức vụ lãnh đạo, quản lý ({share}) và {found.front_line:02d} người trực tiếp "
-            f"thực hiện nhiệm vụ; khen thưởng tập thể: {found.units:02d} lượt."
+            f"Khen thưởng cá nhân: {_count(people)} người, trong đó {_count(found.leadership)} "
+            f"người giữ chức vụ lãnh đạo, quản lý ({share}) và {_count(found.front_line)} người "
+            f"trực tiếp thực hiện nhiệm vụ; khen thưởng tập thể: {_count(found.units)} lượt."
         ),
     ]
 
@@ -193,7 +220,7 @@ def _pending_blocks(data: ReviewData) -> list[Paragraph | Table | Image]:
         return [Paragraph("Tất cả báo cáo của giai đoạn đã được duyệt.", italic=True)]
     return [
         Paragraph(
-            f"Số liệu chưa bao gồm {len(data.pending_reports):02d} báo cáo chưa được duyệt "
+            f"Số liệu chưa bao gồm {_count(len(data.pending_reports))} báo cáo chưa được duyệt "
             "(danh sách dưới đây); các số liệu này sẽ được cập nhật khi báo cáo được duyệt.",
             italic=True,
         ),
@@ -213,19 +240,30 @@ def _findings_blocks(data: ReviewData) -> list[Paragraph | Table | Image]:
     confirmed = sum(v[0] for v in found.by_rule.values())
     still_open = sum(v[1] for v in found.by_rule.values())
     amount = sum((v[2] for v in found.by_rule.values()), Decimal(0))
+    if confirmed:
+        concluded = (
+            f"đã xác định {_count(confirmed)} vi phạm (số tiền liên quan "
+            f"{format_vn_number(amount, 0)} đồng)"
+        )
+    else:
+        concluded = "chưa kết luận vi phạm nào"
+    pending = (
+        f"{_count(still_open)} dấu hiệu đang được xem xét, làm rõ"
+        if still_open
+        else "không còn dấu hiệu đang xem xét"
+    )
     blocks: list[Paragraph | Table | Image] = [
         Paragraph(
-            f"Qua kiểm tra, giám sát trong giai đoạn đã xác định {confirmed:02d} vi phạm "
-            f"(số tiền liên quan {format_vn_number(amount, 0)} đồng); {still_open:02d} dấu hiệu "
-            "đang được xem xét, làm rõ. Chi tiết theo từng nội dung kiểm tra:"
+            f"Qua kiểm tra, giám sát trong giai đoạn {concluded}; {pending}. Chi tiết theo "
+            "từng nội dung kiểm tra:"
         ),
         Table(
             ["Nội dung kiểm tra", "Đã kết luận", "Đang xem xét", "Số tiền (đồng)"],
             [
                 [
                     title,
-                    f"{found.by_rule[code][0]:02d}",
-                    f"{found.by_rule[code][1]:02d}",
+                    _count(found.by_rule[code][0]),
+                    _count(found.by_rule[code][1]),
                     format_vn_number(found.by_rule[code][2], 0) if found.by_rule[code][2] else "—",
                 ]
                 for code, title in found.rules
@@ -236,7 +274,7 @@ def _findings_blocks(data: ReviewData) -> list[Paragraph | Table | Image]:
         *_chart_blocks(data, findings=True),
     ]
     units = [
-        (data.choice.names.get(c, ""), v)
+        (in_full(data.choice.names.get(c, "")), v)
         for c in data.choice.child_ids
         if any(v := found.by_child.get(c, (0, 0)))
     ]
@@ -245,7 +283,7 @@ def _findings_blocks(data: ReviewData) -> list[Paragraph | Table | Image]:
         blocks.append(
             Table(
                 ["Đơn vị", "Đã kết luận", "Đang xem xét"],
-                [[name, f"{v[0]:02d}", f"{v[1]:02d}"] for name, v in units],
+                [[name, _count(v[0]), _count(v[1])] for name, v in units],
                 widths=[60, 20, 20],
                 numeric={1, 2},
             )
@@ -293,14 +331,43 @@ def _report_symbol(decision_symbol: str) -> str:
     return f"BC-{rest}" if rest else "BC"
 
 
+def _signer(unit_id: int, head_title: str, day: dt.date) -> Signer:
+    """Cells 7a–7c: the unit's signer in the register on the day (a deputy signs "KT." for the
+    head), else the head's title over a space left for the name."""
+    found = signers_on(unit_id, day).first()
+    if found is None:
+        return Signer("", head_title)
+    if found.title.strip().casefold() == head_title.strip().casefold():
+        return Signer(found.full_name, head_title)
+    return Signer(found.full_name, found.title, authority="KT.", authority_of=head_title)
+
+
+def _recipients(above: list[OrgUnit]) -> list[str]:
+    """Cell 9b: a report without "Kính gửi" goes up to the unit above (the root's to the units
+    below it); the last item is the archive."""
+    first = f"{in_full(above[-1].name)} (để báo cáo);" if above else "Các đơn vị trực thuộc;"
+    return [first, "Lưu: VT."]
+
+
+def _closed(body: list[Paragraph | Table | Image]) -> list[Paragraph | Table | Image]:
+    """Phụ lục I cell 6: the body ends with "./."."""
+    last = body[-1] if body else None
+    if isinstance(last, Paragraph) and not last.bold:
+        text = last.text.rstrip()
+        return [*body[:-1], replace(last, text=text.removesuffix(".") + "./.")]
+    return [*body, Paragraph("./.", indent=False)]
+
+
 def review_document(data: ReviewData, *, date: dt.date) -> OfficialDocument:
-    """Báo cáo sơ kết (or tổng kết) of the phase for the unit, Decree 30/2020 Mẫu 1.5."""
+    """Báo cáo sơ kết (or tổng kết) of the phase for the unit, Decree 30/2020 Mẫu 1.4 (a typed
+    document: Kế hoạch, Báo cáo, Tờ trình)."""
     phase = data.phase
     kind = "sơ kết" if phase.review == "preliminary" else "tổng kết"
     span = f"{phase.start_year}–{phase.end_year}"
     unit = data.choice.unit
     above = tree.ancestors(unit.pk, date)
     profile = profile_for(unit)
+    symbol, place = document_defaults(unit)
     structure = (
         f"theo cơ cấu tổ chức {official_date(data.choice.mapped_to)}"
         if data.choice.mapped_to
@@ -313,40 +380,38 @@ def review_document(data: ReviewData, *, date: dt.date) -> OfficialDocument:
             f"Thực hiện {data.movement.title}, {data.unit_name} báo cáo {kind} giai đoạn "
             f"{phase.number} ({span}) như sau:"
         ),
-        Paragraph("I. MỤC ĐÍCH, YÊU CẦU CỦA PHONG TRÀO", bold=True, indent=False),
+        _heading("I. MỤC ĐÍCH, YÊU CẦU CỦA PHONG TRÀO"),
         Paragraph(aims),
-        Paragraph("II. KẾT QUẢ THỰC HIỆN CÁC NỘI DUNG CỦA PHONG TRÀO", bold=True, indent=False),
+        _heading("II. KẾT QUẢ THỰC HIỆN CÁC NỘI DUNG CỦA PHONG TRÀO"),
         Paragraph(
-            SOURCE.format(n=f"{data.approved_reports:02d}", structure=structure), italic=True
+            SOURCE.format(n=_count(data.approved_reports), structure=structure), italic=True
         ),
+        *_pending_blocks(data),
         *_area_blocks(data),
         *_chart_blocks(data),
-        Paragraph(
-            "III. ĐƠN VỊ DẪN ĐẦU, TIẾN BỘ VÀ ĐƠN VỊ CHƯA ĐẠT CAM KẾT", bold=True, indent=False
-        ),
+        _heading("III. ĐƠN VỊ DẪN ĐẦU, TIẾN BỘ VÀ ĐƠN VỊ CHƯA ĐẠT CAM KẾT"),
         *_units_blocks(data),
-        Paragraph("IV. CÔNG TÁC KHEN THƯỞNG TRONG GIAI ĐOẠN", bold=True, indent=False),
+        _heading("IV. CÔNG TÁC KHEN THƯỞNG TRONG GIAI ĐOẠN"),
         *_award_blocks(data),
-        Paragraph("V. KẾT QUẢ KIỂM TRA, GIÁM SÁT", bold=True, indent=False),
+        _heading("V. KẾT QUẢ KIỂM TRA, GIÁM SÁT"),
         *_findings_blocks(data),
-        Paragraph("VI. BÀI HỌC KINH NGHIỆM", bold=True, indent=False),
+        _heading("VI. BÀI HỌC KINH NGHIỆM"),
         *_contribution_blocks(data, "lessons"),
-        Paragraph("VII. KIẾN NGHỊ, ĐỀ XUẤT", bold=True, indent=False),
+        _heading("VII. KIẾN NGHỊ, ĐỀ XUẤT"),
         *_contribution_blocks(data, "recommendations"),
-        Paragraph("GHI CHÚ VỀ SỐ LIỆU", bold=True, indent=False),
-        *_pending_blocks(data),
     ]
     return OfficialDocument(
-        governing_body=above[-1].name.upper() if above else "",
+        governing_body=in_full(above[-1].name).upper() if above else "",
         issuer=data.unit_name.upper(),
-        symbol=_report_symbol(profile.issuer_symbol),
-        place=profile.place or "",
+        symbol=_report_symbol(symbol),
+        place=place,
         date=date,
         doc_type="Báo cáo",
         summary=f"{kind.capitalize()} giai đoạn {phase.number} ({span}) phong trào thi đua "
         f"thực hành tiết kiệm, chống lãng phí",
-        body=list(body),
-        signers=[Signer("", profile.head_title)],
-        recipients=["Như trên;", "Lưu: VT."],
+        body=_closed(body),
+        signers=[_signer(unit.pk, profile.head_title, date)],
+        recipients=_recipients(above),
         filename_stem=f"bao-cao-{stem}-giai-doan-{phase.number}",
+        keep_with_signature=1,
     )
