@@ -26,57 +26,142 @@ SOURCE = (
 )
 
 
+MANY_LABELS = 12
+"""Above this many categories (a sector's provinces) a chart's bars run horizontally, one
+line per category, so that every name is printed level and legible."""
+LONG_LABEL = 24
+"""A category name longer than this (an oversight rule's title) is printed level too."""
+CHART_WIDTH_IN = 6.3
+"""The figure's width: the document prints it 150 mm wide (Image.width_mm), so a 10 pt label
+prints at about 9.5 pt."""
+
+
+def _short_labels(labels: list[str]) -> list[str]:
+    """The categories without what all of them share: "VKSND khu vực 1 – Tuyên Quang" … →
+    "Khu vực 1" … (the caption and the text name the units in full)."""
+    if len(labels) < 2:
+        return labels
+    out = list(labels)
+    tails = [label.rsplit(" – ", 1) for label in out]
+    if all(len(t) == 2 for t in tails) and len({t[1] for t in tails}) == 1:
+        out = [t[0] for t in tails]
+    words = [label.split() for label in out]
+    first = {w[0] for w in words if w}
+    if len(first) == 1 and all(len(w) > 1 for w in words):
+        (word,) = first
+        if len(word) > 1 and word.isupper():  # a shared abbreviation: "VKSND"
+            out = [" ".join(w[1:]) for w in words]
+            out = [label[:1].upper() + label[1:] for label in out]
+    return out
+
+
+def _vn_axis(axis: object, decimals: int) -> None:
+    """Axis figures as the pages write them: 1.234.567,5 (never 1234567.5)."""
+    from matplotlib.ticker import FuncFormatter
+
+    def label(value: float, _pos: object) -> str:
+        whole = abs(value - round(value)) < 1e-9
+        return format_vn_number(Decimal(str(round(value, 6))), 0 if whole else decimals or 1)
+
+    axis.set_major_formatter(FuncFormatter(label))  # type: ignore[attr-defined]
+
+
 def chart_png(chart: Chart) -> bytes:
-    """The chart as a PNG (matplotlib, Agg backend, Liberation Serif if installed)."""
+    """The chart as a PNG for print (matplotlib, Agg backend, Liberation Serif if installed):
+    Vietnamese labels and number format, text of 9–10 pt at print size, the legend beneath the
+    plot, categories with no figure (or nothing but zeros, an invisible bar) left out, many categories as horizontal bars. The title is
+    the caption's (Image.caption), not repeated inside the picture."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     plt.rcParams["font.family"] = ["Liberation Serif", "DejaVu Serif", "serif"]
-    fig, ax = plt.subplots(figsize=(7.0, 3.4), dpi=120)
+    plt.rcParams["font.size"] = 10
+    keep = [
+        i
+        for i in range(len(chart.labels))
+        if chart.kind == "doughnut" or any(d.values[i] for d in chart.datasets)
+    ]
+    labels = _short_labels([chart.labels[i] for i in keep])
+    picked = [(d.label, [d.values[i] for i in keep]) for d in chart.datasets]
+    datasets = [
+        (name, values)
+        for name, values in picked
+        if chart.kind == "doughnut" or any(v is not None for v in values)
+    ]
+    count = len(datasets)
+    longest = max((len(label) for label in labels), default=0)
+    across = chart.kind != "doughnut" and (
+        (len(labels) > MANY_LABELS and longest > 12) or longest > LONG_LABEL
+    )
+    names = max((len(name) for name, _v in datasets), default=0)
+    columns = min(count, 4) if names <= 14 else 2 if names <= 36 else 1
+    legend_rows = -(-count // columns) if count > 1 and chart.kind != "doughnut" else 0
+    height = min(9.0, 1.2 + 0.16 * len(labels) * max(count, 2)) if across else 3.6
+    height += 0.2 * legend_rows
+    fig, ax = plt.subplots(figsize=(CHART_WIDTH_IN, height), dpi=150)
     if chart.kind == "doughnut":
-        values = [float(v or 0) for v in chart.datasets[0].values]
+        values = [float(v or 0) for v in datasets[0][1]]
         if sum(values) > 0:
-            ax.pie(values, labels=chart.labels, autopct="%1.0f%%", wedgeprops={"width": 0.45})
+            ax.pie(
+                values,
+                labels=labels,
+                autopct=lambda pct: format_vn_number(Decimal(str(round(pct, 1))), 1) + "%",
+                wedgeprops={"width": 0.45},
+                textprops={"fontsize": 10},
+            )
         ax.axis("equal")
     else:
-        count = len(chart.datasets)
-        positions = list(range(len(chart.labels)))
+        positions = list(range(len(labels)))
         width = 0.8 / max(count, 1)
-        bottom = [0.0] * len(chart.labels)
-        for n, d in enumerate(chart.datasets):
-            values = [float(v) if v is not None else 0.0 for v in d.values]
+        bottom = [0.0] * len(labels)
+        for n, (name, raw) in enumerate(datasets):
+            values = [float(v) if v is not None else 0.0 for v in raw]
             if chart.kind == "line":
                 ax.plot(
                     positions,
-                    [float(v) if v is not None else float("nan") for v in d.values],
+                    [float(v) if v is not None else float("nan") for v in raw],
                     marker="o",
-                    label=d.label,
+                    label=name,
                 )
+            elif across:
+                shift = (n - (count - 1) / 2) * width
+                if chart.stacked:
+                    ax.barh(positions, values, 0.6, left=bottom, label=name)
+                    bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+                else:
+                    ax.barh([p + shift for p in positions], values, width, label=name)
             elif chart.stacked:
-                ax.bar(positions, values, 0.6, bottom=bottom, label=d.label)
+                ax.bar(positions, values, 0.6, bottom=bottom, label=name)
                 bottom = [b + v for b, v in zip(bottom, values, strict=True)]
             else:
                 shift = (n - (count - 1) / 2) * width
-                ax.bar([p + shift for p in positions], values, width, label=d.label)
-        ax.set_xticks(
-            positions,
-            chart.labels,
-            rotation=30 if len(chart.labels) > 6 else 0,
-            ha="right" if len(chart.labels) > 6 else "center",
-            fontsize=8,
-        )
-        ax.set_ylabel(chart.unit)
+                ax.bar([p + shift for p in positions], values, width, label=name)
+        figures = ax.xaxis if across else ax.yaxis
+        if across:
+            ax.set_yticks(positions, labels, fontsize=9)
+            ax.invert_yaxis()  # the first unit on top, as in the tables
+            ax.set_xlabel(chart.unit)
+            ax.grid(axis="x", alpha=0.3)
+        else:
+            slanted = len(labels) > 6
+            ax.set_xticks(
+                positions,
+                labels,
+                rotation=30 if slanted else 0,
+                ha="right" if slanted else "center",
+                fontsize=9 if slanted else 10,
+            )
+            ax.set_ylabel(chart.unit)
+            ax.grid(axis="y", alpha=0.3)
         if chart.decimals == 0:  # counts: whole-number ticks
-            from matplotlib.ticker import MaxNLocator
-
-            ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.grid(axis="y", alpha=0.3)
+            figures.set_major_locator(MaxNLocator(integer=True))
+        _vn_axis(figures, chart.decimals)
         if count > 1:
-            ax.legend(fontsize=7, loc="best")
-    ax.set_title(chart.title, fontsize=10)
-    fig.tight_layout()
+            fig.legend(loc="lower center", ncol=columns, fontsize=9, frameon=False)
+    fig.tight_layout(rect=(0, (0.1 + 0.2 * legend_rows) / height if legend_rows else 0, 1, 1))
     out = io.BytesIO()
     fig.savefig(out, format="png")
     plt.close(fig)
@@ -383,9 +468,7 @@ def review_document(data: ReviewData, *, date: dt.date) -> OfficialDocument:
         _heading("I. MỤC ĐÍCH, YÊU CẦU CỦA PHONG TRÀO"),
         Paragraph(aims),
         _heading("II. KẾT QUẢ THỰC HIỆN CÁC NỘI DUNG CỦA PHONG TRÀO"),
-        Paragraph(
-            SOURCE.format(n=_count(data.approved_reports), structure=structure), italic=True
-        ),
+        Paragraph(SOURCE.format(n=_count(data.approved_reports), structure=structure), italic=True),
         *_pending_blocks(data),
         *_area_blocks(data),
         *_chart_blocks(data),
