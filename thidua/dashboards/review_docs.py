@@ -69,8 +69,9 @@ def _vn_axis(axis: object, decimals: int) -> None:
 def chart_png(chart: Chart) -> bytes:
     """The chart as a PNG for print (matplotlib, Agg backend, Liberation Serif if installed):
     Vietnamese labels and number format, text of 9–10 pt at print size, the legend beneath the
-    plot, categories with no figure (or nothing but zeros, an invisible bar) left out, many categories as horizontal bars. The title is
-    the caption's (Image.caption), not repeated inside the picture."""
+    plot, categories with no figure (or nothing but zeros, an invisible bar) left out, many
+    categories as horizontal bars. The title is the caption's (Image.caption), not repeated
+    inside the picture."""
     import matplotlib
 
     matplotlib.use("Agg")

@@ -174,9 +174,20 @@ def year_figures(choice: Choice) -> list[YearFigures]:
 
 
 def _year_figures(choice: Choice) -> list[YearFigures]:
+    """Each child is mapped onto today's structure once for every day of the phase (not once
+    per year and again for the annual figures); the roll-ups are read once per table."""
+    found = quarters(choice.years)
+    with rollups.reusing_mappings():
+        if choice.mapped_to is not None:
+            days = {q.end for q in found}
+            rollups.prefetch_mappings([choice.unit.pk, *choice.child_ids], choice.mapped_to, days)
+        return _year_figures_of(choice, found)
+
+
+def _year_figures_of(choice: Choice, found: list[Period]) -> list[YearFigures]:
     out = []
     by_year: dict[int, list[Period]] = defaultdict(list)
-    for q in quarters(choice.years):
+    for q in found:
         by_year[q.year].append(q)
     for year in choice.years:
         periods = by_year.get(year)
@@ -222,9 +233,15 @@ def _quarter_figures(choice: Choice, code: str) -> list[tuple[Period, Decimal | 
     if indicator is None:
         return []
     out = []
-    for period in quarters(choice.years):
-        result = rollups.query(choice.unit.pk, [period], [indicator], mapped_to=choice.mapped_to)
-        out.append((period, result.values.get(code)))
+    found = quarters(choice.years)
+    with rollups.reusing_mappings():  # the unit mapped once for every quarter
+        if choice.mapped_to is not None:
+            rollups.prefetch_mappings([choice.unit.pk], choice.mapped_to, [q.end for q in found])
+        for period in found:
+            result = rollups.query(
+                choice.unit.pk, [period], [indicator], mapped_to=choice.mapped_to
+            )
+            out.append((period, result.values.get(code)))
     return out
 
 
