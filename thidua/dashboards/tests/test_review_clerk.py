@@ -154,3 +154,21 @@ def test_charts_print_vietnamese_figures_and_a_sectors_units_level() -> None:
     few = dataclasses.replace(chart, labels=provinces[:5], datasets=[Dataset("2025", values[:5])])
     width, height = PILImage.open(io.BytesIO(review_docs.chart_png(few))).size
     assert width > height
+
+
+@pytest.mark.parametrize("unit", ["root", "pa"])
+def test_the_heat_maps_roots_are_found_for_all_children_at_once(
+    data: ReportingCast, unit: str
+) -> None:
+    """The batched walk back through the reorganisations gives each predecessor to the child
+    that asking child by child gives it to (the first in the children's order)."""
+    from thidua.dashboards import series
+    from thidua.org import tree
+
+    chosen = choice(data, unit, [2024, 2025], TODAY)
+    expected = {c: c for c in chosen.child_ids}
+    for child in chosen.child_ids:
+        for unit_id in tree.predecessor_ids(tree.subtree_ids(child, TODAY)):
+            expected.setdefault(unit_id, child)
+    assert len(expected) > len(chosen.child_ids)  # the merged districts and Bắc Kạn
+    assert series._heat_roots(chosen) == expected
