@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from thidua.evaluation.models import Target
+from thidua.lib.documents import in_full
 from thidua.lib.numbers import format_vn_number
 from thidua.movements.models import ContentArea, Movement, Phase
 from thidua.org import tree
@@ -121,7 +122,7 @@ def _contributions(choice: Choice, movement: Movement, phase: Phase) -> list[Con
     }
     out = []
     for unit_id in units:
-        name = choice.names.get(unit_id, "")
+        name = in_full(choice.names.get(unit_id, ""))
         report = reports.get(unit_id)
         if report is None:
             if unit_id != choice.unit.pk:
@@ -203,28 +204,39 @@ def _leaders(
 
 
 def _missed(choice: Choice, figures: list[YearFigures]) -> list[tuple[str, str]]:
-    """Children whose savings rate fell below zero or who never reported in a year of the
-    phase (a commitment to report and to save): name and what was missed."""
-    out = []
+    """Children whose savings rate fell below zero, who never reported in a year of the phase
+    (a commitment to report and to save) or who missed a target of their programme: one row
+    per unit in the children's order, naming each shortfall once with its years ("Chưa đạt
+    mục tiêu “…” các năm 2022, 2023")."""
+    found: dict[int, dict[str, list[int]]] = {}
+
+    def note(child: int, what: str, year: int) -> None:
+        years = found.setdefault(child, {}).setdefault(what, [])
+        if year not in years:
+            years.append(year)
+
     for child in choice.child_ids:
-        name = choice.names.get(child, "")
         for f in figures:
             values = f.children.get(child, {})
             rate = values.get(choice.keys.saving_rate) if choice.keys.saving_rate else None
             if all(v is None for v in values.values()):
-                out.append((name, f"Không có số liệu được duyệt năm {f.year}"))
+                note(child, "Không có số liệu được duyệt", f.year)
             elif rate is not None and rate < 0:
-                out.append((name, f"Chi vượt dự toán năm {f.year}"))
+                note(child, "Chi vượt dự toán", f.year)
     missed = Target.objects.filter(
         programme__unit_id__in=choice.child_ids, programme__year__in=choice.years, status="missed"
     ).select_related("programme", "indicator")
     for t in missed.order_by("programme__year", "pk"):
-        out.append(
-            (
-                choice.names.get(t.programme.unit_id, ""),
-                f"Chưa đạt mục tiêu “{t.indicator.name}” năm {t.programme.year}",
-            )
-        )
+        note(t.programme.unit_id, f"Chưa đạt mục tiêu “{t.indicator.name}”", t.programme.year)
+    out = []
+    for child in choice.child_ids:
+        if child not in found:
+            continue
+        parts = []
+        for what, years in found[child].items():
+            listed = ", ".join(str(y) for y in sorted(years))
+            parts.append(f"{what} {'các năm' if len(years) > 1 else 'năm'} {listed}")
+        out.append((in_full(choice.names.get(child, "")), "; ".join(parts) + "."))
     return out
 
 
@@ -245,7 +257,7 @@ def _reports(choice: Choice, movement: Movement) -> tuple[int, list[tuple[str, s
     )
     approved = rows.filter(status__in=list(Report.LOCKED)).count()
     pending = [
-        (r.unit.name, r.period.label, str(r.get_status_display()))
+        (in_full(r.unit.name), r.period.label, str(r.get_status_display()))
         for r in rows.exclude(status__in=list(Report.LOCKED)).order_by("period__start")[:50]
     ]
     return approved, pending
@@ -259,7 +271,8 @@ def build(choice: Choice, movement: Movement, phase: Phase, progress: Progress) 
     progress(1, steps, "charts")
     built = charts.build(choice)
     progress(2, steps, "scores")
-    best, improved = _leaders(series.scores(choice), choice.names, choice.years)
+    full = {pk: in_full(name) for pk, name in choice.names.items()}
+    best, improved = _leaders(series.scores(choice), full, choice.years)
     progress(3, steps, "awards")
     awards = series.awards(choice)
     approved, pending = _reports(choice, movement)
@@ -270,7 +283,7 @@ def build(choice: Choice, movement: Movement, phase: Phase, progress: Progress) 
         choice=choice,
         movement=movement,
         phase=phase,
-        unit_name=choice.names.get(choice.unit.pk, choice.unit.name),
+        unit_name=in_full(choice.names.get(choice.unit.pk, choice.unit.name)),
         years=[f.year for f in figures] or choice.years,
         areas=_areas(movement, figures, choice.unit.pk),
         charts=[c for c in built if not c.empty],

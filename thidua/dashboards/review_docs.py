@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from dataclasses import replace
 from decimal import Decimal
 
+from thidua.council.actions import document_defaults, signers_on
 from thidua.lib.dates import official_date
-from thidua.lib.documents import Image, OfficialDocument, Paragraph, Signer, Table
+from thidua.lib.documents import Image, OfficialDocument, Paragraph, Signer, Table, in_full
 from thidua.lib.numbers import format_vn_number
 from thidua.org import tree
 from thidua.org.body import profile_for
+from thidua.org.models import OrgUnit
 
 from .charts import Chart
 from .review import ReviewData, review_parts
@@ -23,61 +26,159 @@ SOURCE = (
 )
 
 
+MANY_LABELS = 12
+"""Above this many categories (a sector's provinces) a chart's bars run horizontally, one
+line per category, so that every name is printed level and legible."""
+LONG_LABEL = 24
+"""A category name longer than this (an oversight rule's title) is printed level too."""
+CHART_WIDTH_IN = 6.3
+"""The figure's width: the document prints it 150 mm wide (Image.width_mm), so a 10 pt label
+prints at about 9.5 pt."""
+
+
+def _short_labels(labels: list[str]) -> list[str]:
+    """The categories without what all of them share: "VKSND khu vực 1 – Tuyên Quang" … →
+    "Khu vực 1" … (the caption and the text name the units in full)."""
+    if len(labels) < 2:
+        return labels
+    out = list(labels)
+    tails = [label.rsplit(" – ", 1) for label in out]
+    if all(len(t) == 2 for t in tails) and len({t[1] for t in tails}) == 1:
+        out = [t[0] for t in tails]
+    words = [label.split() for label in out]
+    first = {w[0] for w in words if w}
+    if len(first) == 1 and all(len(w) > 1 for w in words):
+        (word,) = first
+        if len(word) > 1 and word.isupper():  # a shared abbreviation: "VKSND"
+            out = [" ".join(w[1:]) for w in words]
+            out = [label[:1].upper() + label[1:] for label in out]
+    return out
+
+
+def _vn_axis(axis: object, decimals: int) -> None:
+    """Axis figures as the pages write them: 1.234.567,5 (never 1234567.5)."""
+    from matplotlib.ticker import FuncFormatter
+
+    def label(value: float, _pos: object) -> str:
+        whole = abs(value - round(value)) < 1e-9
+        return format_vn_number(Decimal(str(round(value, 6))), 0 if whole else decimals or 1)
+
+    axis.set_major_formatter(FuncFormatter(label))  # type: ignore[attr-defined]
+
+
 def chart_png(chart: Chart) -> bytes:
-    """The chart as a PNG (matplotlib, Agg backend, Liberation Serif if installed)."""
+    """The chart as a PNG for print (matplotlib, Agg backend, Liberation Serif if installed):
+    Vietnamese labels and number format, text of 9–10 pt at print size, the legend beneath the
+    plot, categories with no figure (or nothing but zeros, an invisible bar) left out, many
+    categories as horizontal bars. The title is the caption's (Image.caption), not repeated
+    inside the picture."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     plt.rcParams["font.family"] = ["Liberation Serif", "DejaVu Serif", "serif"]
-    fig, ax = plt.subplots(figsize=(7.0, 3.4), dpi=120)
+    plt.rcParams["font.size"] = 10
+    keep = [
+        i
+        for i in range(len(chart.labels))
+        if chart.kind == "doughnut" or any(d.values[i] for d in chart.datasets)
+    ]
+    labels = _short_labels([chart.labels[i] for i in keep])
+    picked = [(d.label, [d.values[i] for i in keep]) for d in chart.datasets]
+    datasets = [
+        (name, values)
+        for name, values in picked
+        if chart.kind == "doughnut" or any(v is not None for v in values)
+    ]
+    count = len(datasets)
+    longest = max((len(label) for label in labels), default=0)
+    across = chart.kind != "doughnut" and (
+        (len(labels) > MANY_LABELS and longest > 12) or longest > LONG_LABEL
+    )
+    names = max((len(name) for name, _v in datasets), default=0)
+    columns = min(count, 4) if names <= 14 else 2 if names <= 36 else 1
+    legend_rows = -(-count // columns) if count > 1 and chart.kind != "doughnut" else 0
+    height = min(9.0, 1.2 + 0.16 * len(labels) * max(count, 2)) if across else 3.6
+    height += 0.2 * legend_rows
+    fig, ax = plt.subplots(figsize=(CHART_WIDTH_IN, height), dpi=150)
     if chart.kind == "doughnut":
-        values = [float(v or 0) for v in chart.datasets[0].values]
+        values = [float(v or 0) for v in datasets[0][1]]
         if sum(values) > 0:
-            ax.pie(values, labels=chart.labels, autopct="%1.0f%%", wedgeprops={"width": 0.45})
+            ax.pie(
+                values,
+                labels=labels,
+                autopct=lambda pct: format_vn_number(Decimal(str(round(pct, 1))), 1) + "%",
+                wedgeprops={"width": 0.45},
+                textprops={"fontsize": 10},
+            )
         ax.axis("equal")
     else:
-        count = len(chart.datasets)
-        positions = list(range(len(chart.labels)))
+        positions = list(range(len(labels)))
         width = 0.8 / max(count, 1)
-        bottom = [0.0] * len(chart.labels)
-        for n, d in enumerate(chart.datasets):
-            values = [float(v) if v is not None else 0.0 for v in d.values]
+        bottom = [0.0] * len(labels)
+        for n, (name, raw) in enumerate(datasets):
+            values = [float(v) if v is not None else 0.0 for v in raw]
             if chart.kind == "line":
                 ax.plot(
                     positions,
-                    [float(v) if v is not None else float("nan") for v in d.values],
+                    [float(v) if v is not None else float("nan") for v in raw],
                     marker="o",
-                    label=d.label,
+                    label=name,
                 )
+            elif across:
+                shift = (n - (count - 1) / 2) * width
+                if chart.stacked:
+                    ax.barh(positions, values, 0.6, left=bottom, label=name)
+                    bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+                else:
+                    ax.barh([p + shift for p in positions], values, width, label=name)
             elif chart.stacked:
-                ax.bar(positions, values, 0.6, bottom=bottom, label=d.label)
+                ax.bar(positions, values, 0.6, bottom=bottom, label=name)
                 bottom = [b + v for b, v in zip(bottom, values, strict=True)]
             else:
                 shift = (n - (count - 1) / 2) * width
-                ax.bar([p + shift for p in positions], values, width, label=d.label)
-        ax.set_xticks(
-            positions,
-            chart.labels,
-            rotation=30 if len(chart.labels) > 6 else 0,
-            ha="right" if len(chart.labels) > 6 else "center",
-            fontsize=8,
-        )
-        ax.set_ylabel(chart.unit)
+                ax.bar([p + shift for p in positions], values, width, label=name)
+        figures = ax.xaxis if across else ax.yaxis
+        if across:
+            ax.set_yticks(positions, labels, fontsize=9)
+            ax.invert_yaxis()  # the first unit on top, as in the tables
+            ax.set_xlabel(chart.unit)
+            ax.grid(axis="x", alpha=0.3)
+        else:
+            slanted = len(labels) > 6
+            ax.set_xticks(
+                positions,
+                labels,
+                rotation=30 if slanted else 0,
+                ha="right" if slanted else "center",
+                fontsize=9 if slanted else 10,
+            )
+            ax.set_ylabel(chart.unit)
+            ax.grid(axis="y", alpha=0.3)
         if chart.decimals == 0:  # counts: whole-number ticks
-            from matplotlib.ticker import MaxNLocator
-
-            ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.grid(axis="y", alpha=0.3)
+            figures.set_major_locator(MaxNLocator(integer=True))
+        _vn_axis(figures, chart.decimals)
         if count > 1:
-            ax.legend(fontsize=7, loc="best")
-    ax.set_title(chart.title, fontsize=10)
-    fig.tight_layout()
+            fig.legend(loc="lower center", ncol=columns, fontsize=9, frameon=False)
+    fig.tight_layout(rect=(0, (0.1 + 0.2 * legend_rows) / height if legend_rows else 0, 1, 1))
     out = io.BytesIO()
     fig.savefig(out, format="png")
     plt.close(fig)
     return out.getvalue()
+
+
+def _count(n: int) -> str:
+    """A quantity as a clerk writes it: 1.023, 5, 0 (the leading zero of Phụ lục I is for
+    document numbers and dates, not for counts)."""
+    return format_vn_number(n, 0)
+
+
+def _heading(text: str) -> Paragraph:
+    """A section heading (I., II.) or a content area's (1., 2.): bold, flush left, kept with
+    what follows it."""
+    return Paragraph(text, bold=True, indent=False, keep_with_next=True)
 
 
 def _num(value: Decimal | None, decimals: int) -> str:
@@ -96,7 +197,7 @@ def _change(values: list[Decimal | None], decimals: int) -> str:
 def _area_blocks(data: ReviewData) -> list[Paragraph | Table | Image]:
     blocks: list[Paragraph | Table | Image] = []
     for number, area in enumerate(data.areas, start=1):
-        blocks.append(Paragraph(f"{number}. {area.title}", bold=True, indent=False))
+        blocks.append(_heading(f"{number}. {area.title}"))
         if not area.rows:
             blocks.append(Paragraph("Chưa có số liệu đã duyệt cho nội dung này trong giai đoạn."))
             continue
@@ -145,19 +246,31 @@ def _units_blocks(data: ReviewData) -> list[Paragraph | Table | Image]:
             f"{name} (bình quân {format_vn_number(s, 2)} điểm)" for name, s in data.best
         )
         blocks.append(Paragraph(f"Các đơn vị dẫn đầu: {text}.", lead="-"))
+    else:
+        blocks.append(
+            Paragraph("Chưa có kết quả chấm điểm thi đua của các đơn vị trong giai đoạn.")
+        )
     if data.improved:
         text = "; ".join(
             f"{name} (tăng {format_vn_number(s, 2)} điểm)" for name, s in data.improved
         )
         blocks.append(Paragraph(f"Các đơn vị tiến bộ nhất: {text}.", lead="-"))
-    if not data.best:
+    elif data.best:
         blocks.append(
-            Paragraph("Chưa có kết quả chấm điểm thi đua của các đơn vị trong giai đoạn.")
+            Paragraph(
+                "Các đơn vị tiến bộ nhất: chưa xác định (cần kết quả chấm điểm của ít nhất "
+                "hai năm trong giai đoạn).",
+                lead="-",
+            )
         )
     if data.missed:
         blocks.append(Paragraph("Các đơn vị chưa thực hiện đầy đủ cam kết:", lead="-"))
         blocks.append(
-            Table(["Đơn vị", "Nội dung"], [[a, b] for a, b in data.missed], widths=[40, 60])
+            Table(["Đơn vị", "Nội dung"], [[a, b] for a, b in data.missed], widths=[35, 65])
+        )
+    else:
+        blocks.append(
+            Paragraph("Không có đơn vị chưa thực hiện đầy đủ cam kết trong giai đoạn.", lead="-")
         )
     return blocks
 
@@ -170,7 +283,7 @@ def _award_blocks(data: ReviewData) -> list[Paragraph | Table | Image]:
     rows = []
     for title in sorted(found.by_title):
         counts = [found.by_title[title].get(y, 0) for y in data.years]
-        rows.append([title, *[f"{c:02d}" for c in counts], f"{sum(counts):02d}"])
+        rows.append([title, *[_count(c) for c in counts], _count(sum(counts))])
     people = found.leadership + found.front_line
     share = format_vn_number(Decimal(found.leadership * 100) / people, 1) + "%" if people else "—"
     return [
@@ -181,9 +294,9 @@ def _award_blocks(data: ReviewData) -> list[Paragraph | Table | Image]:
             numeric=set(range(1, len(columns))),
         ),
         Paragraph(
-            f"Khen thưởng cá nhân: {people:02d} người, trong đó {found.leadership:02d} người giữ "
-            f"chức vụ lãnh đạo, quản lý ({share}) và {found.front_line:02d} người trực tiếp "
-            f"thực hiện nhiệm vụ; khen thưởng tập thể: {found.units:02d} lượt."
+            f"Khen thưởng cá nhân: {_count(people)} người, trong đó {_count(found.leadership)} "
+            f"người giữ chức vụ lãnh đạo, quản lý ({share}) và {_count(found.front_line)} người "
+            f"trực tiếp thực hiện nhiệm vụ; khen thưởng tập thể: {_count(found.units)} lượt."
         ),
     ]
 
@@ -193,7 +306,7 @@ def _pending_blocks(data: ReviewData) -> list[Paragraph | Table | Image]:
         return [Paragraph("Tất cả báo cáo của giai đoạn đã được duyệt.", italic=True)]
     return [
         Paragraph(
-            f"Số liệu chưa bao gồm {len(data.pending_reports):02d} báo cáo chưa được duyệt "
+            f"Số liệu chưa bao gồm {_count(len(data.pending_reports))} báo cáo chưa được duyệt "
             "(danh sách dưới đây); các số liệu này sẽ được cập nhật khi báo cáo được duyệt.",
             italic=True,
         ),
@@ -213,19 +326,30 @@ def _findings_blocks(data: ReviewData) -> list[Paragraph | Table | Image]:
     confirmed = sum(v[0] for v in found.by_rule.values())
     still_open = sum(v[1] for v in found.by_rule.values())
     amount = sum((v[2] for v in found.by_rule.values()), Decimal(0))
+    if confirmed:
+        concluded = (
+            f"đã xác định {_count(confirmed)} vi phạm (số tiền liên quan "
+            f"{format_vn_number(amount, 0)} đồng)"
+        )
+    else:
+        concluded = "chưa kết luận vi phạm nào"
+    pending = (
+        f"{_count(still_open)} dấu hiệu đang được xem xét, làm rõ"
+        if still_open
+        else "không còn dấu hiệu đang xem xét"
+    )
     blocks: list[Paragraph | Table | Image] = [
         Paragraph(
-            f"Qua kiểm tra, giám sát trong giai đoạn đã xác định {confirmed:02d} vi phạm "
-            f"(số tiền liên quan {format_vn_number(amount, 0)} đồng); {still_open:02d} dấu hiệu "
-            "đang được xem xét, làm rõ. Chi tiết theo từng nội dung kiểm tra:"
+            f"Qua kiểm tra, giám sát trong giai đoạn {concluded}; {pending}. Chi tiết theo "
+            "từng nội dung kiểm tra:"
         ),
         Table(
             ["Nội dung kiểm tra", "Đã kết luận", "Đang xem xét", "Số tiền (đồng)"],
             [
                 [
                     title,
-                    f"{found.by_rule[code][0]:02d}",
-                    f"{found.by_rule[code][1]:02d}",
+                    _count(found.by_rule[code][0]),
+                    _count(found.by_rule[code][1]),
                     format_vn_number(found.by_rule[code][2], 0) if found.by_rule[code][2] else "—",
                 ]
                 for code, title in found.rules
@@ -236,7 +360,7 @@ def _findings_blocks(data: ReviewData) -> list[Paragraph | Table | Image]:
         *_chart_blocks(data, findings=True),
     ]
     units = [
-        (data.choice.names.get(c, ""), v)
+        (in_full(data.choice.names.get(c, "")), v)
         for c in data.choice.child_ids
         if any(v := found.by_child.get(c, (0, 0)))
     ]
@@ -245,7 +369,7 @@ def _findings_blocks(data: ReviewData) -> list[Paragraph | Table | Image]:
         blocks.append(
             Table(
                 ["Đơn vị", "Đã kết luận", "Đang xem xét"],
-                [[name, f"{v[0]:02d}", f"{v[1]:02d}"] for name, v in units],
+                [[name, _count(v[0]), _count(v[1])] for name, v in units],
                 widths=[60, 20, 20],
                 numeric={1, 2},
             )
@@ -344,14 +468,43 @@ def _report_symbol(decision_symbol: str) -> str:
     return f"BC-{rest}" if rest else "BC"
 
 
+def _signer(unit_id: int, head_title: str, day: dt.date) -> Signer:
+    """Cells 7a–7c: the unit's signer in the register on the day (a deputy signs "KT." for the
+    head), else the head's title over a space left for the name."""
+    found = signers_on(unit_id, day).first()
+    if found is None:
+        return Signer("", head_title)
+    if found.title.strip().casefold() == head_title.strip().casefold():
+        return Signer(found.full_name, head_title)
+    return Signer(found.full_name, found.title, authority="KT.", authority_of=head_title)
+
+
+def _recipients(above: list[OrgUnit]) -> list[str]:
+    """Cell 9b: a report without "Kính gửi" goes up to the unit above (the root's to the units
+    below it); the last item is the archive."""
+    first = f"{in_full(above[-1].name)} (để báo cáo);" if above else "Các đơn vị trực thuộc;"
+    return [first, "Lưu: VT."]
+
+
+def _closed(body: list[Paragraph | Table | Image]) -> list[Paragraph | Table | Image]:
+    """Phụ lục I cell 6: the body ends with "./."."""
+    last = body[-1] if body else None
+    if isinstance(last, Paragraph) and not last.bold:
+        text = last.text.rstrip()
+        return [*body[:-1], replace(last, text=text.removesuffix(".") + "./.")]
+    return [*body, Paragraph("./.", indent=False)]
+
+
 def review_document(data: ReviewData, *, date: dt.date) -> OfficialDocument:
-    """Báo cáo sơ kết (or tổng kết) of the phase for the unit, Decree 30/2020 Mẫu 1.5."""
+    """Báo cáo sơ kết (or tổng kết) of the phase for the unit, Decree 30/2020 Mẫu 1.4 (a typed
+    document: Kế hoạch, Báo cáo, Tờ trình)."""
     phase = data.phase
     kind = "sơ kết" if phase.review == "preliminary" else "tổng kết"
     span = f"{phase.start_year}–{phase.end_year}"
     unit = data.choice.unit
     above = tree.ancestors(unit.pk, date)
     profile = profile_for(unit)
+    symbol, place = document_defaults(unit)
     structure = (
         f"theo cơ cấu tổ chức {official_date(data.choice.mapped_to)}"
         if data.choice.mapped_to
@@ -364,40 +517,36 @@ def review_document(data: ReviewData, *, date: dt.date) -> OfficialDocument:
             f"Thực hiện {data.movement.title}, {data.unit_name} báo cáo {kind} giai đoạn "
             f"{phase.number} ({span}) như sau:"
         ),
-        Paragraph("I. MỤC ĐÍCH, YÊU CẦU CỦA PHONG TRÀO", bold=True, indent=False),
+        _heading("I. MỤC ĐÍCH, YÊU CẦU CỦA PHONG TRÀO"),
         Paragraph(aims),
-        Paragraph("II. KẾT QUẢ THỰC HIỆN CÁC NỘI DUNG CỦA PHONG TRÀO", bold=True, indent=False),
-        Paragraph(
-            SOURCE.format(n=f"{data.approved_reports:02d}", structure=structure), italic=True
-        ),
+        _heading("II. KẾT QUẢ THỰC HIỆN CÁC NỘI DUNG CỦA PHONG TRÀO"),
+        Paragraph(SOURCE.format(n=_count(data.approved_reports), structure=structure), italic=True),
+        *_pending_blocks(data),
         *_area_blocks(data),
         *_chart_blocks(data),
-        Paragraph(
-            "III. ĐƠN VỊ DẪN ĐẦU, TIẾN BỘ VÀ ĐƠN VỊ CHƯA ĐẠT CAM KẾT", bold=True, indent=False
-        ),
+        _heading("III. ĐƠN VỊ DẪN ĐẦU, TIẾN BỘ VÀ ĐƠN VỊ CHƯA ĐẠT CAM KẾT"),
         *_units_blocks(data),
-        Paragraph("IV. CÔNG TÁC KHEN THƯỞNG TRONG GIAI ĐOẠN", bold=True, indent=False),
+        _heading("IV. CÔNG TÁC KHEN THƯỞNG TRONG GIAI ĐOẠN"),
         *_award_blocks(data),
-        Paragraph("V. KẾT QUẢ KIỂM TRA, GIÁM SÁT", bold=True, indent=False),
+        _heading("V. KẾT QUẢ KIỂM TRA, GIÁM SÁT"),
         *_findings_blocks(data),
-        Paragraph("VI. BÀI HỌC KINH NGHIỆM", bold=True, indent=False),
+        _heading("VI. BÀI HỌC KINH NGHIỆM"),
         *_contribution_blocks(data, "lessons"),
-        Paragraph("VII. KIẾN NGHỊ, ĐỀ XUẤT", bold=True, indent=False),
+        _heading("VII. KIẾN NGHỊ, ĐỀ XUẤT"),
         *_contribution_blocks(data, "recommendations"),
-        Paragraph("GHI CHÚ VỀ SỐ LIỆU", bold=True, indent=False),
-        *_pending_blocks(data),
     ]
     return OfficialDocument(
-        governing_body=above[-1].name.upper() if above else "",
+        governing_body=in_full(above[-1].name).upper() if above else "",
         issuer=data.unit_name.upper(),
-        symbol=_report_symbol(profile.issuer_symbol),
-        place=profile.place or "",
+        symbol=_report_symbol(symbol),
+        place=place,
         date=date,
         doc_type="Báo cáo",
         summary=f"{kind.capitalize()} giai đoạn {phase.number} ({span}) phong trào thi đua "
         f"thực hành tiết kiệm, chống lãng phí",
-        body=list(body),
-        signers=[Signer("", profile.head_title)],
-        recipients=["Như trên;", "Lưu: VT."],
+        body=_closed(body),
+        signers=[_signer(unit.pk, profile.head_title, date)],
+        recipients=_recipients(above),
         filename_stem=f"bao-cao-{stem}-giai-doan-{phase.number}",
+        keep_with_signature=1,
     )

@@ -26,7 +26,7 @@ from thidua.awards.models import AwardRecord
 from thidua.evaluation.models import Assessment
 from thidua.movements.models import Movement
 from thidua.org import tree
-from thidua.org.models import OrgUnit, Position, TreePath
+from thidua.org.models import OrgUnit, Position, ReorgLink, TreePath
 from thidua.oversight import queries as oversight_queries
 from thidua.reporting import rollups
 from thidua.reporting.exports import rollup_table
@@ -174,9 +174,20 @@ def year_figures(choice: Choice) -> list[YearFigures]:
 
 
 def _year_figures(choice: Choice) -> list[YearFigures]:
+    """Each child is mapped onto today's structure once for every day of the phase (not once
+    per year and again for the annual figures); the roll-ups are read once per table."""
+    found = quarters(choice.years)
+    with rollups.reusing_mappings():
+        if choice.mapped_to is not None:
+            days = {q.end for q in found}
+            rollups.prefetch_mappings([choice.unit.pk, *choice.child_ids], choice.mapped_to, days)
+        return _year_figures_of(choice, found)
+
+
+def _year_figures_of(choice: Choice, found: list[Period]) -> list[YearFigures]:
     out = []
     by_year: dict[int, list[Period]] = defaultdict(list)
-    for q in quarters(choice.years):
+    for q in found:
         by_year[q.year].append(q)
     for year in choice.years:
         periods = by_year.get(year)
@@ -222,9 +233,15 @@ def _quarter_figures(choice: Choice, code: str) -> list[tuple[Period, Decimal | 
     if indicator is None:
         return []
     out = []
-    for period in quarters(choice.years):
-        result = rollups.query(choice.unit.pk, [period], [indicator], mapped_to=choice.mapped_to)
-        out.append((period, result.values.get(code)))
+    found = quarters(choice.years)
+    with rollups.reusing_mappings():  # the unit mapped once for every quarter
+        if choice.mapped_to is not None:
+            rollups.prefetch_mappings([choice.unit.pk], choice.mapped_to, [q.end for q in found])
+        for period in found:
+            result = rollups.query(
+                choice.unit.pk, [period], [indicator], mapped_to=choice.mapped_to
+            )
+            out.append((period, result.values.get(code)))
     return out
 
 
@@ -235,10 +252,30 @@ def _heat_roots(choice: Choice) -> dict[int, int]:
     roots = {c: c for c in choice.child_ids}
     if choice.mapped_to is None:
         return roots
-    for child in choice.child_ids:
-        below = tree.subtree_ids(child, choice.mapped_to)
-        for unit_id in tree.predecessor_ids(below):
-            roots.setdefault(unit_id, child)
+    # All the children at once (a query per step back through the reorganisations, not two
+    # per child): each predecessor goes to the first child, in the children's order, whose
+    # subtree its work flowed into — as asking child by child would give it.
+    order = {c: n for n, c in enumerate(choice.child_ids)}
+    far = len(order)
+    frontier: dict[int, int] = {}
+    paths = TreePath.objects.at(choice.mapped_to).filter(ancestor_id__in=choice.child_ids)
+    for below, child in paths.values_list("descendant_id", "ancestor_id"):
+        frontier[below] = min(frontier.get(below, far), order[child])
+    first: dict[int, int] = {}
+    expanded: dict[int, int] = {}
+    while frontier:
+        todo = {u: n for u, n in frontier.items() if expanded.get(u, far) > n}
+        if not todo:
+            break
+        expanded.update(todo)
+        frontier = {}
+        links = ReorgLink.objects.filter(successor_id__in=list(todo))
+        for successor, predecessor in links.values_list("successor_id", "predecessor_id"):
+            n = todo[successor]
+            first[predecessor] = min(first.get(predecessor, far), n)
+            frontier[predecessor] = min(frontier.get(predecessor, far), n)
+    for unit_id, n in first.items():
+        roots.setdefault(unit_id, choice.child_ids[n])
     return roots
 
 

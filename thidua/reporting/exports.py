@@ -153,7 +153,13 @@ def rollup_table(
         )
 
     total = ask(unit.pk)
-    below = [ask(i) for i in child_ids]
+    below = rollups.query_many(
+        child_ids,
+        periods,
+        indicators,
+        mapped_to=mapped_to,
+        include_unapproved=include_unapproved,
+    )
     annual = _annual_only(periods, indicators)
     if annual is not None:
         year_period, only = annual
@@ -167,7 +173,16 @@ def rollup_table(
                 include_unapproved=include_unapproved,
             )
 
-        years = [ask_year(i) for i in [unit.pk, *child_ids]]
+        years = [
+            ask_year(unit.pk),
+            *rollups.query_many(
+                child_ids,
+                [year_period],
+                only,
+                mapped_to=mapped_to,
+                include_unapproved=include_unapproved,
+            ),
+        ]
         for result, extra in zip([total, *below], years, strict=True):
             _merge(result, extra, {i.code for i in only})
     groups: dict[int, Group] = {}

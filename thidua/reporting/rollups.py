@@ -23,10 +23,12 @@ handful of Rollup rows, however large the subtree.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 import functools
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -379,6 +381,33 @@ def _changed_parents(
     return changed, c, gone, below
 
 
+_MAPPINGS: contextvars.ContextVar[dict[tuple[int, dt.date], dict[dt.date, Mapping]] | None] = (
+    contextvars.ContextVar("rollup_mappings", default=None)
+)
+
+
+@contextlib.contextmanager
+def reusing_mappings() -> Iterator[None]:
+    """Within the block, `mappings` answers a unit and day it has already mapped from memory
+    (the structure does not change while a page reads figures): a dashboard asks the same
+    child for each year, and the year's annual figures again. Nothing is kept afterwards."""
+    token = _MAPPINGS.set({})
+    try:
+        yield
+    finally:
+        _MAPPINGS.reset(token)
+
+
+def prefetch_mappings(
+    targets: Iterable[int], target_day: dt.date, days_then: Iterable[dt.date]
+) -> None:
+    """Map each target for all the days at once (the same handful of queries as for one day)
+    so that later queries inside `reusing_mappings` read them from memory."""
+    days = list(days_then)
+    for target in targets:
+        mappings(target, target_day, days)
+
+
 def mappings(
     target: int, target_day: dt.date, days_then: Iterable[dt.date]
 ) -> dict[dt.date, Mapping]:
@@ -387,6 +416,17 @@ def mappings(
     days = sorted(set(days_then))
     if not days:
         return {}
+    memo = _MAPPINGS.get()
+    if memo is None:
+        return _mappings(target, target_day, days)
+    known = memo.setdefault((target, target_day), {})
+    missing = [d for d in days if d not in known]
+    if missing:
+        known.update(_mappings(target, target_day, missing))
+    return {d: known[d] for d in days}
+
+
+def _mappings(target: int, target_day: dt.date, days: list[dt.date]) -> dict[dt.date, Mapping]:
     changed, c, gone, below = _changed_parents(target, target_day, days)
     if gone:  # closed by the target day (or not open yet): follow where the work went
         c.update(_coverage(_landing(gone, target_day), below))
@@ -492,22 +532,36 @@ def with_inputs(indicators: Sequence[Indicator]) -> list[Indicator]:
     return list(chosen.values())
 
 
-def _read_rollups(weights: dict[int, dict[int, Decimal]], typed: list[Indicator]) -> PerPeriod:
-    """Σ weight·rollup(unit) per period and indicator."""
-    out: PerPeriod = {pk: {} for pk in weights}
-    units = {u for by_unit in weights.values() for u in by_unit}
-    if not units or not typed:
-        return out
+RollupRow = tuple[Any, ...]
+"""(unit, period, indicator, reports, total[, weighted, weight]) of a Rollup row."""
+
+
+def _rollup_rows(
+    periods: Collection[int], units: Collection[int], typed: list[Indicator]
+) -> list[RollupRow]:
     rows = Rollup.objects.filter(
-        period_id__in=list(weights), unit_id__in=units, indicator_id__in=[i.pk for i in typed]
+        period_id__in=list(periods), unit_id__in=units, indicator_id__in=[i.pk for i in typed]
     )
     averaged = any(i.aggregation == Indicator.Aggregation.WEIGHTED_AVERAGE for i in typed)
     columns = ["unit_id", "period_id", "indicator_id", "reports", "total"]
     # the weighted columns cost a decimal conversion each: read them only when needed
-    for unit, period, indicator, reports, total, *weighted in rows.values_list(
-        *columns, *(["weighted", "weight"] if averaged else [])
-    ):
-        share = weights[period].get(unit)
+    return list(rows.values_list(*columns, *(["weighted", "weight"] if averaged else [])))
+
+
+def _read_rollups(
+    weights: dict[int, dict[int, Decimal]],
+    typed: list[Indicator],
+    rows: list[RollupRow] | None = None,
+) -> PerPeriod:
+    """Σ weight·rollup(unit) per period and indicator (over `rows` when already read)."""
+    out: PerPeriod = {pk: {} for pk in weights}
+    units = {u for by_unit in weights.values() for u in by_unit}
+    if not units or not typed:
+        return out
+    if rows is None:
+        rows = _rollup_rows(list(weights), units, typed)
+    for unit, period, indicator, reports, total, *weighted in rows:
+        share = weights.get(period, {}).get(unit)
         if share is None:
             continue
         cell = out[period].setdefault(indicator, Cell())
@@ -643,6 +697,46 @@ def query(
     result = RollupResult(unit_id=unit_id, periods=periods, mapped_to=mapped_to)
     _combine(per_period, periods, chosen, result)
     return result
+
+
+def query_many(
+    unit_ids: Sequence[int],
+    periods: Sequence[Period],
+    indicators: Sequence[Indicator],
+    *,
+    mapped_to: dt.date | None = None,
+    include_unapproved: bool = False,
+) -> list[RollupResult]:
+    """query() for each of `unit_ids`, in order, with one read of the roll-ups for them all
+    (a roll-up table's columns): the same figures as asking one unit at a time."""
+    if include_unapproved or len(unit_ids) < 2:
+        return [
+            query(
+                u, periods, indicators, mapped_to=mapped_to, include_unapproved=include_unapproved
+            )
+            for u in unit_ids
+        ]
+    ensure_current()
+    chosen = with_inputs(indicators)
+    typed = [i for i in chosen if not i.formula]
+    periods = list(periods)
+    weights_of: list[dict[int, dict[int, Decimal]]] = []
+    for unit_id in unit_ids:
+        if mapped_to is not None:
+            by_day = mappings(unit_id, mapped_to, [p.end for p in periods])
+            weights_of.append({p.pk: by_day[p.end].weights for p in periods})
+        else:
+            weights_of.append({p.pk: {unit_id: ONE} for p in periods})
+    units = {u for weights in weights_of for by_unit in weights.values() for u in by_unit}
+    rows = _rollup_rows([p.pk for p in periods], units, typed) if units and typed else []
+    out = []
+    for unit_id, weights in zip(unit_ids, weights_of, strict=True):
+        mine = {u for by_unit in weights.values() for u in by_unit}
+        per_period = _read_rollups(weights, typed, [r for r in rows if r[0] in mine])
+        result = RollupResult(unit_id=unit_id, periods=periods, mapped_to=mapped_to)
+        _combine(per_period, periods, chosen, result)
+        out.append(result)
+    return out
 
 
 def query_units(

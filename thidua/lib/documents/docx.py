@@ -70,6 +70,28 @@ def _page_setup(word: Any) -> None:
         fonts.set(qn(attr), model.FONT_NAME)
     normal.paragraph_format.space_after = Pt(6)
     normal.paragraph_format.space_before = Pt(0)
+    _page_numbers(section)
+
+
+def _page_numbers(section: Any) -> None:
+    """Phụ lục I §I: the page number centred in the top margin, Arabic, 13 pt, upright, not
+    on the first page (a PAGE field in the header; the first page's header left empty)."""
+    section.different_first_page_header_footer = True
+    section.header_distance = Mm(10)
+    par = section.header.paragraphs[0]
+    par.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for kind in ("begin", "instr", "separate", "shown", "end"):
+        run = _run(par, "2" if kind == "shown" else "", size=model.NUMBER_PT)
+        if kind == "shown":  # what a reader shows before it updates the field
+            continue
+        if kind == "instr":
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = " PAGE "
+        else:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+        run._r.append(element)
 
 
 def _run(
@@ -258,7 +280,7 @@ def _para(
 
 
 def _block(word: Any, block: Paragraph) -> None:
-    _para(
+    par = _para(
         word,
         block.text,
         lead=block.lead,
@@ -267,33 +289,35 @@ def _block(word: Any, block: Paragraph) -> None:
         align=block.align,
         indent=block.indent,
     )
+    if block.keep_with_next:
+        par.paragraph_format.keep_with_next = True
 
 
 def _table(word: Any, block: Table) -> None:
+    """A grid table at the size and column widths of `model.table_layout` (every figure on
+    one line), its heading row repeated on each page."""
+    size, widths = model.table_layout(block)
     table = word.add_table(rows=1, cols=len(block.columns))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     for cell, heading in zip(table.rows[0].cells, block.columns, strict=True):
-        _cell_para(cell, heading, first=True, bold=True, size=12)
+        _cell_para(cell, heading, first=True, bold=True, size=size)
     _repeat_header(table.rows[0])
     for row in block.rows:
         added = table.add_row()
         added._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
         cells = added.cells
         for index, (cell, value) in enumerate(zip(cells, row, strict=True)):
-            par = _cell_para(cell, value, first=True, size=12)
+            par = _cell_para(cell, value, first=True, size=size)
             par.alignment = (
                 WD_ALIGN_PARAGRAPH.RIGHT if index in block.numeric else WD_ALIGN_PARAGRAPH.LEFT
             )
-    if block.widths:
-        usable = model.PAGE_WIDTH_MM - model.MARGIN_LEFT_MM - model.MARGIN_RIGHT_MM
-        total = sum(block.widths)
-        table.autofit = False
-        for row in table.rows:
-            for cell, width in zip(row.cells, block.widths, strict=True):
-                cell.width = Mm(usable * width / total)
-        for column, width in zip(table.columns, block.widths, strict=True):
-            column.width = Mm(usable * width / total)
+    table.autofit = False
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = Mm(width)
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = Mm(width)
     word.add_paragraph()
 
 

@@ -142,12 +142,64 @@ def rule_widths(doc: OfficialDocument) -> dict[str, float]:
     issuer = min(text_width_mm(doc.issuer.upper(), HEADER_PT, bold=True), ISSUER_CELL_MM)
     # A form with no issuer (a person's achievement report) has no line under it.
     summary = text_width_mm(doc.summary, BODY_PT, bold=True) if doc.summary else 0.0
-    usable = PAGE_WIDTH_MM - MARGIN_LEFT_MM - MARGIN_RIGHT_MM
+    usable = USABLE_MM
     return {
         "issuer": round(issuer * 0.4, 1),
         "tieu_ngu": round(text_width_mm(TIEU_NGU, TIEU_NGU_PT, bold=True), 1),
         "summary": round(min(summary, usable) * 0.4, 1),
     }
+
+
+USABLE_MM = PAGE_WIDTH_MM - MARGIN_LEFT_MM - MARGIN_RIGHT_MM
+TABLE_PT = 12
+TABLE_SIZES = (12.0, 11.0, 10.0)
+"""A table's text size: 12 pt, smaller only when its figures would not fit otherwise."""
+CELL_PADDING_MM = 4.0
+"""A cell's side padding and borders (PDF 2 × 4 pt; Word's default 2 × 1.9 mm), rounded up."""
+
+
+def _column_needs(table: Table, size: float) -> list[float]:
+    """The narrowest width of each column in mm: a figure on one line (numeric columns), or the
+    longest word of its values and of its heading (bold) for the others."""
+    needs = []
+    for index, heading in enumerate(table.columns):
+        values = [row[index] for row in table.rows if index < len(row)]
+        if index in table.numeric:
+            words = values
+        else:
+            words = [word for value in values for word in value.split()]
+        widest = max((text_width_mm(w, size) for w in words), default=0.0)
+        head = max((text_width_mm(w, size, bold=True) for w in heading.split()), default=0.0)
+        needs.append(max(widest, head) + CELL_PADDING_MM)
+    return needs
+
+
+def table_layout(table: Table, usable_mm: float = USABLE_MM) -> tuple[float, list[float]]:
+    """(text size in pt, column widths in mm summing to `usable_mm`) of a body table: the
+    relative `widths` as asked, widened where a figure or a word would not fit its column
+    (the room taken from the other columns), at the largest of TABLE_SIZES that fits."""
+    count = len(table.columns)
+    relative = [float(w) for w in table.widths] if len(table.widths) == count else [1.0] * count
+    for size in TABLE_SIZES:
+        needs = _column_needs(table, size)
+        if sum(needs) <= usable_mm or size == TABLE_SIZES[-1]:
+            break
+    fixed: dict[int, float] = {}
+    while True:
+        free = [i for i in range(count) if i not in fixed]
+        room = usable_mm - sum(fixed.values())
+        weight = sum(relative[i] for i in free)
+        if not free or room <= 0 or weight <= 0:
+            break
+        widths = {i: room * relative[i] / weight for i in free}
+        short = [i for i in free if widths[i] < needs[i]]
+        if not short:
+            fixed.update(widths)
+            break
+        fixed.update({i: needs[i] for i in short})
+    out = [fixed.get(i, needs[i]) for i in range(count)]
+    total = sum(out)
+    return size, [round(w * usable_mm / total, 2) for w in out] if total else out
 
 
 @dataclass(frozen=True)
@@ -161,6 +213,8 @@ class Paragraph:
     italic: bool = False
     align: str = "justify"
     indent: bool = True
+    keep_with_next: bool = False
+    """A heading: never the last line of a page, kept with the block after it."""
 
 
 @dataclass(frozen=True)

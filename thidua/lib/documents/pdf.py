@@ -19,7 +19,7 @@ _ENGINE = Engine(dirs=[str(Path(__file__).parent / "templates")], autoescape=Tru
 def render_html(doc: OfficialDocument) -> str:
     """The HTML that WeasyPrint prints; also useful for a preview."""
     blocks: list[dict[str, object]] = [
-        {"table": block}
+        _table_block(block)
         if isinstance(block, Table)
         else {"image": block}
         if isinstance(block, Image)
@@ -45,6 +45,11 @@ def render_html(doc: OfficialDocument) -> str:
         ),
     }
     return _ENGINE.get_template("official_document.html").render(Context(context))
+
+
+def _table_block(table: Table) -> dict[str, object]:
+    size, widths = model.table_layout(table)
+    return {"table": table, "size": size, "widths_mm": widths}
 
 
 def render_pdf(doc: OfficialDocument) -> bytes:

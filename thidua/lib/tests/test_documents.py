@@ -161,3 +161,93 @@ def test_it_embeds_a_times_compatible_font_on_a4(tmp_path: Path) -> None:
     size = next(line for line in info.stdout.splitlines() if line.startswith("Page size"))
     width, height = (float(v) for v in size.split()[2:5:2])
     assert (round(width), round(height)) == (595, 842)  # A4 in points
+
+
+def _figures_table() -> Table:
+    """A sector's figures: eight columns, four years of sums in millions with decimals, at the
+    relative widths a review asks for (the year columns 9 % each)."""
+    figures = ["8.314.717,00", "9.224.932,00", "10.396.349,00", "12.500.381,00"]
+    return Table(
+        ["Chỉ tiêu", "Đơn vị tính", "2022", "2023", "2024", "2025", "So với đầu giai đoạn"],
+        [["Dự toán chi thường xuyên được giao", "triệu đồng", *figures, "+4.185.664,00"]],
+        widths=[30, 10, 9, 9, 9, 9, 12],
+        numeric={2, 3, 4, 5, 6},
+    )
+
+
+def test_a_tables_figures_fit_their_columns() -> None:
+    """A figure never spills over its column: each numeric column is at least as wide as its
+    widest figure at the table's size, the room taken from the text columns."""
+    from thidua.lib.documents import model
+
+    table = _figures_table()
+    size, widths = model.table_layout(table)
+    assert sum(widths) == pytest.approx(model.USABLE_MM, abs=0.1)
+    for index in table.numeric:
+        widest = model.text_width_mm(table.rows[0][index], size)
+        assert widths[index] >= widest + model.CELL_PADDING_MM - 0.01
+    # the text columns keep room for their longest word
+    assert widths[0] > widths[1] >= model.text_width_mm("triệu", size) + model.CELL_PADDING_MM
+    # A table whose figures fit keeps its asked widths and 12 pt.
+    small = Table(["Đơn vị", "Số"], [["Tỉnh A", "5"]], widths=[80, 20], numeric={1})
+    assert model.table_layout(small) == (12.0, [132.0, 33.0])
+
+
+def test_the_renderers_use_the_fitted_widths() -> None:
+    from thidua.lib.documents import model
+    from thidua.lib.documents.pdf import render_html
+
+    table = _figures_table()
+    doc = OfficialDocument(
+        issuer="Văn phòng",
+        symbol="BC-VP",
+        place="Hà Nội",
+        date=dt.date(2025, 2, 5),
+        doc_type="Báo cáo",
+        body=[table],
+    )
+    size, widths = model.table_layout(table)
+    html = render_html(doc)
+    assert f'<table class="grid" style="font-size: {size:.1f}pt">' in html
+    assert "".join(f'<col style="width: {w:.2f}mm">' for w in widths) in html
+    word = Document(io.BytesIO(render_docx(doc)))
+    grid = word.tables[1]  # after the heading table, before the signature table
+    assert [round(c.width.mm, 1) for c in grid.rows[1].cells] == [round(w, 1) for w in widths]
+    sizes = {r.font.size.pt for c in grid.rows[1].cells for p in c.paragraphs for r in p.runs}
+    assert sizes == {size}
+
+
+def test_the_docx_numbers_its_pages_from_the_second() -> None:
+    """Phụ lục I §I: the page number in the top margin, centred, 13 pt, not on page 1."""
+    word = Document(io.BytesIO(render_docx(_decision())))
+    section = word.sections[0]
+    assert section.different_first_page_header_footer
+    assert not "".join(p.text for p in section.first_page_header.paragraphs).strip()
+    header = section.header.paragraphs[0]
+    assert header.alignment == 1  # centred
+    xml = header._p.xml
+    assert "PAGE" in xml and 'w:fldCharType="begin"' in xml and 'w:fldCharType="end"' in xml
+    assert {r.font.size.pt for r in header.runs} == {13}
+    assert {r.font.name for r in header.runs} == {"Times New Roman"}
+
+
+def test_a_heading_stays_with_what_follows() -> None:
+    from thidua.lib.documents.pdf import render_html
+
+    doc = OfficialDocument(
+        issuer="Văn phòng",
+        symbol="BC-VP",
+        place="Hà Nội",
+        date=dt.date(2025, 2, 5),
+        doc_type="Báo cáo",
+        body=[
+            Paragraph("I. KẾT QUẢ", bold=True, indent=False, keep_with_next=True),
+            Paragraph("Nội dung."),
+        ],
+    )
+    word = Document(io.BytesIO(render_docx(doc)))
+    heading = next(p for p in word.paragraphs if p.text == "I. KẾT QUẢ")
+    following = next(p for p in word.paragraphs if p.text == "Nội dung.")
+    assert heading.paragraph_format.keep_with_next
+    assert not following.paragraph_format.keep_with_next
+    assert 'class="justify noindent keep"' in render_html(doc)
