@@ -82,8 +82,8 @@ def test_an_import_is_all_or_nothing_then_rechecks(client: Client, cast: Cast) -
     url = reverse("oversight:import", args=[cast.regional.pk, 2026, "project"])
     good: list[object] = ["Nhà kho lưu trữ", "QĐ 3/QĐ", "01/01/2026", "31/12/2026", "2.000.000.000",
             "1.800.000.000", "95", "30/11/2026", "Đang thực hiện", "31/12/2026"]  # fmt: skip
-    bad: list[object] = ["Trụ sở", "QĐ 4/QĐ", "01/06/2026", "01/01/2026", "1.000", "", "", "30/11/2026",
-           "building", "31/12/2026"]  # fmt: skip
+    bad: list[object] = ["Trụ sở", "QĐ 4/QĐ", "01/06/2026", "01/01/2026", "1.000", "", "",
+           "30/11/2026", "building", "31/12/2026"]  # fmt: skip
     login(client, cast.reporter)
     response = client.post(
         url, {"file": SimpleUploadedFile("p.xlsx", _xlsx(_header("project"), [good, bad]))}
