@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable, Collection
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Lower
 from django.forms.models import model_to_dict
@@ -19,6 +18,7 @@ from thidua.audit.chain import record
 from thidua.audit.workflow import move_status
 from thidua.org.models import Person
 
+from . import reading
 from .actions_assets import asset_records, conference_peer_hits, link_new, relink
 from .models import (
     Finding,
@@ -95,47 +95,6 @@ def remove_record(obj: Any, kind: str, *, by: Any, peers: bool) -> None:
         recheck_unit(unit_id, year, peers=peers)
 
 
-def _travel(t: TravelClaim) -> Travel:
-    return Travel(
-        t.pk,
-        t.unit_id,
-        t.year,
-        t.person,
-        t.start,
-        t.end,
-        t.destination,
-        t.allowance_paid,
-        t.lodging_mode,
-        t.lodging_paid,
-        t.transport_paid,
-    )
-
-
-def _package(p: ProcurementPackage) -> Package:
-    return Package(
-        p.pk,
-        p.unit_id,
-        p.year,
-        p.item,
-        p.category,
-        p.method,
-        p.estimate,
-        p.award_price,
-        p.bidders,
-        p.award_date,
-        p.supplier_tax_code,
-        p.supplier_name,
-        p.on_central_list,
-        p.notice_date,
-        p.bid_closing,
-        p.eligible_bidders,
-        p.next_bid,
-        tuple(Decimal(str(b)) for b in p.bid_prices or ()),
-        p.settlement,
-        p.settlement_note,
-    )
-
-
 TRAVEL_COLUMNS = (
     "pk",
     "unit_id",
@@ -173,55 +132,9 @@ PACKAGE_COLUMNS = (
 )
 
 
-class _Convert:
-    """Raw column values to the rules' types, the same on SQLite (dates as text, amounts as
-    numbers) and PostgreSQL (dates and Decimals); dates are parsed once each."""
-
-    def __init__(self) -> None:
-        self.days: dict[Any, dt.date] = {}
-
-    def day(self, v: Any) -> dt.date:
-        if isinstance(v, dt.date):
-            return v
-        d = self.days.get(v)
-        if d is None:
-            d = self.days[v] = dt.date.fromisoformat(str(v)[:10])
-        return d
-
-    def opt_day(self, v: Any) -> dt.date | None:
-        return None if v is None else self.day(v)
-
-    @staticmethod
-    def money(v: Any) -> Decimal:
-        if isinstance(v, Decimal):
-            return v
-        return Decimal(v) if isinstance(v, int) else Decimal(str(v)).quantize(Decimal(1))
-
-    def opt_money(self, v: Any) -> Decimal | None:
-        return None if v is None else self.money(v)
-
-    @staticmethod
-    def bids(v: Any) -> tuple[Decimal, ...]:
-        if not v or v == "[]":
-            return ()
-        if isinstance(v, str):
-            v = json.loads(v)
-        return tuple(Decimal(str(b)) for b in v or ())
-
-
-def _raw(qs: Any, columns: tuple[str, ...]) -> list[tuple[Any, ...]]:
-    """The rows of `qs` as plain tuples of `columns`, without building model instances or
-    running Django's per-value converters (the year's check reads ~250,000 rows)."""
-    sql, params = qs.order_by().values_list(*columns).query.sql_with_params()
-    with connection.cursor() as cur:
-        cur.execute(sql, params)
-        rows: list[tuple[Any, ...]] = cur.fetchall()
-        return rows
-
-
 def records_of(year: int, unit_ids: Collection[int] | None = None) -> Records:
     """The year's records (of the units, or all) as the rules' plain records, read with only
-    the columns the rules need."""
+    the columns the rules need (reading.py)."""
     travel = TravelClaim.objects.filter(year=year)
     packages = ProcurementPackage.objects.filter(year=year)
     if unit_ids is not None:
@@ -229,48 +142,23 @@ def records_of(year: int, unit_ids: Collection[int] | None = None) -> Records:
             travel.filter(unit_id__in=list(unit_ids)),
             packages.filter(unit_id__in=list(unit_ids)),
         )
-    c = _Convert()
-    money, day = c.money, c.day
+    day, money, bids = reading.days(), reading.money(), reading.to_bids
+    new_travel, new_package = reading.maker(Travel), reading.maker(Package)
     t_rows = [
-        Travel(
-            r[0],
-            r[1],
-            r[2],
-            r[3],
-            day(r[4]),
-            day(r[5]),
-            r[6],
-            money(r[7]),
-            r[8],
-            money(r[9]),
-            money(r[10]),
+        new_travel(
+            (*r[:4], day[r[4]], day[r[5]], r[6], money[r[7]], r[8], money[r[9]], money[r[10]])
         )
-        for r in _raw(travel, TRAVEL_COLUMNS)
+        for r in reading.rows(travel, TRAVEL_COLUMNS)
     ]
     p_rows = [
-        Package(
-            r[0],
-            r[1],
-            r[2],
-            r[3],
-            r[4],
-            r[5],
-            money(r[6]),
-            c.opt_money(r[7]),
-            r[8],
-            day(r[9]),
-            r[10],
-            r[11],
-            bool(r[12]),
-            c.opt_day(r[13]),
-            c.opt_day(r[14]),
-            r[15],
-            c.opt_money(r[16]),
-            c.bids(r[17]),
-            c.opt_money(r[18]),
-            r[19],
+        new_package(
+            (
+                *r[:6],
+                *(money[r[6]], money[r[7]], r[8], day[r[9]], r[10], r[11], bool(r[12])),
+                *(day[r[13]], day[r[14]], r[15], money[r[16]], bids(r[17]), money[r[18]], r[19]),
+            )
         )
-        for r in _raw(packages, PACKAGE_COLUMNS)
+        for r in reading.rows(packages, PACKAGE_COLUMNS)
     ]
     return Records(t_rows, p_rows, **asset_records(year, unit_ids))
 

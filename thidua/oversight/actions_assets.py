@@ -12,6 +12,7 @@ from django.db.models import F, Sum
 
 from thidua.org.models import OrgUnit
 
+from . import reading
 from .models import Finding
 from .models_assets import Asset, Conference, OfficeSpace, Vehicle
 from .rules import Hit, NormTable
@@ -103,9 +104,39 @@ def asset_line(a: Asset, *, context: bool = False) -> AssetLine:
     )
 
 
+CONF_COLUMNS = (
+    "pk",
+    "unit_id",
+    "year",
+    "title",
+    "start",
+    "days",
+    "level",
+    "on_payroll",
+    "off_payroll",
+    "meals_paid",
+    "refreshments_paid",
+    "venue_paid",
+    "other_paid",
+)
+CAR_COLUMNS = (
+    "pk",
+    "unit_id",
+    "year",
+    "plate",
+    "seats",
+    "kind",
+    "purchase_date",
+    "price",
+    "odometer",
+    "disposal_date",
+)
+
+
 def asset_records(year: int, unit_ids: Collection[int] | None = None) -> dict[str, Any]:
     """The `Records` fields of the new kinds for the year (and the previous year's register,
-    as context for runs of unused months), with the staff of the units keeping cars."""
+    as context for runs of unused months), with the staff of the units keeping cars; the
+    conferences and cars (the many) read as plain rows (reading.py)."""
     conferences = Conference.objects.filter(year=year)
     vehicles = Vehicle.objects.filter(year=year)
     offices = OfficeSpace.objects.filter(year=year)
@@ -116,12 +147,20 @@ def asset_records(year: int, unit_ids: Collection[int] | None = None) -> dict[st
         vehicles = vehicles.filter(unit_id__in=ids)
         offices = offices.filter(unit_id__in=ids)
         assets = assets.filter(unit_id__in=ids)
-    cars = [car(v) for v in vehicles]
+    day, money = reading.days(), reading.money()
+    new_conf, new_car = reading.maker(Conf), reading.maker(Car)
+    cars = [
+        new_car((*r[:6], day[r[6]], money[r[7]], r[8], day[r[9]]))
+        for r in reading.rows(vehicles, CAR_COLUMNS)
+    ]
     staff = dict(
         OrgUnit.objects.filter(pk__in={c.unit_id for c in cars}).values_list("pk", "staff_count")
     )
     return {
-        "conferences": [conf(c) for c in conferences],
+        "conferences": [
+            new_conf((*r[:4], day[r[4]], *r[5:9], *(money[v] for v in r[9:])))
+            for r in reading.rows(conferences, CONF_COLUMNS)
+        ],
         "vehicles": cars,
         "offices": [office(o) for o in offices],
         "assets": [asset_line(a, context=a.year != year) for a in assets],
