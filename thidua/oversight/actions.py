@@ -19,7 +19,7 @@ from thidua.audit.workflow import move_status
 from thidua.org.models import Person
 
 from . import reading
-from .actions_assets import asset_records, conference_peer_hits, link_new, relink
+from .actions_assets import RELATIONS, asset_records, conference_peer_hits
 from .models import (
     Finding,
     FindingHistory,
@@ -244,20 +244,27 @@ def recheck_year(year: int) -> None:
 def sync_findings(
     hits: list[Hit], year: int, unit_ids: Collection[int] | None, rules: Collection[str]
 ) -> None:
-    """Make the stored findings of `rules` (for the units, or all) match `hits`: new ones are
-    created, figures refreshed; a finding no longer found goes only while still new (a
-    triaged one keeps its history)."""
+    """Make the stored findings of `rules` (for the units, or all) match `hits`, diffed by key
+    in Python and written in batches: new ones are created, changed figures refreshed with
+    their records; a finding no longer found goes only while still new (a triaged one keeps
+    its history)."""
     existing = Finding.objects.filter(year=year, rule__in=list(rules))
     if unit_ids is not None:
         existing = existing.filter(unit_id__in=list(unit_ids))
-    by_key = {(f.unit_id, f.key): f for f in existing}
+    by_key = {
+        (u, k): (pk, numbers, amount, status)
+        for pk, u, k, numbers, amount, status in existing.values_list(
+            "pk", "unit_id", "key", "numbers", "amount", "status"
+        )
+    }
     seen: set[tuple[int, str]] = set()
     new: list[tuple[Finding, Hit]] = []
+    changed: list[tuple[Finding, Hit]] = []
     for h in hits:
         k = (h.unit_id, h.key)
         seen.add(k)
-        f = by_key.get(k)
-        if f is None:
+        found = by_key.get(k)
+        if found is None:
             f = Finding(
                 unit_id=h.unit_id,
                 year=h.year,
@@ -268,31 +275,48 @@ def sync_findings(
                 amount=h.amount,
             )
             new.append((f, h))
-        elif (f.numbers, f.amount) != (h.numbers, h.amount):
-            f.numbers, f.amount = h.numbers, h.amount
-            f.save(update_fields=["numbers", "amount"])
-            f.travel_claims.set(h.travel_ids)
-            f.packages.set(h.package_ids)
-            relink(f, h)
-    Finding.objects.bulk_create([f for f, _h in new], batch_size=1000)
-    _link_records(new)
-    link_new(new)
-    gone = [f.pk for k, f in by_key.items() if k not in seen and f.status == S.NEW]
-    Finding.objects.filter(pk__in=gone).delete()
+        elif (found[1], found[2]) != (h.numbers, h.amount):
+            changed.append((Finding(pk=found[0], numbers=h.numbers, amount=h.amount), h))
+    Finding.objects.bulk_create([f for f, _h in new], batch_size=BATCH)
+    Finding.objects.bulk_update([f for f, _h in changed], ["numbers", "amount"], batch_size=BATCH)
+    _unlink([f.pk for f, _h in changed])
+    _link([(f.pk, h) for f, h in new + changed])
+    gone = [pk for k, (pk, _n, _a, status) in by_key.items() if k not in seen and status == S.NEW]
+    for i in range(0, len(gone), BATCH):
+        _unlink(gone[i : i + BATCH])
+        Finding.objects.filter(pk__in=gone[i : i + BATCH]).delete()
 
 
-def _link_records(new: list[tuple[Finding, Hit]]) -> None:
-    """The records behind new findings, in two bulk inserts."""
-    travel = Finding.travel_claims.through
-    packages = Finding.packages.through
-    travel.objects.bulk_create(
-        [travel(finding_id=f.pk, travelclaim_id=i) for f, h in new for i in h.travel_ids],
-        batch_size=2000,
-    )
-    packages.objects.bulk_create(
-        [packages(finding_id=f.pk, procurementpackage_id=i) for f, h in new for i in h.package_ids],
-        batch_size=2000,
-    )
+BATCH = 500
+"""Rows per statement when findings are written (and ids per IN list, within SQLite's
+limit on variables)."""
+LINKS = {"travel_claims": "travelclaim_id", "packages": "procurementpackage_id", **RELATIONS}
+"""The records behind a finding: Finding's relation → the record's column in its table."""
+
+
+def _links(h: Hit) -> dict[str, list[int]]:
+    return {"travel_claims": h.travel_ids, "packages": h.package_ids, **h.links}
+
+
+def _link(pairs: list[tuple[int, Hit]]) -> None:
+    """The records behind findings, given as (finding id, hit): one bulk insert per relation."""
+    for relation, column in LINKS.items():
+        through = getattr(Finding, relation).through
+        rows = [
+            through(finding_id=pk, **{column: i})
+            for pk, h in pairs
+            for i in _links(h).get(relation, ())
+        ]
+        if rows:
+            through.objects.bulk_create(rows, batch_size=2000)
+
+
+def _unlink(ids: list[int]) -> None:
+    """Forget the records behind the findings (their links are written again by `_link`)."""
+    for i in range(0, len(ids), BATCH):
+        for relation in LINKS:
+            through = getattr(Finding, relation).through
+            through.objects.filter(finding_id__in=ids[i : i + BATCH]).delete()
 
 
 def _move(f: Finding, to: str, *, by: Any, reason: str, **after: Any) -> None:

@@ -4,7 +4,7 @@ kind and year, never one per record."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 from decimal import Decimal
 from typing import Any
 
@@ -195,23 +195,3 @@ def conference_peer_hits(year: int, norms: NormTable, group_of: dict[int, str]) 
         for h in hits:
             h.links = {"conferences": ids[h.unit_id]}
     return hits
-
-
-def link_new(new: Iterable[tuple[Finding, Hit]]) -> None:
-    """The new-kind records behind new findings: one bulk insert per relation."""
-    pairs = list(new)
-    for relation, column in RELATIONS.items():
-        through = getattr(Finding, relation).through
-        rows = [
-            through(finding_id=f.pk, **{column: i})
-            for f, h in pairs
-            for i in h.links.get(relation, ())
-        ]
-        if rows:
-            through.objects.bulk_create(rows, batch_size=2000)
-
-
-def relink(f: Finding, h: Hit) -> None:
-    for relation in RELATIONS:
-        if relation in h.links or getattr(f, relation).exists():
-            getattr(f, relation).set(h.links.get(relation, []))
