@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Callable, Collection
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Lower
 from django.forms.models import model_to_dict
@@ -142,25 +143,23 @@ def records_of(year: int, unit_ids: Collection[int] | None = None) -> Records:
             travel.filter(unit_id__in=list(unit_ids)),
             packages.filter(unit_id__in=list(unit_ids)),
         )
-    day, money, bids = reading.days(), reading.money(), reading.to_bids
-    new_travel, new_package = reading.maker(Travel), reading.maker(Package)
-    t_rows = [
-        new_travel(
-            (*r[:4], day[r[4]], day[r[5]], r[6], money[r[7]], r[8], money[r[9]], money[r[10]])
-        )
-        for r in reading.rows(travel, TRAVEL_COLUMNS)
-    ]
-    p_rows = [
-        new_package(
-            (
-                *r[:6],
-                *(money[r[6]], money[r[7]], r[8], day[r[9]], r[10], r[11], bool(r[12])),
-                *(day[r[13]], day[r[14]], r[15], money[r[16]], bids(r[17]), money[r[18]], r[19]),
+    with reading.without_gc():
+        day, money, bids = reading.days(), reading.money(), reading.to_bids
+        new_travel, new_package = reading.maker(Travel), reading.maker(Package)
+        t_rows = [
+            new_travel(
+                (*r[:4], day[r[4]], day[r[5]], r[6], money[r[7]], r[8], money[r[9]], money[r[10]])
             )
-        )
-        for r in reading.rows(packages, PACKAGE_COLUMNS)
-    ]
-    return Records(t_rows, p_rows, **asset_records(year, unit_ids))
+            for r in reading.rows(travel, TRAVEL_COLUMNS)
+        ]
+        p_rows = [
+            new_package(
+                (*r[:6], money[r[6]], money[r[7]], r[8], day[r[9]], r[10], r[11], bool(r[12]))  # noqa: RUF005 (fits the line length)
+                + (day[r[13]], day[r[14]], r[15], money[r[16]], bids(r[17]), money[r[18]], r[19])
+            )
+            for r in reading.rows(packages, PACKAGE_COLUMNS)
+        ]
+        return Records(t_rows, p_rows, **asset_records(year, unit_ids))
 
 
 def recheck_unit(unit_id: int, year: int, *, peers: bool = True) -> list[Finding]:
@@ -188,11 +187,11 @@ def refresh_totals(
     stale.delete()
     totals: dict[int, tuple[Decimal, int]] = {}
     if records is not None:
-        cost: dict[int, Decimal] = {}
-        people: dict[int, set[str]] = {}
+        cost: dict[int, Decimal] = defaultdict(Decimal)
+        people: dict[int, set[str]] = defaultdict(set)
         for t in records.travel:
-            cost[t.unit_id] = cost.get(t.unit_id, Decimal(0)) + t.total
-            people.setdefault(t.unit_id, set()).add(t.person.lower())
+            cost[t.unit_id] += t.allowance_paid + t.lodging_paid + t.transport_paid
+            people[t.unit_id].add(t.person.lower())
         totals = {u: (c, len(people[u])) for u, c in cost.items()}
     else:
         rows = TravelClaim.objects.filter(year=year)
@@ -278,7 +277,7 @@ def sync_findings(
         elif (found[1], found[2]) != (h.numbers, h.amount):
             changed.append((Finding(pk=found[0], numbers=h.numbers, amount=h.amount), h))
     Finding.objects.bulk_create([f for f, _h in new], batch_size=BATCH)
-    Finding.objects.bulk_update([f for f, _h in changed], ["numbers", "amount"], batch_size=BATCH)
+    _update_figures([f for f, _h in changed])
     _unlink([f.pk for f, _h in changed])
     _link([(f.pk, h) for f, h in new + changed])
     gone = [pk for k, (pk, _n, _a, status) in by_key.items() if k not in seen and status == S.NEW]
@@ -292,6 +291,30 @@ BATCH = 500
 limit on variables)."""
 LINKS = {"travel_claims": "travelclaim_id", "packages": "procurementpackage_id", **RELATIONS}
 """The records behind a finding: Finding's relation → the record's column in its table."""
+
+
+def _update_figures(findings: list[Finding]) -> None:
+    """Write the new figures of changed findings: one parameterised UPDATE sent for all of
+    them (executemany; psycopg pipelines it), values adapted by the fields themselves.
+    Django's bulk_update builds a CASE over every id of a batch, ten times slower here."""
+    if not findings:
+        return
+    meta = Finding._meta
+    numbers, amount = meta.get_field("numbers"), meta.get_field("amount")
+    q = connection.ops.quote_name
+    table, pk = q(meta.db_table), q(meta.pk.column)
+    figures = f"{q(numbers.column)} = %s, {q(amount.column)} = %s"
+    sql = f"UPDATE {table} SET {figures} WHERE {pk} = %s"  # noqa: S608 (names from the model)
+    params = [
+        (
+            numbers.get_db_prep_save(f.numbers, connection),
+            amount.get_db_prep_save(f.amount, connection),
+            f.pk,
+        )
+        for f in findings
+    ]
+    with connection.cursor() as cur:
+        cur.executemany(sql, params)
 
 
 def _links(h: Hit) -> dict[str, list[int]]:
