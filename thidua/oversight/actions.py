@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from thidua.audit.chain import record
 from thidua.audit.workflow import move_status
+from thidua.lib.batch import gc_paused
 from thidua.org.models import Person
 
 from . import reading
@@ -143,7 +144,7 @@ def records_of(year: int, unit_ids: Collection[int] | None = None) -> Records:
             travel.filter(unit_id__in=list(unit_ids)),
             packages.filter(unit_id__in=list(unit_ids)),
         )
-    with reading.without_gc():
+    with gc_paused():  # the collector would sweep the new records again and again
         day, money, bids = reading.days(), reading.money(), reading.to_bids
         new_travel, new_package = reading.maker(Travel), reading.maker(Package)
         t_rows = [

@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import gc
 import json
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -102,16 +100,3 @@ def maker(cls: type[T]) -> Callable[[Iterable[Any]], T]:
         return obj
 
     return make
-
-
-@contextmanager
-def without_gc() -> Iterator[None]:
-    """The cyclic garbage collector paused while a year's records are built: they hold no
-    cycles, and its passes over a few hundred thousand new objects cost a third of the read."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
