@@ -4,7 +4,7 @@ kind and year, never one per record."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 from decimal import Decimal
 from typing import Any
 
@@ -12,6 +12,7 @@ from django.db.models import F, Sum
 
 from thidua.org.models import OrgUnit
 
+from . import reading
 from .actions_plan import plan_records
 from .models import Finding
 from .models_assets import Asset, Conference, OfficeSpace, Vehicle
@@ -108,9 +109,39 @@ def asset_line(a: Asset, *, context: bool = False) -> AssetLine:
     )
 
 
+CONF_COLUMNS = (
+    "pk",
+    "unit_id",
+    "year",
+    "title",
+    "start",
+    "days",
+    "level",
+    "on_payroll",
+    "off_payroll",
+    "meals_paid",
+    "refreshments_paid",
+    "venue_paid",
+    "other_paid",
+)
+CAR_COLUMNS = (
+    "pk",
+    "unit_id",
+    "year",
+    "plate",
+    "seats",
+    "kind",
+    "purchase_date",
+    "price",
+    "odometer",
+    "disposal_date",
+)
+
+
 def asset_records(year: int, unit_ids: Collection[int] | None = None) -> dict[str, Any]:
     """The `Records` fields of the new kinds for the year (and the previous year's register,
-    as context for runs of unused months), with the staff of the units keeping cars."""
+    as context for runs of unused months), with the staff of the units keeping cars; the
+    conferences and cars (the many) read as plain rows (reading.py)."""
     conferences = Conference.objects.filter(year=year)
     vehicles = Vehicle.objects.filter(year=year)
     offices = OfficeSpace.objects.filter(year=year)
@@ -121,13 +152,21 @@ def asset_records(year: int, unit_ids: Collection[int] | None = None) -> dict[st
         vehicles = vehicles.filter(unit_id__in=ids)
         offices = offices.filter(unit_id__in=ids)
         assets = assets.filter(unit_id__in=ids)
-    cars = [car(v) for v in vehicles]
+    day, money = reading.days(), reading.money()
+    new_conf, new_car = reading.maker(Conf), reading.maker(Car)
+    cars = [
+        new_car((*r[:6], day[r[6]], money[r[7]], r[8], day[r[9]]))
+        for r in reading.rows(vehicles, CAR_COLUMNS)
+    ]
     staff = dict(
         OrgUnit.objects.filter(pk__in={c.unit_id for c in cars}).values_list("pk", "staff_count")
     )
     return {
         **plan_records(year, unit_ids),
-        "conferences": [conf(c) for c in conferences],
+        "conferences": [
+            new_conf((*r[:4], day[r[4]], *r[5:9], *(money[v] for v in r[9:])))
+            for r in reading.rows(conferences, CONF_COLUMNS)
+        ],
         "vehicles": cars,
         "offices": [office(o) for o in offices],
         "assets": [asset_line(a, context=a.year != year) for a in assets],
@@ -162,23 +201,3 @@ def conference_peer_hits(year: int, norms: NormTable, group_of: dict[int, str]) 
         for h in hits:
             h.links = {"conferences": ids[h.unit_id]}
     return hits
-
-
-def link_new(new: Iterable[tuple[Finding, Hit]]) -> None:
-    """The new-kind records behind new findings: one bulk insert per relation."""
-    pairs = list(new)
-    for relation, column in RELATIONS.items():
-        through = getattr(Finding, relation).through
-        rows = [
-            through(finding_id=f.pk, **{column: i})
-            for f, h in pairs
-            for i in h.links.get(relation, ())
-        ]
-        if rows:
-            through.objects.bulk_create(rows, batch_size=2000)
-
-
-def relink(f: Finding, h: Hit) -> None:
-    for relation in RELATIONS:
-        if relation in h.links or getattr(f, relation).exists():
-            getattr(f, relation).set(h.links.get(relation, []))

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from ninja import Body, Field, Query, Router, Schema
+from ninja import Body, Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from thidua.accounts.access import get_unit_for_user
@@ -109,7 +109,7 @@ def create_record(
     year: PathYear,
     kind: RecordKind,
     payload: RecordIn,
-) -> tuple[int, dict[str, Any]]:
+) -> Status[dict[str, Any]]:
     unit = get_unit_for_user(request.user, unit_id, write=True)
     k = KINDS[kind.value]
     form = k.form(dict(payload.fields))
@@ -126,7 +126,7 @@ def create_record(
     except ValidationError as exc:
         problems = [f"{name}: {' '.join(errors)}" for name, errors in exc.message_dict.items()]
         raise HttpError(400, "; ".join(problems)) from exc
-    return 201, _record_out(k.code, obj)
+    return Status(201, _record_out(k.code, obj))
 
 
 @router.get(

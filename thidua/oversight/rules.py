@@ -772,42 +772,52 @@ def peer_travel(records: Records, norms: NormTable, group_of: dict[int, str]) ->
     return hits
 
 
-def peer_outliers(
-    totals: dict[tuple[int, int], tuple[Decimal, int]],
+def outliers(
+    code: str,
+    threshold: str,
+    totals: Mapping[tuple[int, int], tuple[Decimal, int]],
     norms: NormTable,
-    group_of: dict[int, str],
+    group_of: Mapping[int, str],
+    *,
+    name_group: bool = False,
 ) -> list[Hit]:
-    """`totals`: (unit, year) → (travel cost, distinct travellers). A hit per unit whose cost
-    per traveller has a robust z-score above the threshold within its peer group and year."""
+    """The peer rules' one comparison. `totals`: (unit, year) → (cost, measure: travellers,
+    participant-days…). A `code` hit per unit whose cost per measure has a robust z-score above
+    the norm `threshold` (in force at the year's end, 3.5 by default) within its peer group
+    (`group_of` unit → group; one group when empty) and year; `name_group` adds the group to
+    the hit's numbers."""
     groups: dict[tuple[str, int], list[tuple[int, Decimal]]] = defaultdict(list)
-    for (unit_id, year), (total, persons) in totals.items():
-        if persons:
-            groups[(group_of.get(unit_id, ""), year)].append((unit_id, total / persons))
+    for (unit_id, year), (total, measure) in totals.items():
+        if measure > 0:
+            groups[(group_of.get(unit_id, ""), year)].append((unit_id, total / measure))
     hits = []
-    for (_group, year), rows in groups.items():
-        threshold = float(norms.value("flag.peer_z", dt.date(year, 12, 31), Decimal("3.5")))
+    for (group, year), rows in groups.items():
+        limit = float(norms.value(threshold, dt.date(year, 12, 31), Decimal("3.5")))
         values = [float(per) for _u, per in rows]
         median = statistics.median(values) if values else 0.0
         for (unit_id, per), z in zip(rows, robust_z(values), strict=True):
-            if z <= threshold:
+            if z <= limit:
                 continue
-            hits.append(
-                Hit(
-                    "PEER_TRAVEL",
-                    unit_id,
-                    year,
-                    "PEER_TRAVEL",
-                    {
-                        "per": _s(per.quantize(Decimal(1))),
-                        "median": _s(Decimal(str(round(median)))),
-                        "z": f"{z:.1f}",
-                        "threshold": str(threshold),
-                        "peers": str(len(rows)),
-                    },
-                    per.quantize(Decimal(1)),
-                )
-            )
+            numbers = {
+                "per": _s(per.quantize(Decimal(1))),
+                "median": _s(Decimal(str(round(median)))),
+                "z": f"{z:.1f}",
+                "threshold": str(limit),
+                "peers": str(len(rows)),
+            }
+            if name_group:
+                numbers["group"] = group
+            hits.append(Hit(code, unit_id, year, code, numbers, per.quantize(Decimal(1))))
     return hits
+
+
+def peer_outliers(
+    totals: Mapping[tuple[int, int], tuple[Decimal, int]],
+    norms: NormTable,
+    group_of: Mapping[int, str],
+) -> list[Hit]:
+    """`totals`: (unit, year) → (travel cost, distinct travellers): the PEER_TRAVEL hits."""
+    return outliers("PEER_TRAVEL", "flag.peer_z", totals, norms, group_of)
 
 
 def run_rules(

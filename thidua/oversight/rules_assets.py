@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import statistics
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
-from .rules import GROUPED, Hit, NormTable, Records, _s, robust_z, rule
+from .rules import GROUPED, Hit, NormTable, Records, _s, outliers, rule
 
 TITLE, GENERAL, SPECIAL = "title", "general", "special"
 IN_USE, IDLE, UNUSABLE, NOT_HELD = "u", "i", "x", "-"
@@ -185,42 +185,15 @@ def peer_conference(records: Records, norms: NormTable, group_of: dict[int, str]
 
 
 def conference_outliers(
-    totals: dict[tuple[int, int], tuple[Decimal, int]],
+    totals: Mapping[tuple[int, int], tuple[Decimal, int]],
     norms: NormTable,
-    group_of: dict[int, str],
+    group_of: Mapping[int, str],
 ) -> list[Hit]:
-    """`totals`: (unit, year) → (conference cost, participant-days). A hit per unit whose cost
-    per participant-day has a robust z-score above the threshold within its peer group."""
-    groups: dict[tuple[str, int], list[tuple[int, Decimal]]] = defaultdict(list)
-    for (unit_id, year), (total, pdays) in totals.items():
-        if pdays > 0:
-            groups[(group_of.get(unit_id, ""), year)].append((unit_id, total / pdays))
-    hits = []
-    for (group, year), rows in groups.items():
-        threshold = float(norms.value("flag.conference_peer_z", _year_end(year), Decimal("3.5")))
-        values = [float(per) for _u, per in rows]
-        median = statistics.median(values) if values else 0.0
-        for (unit_id, per), z in zip(rows, robust_z(values), strict=True):
-            if z <= threshold:
-                continue
-            hits.append(
-                Hit(
-                    "PEER_CONFERENCE",
-                    unit_id,
-                    year,
-                    "PEER_CONFERENCE",
-                    {
-                        "per": _s(per.quantize(Decimal(1))),
-                        "median": _s(Decimal(str(round(median)))),
-                        "z": f"{z:.1f}",
-                        "threshold": str(threshold),
-                        "peers": str(len(rows)),
-                        "group": group,
-                    },
-                    per.quantize(Decimal(1)),
-                )
-            )
-    return hits
+    """`totals`: (unit, year) → (conference cost, participant-days): the PEER_CONFERENCE hits
+    (cost per participant-day), the peer group named."""
+    return outliers(
+        "PEER_CONFERENCE", "flag.conference_peer_z", totals, norms, group_of, name_group=True
+    )
 
 
 GROUPED["PEER_CONFERENCE"] = peer_conference

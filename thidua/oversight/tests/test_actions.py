@@ -124,3 +124,43 @@ def test_triage_from_new_to_confirmed_counts_a_violation(cast: Cast) -> None:
     # Re-checking keeps a triaged finding even if its records change.
     actions.save_record(direct(cast, D(2026, 6, 1), 10_000_000), by=cast.reporter)
     assert Finding.objects.get(pk=f.pk).status == FindingState.CONFIRMED
+
+
+def test_changed_figures_keep_the_finding_and_relink_its_records(cast: Cast) -> None:
+    first = direct(cast, D(2026, 3, 1), 300_000_000)
+    second = direct(cast, D(2026, 3, 10), 300_000_000)
+    actions.save_record(first, by=cast.reporter)
+    [split] = [f for f in actions.save_record(second, by=cast.reporter) if f.rule == "SPLIT"]
+    third = direct(cast, D(2026, 3, 20), 300_000_000)
+    found = actions.save_record(third, by=cast.reporter)
+    # A third purchase in the window makes another cluster key; the old one goes while new.
+    assert [f.key for f in found if f.rule == "SPLIT"] == [
+        f"SPLIT:p{first.pk},p{second.pk},p{third.pk}"
+    ]
+    assert not Finding.objects.filter(pk=split.pk).exists()
+    [split] = [f for f in found if f.rule == "SPLIT"]
+    assert set(split.packages.values_list("pk", flat=True)) == {first.pk, second.pk, third.pk}
+    # Same key, new figures: the finding (and its triage) stays, its records follow the hit.
+    actions.ask_to_explain(split, by=cast.reporter, reason="")
+    third.award_price = third.estimate = Decimal(350_000_000)
+    actions.save_record(third, by=cast.reporter)
+    split.refresh_from_db()
+    assert (split.status, split.numbers["total"], split.amount) == (
+        FindingState.REVIEW,
+        "950000000",
+        Decimal(950_000_000),
+    )
+    assert set(split.packages.values_list("pk", flat=True)) == {first.pk, second.pk, third.pk}
+
+
+def test_a_norm_edit_rewrites_the_figures_of_the_year(cast: Cast) -> None:
+    actions.save_record(claim(cast), by=cast.reporter)
+    [before] = Finding.objects.filter(rule="NORM_ALLOWANCE")
+    rate = Norm.objects.in_force("travel.allowance", D(2026, 3, 2))
+    assert rate is not None
+    Norm.objects.filter(pk=rate.pk).update(value=Decimal(350_000))
+    actions.recheck_year(2026)
+    [after] = Finding.objects.filter(rule="NORM_ALLOWANCE")
+    assert after.pk == before.pk
+    assert (after.numbers["norm"], after.amount) == ("350000", Decimal(300_000))
+    assert list(after.travel_claims.values_list("person", flat=True)) == ["Nguyễn Văn A"]
