@@ -37,7 +37,7 @@ prints at about 9.5 pt."""
 
 
 def _short_labels(labels: list[str]) -> list[str]:
-    """The categories without what all of them share: "VKSND khu vực 1 – Tuyên Quang" … →
+    """The categories without what all of them share: "UBND khu vực 1 – Tỉnh A" … →
     "Khu vực 1" … (the caption and the text name the units in full)."""
     if len(labels) < 2:
         return labels
@@ -49,7 +49,7 @@ def _short_labels(labels: list[str]) -> list[str]:
     first = {w[0] for w in words if w}
     if len(first) == 1 and all(len(w) > 1 for w in words):
         (word,) = first
-        if len(word) > 1 and word.isupper():  # a shared abbreviation: "VKSND"
+        if len(word) > 1 and word.isupper():  # a shared abbreviation: "UBND"
             out = [" ".join(w[1:]) for w in words]
             out = [label[:1].upper() + label[1:] for label in out]
     return out
