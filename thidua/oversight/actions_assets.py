@@ -55,39 +55,6 @@ def delete_asset_record(obj: AssetRecord, *, by: Any) -> None:
     remove_record(obj, kind, by=by, peers=kind == "conference")
 
 
-def conf(c: Conference) -> Conf:
-    return Conf(
-        c.pk,
-        c.unit_id,
-        c.year,
-        c.title,
-        c.start,
-        c.days,
-        c.level,
-        c.on_payroll,
-        c.off_payroll,
-        c.meals_paid,
-        c.refreshments_paid,
-        c.venue_paid,
-        c.other_paid,
-    )
-
-
-def car(v: Vehicle) -> Car:
-    return Car(
-        v.pk,
-        v.unit_id,
-        v.year,
-        v.plate,
-        v.seats,
-        v.kind,
-        v.purchase_date,
-        v.price,
-        v.odometer,
-        v.disposal_date,
-    )
-
-
 def office(o: OfficeSpace) -> Office:
     return Office(
         o.pk, o.unit_id, o.year, o.building, o.staff, o.title_area, o.shared_area, o.special_area
