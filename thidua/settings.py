@@ -260,3 +260,5 @@ LOGGING = {
 # Publicity on time (Decree 266/2026) on reporting's completeness board and org's unit page:
 # disclosures answers through this function (it sits above both in the layers).
 THIDUA_PUBLICITY_STATUS = "thidua.disclosures.views_national.publicity_summary"
+# A report's figures approved or taken back: the plan flags re-check the unit's year at once.
+THIDUA_REPORT_LOCK_CHANGED = ["thidua.oversight.actions_plan.recheck_report"]

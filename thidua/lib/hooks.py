@@ -19,3 +19,12 @@ def publicity_status(user: Any, unit_ids: list[int], unit_id: int, day: dt.date)
         return None
     module, _dot, name = path.rpartition(".")
     return getattr(importlib.import_module(module), name)(user, unit_ids, unit_id, day)
+
+
+def report_lock_changed(report: Any) -> None:
+    """Tell the apps above reporting that a report's figures were just approved, or taken back
+    after approval (`settings.THIDUA_REPORT_LOCK_CHANGED`: dotted paths of functions called with
+    the report, inside the same transaction)."""
+    for path in getattr(settings, "THIDUA_REPORT_LOCK_CHANGED", ()):
+        module, _dot, name = path.rpartition(".")
+        getattr(importlib.import_module(module), name)(report)

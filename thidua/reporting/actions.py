@@ -9,7 +9,6 @@ rows, records one history row and one audit event (STYLE.md, "Where logic lives"
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -22,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from thidua.audit.chain import record
 from thidua.audit.workflow import check_move, move_status
+from thidua.lib import hooks
 from thidua.lib.numbers import InvalidNumber, check_number, format_vn_exact, parse_vn_number
 from thidua.lib.text import nfc
 from thidua.org import tree
@@ -36,10 +36,6 @@ from .validation import Cells, Finding, blocking
 
 S = Report.Status
 
-LOCK_CHANGED: list[Callable[[Report], None]] = []
-"""Called with a report whose figures were just approved, or taken back after approval, inside
-the same transaction: oversight, which reads reporting (never the reverse), re-checks the
-unit's year against the approved figures there (thidua/oversight/apps.py)."""
 ALLOWED: dict[str, set[str]] = {
     S.DRAFT: {S.SUBMITTED},
     S.RETURNED: {S.SUBMITTED},
@@ -346,8 +342,7 @@ def approve_report(report: Report, *, by: Any) -> Report:
     _move(report, S.APPROVED, by=by)
     rollups.apply_report(report, sign=1)
     notices.report_approved(report, by=by)
-    for hook in LOCK_CHANGED:
-        hook(report)
+    hooks.report_lock_changed(report)  # oversight re-checks the unit's year (settings)
     return report
 
 
@@ -366,8 +361,7 @@ def return_report(report: Report, *, by: Any, reason: str) -> Report:
     _move(report, S.RETURNED, by=by, reason=reason)
     if was_locked:
         rollups.apply_report(report, sign=-1)
-        for hook in LOCK_CHANGED:
-            hook(report)
+        hooks.report_lock_changed(report)
     notices.report_returned(report, by=by, reason=reason, reopened=was_locked)
     return report
 
