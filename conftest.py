@@ -21,6 +21,9 @@ def pytest_configure(config: Any) -> None:
 @pytest.fixture(autouse=True)
 def _fresh_scope_cache() -> None:
     """Rolled-back tests reuse ids; a scope cached by an earlier test must not leak."""
+    from django.core.cache import cache
+
     from thidua.accounts.access import forget_scopes
 
     forget_scopes()
+    cache.clear()  # figures kept under keys of ids and versions an earlier test also had

@@ -7,16 +7,18 @@ beneath is the same data. Nothing here reads the database: series.py does.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext as _
 
 from thidua.lib.dates import format_vn_date
 from thidua.lib.numbers import format_vn_number
+from thidua.reporting import rollups
 from thidua.reporting.models import Indicator, Period
 
 from . import series
@@ -94,7 +96,13 @@ def rollup_link(unit_id: int, year: int | None, choice: Choice, **extra: Any) ->
     if choice.mapped_to is not None:
         params["structure"] = "mapped"
         params["on"] = format_vn_date(choice.mapped_to)
-    return f"{reverse('reporting:rollup')}?{urlencode(params)}"
+    return f"{_rollup_path(get_script_prefix())}?{urlencode(params)}"
+
+
+@functools.cache
+def _rollup_path(_prefix: str) -> str:
+    """The roll-up page's path, reversed once per script prefix (a chart links every bar)."""
+    return reverse("reporting:rollup")
 
 
 def _indicator(code: str) -> Indicator | None:
@@ -238,7 +246,9 @@ def period_labels(periods: list[Period]) -> list[str]:
 
 def build(choice: Choice) -> list[Chart]:
     """Every chart of the dashboard for the choice, in reading order (absent ones skipped)."""
-    figures = series.year_figures(choice)
+    with rollups.reusing_mappings():  # the unit mapped once for its years and its quarters
+        figures = series.year_figures(choice)
+        by_quarter = quarter_chart(choice)
     keys = choice.keys
     charts = [
         year_chart("savings", [keys.savings], figures, choice, kind="bar")
@@ -247,7 +257,7 @@ def build(choice: Choice) -> list[Chart]:
         year_chart("saving_rate", [keys.saving_rate], figures, choice)
         if keys.saving_rate
         else None,
-        quarter_chart(choice),
+        by_quarter,
         year_chart("shares", list(keys.shares), figures, choice),
         children_chart("savings_units", keys.savings, figures, choice) if keys.savings else None,
         *[children_chart(f"units_{c.lower()}", c, figures, choice) for c in keys.shares],

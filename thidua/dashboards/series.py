@@ -13,7 +13,7 @@ import datetime as dt
 import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import TypeVar, cast
 
@@ -26,11 +26,11 @@ from thidua.awards.models import AwardRecord
 from thidua.evaluation.models import Assessment
 from thidua.movements.models import Movement
 from thidua.org import tree
-from thidua.org.models import OrgUnit, Position, ReorgLink, TreePath
+from thidua.org.models import OrgUnit, Position, Reorganisation, ReorgLink, TreePath
 from thidua.oversight import queries as oversight_queries
 from thidua.reporting import rollups
 from thidua.reporting.exports import rollup_table
-from thidua.reporting.models import Indicator, Period, Report, ReportForm, RollupState
+from thidua.reporting.models import Indicator, Period, Report, ReportForm
 
 DASHBOARD_KEYS = ("savings", "saving_rate", "disbursement", "shares")
 """The key indicators a movement's `dashboard` (pack data, the movement file's `dashboard`
@@ -147,19 +147,44 @@ _T = TypeVar("_T")
 CACHE_SECONDS = 3600
 
 
+def _structure_version() -> str:
+    """The latest reorganisation recorded (the roll-ups follow it on their next query)."""
+    return str(Reorganisation.objects.aggregate(m=Max("id"))["m"])
+
+
 def data_version() -> str:
     """Changes whenever a report changes (saved, submitted, approved, returned, reopened) or a
     reorganisation is recorded: the key under which computed figures may be reused."""
     found = Report.objects.aggregate(last=Max("updated_at"), count=Count("id"))
-    state = RollupState.objects.values_list("reorganisations_seen", flat=True).first()
-    return f"{found['last']}|{found['count']}|{state}"
+    return f"{found['last']}|{found['count']}|{_structure_version()}"
 
 
-def _cached(name: str, choice: Choice, compute: Callable[[], _T]) -> _T:
-    """The figures of the choice, reused while the data has not changed (a sector dashboard
-    asks hundreds of mapped roll-up queries; the answers only change with the reports)."""
+def year_versions(years: Sequence[int]) -> dict[int, str]:
+    """For each year: a key that changes whenever a report of one of the year's periods
+    changes (or is added or deleted) or a reorganisation is recorded. A report approved in
+    2026 leaves the figures of 2022–2025 reusable."""
+    structure = _structure_version()
+    found = {
+        year: f"{last}|{n}"
+        for year, last, n in Report.objects.filter(period__year__in=list(years))
+        .order_by()
+        .values_list("period__year")
+        .annotate(last=Max("updated_at"), n=Count("id"))
+        .values_list("period__year", "last", "n")
+    }
+    return {y: f"{found.get(y, '-')}|{structure}" for y in years}
+
+
+def _key(name: str, choice: Choice, version: str) -> str:
     parts = [name, choice.unit.pk, choice.years, choice.child_ids, choice.mapped_to, choice.keys]
-    key = "dash:" + hashlib.sha256(f"{parts}|{data_version()}".encode()).hexdigest()
+    return "dash:" + hashlib.sha256(f"{parts}|{version}".encode()).hexdigest()
+
+
+def _cached(name: str, choice: Choice, compute: Callable[[], _T], version: str | None = None) -> _T:
+    """The figures of the choice, reused while the data they read has not changed (`version`;
+    by default any report's change): a sector dashboard asks hundreds of mapped roll-up
+    queries, whose answers only change with the reports."""
+    key = _key(name, choice, data_version() if version is None else version)
     found = cache.get(key)
     if found is None:
         found = compute()
@@ -167,10 +192,42 @@ def _cached(name: str, choice: Choice, compute: Callable[[], _T]) -> _T:
     return cast(_T, found)
 
 
+def _cached_by_year(
+    name: str, choice: Choice, compute: Callable[[Choice], Mapping[int, _T]]
+) -> dict[int, _T]:
+    """Figures kept year by year, each under its year's version (`year_versions`): after a
+    change only the years it touched are computed again, all of them in one `compute` call
+    (given the choice narrowed to those years; it answers by year, leaving out years it has
+    nothing for)."""
+    versions = year_versions(choice.years)
+    keys = {y: _key(name, replace(choice, years=[y]), versions[y]) for y in choice.years}
+    found = cache.get_many(list(keys.values()))
+    out: dict[int, _T] = {}
+    missing = []
+    for year in choice.years:
+        if keys[year] in found:
+            if found[keys[year]]:  # a 1-tuple; an empty one: nothing that year
+                out[year] = found[keys[year]][0]
+        else:
+            missing.append(year)
+    if missing:
+        computed = compute(replace(choice, years=missing))
+        kept: dict[str, object] = {}
+        for year in missing:
+            if year in computed:
+                out[year] = computed[year]
+                kept[keys[year]] = (computed[year],)
+            else:
+                kept[keys[year]] = ()
+        cache.set_many(kept, CACHE_SECONDS)
+    return {y: out[y] for y in choice.years if y in out}
+
+
 def year_figures(choice: Choice) -> list[YearFigures]:
     """For each year with quarters: the roll-up table's figures of the unit (every indicator)
     and of its children (the key indicators only: the charts show no other)."""
-    return _cached("years", choice, lambda: _year_figures(choice))
+    found = _cached_by_year("years", choice, lambda part: {f.year: f for f in _year_figures(part)})
+    return list(found.values())
 
 
 def _year_figures(choice: Choice) -> list[YearFigures]:
@@ -225,7 +282,15 @@ def _year_figures_of(choice: Choice, found: list[Period]) -> list[YearFigures]:
 
 def quarter_figures(choice: Choice, code: str) -> list[tuple[Period, Decimal | None]]:
     """The indicator's figure for the unit in each quarter of the years."""
-    return _cached(f"quarters:{code}", choice, lambda: _quarter_figures(choice, code))
+
+    def compute(part: Choice) -> dict[int, list[tuple[Period, Decimal | None]]]:
+        by_year: dict[int, list[tuple[Period, Decimal | None]]] = defaultdict(list)
+        for period, value in _quarter_figures(part, code):
+            by_year[period.year].append((period, value))
+        return by_year
+
+    found = _cached_by_year(f"quarters:{code}", choice, compute)
+    return [row for year in choice.years for row in found.get(year, [])]
 
 
 def _quarter_figures(choice: Choice, code: str) -> list[tuple[Period, Decimal | None]]:
@@ -282,43 +347,87 @@ def _heat_roots(choice: Choice) -> dict[int, int]:
 def heat_map(choice: Choice, *, today: dt.date) -> dict[int, dict[int, HeatCell]]:
     """Per child and quarter (id): the units of its subtree that had to file a quarterly
     report, those whose report is approved, and those that first submitted it on time."""
-    return _cached(f"heat:{today}", choice, lambda: _heat_map(choice, today))
+
+    def compute(part: Choice) -> dict[int, dict[int, dict[int, HeatCell]]]:
+        year_of = {p.pk: p.year for p in quarters(part.years)}
+        by_year: dict[int, dict[int, dict[int, HeatCell]]] = {
+            y: {c: {} for c in part.child_ids} for y in part.years
+        }
+        for child, cells in _heat_map(part, today).items():
+            for period_id, cell in cells.items():
+                by_year[year_of[period_id]][child][period_id] = cell
+        return by_year
+
+    found = _cached_by_year(f"heat:{today}", choice, compute)
+    out: dict[int, dict[int, HeatCell]] = {c: {} for c in choice.child_ids}
+    for cells in found.values():
+        for child, row in cells.items():
+            out[child].update(row)
+    return out
 
 
 def _heat_map(choice: Choice, today: dt.date) -> dict[int, dict[int, HeatCell]]:
+    """Four reads for the whole phase (the quarterly forms, the subtrees' paths over the
+    phase, the reports), each quarter then counted on the tree as it was at its end."""
     out: dict[int, dict[int, HeatCell]] = {c: {} for c in choice.child_ids}
+    periods = [p for p in quarters(choice.years) if p.start <= today]
+    if not periods or not choice.child_ids:
+        return out
     roots = _heat_roots(choice)
-    for period in quarters(choice.years):
-        if period.start > today:
-            continue
-        forms = ReportForm.objects.filter(
-            periodicity=Period.Kind.QUARTER, valid_from__lte=period.end, valid_to__gt=period.end
+    first, last = min(p.end for p in periods), max(p.end for p in periods)
+    forms = ReportForm.objects.filter(
+        periodicity=Period.Kind.QUARTER, valid_from__lte=last, valid_to__gt=first
+    )
+    form_rows = list(forms.values_list("pk", "valid_from", "valid_to", "levels"))
+    paths = list(
+        TreePath.objects.filter(valid_from__lte=last, valid_to__gt=first)
+        .filter(ancestor_id__in=list(roots))
+        .filter(descendant__level_id__in={level for *_f, level in form_rows})
+        .values_list(
+            "descendant_id", "ancestor_id", "valid_from", "valid_to", "descendant__level_id"
         )
-        levels = set(forms.values_list("levels", flat=True))
-        paths = TreePath.objects.at(period.end).filter(
-            ancestor_id__in=list(roots), descendant__level_id__in=levels
+    )
+    rows = (
+        Report.objects.filter(
+            period__in=periods,
+            form_id__in={pk for pk, *_r in form_rows},
+            unit_id__in=TreePath.objects.filter(valid_from__lte=last, valid_to__gt=first)
+            .filter(ancestor_id__in=list(roots))
+            .values("descendant_id"),
         )
-        owner = {d: roots[a] for d, a in paths.values_list("descendant_id", "ancestor_id")}
-        expected = Counter(owner.values())
-        rows = (
-            Report.objects.filter(period=period, form__in=forms, unit_id__in=list(owner))
-            .annotate(
-                first=Coalesce(
-                    Min(
-                        "transitions__at",
-                        filter=Q(transitions__to_status=Report.Status.SUBMITTED),
-                    ),
-                    "submitted_at",
-                )
+        .annotate(
+            first=Coalesce(
+                Min("transitions__at", filter=Q(transitions__to_status=Report.Status.SUBMITTED)),
+                "submitted_at",
             )
-            .values_list("unit_id", "status", "deadline", "first")
         )
+        .values_list("period_id", "form_id", "unit_id", "status", "deadline", "first")
+    )
+    reports: dict[int, list[tuple[int, int, str, dt.date | None, dt.datetime | None]]] = (
+        defaultdict(list)
+    )
+    for period_id, *rest in rows:
+        reports[period_id].append(tuple(rest))
+    for period in periods:
+        day = period.end
+        in_force = {pk for pk, start, end, _l in form_rows if start <= day < end}
+        levels = {level for pk, _s, _e, level in form_rows if pk in in_force}
+        owner = {
+            d: roots[a]
+            for d, a, start, end, level in paths
+            if start <= day < end and level in levels
+        }
+        expected = Counter(owner.values())
         filed: dict[int, set[int]] = defaultdict(set)
         on_time: dict[int, set[int]] = defaultdict(set)
-        for unit_id, status, deadline, first in rows:
+        for form_id, unit_id, status, deadline, submitted in reports[period.pk]:
+            if form_id not in in_force or unit_id not in owner:
+                continue
             if status in Report.LOCKED:
                 filed[owner[unit_id]].add(unit_id)
-            if first is not None and (deadline is None or timezone.localdate(first) <= deadline):
+            if submitted is not None and (
+                deadline is None or timezone.localdate(submitted) <= deadline
+            ):
                 on_time[owner[unit_id]].add(unit_id)
         for child in choice.child_ids:
             out[child][period.pk] = HeatCell(
@@ -360,36 +469,50 @@ def awards(choice: Choice) -> Awards:
     version = AwardRecord.objects.aggregate(
         n=Count("id"), last=Max("pk"), revoked=Max("revoked_on")
     )
-    return _cached(f"awards:{version}", choice, lambda: _awards(choice))
+    # the awards, the posts and the structure: a report's change leaves them reusable
+    people = Position.objects.aggregate(n=Count("id"), last=Max("pk"), ended=Max("valid_to"))
+    return _cached(
+        "awards", choice, lambda: _awards(choice), f"{version}|{people}|{_structure_version()}"
+    )
 
 
 def _awards(choice: Choice) -> Awards:
+    """Counted by the database, a year at a time (the year's subtree): the units' awards by
+    title, the people's awards by title, and those of people who held a leadership post at
+    the year's end (an award counts once, whatever the number of posts its holder held)."""
     by_title: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     leadership = front_line = units = 0
+    titles = set(Position.objects.order_by().values_list("title", flat=True).distinct())
+    leading = sorted(t for t in titles if is_leadership(t))
     for year in choice.years:
         day = dt.date(year, 12, 31)
         below = tree.subtree_ids(choice.unit.pk, day)
-        current = AwardRecord.objects.filter(year=year, revoked_on=None)
-        for name in current.filter(unit_id__in=below).values_list("title__name", flat=True):
-            by_title[name][year] += 1
-            units += 1
+        current = AwardRecord.objects.filter(year=year, revoked_on=None, unit_id__in=below)
+        for name, n in (
+            current.order_by()
+            .values_list("title__name")
+            .annotate(n=Count("pk"))
+            .values_list("title__name", "n")
+        ):
+            by_title[name][year] += n
+            units += n
         posts = Position.objects.filter(
             valid_from__lte=day,
             valid_to__gt=day,
             unit_id__in=below,
             person__awards__year=year,
             person__awards__revoked_on=None,
-        ).values_list("person__awards__pk", "person__awards__title__name", "title")
-        seen: set[int] = set()
-        for award_id, name, post in posts:
-            if award_id in seen:  # two posts at once: the award counts once
-                continue
-            seen.add(award_id)
-            by_title[name][year] += 1
-            if is_leadership(post):
-                leadership += 1
-            else:
-                front_line += 1
+        ).order_by()
+        counted = Count("person__awards__pk", distinct=True)
+        led = Count("person__awards__pk", distinct=True, filter=Q(title__in=leading))
+        for name, n, leaders in (
+            posts.values_list("person__awards__title__name")
+            .annotate(n=counted, leaders=led)
+            .values_list("person__awards__title__name", "n", "leaders")
+        ):
+            by_title[name][year] += n
+            leadership += leaders
+            front_line += n - leaders
     return Awards({k: dict(v) for k, v in by_title.items()}, leadership, front_line, units)
 
 
@@ -413,8 +536,8 @@ def findings(choice: Choice) -> Findings:
     finding counted under the child whose subtree held its unit at the end of its year (on
     today's structure: also the units merged into the child). Reused while neither the
     findings nor the reports change."""
-    version = oversight_queries.findings_version()
-    return _cached(f"findings:{version}", choice, lambda: _findings(choice))
+    version = f"{oversight_queries.findings_version()}|{_structure_version()}"
+    return _cached("findings", choice, lambda: _findings(choice), version)
 
 
 def _findings(choice: Choice) -> Findings:

@@ -390,7 +390,11 @@ _MAPPINGS: contextvars.ContextVar[dict[tuple[int, dt.date], dict[dt.date, Mappin
 def reusing_mappings() -> Iterator[None]:
     """Within the block, `mappings` answers a unit and day it has already mapped from memory
     (the structure does not change while a page reads figures): a dashboard asks the same
-    child for each year, and the year's annual figures again. Nothing is kept afterwards."""
+    child for each year, and the year's annual figures again. Nothing is kept afterwards.
+    Nested in another such block, it shares the outer block's memory."""
+    if _MAPPINGS.get() is not None:
+        yield
+        return
     token = _MAPPINGS.set({})
     try:
         yield
@@ -401,11 +405,101 @@ def reusing_mappings() -> Iterator[None]:
 def prefetch_mappings(
     targets: Iterable[int], target_day: dt.date, days_then: Iterable[dt.date]
 ) -> None:
-    """Map each target for all the days at once (the same handful of queries as for one day)
-    so that later queries inside `reusing_mappings` read them from memory."""
-    days = list(days_then)
+    """Map every target for all the days at once (a handful of queries for them all, not a
+    handful per target) so that later queries inside `reusing_mappings` read them from
+    memory. Outside such a block it does nothing: nothing would keep the answers."""
+    memo = _MAPPINGS.get()
+    days = sorted(set(days_then))
+    wanted = list(dict.fromkeys(targets))
+    if memo is None or not days or not wanted:
+        return
+    todo = [t for t in wanted if any(d not in memo.get((t, target_day), {}) for d in days)]
+    if len(todo) == 1:
+        mappings(todo[0], target_day, days)
+        return
+    for target, by_day in _bulk_mappings(todo, target_day, days).items():
+        memo.setdefault((target, target_day), {}).update(by_day)
+
+
+def _bulk_mappings(
+    targets: list[int], target_day: dt.date, days: list[dt.date]
+) -> dict[int, dict[dt.date, Mapping]]:
+    """`_mappings` for many targets at once, with the same answers: one scan of the versions
+    that changed between the days and `target_day` (the large-subtree way of
+    `_changed_parents`), one walk of where closed units' work went, one read of the targets'
+    subtrees; then, per target, only the changed units whose coefficient can be non-zero
+    (those in its subtree or whose work lands there, and their children)."""
+    first, last = days[0], days[-1]
+    below_of: dict[int, set[int]] = {t: set() for t in targets}
+    for ancestor, descendant in (
+        TreePath.objects.at(target_day)
+        .filter(ancestor_id__in=targets)
+        .values_list("ancestor_id", "descendant_id")
+    ):
+        below_of[ancestor].add(descendant)
+    scanned = (
+        OrgUnitVersion.objects.filter(valid_from__lte=last, valid_to__gt=first)
+        .filter(Q(valid_to__lte=target_day) | Q(valid_from__gt=target_day) | Q(unit_id__in=targets))
+        .order_by()
+        .annotate(
+            unit_open=_open_on(target_day, "unit"), parent_open=_open_on(target_day, "parent")
+        )
+        .values_list("unit_id", "parent_id", "valid_from", "valid_to", "unit_open", "parent_open")
+    )
+    opened: set[int] = set()
+    gone: set[int] = set()
+    # per day: the changed units' parents that day (shared by every target), and the targets'
+    # own versions (a target always counts, moved or not)
+    moved: dict[dt.date, dict[int, int | None]] = {d: {} for d in days}
+    own: dict[dt.date, dict[int, int | None]] = {d: {} for d in days}
+    for unit, parent, start, end, unit_open, parent_open in scanned:
+        for u, is_open in ((unit, unit_open), (parent, parent_open)):
+            if u is None:
+                continue
+            (opened if is_open else gone).add(u)
+        for day in days:
+            if not start <= day < end:
+                continue
+            if (end <= target_day) if day <= target_day else (start > target_day):
+                moved[day][unit] = parent
+            elif unit in below_of:
+                own[day][unit] = parent
+    gone -= opened
+    landing = _landing(gone, target_day) if gone else {}
+    children: dict[dt.date, dict[int, list[int]]] = {}
+    for day, by_unit in moved.items():
+        kids = children[day] = defaultdict(list)
+        for unit, parent in by_unit.items():
+            if parent is not None:
+                kids[parent].append(unit)
+    reaching: dict[int, set[int]] = defaultdict(set)  # unit open on target_day -> origins
+    for origin, parts in landing.items():
+        for part in parts:
+            reaching[part].add(origin)
+    out: dict[int, dict[dt.date, Mapping]] = {}
     for target in targets:
-        mappings(target, target_day, days)
+        below = below_of[target]
+        c: dict[int, Decimal] = dict.fromkeys(below, ONE)
+        origins = {o for u in below for o in reaching.get(u, ())}
+        covered = _coverage({o: landing[o] for o in origins}, below)
+        shares = {u: s for u, s in covered.items() if s}
+        c.update(shares)
+        result = out[target] = {}
+        for day in days:
+            found = result[day] = Mapping()
+            by_unit = moved[day]
+            units = {u for u in c if u in by_unit}
+            units.update(k for u in c for k in children[day].get(u, ()))
+            picked = {u: by_unit[u] for u in units}
+            picked.update((u, p) for u, p in own[day].items() if u == target and u not in by_unit)
+            for unit, parent in picked.items():
+                mine = c.get(unit, ZERO)
+                coefficient = mine - (c.get(parent, ZERO) if parent is not None else ZERO)
+                if coefficient:
+                    found.weights[unit] = coefficient
+                if mine and unit in shares:
+                    found.closed_shares[unit] = mine
+    return out
 
 
 def mappings(

@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import zipfile
 from decimal import Decimal
+from unittest.mock import patch
 
 import openpyxl
 import pytest
@@ -308,6 +309,41 @@ def test_figures_are_reused_until_a_report_changes(data: ReportingCast) -> None:
     approved(data, "pc1", 2024, 3, SAV_CONF="100")
     again = series.year_figures(ch)
     assert again[0].total["SAV_TOTAL"] == first[0].total["SAV_TOTAL"] + 100  # type: ignore[operator]
+
+
+def test_a_report_change_recomputes_only_the_year_it_touches(data: ReportingCast) -> None:
+    """Figures are kept year by year: a report approved in 2025 leaves 2024's figures, heat
+    map row and quarters reused, and neither the awards nor the findings (which no report
+    changes) are counted again."""
+    ch = choice(data, "root", [2024, 2025], None)
+    computed: list[list[int]] = []
+    real = series._year_figures
+
+    def spy(part: Choice) -> list[series.YearFigures]:
+        computed.append(list(part.years))
+        return real(part)
+
+    with patch.object(series, "_year_figures", side_effect=spy):
+        first = {f.year: f for f in series.year_figures(ch)}
+        series.heat_map(ch, today=TODAY)
+        series.awards(ch)
+        series.findings(ch)
+        assert computed == [[2024, 2025]]
+        approved(data, "pc1", 2025, 3, SAV_CONF="100")
+        with (
+            patch.object(series, "_heat_map", wraps=series._heat_map) as heat,
+            patch.object(series, "_awards", side_effect=AssertionError("recounted")),
+            patch.object(series, "_findings", side_effect=AssertionError("recounted")),
+        ):
+            again = {f.year: f for f in series.year_figures(ch)}
+            series.heat_map(ch, today=TODAY)
+            series.awards(ch)
+            series.findings(ch)
+        assert [c.years for c, _day in (call.args for call in heat.call_args_list)] == [[2025]]
+    assert computed == [[2024, 2025], [2025]]
+    assert again[2024] == first[2024]
+    saved = again[2025].total["SAV_TOTAL"]
+    assert saved == first[2025].total["SAV_TOTAL"] + 100  # type: ignore[operator]
 
 
 def test_the_key_indicators_are_the_packs_data(data: ReportingCast) -> None:

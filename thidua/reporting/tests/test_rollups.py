@@ -332,6 +332,28 @@ def check_mapped_queries(data: st.DataObject, w: World) -> None:
                 assert close(scanned[code], value), (target, day, code, scanned[code], value)
 
 
+def check_prefetched_mappings(w: World) -> None:
+    """prefetch_mappings() maps every unit open on a view day in one pass: each unit's
+    coefficients, read back inside the block, are those mappings() finds for it alone (and
+    query_many() answers what query() answers for each)."""
+    days = [p.end for p in w.periods]
+    wanted = [w.indicators[c] for c in CODES]
+    for day in VIEW_DAYS:
+        open_ids = sorted(OrgUnit.objects.at(day).values_list("id", flat=True))
+        alone = {u: rollups.mappings(u, day, days) for u in open_ids}
+        one_by_one = [rollups.query(u, w.periods, wanted, mapped_to=day) for u in open_ids]
+        with rollups.reusing_mappings():
+            rollups.prefetch_mappings(open_ids, day, days)
+            with patch.object(rollups, "_mappings", side_effect=AssertionError("not prefetched")):
+                for u in open_ids:
+                    got = rollups.mappings(u, day, days)
+                    for d in days:
+                        assert got[d].weights == alone[u][d].weights, (u, day, d)
+                        assert got[d].closed_shares == alone[u][d].closed_shares, (u, day, d)
+            together = rollups.query_many(open_ids, w.periods, wanted, mapped_to=day)
+        assert [r.values for r in together] == [r.values for r in one_by_one], day
+
+
 def check_bulk_queries(w: World) -> None:
     """query_units() answers, for every unit at once, what query() answers for each (as it
     was): same figures, same rounding, None for a weighted average of zero weight."""
@@ -373,6 +395,7 @@ def test_it_always_equals_a_plain_sum_over_the_raw_values(
             assert all(close(a, b) for a, b in zip(stored[key], row, strict=True)), key
 
         check_mapped_queries(data, world)
+        check_prefetched_mappings(world)
         check_bulk_queries(world)
 
         rollups.rebuild()
