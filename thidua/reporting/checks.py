@@ -167,7 +167,10 @@ def check_report(report: Report, *, language: str = "vi") -> tuple[Cells, list[F
     on_form = {i.code for i in indicators}
     cells = cells_for(report, indicators)
     rules = [r for r in rules_for(report) if _rule_codes(r) <= on_form]
-    return cells, check(rules, cells, language=language)
+    from .prefill import corrections_without_note  # prefill reads the figures through here
+
+    found = check(rules, cells, language=language)
+    return cells, found + corrections_without_note(report, cells.values, cells.comments, language)
 
 
 def _rule_codes(rule: Rule) -> set[str]:

@@ -12,6 +12,7 @@ tree like any other report, so a province's consolidated figures equal its subtr
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -24,6 +25,7 @@ from . import rollups
 from .checks import form_indicators, typed_values, with_derived
 from .exports import _annual_only, _merge
 from .models import DataValue, FormRow, Indicator, Period, Report
+from .validation import Finding, fill
 
 
 @dataclass(frozen=True)
@@ -172,7 +174,52 @@ def differs(prefill: Prefill, value: Decimal | None) -> bool:
     return prefill.value is not None and value is not None and value != prefill.value
 
 
-__all__ = ["Prefill", "apply", "compute", "differs", "own_year_figures", "phase_of"]
+CORRECTED = "PREFILL_CORRECTED"
+CORRECTED_VI = (
+    "Số liệu này khác số tính từ các báo cáo đã duyệt ({right}): ghi rõ lý do sửa trong phần "
+    "ghi chú trước khi gửi."
+)
+CORRECTED_EN = (
+    "This figure differs from the one computed from the approved reports ({right}): give the "
+    "reason for the correction in the comment before sending."
+)
+
+
+def corrections_without_note(
+    report: Report, values: Mapping[str, Decimal | None], comments: Mapping[str, str], language: str
+) -> list[Finding]:
+    """A blocking finding for each prefilled figure a person changed from the computed one
+    without saying why: the level above, and the phase report that quotes the figure, must
+    see the reason. Nothing is computed unless such a cell exists."""
+    rows = prefill_rows(report)
+    saved = set(
+        report.values.filter(
+            indicator_id__in=[r.indicator_id for r in rows], updated_by__isnull=False
+        ).values_list("indicator__code", flat=True)
+    )
+    unexplained = {c for c in saved if not (comments.get(c) or "").strip()}
+    if not unexplained:
+        return []
+    template = CORRECTED_EN if language.startswith("en") else CORRECTED_VI
+    out = []
+    for code, p in compute(report, rows).items():
+        value = values.get(code)
+        if code in unexplained and differs(p, value):
+            message = fill(template, value, p.value)
+            out.append(Finding(CORRECTED, "blocking", message, (code,), value, p.value))
+    return out
+
+
+__all__ = [
+    "CORRECTED",
+    "Prefill",
+    "apply",
+    "compute",
+    "corrections_without_note",
+    "differs",
+    "own_year_figures",
+    "phase_of",
+]
 
 
 @dataclass

@@ -231,3 +231,34 @@ def test_the_review_document_shows_the_units_figures_beside_the_computed(
     estimate = [r for r in cells if r[0] == c.pc.name and r[1].startswith("Dự toán")]
     assert estimate[0][2:] == ["800,00", "800,00", ""]
     assert not [r for r in cells if r[0] == c.pa.name]  # not approved: left out
+
+
+def test_a_corrected_figure_cannot_be_sent_without_its_reason(figures: ReportingCast) -> None:
+    """Changing a prefilled figure without a comment is a blocking finding beside the cell
+    (in Vietnamese, with the computed figure); the comment lifts it, and a figure a person
+    retyped equal to the computed one needs none."""
+    from django.core.exceptions import ValidationError
+
+    from thidua.reporting.checks import findings_for
+    from thidua.reporting.prefill import CORRECTED
+
+    form = pack_review_form(figures, Movement.objects.get(code="thtk"))
+    report = _open(figures, "pc1", form)
+    cell = DataValue.objects.get(report=report, indicator__code="PH_SAV_TOTAL")
+    by = figures.cast.reporter
+    actions.save_value(report, cell.indicator, "11,75", by=by, expected_version=1)
+    assert not [f for f in findings_for(report) if f.rule == CORRECTED]
+    result = actions.save_value(report, cell.indicator, "12", by=by, expected_version=2)
+    [finding] = [f for f in result.findings if f.rule == CORRECTED]
+    assert finding.indicators == ("PH_SAV_TOTAL",) and finding.severity == "blocking"
+    assert "khác số tính từ các báo cáo đã duyệt (11,75)" in finding.message
+    english = [f for f in findings_for(report, language="en") if f.rule == CORRECTED]
+    assert "differs from the one computed from the approved reports (11,75)" in english[0].message
+    with pytest.raises(ValidationError, match="ghi rõ lý do"):
+        actions.submit_report(report, by=figures.head)
+    assert Report.objects.get(pk=report.pk).status == Report.Status.DRAFT
+    actions.save_value(
+        report, cell.indicator, "12", by=by, expected_version=3, comment="Thêm quý IV"
+    )
+    assert not [f for f in findings_for(report) if f.rule == CORRECTED]
+    actions.submit_report(report, by=figures.head)
