@@ -196,9 +196,16 @@ def _page_context(request: AuthedHttpRequest, report: Report) -> dict[str, Any]:
     findings = findings_for(report, language=get_language() or "vi")
     user = request.user
     texts = {t.part_id: t for t in NarrativeText.objects.filter(report=report)}
+    sections = _rows(report, findings)
     return {
         "report": report,
-        "sections": _rows(report, findings),
+        "sections": sections,
+        # a phase review (one report per phase) has no previous period: no empty columns
+        "history_columns": any(
+            r["previous"] is not None or r["last_year"] is not None
+            for s in sections
+            for r in s["rows"]
+        ),
         "findings": findings,
         "today": today(),
         "can_enter": can_enter(user, report) and report.is_editable,

@@ -179,6 +179,11 @@ def test_the_review_page_shows_the_prefilled_figures(
     assert "11,75" in html and "2024–2025" in html
     assert 'data-testid="prefill-differs"' not in html
     assert 'data-testid="prefill-PH_INV_PLAN"' in html  # nothing to prefill: said so
+    # one review per phase: no previous period, so no empty history columns
+    assert "entry-before" not in html and "Kỳ trước" not in html and 'colspan="5"' in html
+    periodic = Report.objects.filter(unit=figures.cast.pc1, period__year=2025, period__number=3)
+    html = client.get(reverse("reporting:report", args=[periodic.get().pk])).content.decode()
+    assert "entry-before" in html and 'colspan="7"' in html  # Q2/2025 beside Q3
     cell = DataValue.objects.get(report=report, indicator__code="PH_SAV_TOTAL")
     actions.save_value(
         report, cell.indicator, "12", by=figures.cast.reporter, expected_version=1, comment="x"
