@@ -341,6 +341,7 @@ def approve_report(report: Report, *, by: Any) -> Report:
         )
     _move(report, S.APPROVED, by=by)
     rollups.apply_report(report, sign=1)
+    prefill.refresh_reviews(report, by=by)
     notices.report_approved(report, by=by)
     hooks.report_lock_changed(report)  # oversight re-checks the unit's year (settings)
     return report
@@ -361,6 +362,7 @@ def return_report(report: Report, *, by: Any, reason: str) -> Report:
     _move(report, S.RETURNED, by=by, reason=reason)
     if was_locked:
         rollups.apply_report(report, sign=-1)
+        prefill.refresh_reviews(report, by=by)
         hooks.report_lock_changed(report)
     notices.report_returned(report, by=by, reason=reason, reopened=was_locked)
     return report

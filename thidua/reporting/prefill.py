@@ -163,6 +163,20 @@ def apply(report: Report, *, by: Any) -> int:
     return len(written)
 
 
+def refresh_reviews(changed: Report, *, by: Any) -> int:
+    """After a periodic report of a unit is approved or reopened: bring up to date the
+    prefilled figures of the unit's review reports still being written (`apply`: the cells
+    nobody has saved). The unit sees the figures follow its approvals without reopening the
+    review. Returns the number of cells written."""
+    reviews = Report.objects.filter(
+        unit_id=changed.unit_id,
+        status__in=list(Report.EDITABLE),
+        form__sections__rows__prefill__has_key="from",
+        period__year__gte=changed.period.year,
+    ).exclude(form_id=changed.form_id)
+    return sum(apply(review, by=by) for review in reviews.distinct().select_related("form"))
+
+
 def untouched(cell: DataValue) -> bool:
     """A prefilled cell nobody has saved since (a person's save records who, and a
     correction carries its note)."""
@@ -219,6 +233,7 @@ __all__ = [
     "differs",
     "own_year_figures",
     "phase_of",
+    "refresh_reviews",
 ]
 
 

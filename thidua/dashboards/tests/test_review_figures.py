@@ -267,3 +267,21 @@ def test_a_corrected_figure_cannot_be_sent_without_its_reason(figures: Reporting
     )
     assert not [f for f in findings_for(report) if f.rule == CORRECTED]
     actions.submit_report(report, by=figures.head)
+
+
+def test_an_approval_brings_the_open_review_up_to_date(figures: ReportingCast) -> None:
+    """A quarter approved (or reopened) while the unit writes its review: the review's
+    untouched prefilled figures follow at once, without reopening it; a figure the unit
+    saved stays."""
+    form = pack_review_form(figures, Movement.objects.get(code="thtk"))
+    report = _open(figures, "pc1", form)
+    cell = DataValue.objects.get(report=report, indicator__code="PH_EST_RECURRENT")
+    actions.save_value(report, cell.indicator, "401", by=figures.cast.reporter, expected_version=1)
+    assert _values(report)["PH_SAV_TOTAL"] == Decimal("11.75")
+    q4 = approved(figures, "pc1", 2025, 4, EST_RECURRENT="50", SETTLE_RECURRENT="50", SAV_CONF="2")
+    assert _values(report)["PH_SAV_TOTAL"] == Decimal("13.75")
+    assert _values(report)["PH_EST_RECURRENT"] == Decimal(401)  # the unit's own figure
+    actions.return_report(q4, by=figures.cast.reviewer, reason="Sai số liệu quý IV")
+    assert _values(report)["PH_SAV_TOTAL"] == Decimal("11.75")
+    events = AuditEvent.objects.filter(action="reporting.value.prefill", object_id=str(report.pk))
+    assert events.count() == 3  # opened, the approval, the return
