@@ -7,7 +7,10 @@ a rate computed from them is the end-of-phase rate).
 A year's figure is what the dashboard and the roll-up page show for that year (the four
 quarters, and the annual report for the indicators only it carries: `exports.rollup_table`),
 taken over the unit's *own* reports: the level above rolls the units' review figures up the
-tree like any other report, so a province's consolidated figures equal its subtree's.
+tree like any other report, so a province's consolidated figures equal its subtree's. A unit
+formed by a merger during the phase counts, besides its own, the own reports of the units
+merged into it (with their shares, `rollups.own_work_of`): a regional unit of July 2025
+reviews 2022–2025 with its districts' figures, as the dashboard shows it on today's structure.
 """
 
 from __future__ import annotations
@@ -65,18 +68,23 @@ def phase_of(report: Report) -> Phase | None:
 
 
 def own_year_figures(
-    unit_id: int, year: int, indicators: list[Indicator]
+    unit_id: int,
+    year: int,
+    indicators: list[Indicator],
+    shares: dict[int, Decimal] | None = None,
 ) -> dict[str, Decimal | None]:
     """The unit's own approved figures of a calendar year, as the dashboard computes a year:
-    the four quarters, and the annual report for the indicators only it carries."""
+    the four quarters, and the annual report for the indicators only it carries. `shares`
+    (`rollups.own_work_of`) adds the own reports of the units merged into it."""
     quarters = list(Period.objects.filter(kind=Period.Kind.QUARTER, year=year).order_by("start"))
     if not quarters:
         return {}
-    result = rollups.query_own(unit_id, quarters, indicators)
+    result = rollups.query_own(unit_id, quarters, indicators, shares=shares)
     annual = _annual_only(quarters, indicators)
     if annual is not None:
         year_period, only = annual
-        _merge(result, rollups.query_own(unit_id, [year_period], only), {i.code for i in only})
+        yearly = rollups.query_own(unit_id, [year_period], only, shares=shares)
+        _merge(result, yearly, {i.code for i in only})
     return result.values
 
 
@@ -100,9 +108,12 @@ def compute(report: Report, rows: list[FormRow] | None = None) -> dict[str, Pref
         i.code: i for i in Indicator.objects.filter(code__in=[r.prefill["from"] for r in rows])
     }
     years = list(range(phase.start_year, phase.end_year + 1))
-    by_year = {y: own_year_figures(report.unit_id, y, list(sources.values())) for y in years}
+    # a unit formed in a merger during the phase carries the merged units' own reports
+    shares = rollups.own_work_of(report.unit_id, report.period.end)
+    wanted = list(sources.values())
+    by_year = {y: own_year_figures(report.unit_id, y, wanted, shares) for y in years}
     counted = Report.objects.filter(
-        unit_id=report.unit_id, status__in=list(Report.LOCKED), period__year__in=years
+        unit_id__in=list(shares), status__in=list(Report.LOCKED), period__year__in=years
     ).exclude(form__sections__rows__prefill__has_key="from")
     out = {}
     for row in rows:

@@ -536,6 +536,37 @@ def _mappings(target: int, target_day: dt.date, days: list[dt.date]) -> dict[dt.
     return result
 
 
+def own_work_of(unit_id: int, target_day: dt.date) -> dict[int, Decimal]:
+    """The unit itself (share 1) and every unit closed by `target_day` whose own work went,
+    through merges and splits, to this unit, with the share that did (a district merged
+    into a regional unit: 1; one of three parts of a split: 1/3). A unit's own figures over
+    years that cross a reorganisation count these units' own reports with these shares."""
+    found: set[int] = set()
+    frontier = {unit_id}
+    for _hop in range(MAX_HOPS):
+        frontier = (
+            set(
+                ReorgLink.objects.filter(
+                    successor_id__in=frontier, date__lte=target_day
+                ).values_list("predecessor_id", flat=True)
+            )
+            - found
+            - {unit_id}
+        )
+        if not frontier:
+            break
+        found |= frontier
+    still_open = set(
+        OrgUnit.objects.at(target_day).filter(id__in=found).values_list("id", flat=True)
+    )
+    out = {unit_id: ONE}
+    for unit, parts in _landing(found - still_open, target_day).items():
+        share = parts.get(unit_id, ZERO).quantize(SHARE_PLACES)
+        if share:
+            out[unit] = share
+    return out
+
+
 def mapping(target: int, target_day: dt.date, day_then: dt.date) -> Mapping:
     """The telescoping coefficients for figures of `day_then` viewed under `target` on
     `target_day`."""
@@ -870,33 +901,41 @@ def query_units(
 
 
 def query_own(
-    unit_id: int, periods: Sequence[Period], indicators: Sequence[Indicator]
+    unit_id: int,
+    periods: Sequence[Period],
+    indicators: Sequence[Indicator],
+    *,
+    shares: dict[int, Decimal] | None = None,
 ) -> RollupResult:
     """The approved figures of one unit's own reports over `periods` (not its subtree: what
     the unit itself reported), combined across periods and derived exactly as query() does.
-    A parent's own figures plus its children's roll up to the parent's subtree figure."""
+    A parent's own figures plus its children's roll up to the parent's subtree figure.
+    `shares` counts other units' own reports too, each with its share (`own_work_of`: the
+    units merged into this one), as the mapped roll-ups count them."""
+    shares = {unit_id: ONE} if shares is None else shares
     chosen = with_inputs(indicators)
     typed = {i.pk: i for i in chosen if not i.formula}
     periods = list(periods)
     per_period: PerPeriod = {p.pk: {} for p in periods}
     rows = DataValue.objects.filter(
-        report__unit_id=unit_id,
+        report__unit_id__in=list(shares),
         report__period_id__in=list(per_period),
         report__status__in=COUNTED,
         indicator_id__in=list(typed),
         value__isnull=False,
-    ).values_list("report_id", "report__period_id", "indicator_id", "value")
-    by_report: dict[tuple[int, int], dict[int, Decimal]] = defaultdict(dict)
-    for report_id, period_id, indicator, value in rows:
+    ).values_list("report_id", "report__unit_id", "report__period_id", "indicator_id", "value")
+    by_report: dict[tuple[int, int, int], dict[int, Decimal]] = defaultdict(dict)
+    for report_id, unit, period_id, indicator, value in rows:
         if value is not None:
-            by_report[(report_id, period_id)][indicator] = value
-    for (_report, period_id), values in by_report.items():
+            by_report[(report_id, unit, period_id)][indicator] = value
+    for (_report, unit, period_id), values in by_report.items():
+        share = shares[unit]
         for indicator, value in values.items():
             weight_id = typed[indicator].weight_id
             weight = values.get(weight_id, ZERO) if weight_id else ZERO
             cell = per_period[period_id].setdefault(indicator, Cell())
-            cell.add(ONE, value, value * weight, weight)
-            cell.reports += ONE
+            cell.add(share, value, value * weight, weight)
+            cell.reports += share
     result = RollupResult(unit_id=unit_id, periods=periods)
     _combine(per_period, periods, chosen, result)
     return result

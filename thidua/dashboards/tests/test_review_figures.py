@@ -4,6 +4,7 @@ document beside the computed figures."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 from decimal import Decimal
@@ -18,13 +19,13 @@ from thidua.audit.models import AuditEvent
 from thidua.dashboards import series
 from thidua.lib.packs import PACKS_DIR as PACKS
 from thidua.movements.models import Movement
-from thidua.reporting import actions, rollups
+from thidua.reporting import actions, prefill, rollups
 from thidua.reporting.catalogue import _load_form
 from thidua.reporting.checks import form_indicators, typed_values, with_derived
 from thidua.reporting.models import DataValue, Indicator, Period, Report, ReportForm
 from thidua.reporting.testing import ReportingCast
 
-from .test_dashboard import approved, choice
+from .test_dashboard import TODAY, approved, choice
 from .test_dashboard import data as data  # the fixture
 from .test_review import _generate
 from .test_review import media as media  # the fixture
@@ -285,3 +286,30 @@ def test_an_approval_brings_the_open_review_up_to_date(figures: ReportingCast) -
     assert _values(report)["PH_SAV_TOTAL"] == Decimal("11.75")
     events = AuditEvent.objects.filter(action="reporting.value.prefill", object_id=str(report.pk))
     assert events.count() == 3  # opened, the approval, the return
+
+
+def test_a_unit_formed_by_the_merger_reviews_with_its_predecessors_figures(
+    data: ReportingCast,
+) -> None:
+    """The regional unit opened on 01/07/2025 reviews 2024–2025 with the own reports of the
+    three districts merged into it (as the dashboard counts it on today's structure); the
+    province that absorbed another counts that province's own reports."""
+    c = data.cast
+    assert rollups.own_work_of(c.regional.pk, dt.date(2025, 12, 31)) == {
+        c.regional.pk: 1,
+        c.pa1.pk: 1,
+        c.pa2.pk: 1,
+        c.pb1.pk: 1,
+    }
+    assert rollups.own_work_of(c.pa.pk, dt.date(2025, 12, 31)) == {c.pa.pk: 1, c.pb.pk: 1}
+    assert rollups.own_work_of(c.pa1.pk, dt.date(2024, 12, 31)) == {c.pa1.pk: 1}
+    form = pack_review_form(data, Movement.objects.get(code="thtk"))
+    report = _open(data, "regional", form)
+    values = _values(report)
+    dash = series.year_figures(choice(data, "regional", YEARS, TODAY))
+    total = sum((f.total["SAV_TOTAL"] or Decimal(0) for f in dash), Decimal(0))
+    assert values["PH_SAV_TOTAL"] == total == Decimal("46.5")  # 12,5 + 30 + 4
+    # the last year's stock: the districts' 2025 figure (Q1 of PA-2), as the dashboard's
+    assert values["PH_EST_RECURRENT"] == dash[-1].total["EST_RECURRENT"] == Decimal(500)
+    found = prefill.compute(report)
+    assert found["PH_SAV_TOTAL"].reports == 3  # the districts' three approved quarters
