@@ -9,10 +9,12 @@ the reports of each child's subtree.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 import hashlib
 from collections import Counter, defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import TypeVar, cast
@@ -159,10 +161,35 @@ def data_version() -> str:
     return f"{found['last']}|{found['count']}|{_structure_version()}"
 
 
+_VERSIONS: contextvars.ContextVar[dict[tuple[int, ...], dict[int, str]] | None] = (
+    contextvars.ContextVar("dashboard_versions", default=None)
+)
+
+
+@contextlib.contextmanager
+def one_reading() -> Iterator[None]:
+    """Within the block (one page), the years' versions are read once: the figures, the
+    quarters and the heat map of the same years ask for them in turn."""
+    token = _VERSIONS.set({})
+    try:
+        yield
+    finally:
+        _VERSIONS.reset(token)
+
+
 def year_versions(years: Sequence[int]) -> dict[int, str]:
     """For each year: a key that changes whenever a report of one of the year's periods
     changes (or is added or deleted) or a reorganisation is recorded. A report approved in
     2026 leaves the figures of 2022–2025 reusable."""
+    memo = _VERSIONS.get()
+    if memo is not None:
+        if tuple(years) not in memo:
+            memo[tuple(years)] = _year_versions(years)
+        return memo[tuple(years)]
+    return _year_versions(years)
+
+
+def _year_versions(years: Sequence[int]) -> dict[int, str]:
     structure = _structure_version()
     found = {
         year: f"{last}|{n}"

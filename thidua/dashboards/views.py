@@ -141,7 +141,9 @@ def dashboard(request: AuthedHttpRequest) -> HttpResponse:
     """The charts of a unit and its children over a phase or a year."""
     picked = pick(request)
     choice = choice_for(request.user, picked)
-    built = charts.build(choice)
+    with series.one_reading():
+        built = charts.build(choice)
+        heat = heat_rows(choice)
     query = request.GET.copy()
     query["unit"] = str(picked.unit.pk)
     query["period"] = picked.key
@@ -150,7 +152,7 @@ def dashboard(request: AuthedHttpRequest) -> HttpResponse:
         "choice": choice,
         "unit_name": choice.names.get(picked.unit.pk, picked.unit.name),
         "charts": built,
-        "heat": heat_rows(choice),
+        "heat": heat,
         "milestones": (
             milestones.states(picked.movement, today=today()) if picked.movement else []
         ),
