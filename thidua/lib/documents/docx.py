@@ -224,9 +224,14 @@ def _header(word: Any, doc: OfficialDocument) -> None:
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     widths = (Mm(model.ISSUER_CELL_MM), Mm(model.STATE_CELL_MM))
     rules = model.rule_widths(doc)
+    table.autofit = False
     for row in table.rows:
         for cell, width in zip(row.cells, widths, strict=True):
             cell.width = width
+    # the grid too: LibreOffice lays a table out by its grid columns (python-docx makes them
+    # equal halves of the page), Word by the cells' widths; the Quốc hiệu then wraps in one
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
     left, right = table.rows[0].cells
     first = True
     if doc.governing_body:

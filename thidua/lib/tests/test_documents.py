@@ -217,6 +217,21 @@ def test_the_renderers_use_the_fitted_widths() -> None:
     assert sizes == {size}
 
 
+def test_the_docx_heading_columns_are_laid_out_by_the_grid_too() -> None:
+    """LibreOffice lays a table out by its grid columns, Word by its cells: both say 75 and
+    90 mm, so the Quốc hiệu (87,7 mm at 12 pt bold) stays on one line in either."""
+    from thidua.lib.documents import model
+
+    word = Document(io.BytesIO(render_docx(_decision())))
+    heading = word.tables[0]
+    grid = heading._tbl.tblGrid.findall(qn("w:gridCol"))
+    wanted = [model.ISSUER_CELL_MM, model.STATE_CELL_MM]
+    assert [round(int(g.get(qn("w:w"))) * 25.4 / 1440) for g in grid] == wanted  # twips
+    assert [round(c.width.mm) for c in heading.rows[0].cells] == wanted
+    assert heading.autofit is False
+    assert model.text_width_mm(model.QUOC_HIEU, model.QUOC_HIEU_PT, bold=True) < wanted[1]
+
+
 def test_the_docx_numbers_its_pages_from_the_second() -> None:
     """Phụ lục I §I: the page number in the top margin, centred, 13 pt, not on page 1."""
     word = Document(io.BytesIO(render_docx(_decision())))
