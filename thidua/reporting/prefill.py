@@ -217,6 +217,8 @@ def corrections_without_note(
     without saying why: the level above, and the phase report that quotes the figure, must
     see the reason. Nothing is computed unless such a cell exists."""
     rows = prefill_rows(report)
+    if not rows:  # a periodic form: the usual case, one query
+        return []
     saved = set(
         report.values.filter(
             indicator_id__in=[r.indicator_id for r in rows], updated_by__isnull=False
