@@ -158,6 +158,17 @@ def axe_audit(request: pytest.FixtureRequest) -> Iterator[AxeAudit]:
         pytest.fail("axe-core found WCAG 2.1 A/AA violations:\n" + "\n".join(AXE.found))
 
 
+HERE = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Every test in this folder is a browser journey: `-m "not browser"` leaves them all out
+    (scripts/check runs them once, on PostgreSQL), even one whose module forgot the marker."""
+    for item in items:
+        if HERE in item.path.parents:
+            item.add_marker(pytest.mark.browser)
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     if not Path(CHROMIUM).exists():
