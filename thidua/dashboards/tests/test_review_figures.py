@@ -17,6 +17,7 @@ from docx import Document
 
 from thidua.audit.models import AuditEvent
 from thidua.dashboards import series
+from thidua.lib.numbers import format_vn_exact
 from thidua.lib.packs import PACKS_DIR as PACKS
 from thidua.movements.models import Movement
 from thidua.reporting import actions, prefill, rollups
@@ -154,6 +155,10 @@ def test_the_level_above_consolidates_the_review_figures(
     table = html[html.index('data-testid="figures-below"') :]
     table = table[: table.index("</table>")]
     assert figures.cast.pc1.name in table and "11,75" in table
+    # an entered figure reads as in the unit's own grid (450, not 450,00)
+    entered = _values(district)["PH_EST_RECURRENT"]
+    assert entered is not None and f">{format_vn_exact(entered)}<" in table
+    assert f">{format_vn_exact(entered)},00<" not in table
     actions.approve_report(district, by=figures.top_reviewer)
     actions.submit_report(province, by=figures.head)
     actions.approve_report(province, by=figures.top_reviewer)
@@ -186,11 +191,16 @@ def test_the_review_page_shows_the_prefilled_figures(
     html = client.get(reverse("reporting:report", args=[periodic.get().pk])).content.decode()
     assert "entry-before" in html and 'colspan="7"' in html  # Q2/2025 beside Q3
     cell = DataValue.objects.get(report=report, indicator__code="PH_SAV_TOTAL")
+    actions.save_value(report, cell.indicator, "12", by=figures.cast.reporter, expected_version=1)
+    html = client.get(reverse("reporting:report", args=[report.pk])).content.decode()
+    assert 'data-testid="prefill-differs"' in html
+    assert "ghi rõ lý do ở cột ghi chú" in html  # a corrected figure without its reason
     actions.save_value(
-        report, cell.indicator, "12", by=figures.cast.reporter, expected_version=1, comment="x"
+        report, cell.indicator, "12", by=figures.cast.reporter, expected_version=2, comment="x"
     )
     html = client.get(reverse("reporting:report", args=[report.pk])).content.decode()
     assert 'data-testid="prefill-differs"' in html
+    assert "lý do ở cột ghi chú" in html and "ghi rõ lý do" not in html  # the reason is given
 
 
 def test_the_review_document_shows_the_units_figures_beside_the_computed(
