@@ -8,6 +8,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any
 
+from django.utils import translation
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
@@ -66,7 +67,12 @@ def _picked(request: AuthedHttpRequest, unit_id: int | None, period: str, struct
     params["unit"] = str(unit_id) if unit_id else ""
     params["period"] = period
     params["structure"] = structure or views.MAPPED
-    return views.pick(request, params)
+    picked = views.pick(request, params)
+    if picked.notice:  # a phase or year the movement does not have: not another one instead
+        with translation.override("en"):
+            english = views.pick(request, params).notice
+        raise HttpError(422, f"{picked.notice} / {english}")
+    return picked
 
 
 @router.get(

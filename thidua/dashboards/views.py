@@ -45,6 +45,8 @@ class Picked:
     label: str
     key: str
     mapped_to: dt.date | None
+    notice: str = ""
+    """Said above the page when the address asked for a phase, year or date that is not one."""
 
 
 def home_unit(user: User) -> OrgUnit:
@@ -68,32 +70,50 @@ def pick(request: AuthedHttpRequest, params: QueryDict | None = None) -> Picked:
     phases = list(movement.phases.order_by("number")) if movement else []
     chosen = data.get("period", "")
     mapped_to: dt.date | None = now
+    notices = []
     if data.get("structure") == AS_WAS:
         mapped_to = None
     elif data.get("on"):
         try:
             mapped_to = parse_vn_date(str(data.get("on", "")))
         except InvalidDate:
-            mapped_to = now
-    if chosen.isdigit() and 2000 <= int(chosen) <= 2100:
+            notices.append(
+                _("“%(asked)s” is not a date (dd/mm/yyyy): the figures are on today's structure.")
+                % {"asked": _shortened(str(data.get("on", "")))}
+            )
+    first, last = (movement.start_year, movement.end_year) if movement else (2000, 2100)
+    if chosen.isdigit() and first <= int(chosen) <= last:
         year = int(chosen)
-        return Picked(
-            unit, movement, None, [year], _("Year %(year)s") % {"year": year}, chosen, mapped_to
-        )
+        label = _("Year %(year)s") % {"year": year}
+        return Picked(unit, movement, None, [year], label, chosen, mapped_to, " ".join(notices))
     phase = next((p for p in phases if f"phase-{p.number}" == chosen), None)
+    asked_wrong = bool(chosen) and phase is None
     phase = phase or next((p for p in phases if p.start_year <= now.year <= p.end_year), None)
     phase = phase or (phases[-1] if phases else None)
     if phase is None:
-        return Picked(unit, movement, None, [now.year], str(now.year), str(now.year), mapped_to)
-    return Picked(
-        unit,
-        movement,
-        phase,
-        list(range(phase.start_year, phase.end_year + 1)),
-        phase_label(phase),
-        f"phase-{phase.number}",
-        mapped_to,
-    )
+        picked = Picked(unit, movement, None, [now.year], str(now.year), str(now.year), mapped_to)
+    else:
+        picked = Picked(
+            unit,
+            movement,
+            phase,
+            list(range(phase.start_year, phase.end_year + 1)),
+            phase_label(phase),
+            f"phase-{phase.number}",
+            mapped_to,
+        )
+    if asked_wrong:
+        notices.insert(
+            0,
+            _("There is no phase or year “%(asked)s” in the movement: showing %(shown)s.")
+            % {"asked": _shortened(chosen), "shown": picked.label},
+        )
+    picked.notice = " ".join(notices)
+    return picked
+
+
+def _shortened(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def phase_label(phase: Phase) -> str:

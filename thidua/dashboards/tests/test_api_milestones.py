@@ -45,6 +45,12 @@ def test_it_refuses_a_unit_out_of_scope_and_a_bad_period(
     client.force_login(data.top_reviewer)
     assert client.get(SERIES, {"period": "2024; drop"}).status_code == 422
     assert client.get("/api/v1/dashboards/review", {"period": "2024"}).status_code == 422
+    # a phase or year the movement does not have is refused, not answered with another one
+    for period in ("phase-9", "2099"):
+        refused = client.get(SERIES, {"period": period})
+        assert refused.status_code == 422
+        assert f"“{period}”" in refused.json()["detail"] and "showing" in refused.json()["detail"]
+    assert client.get(SERIES, {"period": "phase-1"}).status_code == 200
 
 
 def test_it_serves_a_reviews_figures(client: Client, data: ReportingCast) -> None:

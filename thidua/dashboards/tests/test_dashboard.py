@@ -213,6 +213,28 @@ def test_it_shows_oversight_findings_by_rule_with_links(
     assert f"/oversight/queue/?rule={rule}&amp;status=confirmed" in page
 
 
+@pytest.mark.parametrize(
+    ("asked", "said"),
+    [
+        ({"period": "phase-9"}, "Phong trào không có giai đoạn hoặc năm “phase-9”: đang hiển thị"),
+        ({"period": "1900"}, "không có giai đoạn hoặc năm “1900”"),
+        ({"period": "2099"}, "không có giai đoạn hoặc năm “2099”"),
+        ({"on": "31/02/2025"}, "“31/02/2025” không phải là ngày (dd/mm/yyyy)"),
+    ],
+)
+def test_it_says_when_the_address_asks_for_a_period_it_does_not_have(
+    client: Client, data: ReportingCast, asked: dict[str, str], said: str
+) -> None:
+    client.force_login(data.top_reviewer)
+    page = client.get(URL, {"unit": str(data.cast.root.pk), **asked}).content.decode()
+    notice = page[page.index('data-testid="dashboard-notice"') :]
+    assert said in notice[: notice.index("</div>")]
+    # what is shown instead is what the form has chosen
+    assert "selected>Giai đoạn" in page or "selected>Năm" in page
+    fine = client.get(URL, {"unit": str(data.cast.root.pk), "period": "phase-1"})
+    assert 'data-testid="dashboard-notice"' not in fine.content.decode()
+
+
 def test_it_refuses_an_outsider_and_a_post(client: Client, data: ReportingCast) -> None:
     client.force_login(data.cast.outsider)
     assert client.get(URL, {"unit": data.cast.root.pk}).status_code == 404
