@@ -345,9 +345,15 @@ def _official_layout(data: bytes, table: RollupTable, top: int) -> bytes:
     return out.getvalue()
 
 
+NAME_WIDTH = 50  # characters: most indicator names fit on one line
+NAME_CHARS_PER_LINE = 54  # of Vietnamese text in that width (narrower than the digit "0")
+ROW_POINTS = 15
+
+
 def _print_layout(ws: Any, table: RollupTable, top: int) -> None:
     """A4 landscape, fit to the page's width (as many pages down as needed), the header row
     repeated on every page, narrow margins, the title centred on the page's width."""
+    from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
     ws.page_setup.orientation = "landscape"
@@ -360,10 +366,23 @@ def _print_layout(ws: Any, table: RollupTable, top: int) -> None:
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.page_margins.top = ws.page_margins.bottom = 0.6
     ws.column_dimensions["A"].width = 6
-    ws.column_dimensions["B"].width = 44
+    ws.column_dimensions["B"].width = NAME_WIDTH
     ws.column_dimensions["C"].width = 12
     for column in range(LEADING_COLUMNS + 1, table.width + 1):
         ws.column_dimensions[get_column_letter(column)].width = 14
+    # Long unit names ("VKSND khu vực 12 – Tuyên Quang") and indicator names wrap in their
+    # cells instead of being cut off or running into the next column. LibreOffice keeps the
+    # stored row heights of an .xlsx, so a name's row is made tall enough for its lines.
+    header = top + 1
+    for cell in ws[header]:
+        cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
+        cell.font = Font(bold=True)
+    ws.row_dimensions[header].height = 48
+    for (cell,) in ws.iter_rows(min_row=header + 1, min_col=2, max_col=2):
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        lines = -(-len(str(cell.value or "")) // NAME_CHARS_PER_LINE)
+        if lines > 1:
+            ws.row_dimensions[cell.row].height = ROW_POINTS * lines
     ws.oddFooter.center.text = _("Page &P of &N")
 
 

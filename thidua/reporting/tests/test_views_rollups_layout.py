@@ -51,6 +51,21 @@ def test_it_exports_an_a4_landscape_sheet_with_a_signature_block(
     assert ws.sheet_properties.pageSetUpPr.fitToPage is True
     assert ws.page_setup.fitToWidth in (1, "1")
     assert ws.print_title_rows  # the header row repeats on every page
+    # long unit and indicator names wrap in their cells rather than being cut off
+    header = next(r for r in ws.iter_rows() if r[1].value in ("Chỉ tiêu", "Indicator"))
+    assert all(cell.alignment.wrap_text for cell in header if cell.value)
+    names = []
+    for row in ws.iter_rows(min_row=header[0].row + 1):
+        if not row[1].value:
+            break  # the end of the table (the signature block follows)
+        names.append(row[1])
+    assert names and all(cell.alignment.wrap_text for cell in names)
+    # a name longer than a line gets a row tall enough for its lines (LibreOffice keeps the
+    # stored heights), a short one keeps the default
+    for cell in names:
+        height = ws.row_dimensions[cell.row].height
+        assert (height or 15) >= 15 * -(-len(str(cell.value)) // 54)
+        assert len(str(cell.value)) > 54 or height is None
     texts = [str(cell.value) for row in ws.iter_rows() for cell in row if cell.value]
     assert any("THỦ TRƯỞNG" in t or "HEAD OF THE UNIT" in t for t in texts)
     assert any("NGƯỜI LẬP BIỂU" in t or "PREPARED BY" in t for t in texts)
