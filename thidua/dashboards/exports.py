@@ -16,6 +16,11 @@ from .charts import Chart
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 KINDS = {"bar": "column", "line": "line", "doughnut": "doughnut"}
 TOP = 3  # title, subtitle, blank line; the table's header is on this 0-based row
+LABEL_WIDTH = 34  # characters, the labels' column
+LABEL_CHARS_PER_LINE = 37  # of Vietnamese text in that width
+HEAD_WIDTH = 16  # characters, each dataset's column
+HEAD_CHARS_PER_LINE = 17  # of Vietnamese text in that width
+ROW_POINTS = 15
 
 
 def _sheet_name(n: int, chart: Chart) -> str:
@@ -30,7 +35,7 @@ def dashboard_workbook(charts: list[Chart], *, title: str, today: dt.date) -> by
     book = xlsxwriter.Workbook(out, {"in_memory": True})
     bold = book.add_format({"bold": True, "font_name": "Times New Roman"})
     head = book.add_format({"bold": True, "border": 1, "bg_color": "#E9ECEF", "text_wrap": True})
-    text = book.add_format({"border": 1})
+    text = book.add_format({"border": 1, "text_wrap": True, "valign": "top"})
     for n, chart in enumerate(charts, start=1):
         sheet = book.add_worksheet(_sheet_name(n, chart))
         name = sheet.get_name()
@@ -47,17 +52,24 @@ def dashboard_workbook(charts: list[Chart], *, title: str, today: dt.date) -> by
             sheet.write(TOP, j, d.label, head)
         for i, label in enumerate(chart.labels, start=1):
             sheet.write(TOP + i, 0, label, text)
+            label_lines = -(-len(label) // LABEL_CHARS_PER_LINE)
+            if label_lines > 1:  # a long label (a rule's title) wraps in a row tall enough
+                sheet.set_row(TOP + i, ROW_POINTS * label_lines)
             for j, d in enumerate(chart.datasets, start=1):
                 value = d.values[i - 1]
                 if value is None:
                     sheet.write_blank(TOP + i, j, None, text)
                 else:
                     sheet.write_number(TOP + i, j, float(value), number)
-        sheet.set_column(0, 0, 34)
-        sheet.set_column(1, len(chart.datasets), 16)
+        sheet.set_column(0, 0, LABEL_WIDTH)
+        sheet.set_column(1, len(chart.datasets), HEAD_WIDTH)
+        # LibreOffice keeps stored row heights: the header row is as tall as its longest
+        # wrapped label, or the labels are cut off
+        lines = max((-(-len(d.label) // HEAD_CHARS_PER_LINE) for d in chart.datasets), default=1)
+        sheet.set_row(TOP, ROW_POINTS * max(lines, 1))
         sheet.set_landscape()
         sheet.set_paper(9)
-        sheet.fit_to_pages(1, 0)
+        sheet.fit_to_pages(1, 1)  # the table and its chart on one page: never a chart cut in two
         last = TOP + len(chart.labels)
         native = book.add_chart(
             {"type": KINDS[chart.kind], **({"subtype": "stacked"} if chart.stacked else {})}

@@ -252,6 +252,10 @@ def test_it_answers_htmx_with_the_fragment(client: Client, data: ReportingCast) 
 def test_it_exports_the_charts_with_native_excel_charts(
     client: Client, data: ReportingCast
 ) -> None:
+    rule = max(REGISTRY, key=lambda code: len(str(REGISTRY[code].title)))
+    Finding.objects.create(
+        unit=data.cast.pa1, year=2024, rule=rule, key="k", severity="high", status="confirmed"
+    )
     client.force_login(data.top_reviewer)
     response = client.get(
         URL + "xlsx/", {"unit": str(data.cast.root.pk), "period": "phase-1", "structure": "as_was"}
@@ -270,6 +274,28 @@ def test_it_exports_the_charts_with_native_excel_charts(
     )
     assert savings["A5"].value == "2024"
     assert savings["B5"].value == 42.5
+    long_labels = [
+        c.value
+        for s in book.worksheets
+        for (c,) in s.iter_rows(min_row=5, max_col=1)
+        if len(str(c.value or "")) > 37
+    ]
+    assert str(REGISTRY[rule].title) in long_labels  # the findings' rule, in full
+    for sheet in book.worksheets:
+        # printed, each table stays on one page with its chart
+        # (1 is the file format's default, which XlsxWriter leaves out)
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage
+        assert sheet.page_setup.fitToWidth in (None, 1, "1")
+        assert sheet.page_setup.fitToHeight in (None, 1, "1")
+        # the header row is tall enough for its longest wrapped label (LibreOffice keeps it)
+        labels = [str(c.value) for c in sheet[4] if c.value]
+        lines = max((-(-len(label) // 17) for label in labels), default=1)
+        assert (sheet.row_dimensions[4].height or 15) >= 15 * lines  # 15: the default
+        for (label,) in sheet.iter_rows(min_row=5, max_col=1):
+            if label.value:  # a long label wraps in a row tall enough for its lines
+                assert label.alignment.wrap_text
+                wanted = 15 * -(-len(str(label.value)) // 37)
+                assert (sheet.row_dimensions[label.row].height or 15) >= wanted
 
 
 def test_it_charts_scores_with_ranks_and_the_awards_balance(data: ReportingCast) -> None:
