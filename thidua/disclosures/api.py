@@ -115,10 +115,10 @@ def items(request: HttpRequest, kind: str = "", year: str = "") -> list[dict[str
     response={200: EntryOut, 400: ErrorOut, 404: ErrorOut},
     summary="One entry of the log: its canonical JSON and leaf hash",
 )
-def entry(request: HttpRequest, index: str) -> dict[str, object] | tuple[int, dict[str, str]]:
+def entry(request: HttpRequest, index: str) -> dict[str, object]:
     leaf = LogLeaf.objects.filter(index=_number(index, "index")).first()
     if leaf is None:
-        return 404, {"detail": "Không có mục này / no such entry."}
+        raise HttpError(404, "Không có mục này / no such entry.")
     return {
         "index": leaf.index,
         "kind": leaf.kind,
@@ -136,10 +136,10 @@ def _head_out(head: log.Head) -> dict[str, object]:
     response={200: HeadOut, 404: ErrorOut},
     summary="The latest signed tree head",
 )
-def latest(request: HttpRequest) -> dict[str, object] | tuple[int, dict[str, str]]:
+def latest(request: HttpRequest) -> dict[str, object]:
     head = log.latest_head()
     if head is None:
-        return 404, {"detail": "Sổ chưa có mục nào / the log is empty."}
+        raise HttpError(404, "Sổ chưa có mục nào / the log is empty.")
     return _head_out(head)
 
 
@@ -148,9 +148,7 @@ def latest(request: HttpRequest) -> dict[str, object] | tuple[int, dict[str, str
     response={200: HeadOut, 400: ErrorOut, 404: ErrorOut},
     summary="A signed tree head: of exactly `size` entries, or the first covering `covering`",
 )
-def head(
-    request: HttpRequest, size: str = "", covering: str = ""
-) -> dict[str, object] | tuple[int, dict[str, str]]:
+def head(request: HttpRequest, size: str = "", covering: str = "") -> dict[str, object]:
     if bool(size) == bool(covering):
         raise HttpError(400, "Cho size hoặc covering / give size or covering.")
     if size:
@@ -159,7 +157,7 @@ def head(
         wanted = _number(covering, "covering", low=1)
         row = TreeHead.objects.filter(size__gte=wanted).order_by("size").first()
     if row is None:
-        return 404, {"detail": "Không có đầu cây đã ký này / no such signed tree head."}
+        raise HttpError(404, "Không có đầu cây đã ký này / no such signed tree head.")
     return _head_out(log.Head(row.size, bytes(row.root_hash), row.timestamp, bytes(row.signature)))
 
 
