@@ -370,7 +370,7 @@ def _print_layout(ws: Any, table: RollupTable, top: int) -> None:
     ws.column_dimensions["C"].width = 12
     for column in range(LEADING_COLUMNS + 1, table.width + 1):
         ws.column_dimensions[get_column_letter(column)].width = 14
-    # Long unit names ("VKSND khu vực 12 – Tuyên Quang") and indicator names wrap in their
+    # Long unit names ("Khu vực 12 – Tuyên Quang") and indicator names wrap in their
     # cells instead of being cut off or running into the next column. LibreOffice keeps the
     # stored row heights of an .xlsx, so a name's row is made tall enough for its lines.
     header = top + 1
