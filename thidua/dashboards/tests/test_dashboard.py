@@ -197,6 +197,10 @@ def test_it_shows_the_phase_with_tables_and_links(client: Client, data: Reportin
     assert 'data-testid="heat-map"' in page
     assert "Tỉnh Hà Giang" in page
     assert 'data-testid="chart-findings"' not in page  # oversight found nothing: no chart
+    # no award yet: the chart says so, with no table of years without a column
+    awards = page[page.index('data-testid="chart-awards"') :]
+    awards = awards[: awards.index("</section>")]
+    assert "Chưa có số liệu được duyệt" in awards and "<table" not in awards
 
 
 def test_it_shows_oversight_findings_by_rule_with_links(
