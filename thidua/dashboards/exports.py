@@ -10,6 +10,7 @@ import xlsxwriter
 from django.utils.translation import gettext as _
 
 from thidua.lib.dates import format_vn_date
+from thidua.lib.spreadsheets import ROW_POINTS, wrapped_row_points
 
 from .charts import Chart
 
@@ -17,10 +18,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 KINDS = {"bar": "column", "line": "line", "doughnut": "doughnut"}
 TOP = 3  # title, subtitle, blank line; the table's header is on this 0-based row
 LABEL_WIDTH = 34  # characters, the labels' column
-LABEL_CHARS_PER_LINE = 37  # of Vietnamese text in that width
 HEAD_WIDTH = 16  # characters, each dataset's column
-HEAD_CHARS_PER_LINE = 17  # of Vietnamese text in that width
-ROW_POINTS = 15
 
 
 def _sheet_name(n: int, chart: Chart) -> str:
@@ -41,20 +39,20 @@ def dashboard_workbook(charts: list[Chart], *, title: str, today: dt.date) -> by
         name = sheet.get_name()
         places = "0" if chart.decimals == 0 else "0." + "0" * chart.decimals
         number = book.add_format({"border": 1, "num_format": f"#,##{places}"})
-        sheet.write(0, 0, f"{chart.title} ({chart.unit})", bold)
-        sheet.write(
-            1,
-            0,
-            _("%(title)s · exported on %(date)s") % {"title": title, "date": format_vn_date(today)},
-        )
+        sheet.write_string(0, 0, f"{chart.title} ({chart.unit})", bold)
+        subtitle = _("%(title)s · exported on %(date)s") % {
+            "title": title,
+            "date": format_vn_date(today),
+        }
+        sheet.write_string(1, 0, subtitle)
         sheet.write(TOP, 0, "", head)
         for j, d in enumerate(chart.datasets, start=1):
-            sheet.write(TOP, j, d.label, head)
+            sheet.write_string(TOP, j, d.label, head)
         for i, label in enumerate(chart.labels, start=1):
-            sheet.write(TOP + i, 0, label, text)
-            label_lines = -(-len(label) // LABEL_CHARS_PER_LINE)
-            if label_lines > 1:  # a long label (a rule's title) wraps in a row tall enough
-                sheet.set_row(TOP + i, ROW_POINTS * label_lines)
+            sheet.write_string(TOP + i, 0, label, text)  # a label is text, never a formula
+            height = wrapped_row_points(label, LABEL_WIDTH)
+            if height:  # a long label (a rule's title) wraps in a row tall enough
+                sheet.set_row(TOP + i, height)
             for j, d in enumerate(chart.datasets, start=1):
                 value = d.values[i - 1]
                 if value is None:
@@ -63,10 +61,9 @@ def dashboard_workbook(charts: list[Chart], *, title: str, today: dt.date) -> by
                     sheet.write_number(TOP + i, j, float(value), number)
         sheet.set_column(0, 0, LABEL_WIDTH)
         sheet.set_column(1, len(chart.datasets), HEAD_WIDTH)
-        # LibreOffice keeps stored row heights: the header row is as tall as its longest
-        # wrapped label, or the labels are cut off
-        lines = max((-(-len(d.label) // HEAD_CHARS_PER_LINE) for d in chart.datasets), default=1)
-        sheet.set_row(TOP, ROW_POINTS * max(lines, 1))
+        # the header row is as tall as its longest wrapped label, or the labels are cut off
+        heights = [wrapped_row_points(d.label, HEAD_WIDTH) or ROW_POINTS for d in chart.datasets]
+        sheet.set_row(TOP, max(heights, default=ROW_POINTS))
         sheet.set_landscape()
         sheet.set_paper(9)
         sheet.fit_to_pages(1, 1)  # the table and its chart on one page: never a chart cut in two

@@ -341,6 +341,19 @@ def safe_text(value: str) -> str:
     return "'" + value if is_formula_like(value) else value
 
 
+ROW_POINTS = 15  # the default height of a row of 11-point text
+CHARS_PER_WIDTH = 1.08  # characters of Vietnamese text per unit of column width (one "0")
+
+
+def wrapped_row_points(text: str, width: float) -> float | None:
+    """The height (points) a row needs to show `text` wrapped in a column `width` wide, or
+    None when one line holds it. LibreOffice keeps the row heights an .xlsx stores rather
+    than fitting them to wrapped text, so a long label must get its height from the file."""
+    per_line = max(1, int(width * CHARS_PER_WIDTH))
+    lines = -(-len(text) // per_line)
+    return ROW_POINTS * lines if lines > 1 else None
+
+
 class XlsxFormats:
     """XlsxWriter formats of one workbook, made once for each set of properties."""
 

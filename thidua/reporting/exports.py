@@ -18,7 +18,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from thidua.lib.dates import format_vn_date
-from thidua.lib.spreadsheets import Cell, Sheet, write_xlsx
+from thidua.lib.spreadsheets import Cell, Sheet, wrapped_row_points, write_xlsx
 from thidua.org import tree
 from thidua.org.models import OrgUnit
 
@@ -346,8 +346,6 @@ def _official_layout(data: bytes, table: RollupTable, top: int) -> bytes:
 
 
 NAME_WIDTH = 50  # characters: most indicator names fit on one line
-NAME_CHARS_PER_LINE = 54  # of Vietnamese text in that width (narrower than the digit "0")
-ROW_POINTS = 15
 
 
 def _print_layout(ws: Any, table: RollupTable, top: int) -> None:
@@ -380,9 +378,9 @@ def _print_layout(ws: Any, table: RollupTable, top: int) -> None:
     ws.row_dimensions[header].height = 48
     for (cell,) in ws.iter_rows(min_row=header + 1, min_col=2, max_col=2):
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-        lines = -(-len(str(cell.value or "")) // NAME_CHARS_PER_LINE)
-        if lines > 1:
-            ws.row_dimensions[cell.row].height = ROW_POINTS * lines
+        height = wrapped_row_points(str(cell.value or ""), NAME_WIDTH)
+        if height:
+            ws.row_dimensions[cell.row].height = height
     ws.oddFooter.center.text = _("Page &P of &N")
 
 

@@ -426,3 +426,16 @@ def test_the_key_indicators_are_the_packs_data(data: ReportingCast) -> None:
     bare = {ch.key for ch in charts.build(dataclasses.replace(c, keys=KeyIndicators()))}
     assert bare & set(keys) == set()
     assert {"scores", "awards", "balance"} <= bare
+
+
+def test_the_xlsx_writes_labels_as_text_never_as_formulas() -> None:
+    """A unit or title that looks like a formula ("=1+1") stays text in the workbook."""
+    from thidua.dashboards.charts import Chart, Dataset
+    from thidua.dashboards.exports import dashboard_workbook
+
+    chart = Chart("k", "=HYPERLINK(1)", "bar", "%", ["=1+1"], [Dataset("@SUM(A1)", [Decimal(1)])])
+    data = dashboard_workbook([chart], title="=2+2", today=TODAY)
+    ws = openpyxl.load_workbook(io.BytesIO(data)).worksheets[0]
+    texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert "=1+1" in texts and "@SUM(A1)" in texts
+    assert all(c.data_type != "f" for row in ws.iter_rows() for c in row)

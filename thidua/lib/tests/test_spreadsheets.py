@@ -167,3 +167,14 @@ def test_it_writes_xlsx_with_frozen_bold_header_and_no_formulas():
 def test_it_leaves_safe_text_alone():
     assert safe_text("Hà Nội") == "Hà Nội"
     assert safe_text("+84") == "'+84"
+
+
+def test_a_wrapped_label_gets_a_row_tall_enough_for_its_lines() -> None:
+    from thidua.lib.spreadsheets import ROW_POINTS, wrapped_row_points
+
+    assert wrapped_row_points("Lãnh đạo, quản lý", 34) is None  # one line: the default
+    assert wrapped_row_points("", 34) is None
+    title = "Báo cáo tiết kiệm nhưng không có hồ sơ tương ứng"  # 48 characters
+    assert wrapped_row_points(title, 34) == 2 * ROW_POINTS
+    assert wrapped_row_points(title * 3, 34) == 4 * ROW_POINTS
+    assert wrapped_row_points(title, 50) is None  # a wider column holds it
