@@ -12,6 +12,7 @@ import functools
 import json
 import os
 import re
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -167,6 +168,35 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if HERE in item.path.parents:
             item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(autouse=True)
+def _no_request_left_at_the_flush(request: pytest.FixtureRequest) -> Iterator[None]:
+    """After a journey, before its database is emptied (TRUNCATE on PostgreSQL): close the
+    contexts a test left open, let the live server finish the requests still in flight, then
+    end its connections. A request still reading while TRUNCATE takes its locks one table
+    after another deadlocked them once, and the next test met the last one's rows."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("live_server")  # set up first, so torn down after this
+    yield
+    if "browser" in request.fixturenames:
+        for context in list(request.getfixturevalue("browser").contexts):
+            context.close()
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    others = "FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+    deadline = time.monotonic() + 10
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(f"SELECT count(*) {others} AND state <> 'idle'")
+            if not cursor.fetchone()[0]:
+                break
+            time.sleep(0.05)
+        cursor.execute(f"SELECT pg_terminate_backend(pid) {others}")
 
 
 @pytest.fixture(scope="session")
